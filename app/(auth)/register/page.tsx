@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { RegisterForm } from "@/components/auth/RegisterForm";
+import { getCurrentSession } from "@/lib/current-user";
+
+export const metadata: Metadata = { title: "Create your account" };
+
+export default async function RegisterPage() {
+  if (await getCurrentSession()) redirect("/");
+  return <RegisterForm />;
+}

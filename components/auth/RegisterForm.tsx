@@ -1,0 +1,66 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { register, type RegisterState } from "@/app/(auth)/register/actions";
+import { Field } from "@/components/Field";
+import formStyles from "@/components/Form.module.scss";
+import { LIMITS } from "@/lib/validation";
+import styles from "./AuthCard.module.scss";
+
+export function RegisterForm() {
+  const [state, action, pending] = useActionState<RegisterState, FormData>(register, {});
+  const f = state.fields ?? {};
+  const v = state.values ?? {};
+  return (
+    <>
+      <h1 className={styles.title}>Create your account</h1>
+      <p className={styles.subtitle}>Chat with people and groups in real time.</p>
+      <form className={styles.form} action={action} noValidate>
+        {state.error && (
+          <div className={formStyles.alert} role="alert">
+            {state.error}
+          </div>
+        )}
+        <Field
+          name="displayName"
+          label="Display name"
+          autoComplete="name"
+          required
+          maxLength={LIMITS.displayNameMax}
+          defaultValue={v.displayName}
+          error={f.displayName}
+        />
+        <Field
+          name="username"
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          maxLength={LIMITS.usernameMax}
+          hint="3–32 letters, digits or _"
+          defaultValue={v.username}
+          error={f.username}
+        />
+        <Field name="email" label="Email" type="email" autoComplete="email" required defaultValue={v.email} error={f.email} />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={LIMITS.passwordMin}
+          hint={`At least ${LIMITS.passwordMin} characters`}
+          error={f.password}
+        />
+        <button className={formStyles.button} type="submit" disabled={pending}>
+          {pending ? "Creating account…" : "Create account"}
+        </button>
+      </form>
+      <p className={styles.alt}>
+        Already have an account? <Link href="/login">Sign in</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { eq, or } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users, type User } from "@/db/schema";
+import { AppError } from "./errors";
+import { hashPassword, verifyPassword } from "./passwords";
+import type { RegisterInput } from "./validation";
+
+/** What anyone may see of a user. Chosen field by field: never a hash or an email. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  bio: string;
+  avatar: string | null;
+  createdAt: string;
+}
+
+/** What the user sees of themself. */
+export interface OwnProfile extends PublicUser {
+  email: string;
+}
+
+export function toPublicUser(u: User): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    bio: u.bio,
+    avatar: u.avatar,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+export function toOwnProfile(u: User): OwnProfile {
+  return { ...toPublicUser(u), email: u.email };
+}
+
+const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
+  users_username_unique: { field: "username", message: "That username is taken" },
+  users_email_unique: { field: "email", message: "An account with that email already exists" },
+};
+
+export async function registerUser(input: RegisterInput): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const [user] = await getDb()
+      .insert(users)
+      .values({ username: input.username, email: input.email, displayName: input.displayName, passwordHash })
+      .returning();
+    return user;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; constraint_name?: string } }).cause ?? (err as { code?: string; constraint_name?: string });
+    const taken = cause?.code === "23505" ? UNIQUE_FIELDS[cause.constraint_name ?? ""] : undefined;
+    if (taken) throw new AppError("conflict", taken.message, { [taken.field]: taken.message });
+    throw err;
+  }
+}
+
+/** The user whose username or email is `login` and whose password matches, else null. */
+export async function verifyCredentials(login: string, password: string): Promise<User | null> {
+  const normalized = login.trim().toLowerCase();
+  const [user] = await getDb()
+    .select()
+    .from(users)
+    .where(or(eq(users.username, normalized), eq(users.email, normalized)))
+    .limit(1);
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  return ok ? user : null;
+}
+
+export async function getUserById(id: string): Promise<User | null> {
+  const [user] = await getDb().select().from(users).where(eq(users.id, id)).limit(1);
+  return user ?? null;
+}

@@ -1,0 +1,116 @@
+/**
+ * next-auth (credentials, JWT cookie) backed by a server-side session row: the JWT carries the
+ * session id, and every request, action and socket checks that row (lib/sessions.ts).
+ */
+import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { decode } from "next-auth/jwt";
+import { verifyCredentials } from "./accounts";
+import { config } from "./config";
+import { endSession } from "./session-end";
+import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
+import { recordLoginFailure, recordLoginSuccess } from "./throttle";
+import { loginSchema } from "./validation";
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    sid?: string;
+  }
+}
+
+type HeaderBag = Record<string, string | string[] | undefined> | undefined;
+
+/** server.ts stamps every request with the peer address (overwriting any client-sent value). */
+export const CLIENT_ADDRESS_HEADER = "x-parley-client-address";
+
+export function clientAddress(headers: HeaderBag | Headers): string {
+  const value = headers instanceof Headers ? headers.get(CLIENT_ADDRESS_HEADER) : headers?.[CLIENT_ADDRESS_HEADER];
+  return (Array.isArray(value) ? value[0] : value) || "unknown";
+}
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/login", error: "/login" },
+  providers: [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Parley",
+      credentials: { login: { type: "text" }, password: { type: "password" } },
+      async authorize(credentials, req) {
+        const parsed = loginSchema.safeParse(credentials ?? {});
+        if (!parsed.success) return null;
+        const { login, password } = parsed.data;
+        const address = clientAddress(req?.headers);
+        const user = await verifyCredentials(login, password);
+        if (!user) {
+          await recordLoginFailure(login, address);
+          return null;
+        }
+        await recordLoginSuccess(login, address);
+        const ua = req?.headers?.["user-agent"];
+        const session = await createSession(user.id, typeof ua === "string" ? ua : null);
+        return { id: user.id, name: user.displayName, sid: session.id } as NextAuthUser;
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.sid = (user as NextAuthUser & { sid: string }).sid;
+        delete token.email; // never put an email in the cookie
+        return token;
+      }
+      // Throwing here makes next-auth clear the cookie of a revoked session (/api/auth/session).
+      if (!(await getLiveSession(token.sid))) throw new Error("session ended");
+      return token;
+    },
+    async session({ session, token }) {
+      return { ...session, user: { id: token.sub, name: token.name } as never };
+    },
+  },
+  events: {
+    // Every sign-out path (the UI button, a POST to /api/auth/signout) ends the session row.
+    async signOut({ token }) {
+      if (token?.sid) await endSession(token.sid);
+    },
+  },
+  logger: {
+    // A revoked session seen at /api/auth/session is expected (its cookie is cleared), not an error.
+    error(code, metadata) {
+      if (code !== "JWT_SESSION_ERROR") console.error(`[next-auth] ${code}`, metadata);
+    },
+    warn(code) {
+      if (code !== "NEXTAUTH_URL") console.warn(`[next-auth] ${code}`);
+    },
+    debug() {},
+  },
+  useSecureCookies: config.secureCookies,
+  secret: config.authSecret,
+};
+
+const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/** The session token from parsed cookies, joining next-auth's chunks (`name.0`, `name.1`, …). */
+export function sessionTokenFromCookies(cookies: Record<string, string | undefined>): string | null {
+  for (const name of COOKIE_NAMES) {
+    if (cookies[name]) return cookies[name]!;
+    const chunks: string[] = [];
+    for (let i = 0; cookies[`${name}.${i}`] !== undefined; i++) chunks.push(cookies[`${name}.${i}`]!);
+    if (chunks.length) return chunks.join("");
+  }
+  return null;
+}
+
+/** The live session behind a set of request cookies, or null. */
+export async function authenticateCookies(cookies: Record<string, string | undefined>): Promise<LiveSession | null> {
+  const token = sessionTokenFromCookies(cookies);
+  const secret = config.authSecret;
+  if (!token || !secret) return null;
+  let sid: unknown;
+  try {
+    sid = (await decode({ token, secret }))?.sid;
+  } catch {
+    return null;
+  }
+  return getLiveSession(sid);
+}

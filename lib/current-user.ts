@@ -1,0 +1,43 @@
+/** The signed-in user for server components and server actions (cookies from next/headers). */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { encode } from "next-auth/jwt";
+import { authenticateCookies } from "./auth";
+import { config } from "./config";
+import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
+
+async function cookieRecord(): Promise<Record<string, string>> {
+  return Object.fromEntries((await cookies()).getAll().map((c) => [c.name, c.value]));
+}
+
+/** The live session of this request (looked up once per render, however many components ask). */
+export const getCurrentSession = cache(async (): Promise<LiveSession | null> => authenticateCookies(await cookieRecord()));
+
+/** The live session, or a redirect to /login. */
+export async function requireSession(): Promise<LiveSession> {
+  const live = await getCurrentSession();
+  if (!live) redirect("/login");
+  return live;
+}
+
+/**
+ * Signs a user in from a server action (after registration): a session row and the same JWT cookie
+ * next-auth issues on a credentials sign-in.
+ */
+export async function signInFromAction(user: { id: string; displayName: string }): Promise<void> {
+  const session = await createSession(user.id, (await headers()).get("user-agent"));
+  const token = await encode({
+    token: { sub: user.id, name: user.displayName, sid: session.id },
+    secret: config.authSecret!,
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  const secure = config.secureCookies;
+  (await cookies()).set(`${secure ? "__Secure-" : ""}next-auth.session-token`, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure,
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+}

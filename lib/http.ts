@@ -1,0 +1,98 @@
+/** Route-handler plumbing: JSON bodies with limits, the error shape, authentication, origin checks. */
+import { parse as parseCookies } from "cookie";
+import { NextResponse } from "next/server";
+import { authenticateCookies } from "./auth";
+import { AppError, errorBody, toAppError } from "./errors";
+import type { LiveSession } from "./sessions";
+
+export const MAX_JSON_BYTES = 64 * 1024;
+
+export function json<T>(data: T, status = 200): NextResponse {
+  return NextResponse.json(data, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export function errorResponse(err: unknown): NextResponse {
+  const e = toAppError(err);
+  const res = json(errorBody(e), e.status);
+  if (e.retryAfter !== undefined) res.headers.set("Retry-After", String(e.retryAfter));
+  return res;
+}
+
+/** Reads a body as text, refusing bodies over `limit` bytes without buffering them whole. */
+export async function readText(req: Request, limit = MAX_JSON_BYTES): Promise<string> {
+  const tooLarge = () => new AppError("payload_too_large", `The body may be at most ${limit} bytes`);
+  if (Number(req.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function isJson(req: Request): boolean {
+  return (req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json");
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON");
+  }
+}
+
+/** Reads a JSON body (at most `limit` bytes). */
+export async function readJson(req: Request, limit = MAX_JSON_BYTES): Promise<unknown> {
+  if (!isJson(req)) throw new AppError("bad_request", "Send a JSON body with Content-Type: application/json");
+  return parseJson(await readText(req, limit));
+}
+
+/** Refuses state-changing requests sent by another site (a CSRF defence next to SameSite cookies). */
+export function assertSameOrigin(req: Request): void {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.get("origin");
+  if (!origin) return; // not a browser cross-site request: browsers always send Origin on these
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    /* malformed: refused below */
+  }
+  if (!host || originHost !== host) throw new AppError("forbidden", "Cross-origin request refused");
+}
+
+export async function authenticate(req: Request): Promise<LiveSession | null> {
+  return authenticateCookies(parseCookies(req.headers.get("cookie") ?? ""));
+}
+
+export async function requireAuth(req: Request): Promise<LiveSession> {
+  const live = await authenticate(req);
+  if (!live) throw new AppError("unauthorized", "Sign in to continue");
+  return live;
+}
+
+type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
+
+/** Wraps a handler: origin check, and every thrown error mapped to the documented error shape. */
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      assertSameOrigin(req);
+      return await handler(req, ctx);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}

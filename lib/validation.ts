@@ -1,0 +1,87 @@
+/** Input rules, shared by the server (route handlers, actions, sockets) and the forms. */
+import { z } from "zod";
+import { AppError, type FieldErrors } from "./errors";
+
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  displayNameMax: 64,
+  emailMax: 254,
+  passwordMin: 8,
+  // argon2 hashes anything, but hashing megabytes per attempt is a cheap denial of service.
+  passwordMax: 200,
+  bioMax: 280,
+} as const;
+
+const str = (what: string) => z.string({ error: `${what} must be text` });
+
+export const usernameSchema = str("Username")
+  .max(200, `Username must be at most ${LIMITS.usernameMax} characters`)
+  .trim()
+  .toLowerCase()
+  .min(LIMITS.usernameMin, `Username must be at least ${LIMITS.usernameMin} characters`)
+  .max(LIMITS.usernameMax, `Username must be at most ${LIMITS.usernameMax} characters`)
+  .regex(/^[a-z0-9_]+$/, "Username may contain only letters, digits and _");
+
+export const emailSchema = str("Email")
+  .max(1000, "Enter a valid email address")
+  .trim()
+  .toLowerCase()
+  .max(LIMITS.emailMax, "Enter a valid email address")
+  .pipe(z.email({ error: "Enter a valid email address" }));
+
+export const passwordSchema = str("Password")
+  .min(LIMITS.passwordMin, `Password must be at least ${LIMITS.passwordMin} characters`)
+  .max(LIMITS.passwordMax, `Password must be at most ${LIMITS.passwordMax} characters`);
+
+export const displayNameSchema = str("Display name")
+  .max(1000, `Display name must be at most ${LIMITS.displayNameMax} characters`)
+  .trim()
+  .min(1, "Display name is required")
+  .max(LIMITS.displayNameMax, `Display name must be at most ${LIMITS.displayNameMax} characters`)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Display name may not contain control characters");
+
+export const registerSchema = z
+  .strictObject(
+    {
+      username: usernameSchema,
+      email: emailSchema,
+      password: passwordSchema,
+      displayName: displayNameSchema,
+    },
+    { error: "Expected an object with username, email, password and displayName" },
+  )
+  .refine((v) => v.password.toLowerCase() !== v.username, {
+    path: ["password"],
+    message: "Password must not be your username",
+  });
+export type RegisterInput = z.infer<typeof registerSchema>;
+
+export const loginSchema = z.object({
+  login: str("Username or email").trim().toLowerCase().min(1, "Enter your username or email").max(LIMITS.emailMax, "Unknown username or email"),
+  password: str("Password").min(1, "Enter your password").max(LIMITS.passwordMax, "Wrong password"),
+});
+export type LoginInput = z.infer<typeof loginSchema>;
+
+/** Zod issues as one message per field (the first one wins). */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) fields[key] ??= "Unknown field";
+      continue;
+    }
+    const key = issue.path.length ? String(issue.path[0]) : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Parse or throw a 400 AppError carrying per-field messages. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields = fieldErrors(result.error);
+  const { _: form, ...rest } = fields;
+  throw new AppError("bad_request", form ?? "Some fields are invalid", Object.keys(rest).length ? rest : undefined);
+}

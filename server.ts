@@ -1,0 +1,121 @@
+/**
+ * Parley's one process: Next.js (pages, actions, route handlers) and Socket.IO on one HTTP server.
+ * Without DATABASE_URL it starts an embedded PostgreSQL in .data/postgres and stops it last.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import next from "next";
+import { closeDb } from "./db";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
+import { runMigrations } from "./db/migrate";
+import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
+import { createRealtime } from "./lib/realtime/server";
+import { setRealtimeServer } from "./lib/realtime/registry";
+import { loadLocalSecrets } from "./lib/secrets";
+
+export interface StartOptions {
+  dev?: boolean;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const dev = opts.dev ?? process.env.NODE_ENV !== "production";
+  const host = opts.host ?? process.env.HOST ?? "0.0.0.0";
+  const port = opts.port ?? Number(process.env.PORT ?? 3000);
+  const dataDir = path.resolve(opts.dataDir ?? process.env.PARLEY_DATA_DIR ?? ".data");
+
+  const secrets = loadLocalSecrets(dataDir);
+  process.env.NEXTAUTH_SECRET ??= process.env.AUTH_SECRET ?? secrets.authSecret;
+  // next-auth v4 derives its URLs from the Host header when no NEXTAUTH_URL is given.
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+  if (process.env.RATE_LIMITS === "off") console.warn("[parley] RATE_LIMITS=off: rate limits and login throttling are disabled");
+
+  let embedded: EmbeddedDatabase | undefined;
+  if (!process.env.DATABASE_URL) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: secrets.dbPassword, database: "parley" });
+    process.env.DATABASE_URL = embedded.url;
+    console.log("[parley] embedded PostgreSQL started (data in .data/postgres)");
+  }
+  try {
+    await runMigrations(process.env.DATABASE_URL!);
+
+    const app = next({ dev, hostname: host, port, dir: process.cwd() });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+
+    const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+      // The only trustworthy client address is the socket's; a client-sent header is overwritten.
+      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+      void handle(req, res);
+    });
+    const io = createRealtime(httpServer, { destroyUpgrade: !dev });
+    if (dev) {
+      const upgrade = app.getUpgradeHandler();
+      httpServer.on("upgrade", (req, socket, head) => {
+        if (!req.url?.startsWith("/socket.io")) void upgrade(req, socket, head);
+      });
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(port, host, resolve);
+    });
+    const actualPort = (httpServer.address() as { port: number }).port;
+    const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
+    console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: actualPort,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => io.close(() => resolve()));
+          setRealtimeServer(undefined);
+          await app.close().catch(() => {});
+          await closeDb();
+          await embedded?.stop();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/** Starts the server and shuts it down gracefully on SIGINT / SIGTERM. */
+export function runFromCommandLine(opts: StartOptions = {}): void {
+  startServer(opts)
+    .then((server) => {
+      const shutdown = (signal: string) => {
+        console.log(`[parley] ${signal}: shutting down`);
+        const force = setTimeout(() => process.exit(1), 15_000);
+        force.unref();
+        server.close().then(
+          () => process.exit(0),
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGINT", () => shutdown("SIGINT"));
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+    })
+    .catch((err) => {
+      console.error("[parley] failed to start:", err);
+      process.exit(1);
+    });
+}
+
+if (require.main === module) runFromCommandLine({ dev: process.argv.includes("--dev") ? true : undefined });

@@ -1,0 +1,77 @@
+/**
+ * The test environment as one process (run by tsx, outside Jest's module system): a fresh embedded
+ * PostgreSQL (or DATABASE_URL when set), migrations, a fresh production build when needed, and the
+ * production server on a free port. It prints one JSON line with the URLs and stops everything on
+ * SIGTERM, the server first and the database last.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { freePort, startEmbeddedDatabase } from "../../db/embedded";
+import { runMigrations } from "../../db/migrate";
+import { ensureBuild } from "../../scripts/build";
+
+const root = path.resolve(__dirname, "../..");
+const dataDir = path.join(root, ".data", "test");
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the test server did not become healthy within ${ms} ms`);
+}
+
+async function main() {
+  ensureBuild(root);
+  let databaseUrl = process.env.DATABASE_URL;
+  let stopDb = async () => {};
+  if (!databaseUrl) {
+    fs.rmSync(path.join(dataDir, "postgres"), { recursive: true, force: true });
+    const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: "parley-test", database: "parley_test" });
+    databaseUrl = db.url;
+    stopDb = db.stop;
+  }
+  await runMigrations(databaseUrl);
+
+  const port = await freePort();
+  const server = spawn(process.execPath, [require.resolve("tsx/cli"), "server.ts"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  server.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`[test-env] server exited unexpectedly (${code})`);
+      void stopDb().then(() => process.exit(1));
+    }
+  });
+
+  const stop = async () => {
+    stopping = true;
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    await stopDb();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+
+  await waitForHealth(url, 60_000);
+  process.stdout.write(`PARLEY_TEST_ENV ${JSON.stringify({ url, databaseUrl, serverPid: server.pid })}\n`);
+}
+
+main().catch((err) => {
+  console.error("[test-env] failed:", err);
+  process.exit(1);
+});
