@@ -7,7 +7,7 @@ const holder = globalThis as unknown as { __parleyTestEnv?: ChildProcess };
 export default async function globalSetup(): Promise<void> {
   if (holder.__parleyTestEnv) return;
   const root = path.resolve(__dirname, "../..");
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "tests/support/test-env.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/test-env.ts"], {
     cwd: root,
     env: process.env,
     stdio: ["ignore", "pipe", "inherit"],

@@ -40,7 +40,7 @@ async function main() {
   await runMigrations(databaseUrl);
 
   const port = await freePort();
-  const server = spawn(process.execPath, [require.resolve("tsx/cli"), "server.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "inherit", "inherit"],

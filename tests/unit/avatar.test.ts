@@ -1,0 +1,19 @@
+import { AVATAR_PALETTE, avatarColor, initials } from "@/lib/avatar";
+
+describe("avatar", () => {
+  it("derives initials from the first and last word", () => {
+    expect(initials("Ada Lovelace")).toBe("AL");
+    expect(initials("grace brewster murray hopper")).toBe("GH");
+    expect(initials("  cher ")).toBe("C");
+    expect(initials("😀 smile")).toBe("😀S");
+    expect(initials("   ")).toBe("?");
+  });
+
+  it("gives each user a stable colour from the palette", () => {
+    const id = "7b0c1d8e-3f3a-4a53-9a55-2a4b0c1d8e3f";
+    expect(avatarColor(id)).toBe(avatarColor(id));
+    expect(AVATAR_PALETTE).toContain(avatarColor(id));
+    const spread = new Set(Array.from({ length: 50 }, (_, i) => avatarColor(`user-${i}`)));
+    expect(spread.size).toBeGreaterThan(4);
+  });
+});
