@@ -23,7 +23,7 @@ function isAlive(pid: number): boolean {
 }
 
 async function startParley(port: number): Promise<ChildProcess> {
-  const env = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PARLEY_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PARLEY_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: "ignore" });
   const deadline = Date.now() + 90_000;
