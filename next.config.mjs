@@ -18,6 +18,8 @@ const csp = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The app is type-checked at build; tests and benchmarks by `npm test` (tsc over tsconfig.json).
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   serverExternalPackages: ["argon2", "postgres"],
   async headers() {
     return [
