@@ -1,5 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -39,3 +39,58 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_id").on(t.userId)],
 );
 export type Session = InferSelectModel<typeof sessions>;
+
+export const conversations = pgTable("conversations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  kind: text("kind", { enum: ["direct", "group"] }).notNull(),
+  title: text("title"),
+  // The two member ids sorted and joined: one direct conversation per pair.
+  directKey: text("direct_key").unique(),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  // The conversation's position counter: every new message, edit and delete takes the next one.
+  lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+});
+export type Conversation = InferSelectModel<typeof conversations>;
+
+export const members = pgTable(
+  "members",
+  {
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "member"] }).notNull().default("member"),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+    lastReadSeq: bigint("last_read_seq", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("members_user_id").on(t.userId)],
+);
+export type Member = InferSelectModel<typeof members>;
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    rev: bigint("rev", { mode: "number" }).notNull(),
+    // A deleted account's messages stay, shown as "Deleted user".
+    senderId: uuid("sender_id").references(() => users.id, { onDelete: "set null" }),
+    clientId: uuid("client_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    editedAt: timestamp("edited_at", { withTimezone: true }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [
+    unique("messages_conversation_seq").on(t.conversationId, t.seq),
+    unique("messages_sender_client_id").on(t.senderId, t.clientId),
+    index("messages_conversation_rev").on(t.conversationId, t.rev),
+  ],
+);
+export type Message = InferSelectModel<typeof messages>;

@@ -90,6 +90,11 @@ export const authOptions: NextAuthOptions = {
 
 const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
+/** The session cookie's name as next-auth sets it (prefixed under https). */
+export function sessionCookieName(): string {
+  return `${config.secureCookies ? "__Secure-" : ""}next-auth.session-token`;
+}
+
 /** The session token from parsed cookies, joining next-auth's chunks (`name.0`, `name.1`, …). */
 export function sessionTokenFromCookies(cookies: Record<string, string | undefined>): string | null {
   for (const name of COOKIE_NAMES) {

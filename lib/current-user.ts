@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
-import { authenticateCookies } from "./auth";
+import { authenticateCookies, sessionCookieName } from "./auth";
 import { config } from "./config";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
 
@@ -32,12 +32,16 @@ export async function signInFromAction(user: { id: string; displayName: string }
     secret: config.authSecret!,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
-  const secure = config.secureCookies;
-  (await cookies()).set(`${secure ? "__Secure-" : ""}next-auth.session-token`, token, {
+  (await cookies()).set(sessionCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure,
+    secure: config.secureCookies,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
+}
+
+/** Forgets the session cookie (after the session row is gone). */
+export async function clearSessionCookie(): Promise<void> {
+  (await cookies()).delete(sessionCookieName());
 }

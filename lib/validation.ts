@@ -85,3 +85,49 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
   const { _: form, ...rest } = fields;
   throw new AppError("bad_request", form ?? "Some fields are invalid", Object.keys(rest).length ? rest : undefined);
 }
+
+export const bioSchema = str("Bio")
+  .max(5000, `Bio must be at most ${LIMITS.bioMax} characters`)
+  .trim()
+  .max(LIMITS.bioMax, `Bio must be at most ${LIMITS.bioMax} characters`);
+
+export const profileUpdateSchema = z
+  .strictObject(
+    {
+      displayName: displayNameSchema.optional(),
+      bio: bioSchema.optional(),
+      // Uploaded images are not supported yet: avatars are initials on a colour; null keeps it so.
+      avatar: z.null({ error: "Avatar uploads are not supported; send null or leave it out" }).optional(),
+    },
+    { error: "Expected an object with displayName, bio or avatar" },
+  )
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of displayName, bio, avatar");
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+export const changePasswordSchema = z
+  .strictObject(
+    {
+      currentPassword: str("Current password").min(1, "Enter your current password").max(LIMITS.passwordMax, "Wrong password"),
+      newPassword: passwordSchema,
+    },
+    { error: "Expected an object with currentPassword and newPassword" },
+  )
+  .refine((v) => v.currentPassword !== v.newPassword, { path: ["newPassword"], message: "Choose a password different from the current one" });
+
+export const deleteAccountSchema = z.strictObject(
+  { password: str("Password").min(1, "Enter your password to confirm").max(LIMITS.passwordMax, "Wrong password") },
+  { error: "Expected an object with password" },
+);
+
+export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
+
+export const directoryQuerySchema = z.strictObject({
+  q: str("q").max(64, "The search may be at most 64 characters").trim().toLowerCase().default(""),
+  cursor: str("cursor").max(200, "Invalid cursor").optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(DIRECTORY_PAGE.max, `limit may be at most ${DIRECTORY_PAGE.max}`)
+    .default(DIRECTORY_PAGE.default),
+});

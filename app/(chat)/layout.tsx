@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/AppShell";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
@@ -10,7 +11,10 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
   const { user } = await requireSession();
   const sidebar = (
     <EmptyState title="No conversations yet" icon={<ChatBubbleIcon />}>
-      <p>Conversations you start or are added to will appear here, newest first.</p>
+      <p>
+        Find someone in <Link href="/people">People</Link>. Conversations you start or are added to will appear here,
+        newest first.
+      </p>
     </EmptyState>
   );
   return (

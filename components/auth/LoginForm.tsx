@@ -22,7 +22,7 @@ async function signInWithCredentials(login: string, password: string): Promise<s
   return body?.error?.message ?? "Sign-in failed. Try again.";
 }
 
-export function LoginForm() {
+export function LoginForm({ notice }: { notice?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -55,6 +55,11 @@ export function LoginForm() {
       <h1 className={styles.title}>Welcome back</h1>
       <p className={styles.subtitle}>Sign in to continue your conversations.</p>
       <form className={styles.form} onSubmit={onSubmit} noValidate>
+        {notice && !error && (
+          <div className={formStyles.notice} role="status">
+            {notice}
+          </div>
+        )}
         {error && (
           <div className={formStyles.alert} role="alert">
             {error}

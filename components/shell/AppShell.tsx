@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import type { PublicUser } from "@/lib/accounts";
 import { Avatar } from "@/components/Avatar";
 import styles from "./AppShell.module.scss";
+import { ShellFrame } from "./ShellFrame";
+import { SidebarNav } from "./SidebarNav";
 import { SignOutButton } from "./SignOutButton";
 import { ThemeToggle } from "./ThemeToggle";
 
@@ -10,13 +12,11 @@ interface AppShellProps {
   /** the conversation list; the chat fills it */
   sidebar: ReactNode;
   children: ReactNode;
-  /** on phones the list and the conversation are separate screens */
-  showPaneOnPhone?: boolean;
 }
 
-export function AppShell({ user, sidebar, children, showPaneOnPhone = false }: AppShellProps) {
+export function AppShell({ user, sidebar, children }: AppShellProps) {
   return (
-    <div className={styles.shell} data-pane={showPaneOnPhone ? "main" : "list"}>
+    <ShellFrame>
       <aside className={styles.sidebar} aria-label="Conversations">
         <header className={styles.me}>
           <Avatar user={user} size={40} online />
@@ -29,9 +29,10 @@ export function AppShell({ user, sidebar, children, showPaneOnPhone = false }: A
           <ThemeToggle />
           <SignOutButton />
         </header>
+        <SidebarNav />
         {sidebar}
       </aside>
       <main className={styles.main}>{children}</main>
-    </div>
+    </ShellFrame>
   );
 }

@@ -12,7 +12,8 @@ import { runMigrations } from "../../db/migrate";
 import { ensureBuild } from "../../scripts/build";
 
 const root = path.resolve(__dirname, "../..");
-const dataDir = path.join(root, ".data", "test");
+// One folder per run, so two test runs on one machine do not share a database.
+const dataDir = path.join(root, ".data", `test-${process.pid}`);
 
 async function waitForHealth(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -62,6 +63,7 @@ async function main() {
       await exited;
     }
     await stopDb();
+    fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());

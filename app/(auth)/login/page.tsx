@@ -5,7 +5,8 @@ import { getCurrentSession } from "@/lib/current-user";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (await getCurrentSession()) redirect("/");
-  return <LoginForm />;
+  const { deleted } = await searchParams;
+  return <LoginForm notice={deleted === "1" ? "Your account was deleted. Thank you for using Parley." : undefined} />;
 }

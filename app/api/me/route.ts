@@ -1,7 +1,26 @@
 import { toOwnProfile } from "@/lib/accounts";
-import { json, requireAuth, route } from "@/lib/http";
+import { deleteAccount } from "@/lib/account";
+import { json, readJson, requireAuth, route } from "@/lib/http";
+import { updateProfile } from "@/lib/people";
+import { sessionCookieName } from "@/lib/auth";
+import { deleteAccountSchema, parseInput, profileUpdateSchema } from "@/lib/validation";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
   return json({ user: toOwnProfile(user) });
+});
+
+export const PATCH = route(async (req) => {
+  const { user } = await requireAuth(req);
+  const changes = parseInput(profileUpdateSchema, await readJson(req));
+  return json({ user: toOwnProfile(await updateProfile(user.id, changes)) });
+});
+
+export const DELETE = route(async (req) => {
+  const { user } = await requireAuth(req);
+  const { password } = parseInput(deleteAccountSchema, await readJson(req));
+  await deleteAccount(user.id, password);
+  const res = new Response(null, { status: 204 });
+  res.headers.append("Set-Cookie", `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+  return res;
 });

@@ -1,0 +1,14 @@
+import { exportUserData } from "@/lib/account";
+import { requireAuth, route } from "@/lib/http";
+
+export const GET = route(async (req) => {
+  const { user } = await requireAuth(req);
+  const data = await exportUserData(user.id);
+  return new Response(JSON.stringify(data, null, 2), {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="parley-export-${user.username}.json"`,
+      "Cache-Control": "no-store",
+    },
+  });
+});

@@ -1,0 +1,10 @@
+import { changePassword } from "@/lib/account";
+import { json, readJson, requireAuth, route } from "@/lib/http";
+import { changePasswordSchema, parseInput } from "@/lib/validation";
+
+export const POST = route(async (req) => {
+  const { user, session } = await requireAuth(req);
+  const input = parseInput(changePasswordSchema, await readJson(req));
+  await changePassword(user.id, session.id, input);
+  return json({ ok: true });
+});

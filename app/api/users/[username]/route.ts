@@ -1,0 +1,8 @@
+import { json, requireAuth, route } from "@/lib/http";
+import { getPublicProfile } from "@/lib/people";
+
+export const GET = route<{ params: Promise<{ username: string }> }>(async (req, { params }) => {
+  await requireAuth(req);
+  const { username } = await params;
+  return json({ user: await getPublicProfile(username) });
+});

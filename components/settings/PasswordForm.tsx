@@ -1,0 +1,37 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/components/Field";
+import formStyles from "@/components/Form.module.scss";
+import type { ActionState } from "@/lib/actions";
+import { LIMITS } from "@/lib/validation";
+import { FormStatus } from "./FormStatus";
+import styles from "./Settings.module.scss";
+
+type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
+export function PasswordForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const f = state.fields ?? {};
+  return (
+    <form className={styles.form} action={formAction} noValidate aria-label="Change password">
+      <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={f.currentPassword} />
+      <Field
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        minLength={LIMITS.passwordMin}
+        required
+        hint={`At least ${LIMITS.passwordMin} characters`}
+        error={f.newPassword}
+      />
+      <FormStatus state={state} />
+      <div className={styles.actions}>
+        <button type="submit" className={formStyles.button} disabled={pending}>
+          {pending ? "Changing…" : "Change password"}
+        </button>
+      </div>
+    </form>
+  );
+}

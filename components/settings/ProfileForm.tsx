@@ -1,0 +1,52 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Field } from "@/components/Field";
+import formStyles from "@/components/Form.module.scss";
+import type { ActionState } from "@/lib/actions";
+import { LIMITS } from "@/lib/validation";
+import { FormStatus } from "./FormStatus";
+import styles from "./Settings.module.scss";
+
+type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
+export function ProfileForm({ action, profile }: { action: Action; profile: { displayName: string; bio: string } }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const values = { ...profile, ...state.values };
+  const [bioLength, setBioLength] = useState(values.bio.length);
+  const f = state.fields ?? {};
+  return (
+    <form className={styles.form} action={formAction} noValidate aria-label="Profile">
+      <Field name="displayName" label="Display name" defaultValue={values.displayName} maxLength={LIMITS.displayNameMax} required error={f.displayName} />
+      <div className={formStyles.field}>
+        <label className={formStyles.label} htmlFor="field-bio">
+          Bio
+        </label>
+        <textarea
+          id="field-bio"
+          name="bio"
+          className={`${formStyles.input} ${styles.textarea}`}
+          defaultValue={values.bio}
+          maxLength={LIMITS.bioMax}
+          aria-invalid={f.bio ? true : undefined}
+          aria-describedby={f.bio ? "field-bio-error" : "field-bio-count"}
+          onChange={(e) => setBioLength(e.target.value.length)}
+        />
+        <span id="field-bio-count" className={styles.counter}>
+          {bioLength} / {LIMITS.bioMax}
+        </span>
+        {f.bio && (
+          <span id="field-bio-error" className={formStyles.error} role="alert">
+            {f.bio}
+          </span>
+        )}
+      </div>
+      <FormStatus state={state} />
+      <div className={styles.actions}>
+        <button type="submit" className={formStyles.button} disabled={pending}>
+          {pending ? "Saving…" : "Save profile"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+/** Account settings that need the password: change it, delete the account. And the data export. */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { conversations, members, messages, sessions, users } from "@/db/schema";
+import { getUserById, toOwnProfile } from "./accounts";
+import { AppError } from "./errors";
+import { hashPassword, verifyPassword } from "./passwords";
+import { disconnectSessions } from "./realtime/registry";
+import { revokeUserSessions } from "./sessions";
+
+async function requirePassword(userId: string, password: string, field: string) {
+  const user = await getUserById(userId);
+  if (!user) throw new AppError("unauthorized", "Sign in to continue");
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new AppError("forbidden", "Wrong password", { [field]: "Wrong password" });
+  }
+  return user;
+}
+
+/** Sets a new password and signs out every other session of the user. */
+export async function changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  const user = await requirePassword(userId, input.currentPassword, "currentPassword");
+  if (input.newPassword.toLowerCase() === user.username) {
+    throw new AppError("bad_request", "Some fields are invalid", { newPassword: "Password must not be your username" });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await getDb().update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+  disconnectSessions(await revokeUserSessions(userId, currentSessionId), "password_changed");
+}
+
+/**
+ * Deletes the account: profile, credentials, sessions and memberships go (cascades); messages stay
+ * with sender_id NULL, shown as "Deleted user". A group the user owned passes to its longest-standing
+ * admin, else its longest-standing member. Username and email are free for reuse at once.
+ */
+export async function deleteAccount(userId: string, password: string): Promise<void> {
+  await requirePassword(userId, password, "password");
+  const live = await getDb()
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  await getDb().transaction(async (tx) => {
+    await tx.execute(sql`
+      update members m set role = 'owner'
+      from (
+        select distinct on (heir.conversation_id) heir.conversation_id, heir.user_id
+        from members heir
+        join members owner on owner.conversation_id = heir.conversation_id
+          and owner.user_id = ${userId} and owner.role = 'owner'
+        where heir.user_id <> ${userId}
+        order by heir.conversation_id, (heir.role = 'admin') desc, heir.joined_at, heir.user_id
+      ) chosen
+      where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`);
+    await tx.delete(users).where(eq(users.id, userId));
+  });
+  disconnectSessions(
+    live.map((s) => s.id),
+    "deleted",
+  );
+}
+
+/** Everything Parley holds about the user, as one JSON document. */
+export async function exportUserData(userId: string) {
+  const db = getDb();
+  const user = await getUserById(userId);
+  if (!user) throw new AppError("unauthorized", "Sign in to continue");
+  const [sessionRows, membershipRows, messageRows] = await Promise.all([
+    db
+      .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt, userAgent: sessions.userAgent })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(sessions.createdAt),
+    db
+      .select({ id: conversations.id, kind: conversations.kind, title: conversations.title, createdAt: conversations.createdAt, role: members.role, joinedAt: members.joinedAt })
+      .from(members)
+      .innerJoin(conversations, eq(conversations.id, members.conversationId))
+      .where(eq(members.userId, userId))
+      .orderBy(conversations.createdAt),
+    db
+      .select({ id: messages.id, conversationId: messages.conversationId, seq: messages.seq, body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
+      .from(messages)
+      .where(eq(messages.senderId, userId))
+      .orderBy(messages.conversationId, messages.seq),
+  ]);
+  return {
+    format: "parley-export/1",
+    exportedAt: new Date().toISOString(),
+    profile: toOwnProfile(user),
+    sessions: sessionRows,
+    conversations: membershipRows,
+    messages: messageRows.map((m) => (m.deletedAt ? { ...m, body: "" } : m)),
+  };
+}

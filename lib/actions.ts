@@ -1,0 +1,49 @@
+/** Server-action plumbing: every action gets the live session and parsed input, or answers with state. */
+import type { z } from "zod";
+import { getCurrentSession } from "./current-user";
+import { AppError, toAppError, type FieldErrors } from "./errors";
+import type { LiveSession } from "./sessions";
+import { fieldErrors } from "./validation";
+
+/** What a form renders: a message, per-field errors, and the submitted values to refill it. */
+export interface ActionState {
+  error?: string;
+  success?: string;
+  fields?: FieldErrors;
+  values?: Record<string, string>;
+}
+
+/**
+ * Wraps `fn` as a server action: checks the session itself (an action is a public endpoint), picks
+ * `fieldNames` from the form, validates them and maps typed errors to form state. Passwords are
+ * never echoed back into `values`.
+ */
+export function actionWithSession<S extends z.ZodType>(
+  schema: S,
+  fieldNames: string[],
+  fn: (input: z.infer<S>, live: LiveSession) => Promise<string | void>,
+) {
+  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    const raw: Record<string, unknown> = {};
+    const values: Record<string, string> = {};
+    for (const name of fieldNames) {
+      const v = form.get(name);
+      if (v === null) continue;
+      raw[name] = typeof v === "string" ? v : undefined;
+      if (typeof v === "string" && !/password/i.test(name)) values[name] = v;
+    }
+    const live = await getCurrentSession();
+    if (!live) return { error: "Your session has ended. Sign in again.", values };
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { fields: fieldErrors(parsed.error), values };
+    try {
+      const success = await fn(parsed.data, live);
+      return { success: success ?? "Saved", values };
+    } catch (err) {
+      // redirect() and notFound() work by throwing: let them through.
+      if (!(err instanceof AppError) && (err as { digest?: string })?.digest?.startsWith("NEXT_")) throw err;
+      const e = toAppError(err);
+      return e.fields ? { fields: e.fields, values } : { error: e.message, values };
+    }
+  };
+}

@@ -1,0 +1,69 @@
+/** Profiles and the directory. */
+import { and, eq, gt, or, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users, type User } from "@/db/schema";
+import { toPublicUser, type PublicUser } from "./accounts";
+import { AppError } from "./errors";
+import type { ProfileUpdate } from "./validation";
+
+export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
+  const [user] = await getDb()
+    .update(users)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning();
+  if (!user) throw new AppError("not_found", "No such user");
+  return user;
+}
+
+export async function getPublicProfile(username: string): Promise<PublicUser> {
+  const normalized = username.toLowerCase();
+  if (!/^[a-z0-9_]{1,32}$/.test(normalized)) throw new AppError("not_found", "No such user");
+  const [user] = await getDb().select().from(users).where(eq(users.username, normalized)).limit(1);
+  if (!user) throw new AppError("not_found", "No such user");
+  return toPublicUser(user);
+}
+
+// The cursor is the last username of the previous page: usernames are unique and the sort key.
+export function encodeCursor(username: string): string {
+  return Buffer.from(username, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  const username = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^[a-z0-9_]{1,32}$/.test(username)) throw new AppError("bad_request", "Invalid cursor", { cursor: "Invalid cursor" });
+  return username;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface DirectoryPage {
+  users: PublicUser[];
+  nextCursor: string | null;
+}
+
+/**
+ * Users whose username or display name contains `q` (any case), in username order, one page at a
+ * time. Substring matches use the pg_trgm GIN indexes users_username_trgm and
+ * users_display_name_trgm (on lower(display_name)); paging is keyset on the unique username.
+ */
+export async function searchDirectory(query: { q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
+  const rows = await getDb()
+    .select()
+    .from(users)
+    .where(
+      and(
+        query.q ? or(sql`${users.username} like ${pattern}`, sql`lower(${users.displayName}) like ${pattern}`) : undefined,
+        after ? gt(users.username, after) : undefined,
+      ),
+    )
+    .orderBy(users.username)
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return {
+    users: page.map(toPublicUser),
+    nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].username) : null,
+  };
+}
