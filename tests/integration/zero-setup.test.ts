@@ -5,22 +5,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "@/db/embedded";
+import { freePort, isAlive } from "@/db/embedded";
 
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, "../..");
 const dataDir = path.join(root, ".data", `zero-setup-${process.pid}`);
 const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function startParley(port: number): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PARLEY_DATA_DIR: dataDir };
