@@ -21,7 +21,7 @@ export function AppShell({ user, sidebar, children }: AppShellProps) {
         <header className={styles.me}>
           <Avatar user={user} size={40} online />
           <div className={styles.meText}>
-            <span className={styles.meName} data-testid="me-name">
+            <span className={styles.meName} data-testid="me-name" title={user.displayName}>
               {user.displayName}
             </span>
             <span className={styles.meHandle}>@{user.username}</span>
