@@ -38,7 +38,10 @@ export function actionWithSession<S extends z.ZodType>(
     if (!parsed.success) return { fields: fieldErrors(parsed.error), values };
     try {
       const success = await fn(parsed.data, live);
-      return { success: success ?? "Saved", values };
+      // Refill with what was stored (trimmed, normalised), not the raw input.
+      const data = (parsed.data ?? {}) as Record<string, unknown>;
+      const stored = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof data[k] === "string" ? (data[k] as string) : v]));
+      return { success: success ?? "Saved", values: stored };
     } catch (err) {
       // redirect() and notFound() work by throwing: let them through.
       if (!(err instanceof AppError) && (err as { digest?: string })?.digest?.startsWith("NEXT_")) throw err;
