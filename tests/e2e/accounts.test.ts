@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, testSql, uniqueName } from "../support/api";
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
+import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
 
 jest.setTimeout(120_000);
 
@@ -19,13 +19,6 @@ async function fillRegistration(page: Page, v: { displayName: string; username: 
   await page.getByLabel("Email").fill(v.email);
   await page.getByLabel("Password").fill(v.password);
   await page.getByRole("button", { name: "Create account" }).click();
-}
-
-async function signInWithForm(page: Page, login: string, password: string) {
-  await page.goto(`${baseUrl()}/login`);
-  await page.getByLabel("Username or email").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 describe("accounts in the browser", () => {

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, testSql, type TestAccount } from "../support/api";
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
+import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
 
 jest.setTimeout(120_000);
 
@@ -13,14 +13,6 @@ afterAll(async () => {
   await browser?.close();
   await closeTestSql();
 });
-
-async function signInWithForm(page: Page, login: string, password: string) {
-  await page.goto(`${baseUrl()}/login`);
-  await page.getByLabel("Username or email").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${baseUrl()}/`);
-}
 
 /** Lowercase letters from g–z only, so the token never turns up inside a (hex) generated username. */
 function letterToken(length = 8): string {
@@ -59,6 +51,7 @@ describe("people in the browser", () => {
     page.on("pageerror", (e) => scriptErrors.push(e.message));
 
     await signInWithForm(page, acct.username, acct.password);
+    await page.waitForURL(`${baseUrl()}/`);
     await expect(page.getByTestId("me-name").textContent()).resolves.toBe("Before Edit");
     await page.goto(`${baseUrl()}/settings`);
     const form = page.getByRole("form", { name: "Profile" });
@@ -118,6 +111,7 @@ describe("people in the browser", () => {
     const scriptErrors: string[] = [];
     page.on("pageerror", (e) => scriptErrors.push(e.message));
     await signInWithForm(page, me.username, me.password);
+    await page.waitForURL(`${baseUrl()}/`);
 
     await page.goto(`${baseUrl()}/people`);
     await page.getByLabel("Search people").fill(typed);
@@ -159,6 +153,7 @@ describe("people in the browser", () => {
     const phone = await newContext(browser, PHONE);
     const phonePage = await phone.newPage();
     await signInWithForm(phonePage, me.username, me.password);
+    await phonePage.waitForURL(`${baseUrl()}/`);
     await phonePage.goto(`${baseUrl()}/people`);
     await phonePage.getByLabel("Search people").fill(typed);
     await expect(waitForResults(phonePage, expected)).resolves.toEqual([...expected].sort());
@@ -182,6 +177,7 @@ describe("people in the browser", () => {
     const scriptErrors: string[] = [];
     page.on("pageerror", (e) => scriptErrors.push(e.message));
     await signInWithForm(page, acct.username, acct.password);
+    await page.waitForURL(`${baseUrl()}/`);
     await page.goto(`${baseUrl()}/settings`);
 
     const danger = page.getByRole("form", { name: "Delete account" });
