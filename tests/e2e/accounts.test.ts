@@ -1,17 +1,11 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, testSql, uniqueName } from "../support/api";
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { newContext, openPage, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser } from "../support/browser";
 
 jest.setTimeout(120_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeTestSql();
-});
+const browser = useBrowser();
+afterAll(closeTestSql);
 
 async function fillRegistration(page: Page, v: { displayName: string; username: string; email: string; password: string }) {
   await page.getByLabel("Display name").fill(v.displayName);
@@ -23,10 +17,7 @@ async function fillRegistration(page: Page, v: { displayName: string; username: 
 
 describe("accounts in the browser", () => {
   it("registers, sees the shell, signs out, and signs in again", async () => {
-    const context = await newContext(browser, DESKTOP);
-    const page = await context.newPage();
-    const scriptErrors: string[] = [];
-    page.on("pageerror", (e) => scriptErrors.push(e.message));
+    const { context, page, scriptErrors } = await openPage(browser());
 
     // signed-out visitors are sent to the sign-in page
     await page.goto(`${baseUrl()}/`);
@@ -77,7 +68,7 @@ describe("accounts in the browser", () => {
   it("fits a phone screen, in light and dark", async () => {
     const acct = await createAccount({ displayName: "Grace Brewster Murray Hopper" });
     for (const scheme of ["light", "dark"] as const) {
-      const context = await newContext(browser, PHONE, scheme);
+      const context = await newContext(browser(), PHONE, scheme);
       const page = await context.newPage();
       await page.goto(`${baseUrl()}/login`);
       await screenshot(page, `login-phone-${scheme}`);

@@ -1,18 +1,12 @@
 import { randomInt } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, testSql, type TestAccount } from "../support/api";
-import { DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { openSignedIn, PHONE, screenshot, seriousA11yViolations, useBrowser } from "../support/browser";
 
 jest.setTimeout(120_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeTestSql();
-});
+const browser = useBrowser();
+afterAll(closeTestSql);
 
 /** Lowercase letters from g–z only, so the token never turns up inside a (hex) generated username. */
 function letterToken(length = 8): string {
@@ -45,13 +39,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
 describe("people in the browser", () => {
   it("edits the profile in settings and shows it on /u/[username]", async () => {
     const acct = await createAccount({ displayName: "Before Edit" });
-    const context = await newContext(browser, DESKTOP);
-    const page = await context.newPage();
-    const scriptErrors: string[] = [];
-    page.on("pageerror", (e) => scriptErrors.push(e.message));
-
-    await signInWithForm(page, acct.username, acct.password);
-    await page.waitForURL(`${baseUrl()}/`);
+    const { context, page, scriptErrors } = await openSignedIn(browser(), acct);
     await expect(page.getByTestId("me-name").textContent()).resolves.toBe("Before Edit");
     await page.goto(`${baseUrl()}/settings`);
     const form = page.getByRole("form", { name: "Profile" });
@@ -106,12 +94,7 @@ describe("people in the browser", () => {
     // part of the token, in a different case than stored
     const typed = token.slice(1, 7).toUpperCase();
 
-    const context = await newContext(browser, DESKTOP);
-    const page = await context.newPage();
-    const scriptErrors: string[] = [];
-    page.on("pageerror", (e) => scriptErrors.push(e.message));
-    await signInWithForm(page, me.username, me.password);
-    await page.waitForURL(`${baseUrl()}/`);
+    const { context, page, scriptErrors } = await openSignedIn(browser(), me);
 
     await page.goto(`${baseUrl()}/people`);
     await page.getByLabel("Search people").fill(typed);
@@ -150,10 +133,7 @@ describe("people in the browser", () => {
     await context.close();
 
     // the same on a phone
-    const phone = await newContext(browser, PHONE);
-    const phonePage = await phone.newPage();
-    await signInWithForm(phonePage, me.username, me.password);
-    await phonePage.waitForURL(`${baseUrl()}/`);
+    const { context: phone, page: phonePage } = await openSignedIn(browser(), me, PHONE);
     await phonePage.goto(`${baseUrl()}/people`);
     await phonePage.getByLabel("Search people").fill(typed);
     await expect(waitForResults(phonePage, expected)).resolves.toEqual([...expected].sort());
@@ -172,12 +152,7 @@ describe("people in the browser", () => {
 
   it("deletes the account after asking for the password, and lands on the sign-in page", async () => {
     const acct = await createAccount({ displayName: "Short Lived" });
-    const context = await newContext(browser, DESKTOP);
-    const page = await context.newPage();
-    const scriptErrors: string[] = [];
-    page.on("pageerror", (e) => scriptErrors.push(e.message));
-    await signInWithForm(page, acct.username, acct.password);
-    await page.waitForURL(`${baseUrl()}/`);
+    const { context, page, scriptErrors } = await openSignedIn(browser(), acct);
     await page.goto(`${baseUrl()}/settings`);
 
     const danger = page.getByRole("form", { name: "Delete account" });

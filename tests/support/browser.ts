@@ -53,3 +53,39 @@ export async function signInWithForm(page: Page, login: string, password: string
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** One Chromium for a test file, launched before its tests and closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** uncaught script errors seen on the page; tests expect none */
+  scriptErrors: string[];
+}
+
+/** A fresh context and page that records uncaught script errors. */
+export async function openPage(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
+  const context = await newContext(browser, viewport, colorScheme);
+  const page = await context.newPage();
+  const scriptErrors: string[] = [];
+  page.on("pageerror", (e) => scriptErrors.push(e.message));
+  return { context, page, scriptErrors };
+}
+
+/** A page signed in through the form, at the home page. */
+export async function openSignedIn(browser: Browser, account: { username: string; password: string }, viewport = DESKTOP): Promise<OpenPage> {
+  const opened = await openPage(browser, viewport);
+  await signInWithForm(opened.page, account.username, account.password);
+  await opened.page.waitForURL(`${baseUrl()}/`);
+  return opened;
+}
