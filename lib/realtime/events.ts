@@ -5,14 +5,71 @@ export type Ack<T extends object = object> =
   | ({ ok: true } & T)
   | { ok: false; error: { code: ErrorCode; message: string } };
 
+type AckFn<T extends object = object> = (res: Ack<T>) => void;
+
+/** A message as every client sees it. `seq`/`rev` are numbers, times ISO strings. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  seq: number;
+  /** the position of its last change: seq when created, a new position on edit or delete */
+  rev: number;
+  /** null once the sender deleted their account ("Deleted user") */
+  senderId: string | null;
+  clientId: string;
+  /** "" once deleted */
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface MemberView {
+  id: string;
+  username: string;
+  displayName: string;
+  avatar: string | null;
+  role: "owner" | "admin" | "member";
+  lastReadSeq: number;
+  online: boolean;
+}
+
+export interface ConversationView {
+  id: string;
+  kind: "direct" | "group";
+  /** groups only; a direct conversation is titled by the other member's name */
+  title: string | null;
+  createdAt: string;
+  lastSeq: number;
+  members: MemberView[];
+  /** the caller's role and read position */
+  role: "owner" | "admin" | "member";
+  lastReadSeq: number;
+  unreadCount: number;
+  lastMessage: MessageView | null;
+}
+
 export interface ServerToClientEvents {
-  "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" }) => void;
+  "message:new": (message: MessageView) => void;
+  "message:updated": (message: MessageView) => void;
+  "conversation:new": (conversation: ConversationView) => void;
+  "conversation:updated": (conversation: ConversationView) => void;
+  "conversation:removed": (payload: { conversationId: string }) => void;
+  read: (payload: { conversationId: string; userId: string; seq: number }) => void;
+  typing: (payload: { conversationId: string; userId: string; typing: boolean }) => void;
   presence: (payload: { userId: string; online: boolean }) => void;
+  "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" }) => void;
 }
 
 export interface ClientToServerEvents {
+  "message:send": (payload: { conversationId: string; clientId: string; body: string }, ack: AckFn<{ message: MessageView }>) => void;
+  "message:edit": (payload: { messageId: string; body: string }, ack: AckFn<{ message: MessageView }>) => void;
+  "message:delete": (payload: { messageId: string }, ack: AckFn<{ message: MessageView }>) => void;
+  sync: (payload: { since: Record<string, number> }, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
+  "conversation:read": (payload: { conversationId: string; seq: number }, ack: AckFn) => void;
+  typing: (payload: { conversationId: string; typing: boolean }, ack: AckFn) => void;
   /** A cheap authenticated round trip; clients use it to check the connection. */
-  ping: (ack: (res: Ack<{ userId: string }>) => void) => void;
+  ping: (ack: AckFn<{ userId: string }>) => void;
 }
 
 export interface SocketData {
