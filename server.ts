@@ -29,6 +29,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function isDecodablePath(url: string): boolean {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dev = opts.dev ?? process.env.NODE_ENV !== "production";
   const host = opts.host ?? process.env.HOST ?? "0.0.0.0";
@@ -57,6 +66,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       // The only trustworthy client address is the socket's; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+      if (!isDecodablePath(req.url ?? "/")) {
+        // Next would fail on it later with a bare 500; answer in the API's error shape instead.
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "bad_request", message: "The URL is not valid UTF-8" } }));
+        return;
+      }
       void handle(req, res);
     });
     const redisUrl = process.env.REDIS_URL;

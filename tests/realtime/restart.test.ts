@@ -146,12 +146,16 @@ class ReliableClient {
   }
 }
 
-afterAll(async () => {
-  if (server && server.exitCode === null) {
+// Each case starts its own server twice; the one left running must not outlive the case.
+afterEach(async () => {
+  if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((r) => server!.once("exit", r));
     server.kill("SIGTERM");
     await exited;
   }
+});
+
+afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
   await closeTestSql();
 });
