@@ -131,3 +131,72 @@ export const directoryQuerySchema = z.strictObject({
     .max(DIRECTORY_PAGE.max, `limit may be at most ${DIRECTORY_PAGE.max}`)
     .default(DIRECTORY_PAGE.default),
 });
+
+// ---- conversations and messages ----
+
+export const MESSAGE_MAX = 4000;
+export const GROUP_MAX_MEMBERS = 256;
+export const HISTORY_PAGE = { default: 50, max: 100 } as const;
+export const SYNC_PAGE = 500;
+
+export const uuidSchema = (what: string) => str(what).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `${what} must be a UUID`).toLowerCase();
+
+export const messageBodySchema = str("Message")
+  .max(MESSAGE_MAX * 4, `A message may be at most ${MESSAGE_MAX} characters`)
+  .trim()
+  .min(1, "A message cannot be empty")
+  .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`);
+
+export const groupTitleSchema = str("Title")
+  .max(1000, "A title may be at most 64 characters")
+  .trim()
+  .min(1, "Give the group a title")
+  .max(64, "A title may be at most 64 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A title may not contain control characters");
+
+const userIdList = z
+  .array(uuidSchema("Member"), { error: "memberIds must be a list of user ids" })
+  .max(GROUP_MAX_MEMBERS, `A group may have at most ${GROUP_MAX_MEMBERS} members`);
+
+export const createConversationSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("direct"), userId: uuidSchema("userId") }),
+    z.strictObject({ kind: z.literal("group"), title: groupTitleSchema, memberIds: userIdList }),
+  ],
+  { error: 'kind must be "direct" or "group"' },
+);
+export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+
+export const renameConversationSchema = z.strictObject({ title: groupTitleSchema }, { error: "Expected { title }" });
+export const addMembersSchema = z.strictObject({ userIds: userIdList.min(1, "Name at least one user") }, { error: "Expected { userIds }" });
+
+const position = z.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0, "Positions are at least 0").max(Number.MAX_SAFE_INTEGER);
+
+export const sendMessageSchema = z.strictObject(
+  { conversationId: uuidSchema("conversationId"), clientId: uuidSchema("clientId"), body: messageBodySchema },
+  { error: "Expected { conversationId, clientId, body }" },
+);
+export const restSendMessageSchema = z.strictObject({ clientId: uuidSchema("clientId"), body: messageBodySchema }, { error: "Expected { clientId, body }" });
+export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
+export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
+export const syncSchema = z.strictObject(
+  {
+    since: z
+      .record(uuidSchema("conversationId"), position, { error: "since maps conversation ids to positions" })
+      .refine((v) => Object.keys(v).length <= 1000, "since may name at most 1000 conversations"),
+  },
+  { error: "Expected { since }" },
+);
+export const readSchema = z.strictObject({ conversationId: uuidSchema("conversationId"), seq: position }, { error: "Expected { conversationId, seq }" });
+export const typingSchema = z.strictObject(
+  { conversationId: uuidSchema("conversationId"), typing: z.boolean({ error: "typing is true or false" }) },
+  { error: "Expected { conversationId, typing }" },
+);
+
+const seqParam = z.coerce.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0).max(Number.MAX_SAFE_INTEGER);
+export const historyQuerySchema = z.strictObject({
+  before: seqParam.optional(),
+  after: seqParam.optional(),
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
+});

@@ -1,12 +1,18 @@
 import type { Server as HttpServer } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
+import { getSql } from "@/db";
 import { authenticateCookies } from "../auth";
+import { socketConnected, socketDisconnected } from "../presence";
 import { rooms } from "./events";
+import { registerHandlers } from "./handlers";
 import { setRealtimeServer, type RealtimeServer } from "./registry";
 
 export interface RealtimeOptions {
-  /** Largest accepted packet; a 4,000-character message plus its envelope fits well within it. */
+  /**
+   * Largest accepted packet. The protocol's largest is a 4,000-character message (≤ 16 KB of
+   * UTF-8) plus its envelope; anything far larger closes that socket instead of being buffered.
+   */
   maxHttpBufferSize?: number;
   /** false in development, where Next's HMR websocket shares the server's upgrades */
   destroyUpgrade?: boolean;
@@ -27,6 +33,9 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       if (!live) return next(new Error("unauthorized"));
       socket.data.userId = live.user.id;
       socket.data.sessionId = live.session.id;
+      // Rooms are joined before the connection is announced, so nothing sent later is missed.
+      const memberships = await getSql()`select conversation_id from members where user_id = ${live.user.id}`;
+      socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map((m) => rooms.conversation(m.conversation_id))]);
       next();
     } catch (err) {
       console.error("[realtime] handshake failed:", err);
@@ -35,11 +44,22 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   });
 
   io.on("connection", (socket) => {
-    const { userId, sessionId } = socket.data;
-    socket.join([rooms.user(userId), rooms.session(sessionId)]);
+    const { userId } = socket.data;
+    const conversationRooms = () => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
+    if (socketConnected(userId)) {
+      const targets = conversationRooms();
+      if (targets.length) io.to(targets).emit("presence", { userId, online: true });
+    }
+    socket.on("disconnecting", () => {
+      if (socketDisconnected(userId)) {
+        const targets = conversationRooms();
+        if (targets.length) socket.to(targets).emit("presence", { userId, online: false });
+      }
+    });
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack({ ok: true, userId });
     });
+    registerHandlers(socket);
   });
 
   setRealtimeServer(io);

@@ -1,0 +1,11 @@
+import { removeMember } from "@/lib/conversations";
+import { json, requireAuth, route } from "@/lib/http";
+import { pathId } from "@/lib/route-params";
+
+/** Removes a member, or leaves when the user id is the caller's own. */
+export const DELETE = route<{ params: Promise<{ id: string; userId: string }> }>(async (req, { params }) => {
+  const { user } = await requireAuth(req);
+  const p = await params;
+  await removeMember(user.id, pathId(p.id), pathId(p.userId, "member"));
+  return json({ ok: true });
+});

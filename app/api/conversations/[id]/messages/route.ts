@@ -1,0 +1,24 @@
+import { json, readJson, requireAuth, route } from "@/lib/http";
+import { listMessages, sendMessage } from "@/lib/messages";
+import { pathId } from "@/lib/route-params";
+import { consumeSend } from "@/lib/send-limit";
+import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const GET = route<Ctx>(async (req, { params }) => {
+  const { user } = await requireAuth(req);
+  const id = pathId((await params).id);
+  const query = parseInput(historyQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  return json(await listMessages(user.id, id, query));
+});
+
+/** The same semantics as the socket's message:send: 201 when stored, 200 with the stored copy on a retry. */
+export const POST = route<Ctx>(async (req, { params }) => {
+  const { user } = await requireAuth(req);
+  const conversationId = pathId((await params).id);
+  const { clientId, body } = parseInput(restSendMessageSchema, await readJson(req));
+  await consumeSend(user.id);
+  const { message, created } = await sendMessage({ conversationId, clientId, body, senderId: user.id });
+  return json({ message }, created ? 201 : 200);
+});

@@ -1,0 +1,18 @@
+import { getConversationView, renameGroup } from "@/lib/conversations";
+import { json, readJson, requireAuth, route } from "@/lib/http";
+import { pathId } from "@/lib/route-params";
+import { parseInput, renameConversationSchema } from "@/lib/validation";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const GET = route<Ctx>(async (req, { params }) => {
+  const { user } = await requireAuth(req);
+  return json({ conversation: await getConversationView(user.id, pathId((await params).id)) });
+});
+
+export const PATCH = route<Ctx>(async (req, { params }) => {
+  const { user } = await requireAuth(req);
+  const id = pathId((await params).id);
+  const { title } = parseInput(renameConversationSchema, await readJson(req));
+  return json({ conversation: await renameGroup(user.id, id, title) });
+});

@@ -1,0 +1,16 @@
+import { createConversation, listConversationViews } from "@/lib/conversations";
+import { json, readJson, requireAuth, route } from "@/lib/http";
+import { createConversationSchema, parseInput } from "@/lib/validation";
+
+export const GET = route(async (req) => {
+  const { user } = await requireAuth(req);
+  return json({ conversations: await listConversationViews(user.id) });
+});
+
+/** A direct conversation (the existing one when there is one: 200) or a new group (201). */
+export const POST = route(async (req) => {
+  const { user } = await requireAuth(req);
+  const input = parseInput(createConversationSchema, await readJson(req));
+  const { conversation, created } = await createConversation(user.id, input);
+  return json({ conversation }, created ? 201 : 200);
+});

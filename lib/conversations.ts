@@ -1,0 +1,175 @@
+/** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
+import { getSql } from "@/db";
+import { AppError } from "./errors";
+import { toMessageView } from "./message-view";
+import { isOnline } from "./presence";
+import type { ConversationView, MemberView } from "./realtime/events";
+import { announceConversation, announceRemoval } from "./realtime/notify";
+import type { CreateConversationInput } from "./validation";
+
+type Role = "owner" | "admin" | "member";
+
+const notFound = () => new AppError("not_found", "No such conversation");
+
+/** The conversations of `userId` as they see them, newest activity first (optionally only `ids`). */
+export async function listConversationViews(userId: string, ids?: string[]): Promise<ConversationView[]> {
+  const sql = getSql();
+  const rows = await sql`
+    select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq,
+      (select count(*)::int from messages m
+        where m.conversation_id = c.id and m.seq > me.last_read_seq
+          and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+      (select json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
+                'avatar', u.avatar, 'role', mm.role, 'lastReadSeq', mm.last_read_seq) order by mm.joined_at, u.username)
+        from members mm join users u on u.id = mm.user_id where mm.conversation_id = c.id) as members,
+      lm.id as lm_id, lm.seq as lm_seq, lm.rev as lm_rev, lm.sender_id as lm_sender_id, lm.client_id as lm_client_id,
+      lm.body as lm_body, lm.created_at as lm_created_at, lm.edited_at as lm_edited_at, lm.deleted_at as lm_deleted_at
+    from members me
+    join conversations c on c.id = me.conversation_id
+    left join lateral (select * from messages m where m.conversation_id = c.id order by m.seq desc limit 1) lm on true
+    where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
+    order by coalesce(lm.created_at, c.created_at) desc, c.id`;
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastSeq: Number(r.last_seq),
+    role: r.role,
+    lastReadSeq: Number(r.last_read_seq),
+    unreadCount: r.unread_count,
+    members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: isOnline(m.id) })),
+    lastMessage: r.lm_id
+      ? toMessageView({
+          id: r.lm_id,
+          conversation_id: r.id,
+          seq: r.lm_seq,
+          rev: r.lm_rev,
+          sender_id: r.lm_sender_id,
+          client_id: r.lm_client_id,
+          body: r.lm_body,
+          created_at: r.lm_created_at,
+          edited_at: r.lm_edited_at,
+          deleted_at: r.lm_deleted_at,
+        })
+      : null,
+  }));
+}
+
+/** One conversation as `userId` sees it; 404 for non-members (existence is not revealed). */
+export async function getConversationView(userId: string, conversationId: string): Promise<ConversationView> {
+  const [view] = await listConversationViews(userId, [conversationId]);
+  if (!view) throw notFound();
+  return view;
+}
+
+async function memberIds(conversationId: string): Promise<string[]> {
+  const rows = await getSql()`select user_id from members where conversation_id = ${conversationId}`;
+  return rows.map((r) => r.user_id as string);
+}
+
+async function requireRole(userId: string, conversationId: string): Promise<{ role: Role; kind: "direct" | "group" }> {
+  const [row] = await getSql()`
+    select m.role, c.kind from members m join conversations c on c.id = m.conversation_id
+    where m.conversation_id = ${conversationId} and m.user_id = ${userId}`;
+  if (!row) throw notFound();
+  return { role: row.role, kind: row.kind };
+}
+
+async function requireUsersExist(ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await getSql()`select id from users where id in ${getSql()(ids)}`;
+  if (rows.length !== new Set(ids).size) {
+    throw new AppError("bad_request", "Some of those people do not exist", { memberIds: "Some of those people do not exist" });
+  }
+}
+
+export async function createConversation(userId: string, input: CreateConversationInput): Promise<{ conversation: ConversationView; created: boolean }> {
+  const sql = getSql();
+  if (input.kind === "direct") {
+    if (input.userId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
+    const [other] = await sql`select id from users where id = ${input.userId}`;
+    if (!other) throw new AppError("not_found", "No such user");
+    const directKey = [userId, input.userId].sort().join(":");
+    const created = await sql.begin(async (tx) => {
+      const [row] = await tx`
+        insert into conversations (kind, direct_key, created_by) values ('direct', ${directKey}, ${userId})
+        on conflict (direct_key) do nothing returning id`;
+      if (!row) return null;
+      await tx`insert into members (conversation_id, user_id, role) values (${row.id}, ${userId}, 'member'), (${row.id}, ${input.userId}, 'member')`;
+      return row.id as string;
+    });
+    if (created) {
+      await announceConversation(created, [userId, input.userId], "conversation:new");
+      return { conversation: await getConversationView(userId, created), created: true };
+    }
+    const [existing] = await sql`select c.id from conversations c join members m on m.conversation_id = c.id and m.user_id = ${userId} where c.direct_key = ${directKey}`;
+    if (!existing) throw new AppError("forbidden", "You can no longer write in that conversation");
+    return { conversation: await getConversationView(userId, existing.id), created: false };
+  }
+
+  const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
+  await requireUsersExist(others);
+  const id = await sql.begin(async (tx) => {
+    const [row] = await tx`insert into conversations (kind, title, created_by) values ('group', ${input.title}, ${userId}) returning id`;
+    const rows = [{ conversation_id: row.id, user_id: userId, role: "owner" }, ...others.map((o) => ({ conversation_id: row.id, user_id: o, role: "member" }))];
+    await tx`insert into members ${tx(rows, "conversation_id", "user_id", "role")}`;
+    return row.id as string;
+  });
+  await announceConversation(id, [userId, ...others], "conversation:new");
+  return { conversation: await getConversationView(userId, id), created: true };
+}
+
+export async function renameGroup(userId: string, conversationId: string, title: string): Promise<ConversationView> {
+  const { role, kind } = await requireRole(userId, conversationId);
+  if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
+  if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
+  await getSql()`update conversations set title = ${title} where id = ${conversationId}`;
+  await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
+  return getConversationView(userId, conversationId);
+}
+
+export async function addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationView> {
+  const { role, kind } = await requireRole(userId, conversationId);
+  if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
+  if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
+  const ids = [...new Set(userIds)];
+  await requireUsersExist(ids);
+  const sql = getSql();
+  const before = new Set(await memberIds(conversationId));
+  const added = ids.filter((id) => !before.has(id));
+  if (before.size + added.length > 256) throw new AppError("bad_request", "A group may have at most 256 members");
+  if (added.length) {
+    await sql`insert into members ${sql(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")} on conflict do nothing`;
+    await announceConversation(conversationId, added, "conversation:new");
+    await announceConversation(conversationId, [...before], "conversation:updated");
+  }
+  return getConversationView(userId, conversationId);
+}
+
+/**
+ * Removes `targetId` from a group: anyone may leave; the owner removes anyone, an admin removes
+ * members. When the owner leaves, the longest-standing admin (else member) becomes owner.
+ */
+export async function removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
+  const { role, kind } = await requireRole(userId, conversationId);
+  if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
+  const sql = getSql();
+  if (targetId !== userId) {
+    const [target] = await sql`select role from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
+    if (!target) throw new AppError("not_found", "That person is not a member");
+    const allowed = role === "owner" || (role === "admin" && target.role === "member");
+    if (!allowed) throw new AppError("forbidden", role === "member" ? "Only the owner or an admin can remove members" : "Admins can remove members only");
+  }
+  await sql.begin(async (tx) => {
+    const [gone] = await tx`delete from members where conversation_id = ${conversationId} and user_id = ${targetId} returning role`;
+    if (gone?.role === "owner") {
+      await tx`
+        update members set role = 'owner' where conversation_id = ${conversationId} and user_id = (
+          select user_id from members where conversation_id = ${conversationId}
+          order by (role = 'admin') desc, joined_at, user_id limit 1)`;
+    }
+  });
+  await announceRemoval(conversationId, targetId);
+  await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
+}

@@ -1,0 +1,231 @@
+/**
+ * Messages: sends go through one writer per process that commits every pending send in a single
+ * transaction (group commit), so the conversation row lock is taken once per batch rather than
+ * once per message. A send is acknowledged only after its batch commits; it is then emitted to the
+ * conversation's room. Retries with the same clientId return the stored message.
+ */
+import { getSql } from "@/db";
+import { AppError, toAppError } from "./errors";
+import { toMessageView } from "./message-view";
+import { rooms, type MessageView } from "./realtime/events";
+import { getRealtimeServer } from "./realtime/registry";
+import { HISTORY_PAGE, SYNC_PAGE } from "./validation";
+
+export interface SendInput {
+  conversationId: string;
+  senderId: string;
+  clientId: string;
+  body: string;
+}
+
+export interface SendResult {
+  message: MessageView;
+  /** false when this clientId was already stored (a retry) */
+  created: boolean;
+}
+
+interface Pending extends SendInput {
+  resolve(result: SendResult): void;
+  reject(err: unknown): void;
+}
+
+const MAX_BATCH = 500;
+const notFound = () => new AppError("not_found", "No such conversation");
+
+function emit(event: "message:new" | "message:updated", message: MessageView): void {
+  getRealtimeServer()?.to(rooms.conversation(message.conversationId)).emit(event, message);
+}
+
+class MessageWriter {
+  private queue: Pending[] = [];
+  private draining = false;
+
+  send(input: SendInput): Promise<SendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...input, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.commit(batch);
+      } catch (err) {
+        const e = toAppError(err);
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.draining = false;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    // A clientId sent twice within one batch is stored once; the later copies follow the first.
+    const primary = new Map<string, Pending>();
+    const followers = new Map<Pending, Pending[]>();
+    for (const p of batch) {
+      const key = `${p.senderId}|${p.clientId}`;
+      const first = primary.get(key);
+      if (first) followers.set(first, [...(followers.get(first) ?? []), p]);
+      else primary.set(key, p);
+    }
+    const items = [...primary.values()];
+    const settled = new Map<Pending, SendResult | AppError>();
+
+    await getSql().begin(async (tx) => {
+      const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
+      const json = JSON.stringify(indexed);
+      const members = await tx`
+        select x.i from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
+        join members m on m.conversation_id = x.c and m.user_id = x.s`;
+      const isMember = new Set(members.map((r) => r.i as number));
+      const existing = await tx`
+        select x.i, m.* from jsonb_to_recordset(${json}::jsonb) as x(i int, s uuid, k uuid)
+        join messages m on m.sender_id = x.s and m.client_id = x.k`;
+      for (const row of existing) settled.set(items[row.i], { message: toMessageView(row), created: false });
+
+      const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
+      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, notFound());
+      if (!fresh.length) return;
+
+      // Positions: bump each touched conversation once by its count, then hand them out in order.
+      const counts = new Map<string, number>();
+      for (const p of fresh) counts.set(p.conversationId, (counts.get(p.conversationId) ?? 0) + 1);
+      const bumps = await tx`
+        update conversations c set last_seq = c.last_seq + v.n
+        from jsonb_to_recordset(${JSON.stringify([...counts].sort().map(([id, n]) => ({ id, n })))}::jsonb) as v(id uuid, n int)
+        where c.id = v.id returning c.id, c.last_seq`;
+      const next = new Map(bumps.map((b) => [b.id as string, Number(b.last_seq) - counts.get(b.id as string)! + 1]));
+      const rows = fresh.map((p) => {
+        const seq = next.get(p.conversationId)!;
+        next.set(p.conversationId, seq + 1);
+        return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body };
+      });
+      const inserted = await tx`
+        insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+        select x.c, x.q, x.q, x.s, x.k, x.b from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text)
+        on conflict do nothing returning *`;
+      const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r]));
+      for (const p of fresh) {
+        const row = byKey.get(`${p.senderId}|${p.clientId}`);
+        if (row) settled.set(p, { message: toMessageView(row), created: true });
+      }
+      // Lost a race with another node storing the same clientId: answer with the stored copy.
+      for (const p of fresh.filter((f) => !settled.has(f))) {
+        const [row] = await tx`select * from messages where sender_id = ${p.senderId} and client_id = ${p.clientId}`;
+        settled.set(p, { message: toMessageView(row), created: false });
+      }
+    });
+
+    // Committed: emit new messages in seq order, then answer every sender.
+    const results = items.map((p) => [p, settled.get(p)!] as const);
+    const created = results.filter(([, r]) => !(r instanceof AppError) && r.created) as [Pending, SendResult][];
+    created.sort(([, a], [, b]) => a.message.seq - b.message.seq);
+    for (const [, r] of created) emit("message:new", r.message);
+    for (const [p, r] of results) {
+      for (const q of [p, ...(followers.get(p) ?? [])]) {
+        if (r instanceof AppError) q.reject(r);
+        else q.resolve(q === p ? r : { message: r.message, created: false });
+      }
+    }
+  }
+}
+
+const holder = globalThis as unknown as { __parleyWriter?: MessageWriter };
+
+export function sendMessage(input: SendInput): Promise<SendResult> {
+  holder.__parleyWriter ??= new MessageWriter();
+  return holder.__parleyWriter.send(input);
+}
+
+/** Edits or deletes the caller's own message; the change takes the conversation's next position. */
+async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
+  const sql = getSql();
+  const message = await sql.begin(async (tx) => {
+    const [target] = await tx`
+      select m.id, m.conversation_id, m.sender_id, m.deleted_at from messages m
+      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
+      where m.id = ${messageId}`;
+    if (!target) throw new AppError("not_found", "No such message");
+    if (target.sender_id !== userId) throw new AppError("forbidden", "You can only change your own messages");
+    if (target.deleted_at) {
+      if ("delete" in change) return null; // already deleted: answer with it as it is
+      throw new AppError("not_found", "That message was deleted");
+    }
+    const [{ last_seq: rev }] = await tx`update conversations set last_seq = last_seq + 1 where id = ${target.conversation_id} returning last_seq`;
+    const [row] =
+      "delete" in change
+        ? await tx`update messages set body = '', deleted_at = now(), rev = ${rev} where id = ${messageId} returning *`
+        : await tx`update messages set body = ${change.body}, edited_at = now(), rev = ${rev} where id = ${messageId} returning *`;
+    return toMessageView(row);
+  });
+  if (message) {
+    emit("message:updated", message);
+    return message;
+  }
+  const [row] = await sql`select * from messages where id = ${messageId}`;
+  return toMessageView(row);
+}
+
+export function editMessage(userId: string, messageId: string, body: string): Promise<MessageView> {
+  return changeMessage(userId, messageId, { body });
+}
+
+export function deleteMessage(userId: string, messageId: string): Promise<MessageView> {
+  return changeMessage(userId, messageId, { delete: true });
+}
+
+async function requireMemberships(userId: string, conversationIds: string[]): Promise<void> {
+  if (!conversationIds.length) return;
+  const sql = getSql();
+  const rows = await sql`select conversation_id from members where user_id = ${userId} and conversation_id in ${sql(conversationIds)}`;
+  if (rows.length !== conversationIds.length) throw notFound();
+}
+
+/** Every message created or changed after the given positions (rev > position), by conversation then rev. */
+export async function syncMessages(userId: string, since: Record<string, number>): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  const ids = Object.keys(since);
+  await requireMemberships(userId, ids);
+  if (!ids.length) return { messages: [], hasMore: false };
+  const rows = await getSql()`
+    select m.* from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
+    join messages m on m.conversation_id = s.c and m.rev > s.r
+    order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`;
+  return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
+}
+
+/** History by seq: the newest page, or the page before / after a position; ascending. */
+export async function listMessages(
+  userId: string,
+  conversationId: string,
+  query: { before?: number; after?: number; limit?: number },
+): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  await requireMemberships(userId, [conversationId]);
+  const limit = query.limit ?? HISTORY_PAGE.default;
+  const sql = getSql();
+  const rows =
+    query.after !== undefined
+      ? await sql`select * from messages where conversation_id = ${conversationId} and seq > ${query.after} order by seq limit ${limit + 1}`
+      : await sql`select * from messages where conversation_id = ${conversationId}
+          ${query.before !== undefined ? sql`and seq < ${query.before}` : sql``} order by seq desc limit ${limit + 1}`;
+  const page = rows.slice(0, limit).map(toMessageView);
+  if (query.after === undefined) page.reverse();
+  return { messages: page, hasMore: rows.length > limit };
+}
+
+/** Moves the caller's read position forward (never back, never past the end) and tells the room. */
+export async function markRead(userId: string, conversationId: string, seq: number): Promise<number> {
+  const [row] = await getSql()`
+    update members m set last_read_seq = greatest(m.last_read_seq, least(${seq}, c.last_seq))
+    from conversations c
+    where c.id = m.conversation_id and m.conversation_id = ${conversationId} and m.user_id = ${userId}
+    returning m.last_read_seq`;
+  if (!row) throw notFound();
+  const position = Number(row.last_read_seq);
+  getRealtimeServer()?.to(rooms.conversation(conversationId)).emit("read", { conversationId, userId, seq: position });
+  return position;
+}

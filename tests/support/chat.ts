@@ -1,0 +1,51 @@
+/** Helpers for messaging tests: signed-in users with sockets, conversations made over HTTP. */
+import { randomUUID } from "node:crypto";
+import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import { createAccount, request, signIn, type TestAccount } from "./api";
+import { connected, connectSocket, type ClientSocket } from "./sockets";
+
+export interface ChatUser extends TestAccount {
+  cookie: string;
+  socket: ClientSocket;
+  /** every message:new / message:updated this user's socket received, in arrival order */
+  received: MessageView[];
+}
+
+export async function chatUser(overrides: Partial<TestAccount> = {}): Promise<ChatUser> {
+  const acct = await createAccount(overrides);
+  const cookie = await signIn(acct.username, acct.password);
+  const socket = connectSocket(cookie);
+  const received: MessageView[] = [];
+  socket.on("message:new", (m) => received.push(m));
+  socket.on("message:updated", (m) => received.push(m));
+  await connected(socket);
+  return { ...acct, cookie, socket, received };
+}
+
+export async function createGroup(owner: ChatUser, title: string, others: { id: string }[]): Promise<ConversationView> {
+  const res = await request("/api/conversations", { method: "POST", cookie: owner.cookie, json: { kind: "group", title, memberIds: others.map((o) => o.id) } });
+  if (res.status !== 201) throw new Error(`group creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()).conversation;
+}
+
+export async function createDirect(a: ChatUser, b: { id: string }): Promise<ConversationView> {
+  const res = await request("/api/conversations", { method: "POST", cookie: a.cookie, json: { kind: "direct", userId: b.id } });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`direct creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()).conversation;
+}
+
+export function send(user: ChatUser, conversationId: string, body: string, clientId = randomUUID()) {
+  return user.socket.timeout(10_000).emitWithAck("message:send", { conversationId, clientId, body });
+}
+
+/** Resolves once `predicate` holds, polling briefly; fails after `ms`. */
+export async function eventually(predicate: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits a moment so that anything (wrongly) delivered would have arrived. */
+export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
