@@ -22,7 +22,7 @@ const TYPING_SHOWN_MS = 5_000;
 const TRANSIENT = new Set(["unavailable", "rate_limited", "internal"]);
 
 export interface ChatActions {
-  refreshList(): Promise<void>;
+  refreshList(): Promise<unknown>;
   loadThread(conversationId: string): Promise<void>;
   loadOlder(conversationId: string): Promise<void>;
   /** Adds the conversation (fetched on its own) when the list does not hold it; null when absent. */
@@ -79,18 +79,22 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
   const failTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const typingSent = useRef(new Map<string, number>());
 
-  const refreshList = useCallback(async () => {
+  const refreshList = useCallback(async (): Promise<ConversationView[] | null> => {
     dispatch({ type: "list:loading" });
     try {
       const { conversations } = await chatApi.listConversations();
       dispatch({ type: "list:loaded", conversations });
+      return conversations;
     } catch {
       dispatch({ type: "list:error" });
+      return null;
     }
   }, []);
 
-  const sync = useCallback(async (socket: ChatSocket) => {
-    let since = syncPositions(stateRef.current);
+  /** Catches up after a (re)connect; only conversations the fresh list still has (sync refuses others). */
+  const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null) => {
+    const ids = current ? new Set(current.map((c) => c.id)) : null;
+    let since = Object.fromEntries(Object.entries(syncPositions(stateRef.current)).filter(([id]) => !ids || ids.has(id)));
     // again while the server says there is more, from the highest rev each answer brought
     for (let round = 0; round < 100 && Object.keys(since).length > 0; round++) {
       let res;
@@ -163,7 +167,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
 
     socket.on("connect", () => {
       dispatch({ type: "connection", connection: "connected" });
-      void refreshList().then(() => sync(socket));
+      void refreshList().then((list) => sync(socket, list));
       for (const o of stateRef.current.outbox) {
         if (o.status === "pending") startAttempts(o.clientId);
         else if (o.error === "Not sent") {
