@@ -220,9 +220,12 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     socket.on("read", (p) => dispatch({ type: "read", ...p }));
     socket.on("typing", (p) => dispatch({ type: "typing", ...p, until: Date.now() + TYPING_SHOWN_MS }));
     socket.on("presence", (p) => dispatch({ type: "presence", ...p }));
-    socket.on("session:revoked", () => {
+    let leaveTimer: ReturnType<typeof setTimeout> | undefined;
+    socket.on("session:revoked", ({ reason }) => {
       socket.disconnect();
-      window.location.assign("/login");
+      dispatch({ type: "connection", connection: "connected" });
+      // when this tab signed out or deleted the account itself it is already on its way: let that navigation win
+      leaveTimer = setTimeout(() => window.location.assign(reason === "deleted" ? "/login?deleted=1" : "/login"), 1_000);
     });
 
     const expiry = setInterval(() => dispatch({ type: "typing:expire", now: Date.now() }), 1_000);
@@ -230,6 +233,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     return () => {
       clearInterval(expiry);
       clearTimeout(retryTimer);
+      clearTimeout(leaveTimer);
       for (const t of timers.values()) clearTimeout(t);
       socket.removeAllListeners();
       socket.io.removeAllListeners();

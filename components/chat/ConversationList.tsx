@@ -43,7 +43,9 @@ function ConversationRow({ c, meId, active, now }: { c: ConversationView; meId: 
         {other ? <Avatar user={other} size={40} online={other.online} /> : <Avatar user={{ id: c.id, displayName: title }} size={40} />}
         <span className={styles.rowText}>
           <span className={styles.rowTop}>
-            <span className={styles.rowTitle}>{title}</span>
+            <span className={styles.rowTitle} data-testid="conversation-name">
+              {title}
+            </span>
             <time className={styles.rowTime} dateTime={lastActivity(c)}>
               {listTime(lastActivity(c), now)}
             </time>

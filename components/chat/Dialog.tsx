@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import styles from "./Dialog.module.scss";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -9,18 +9,19 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), texta
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  // taken while rendering, before autoFocus inside the dialog moves the focus
+  const [opener] = useState(() => (typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null)));
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
     const el = ref.current;
     const first = el?.querySelector<HTMLElement>("[autofocus], input, textarea") ?? el?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? el)?.focus();
     return () => {
       if (opener && document.contains(opener)) opener.focus();
     };
-  }, []);
+  }, [opener]);
 
   function onKeyDown(e: React.KeyboardEvent) {
     if (e.key === "Escape") {

@@ -1,0 +1,230 @@
+import type { Page } from "playwright-core";
+import { baseUrl, closeTestSql, createAccount, testSql } from "../support/api";
+import { openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser, DESKTOP } from "../support/browser";
+import { chatUser, createDirect, createGroup, send } from "../support/chat";
+import { closeAllSockets } from "../support/sockets";
+
+jest.setTimeout(180_000);
+
+const browser = useBrowser();
+afterAll(async () => {
+  closeAllSockets();
+  await closeTestSql();
+});
+
+const composer = (page: Page) => page.getByLabel("Message", { exact: true });
+const row = (page: Page, title: string) => page.getByTestId("conversation-item").filter({ hasText: title });
+const messageWith = (page: Page, text: string) => page.getByTestId("message").filter({ hasText: text });
+
+async function titleMatches(page: Page, re: RegExp): Promise<string> {
+  await page.waitForFunction((source) => new RegExp(source).test(document.title), re.source, { timeout: 10_000 });
+  return page.title();
+}
+
+async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe("chat in the browser", () => {
+  it("delivers direct and group messages live, with unread badges, the typing line and the tab count", async () => {
+    const ada = await createAccount({ displayName: "Ada Lovelace" });
+    const bob = await createAccount({ displayName: "Bob Babbage" });
+    const A = await openSignedIn(browser(), ada);
+    const B = await openSignedIn(browser(), bob);
+
+    // nothing yet: the empty state points to People
+    await expect(B.page.getByText("No conversations yet — find someone in").waitFor()).resolves.toBeUndefined();
+
+    // Ada starts the direct conversation from Bob's profile
+    await A.page.goto(`${baseUrl()}/u/${bob.username}`);
+    await A.page.getByRole("button", { name: "Message", exact: true }).click();
+    await A.page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    const dmUrl = A.page.url();
+    await expect(A.page.getByTestId("conversation-title").textContent()).resolves.toBe("Bob Babbage");
+    // Bob's list gets it without a reload
+    await expect(row(B.page, "Ada Lovelace").waitFor()).resolves.toBeUndefined();
+
+    // Ada writes; Bob sees the preview, an unread badge and the count in the tab title
+    await composer(A.page).fill("Hello Bob, have you seen https://example.com/engine?");
+    await composer(A.page).press("Enter");
+    await expect(messageWith(A.page, "Hello Bob").waitFor()).resolves.toBeUndefined();
+    await expect(composer(A.page).inputValue()).resolves.toBe("");
+    await expect(row(B.page, "Ada Lovelace").getByTestId("unread-badge").filter({ hasText: "1" }).waitFor()).resolves.toBeUndefined();
+    await expect(row(B.page, "Ada Lovelace").textContent()).resolves.toContain("Hello Bob, have you seen");
+    await expect(titleMatches(B.page, /^\(1\) Parley$/)).resolves.toBe("(1) Parley");
+    await screenshot(B.page, "chat-unread-desktop");
+
+    // Bob opens it: the message, a safe link, the divider; the badge and the count go away
+    await row(B.page, "Ada Lovelace").click();
+    await B.page.waitForURL(dmUrl);
+    const link = messageWith(B.page, "Hello Bob").getByRole("link", { name: "https://example.com/engine" });
+    await expect(link.getAttribute("target")).resolves.toBe("_blank");
+    await expect(link.getAttribute("rel")).resolves.toBe("noopener noreferrer");
+    await expect(B.page.getByRole("separator", { name: "New messages" }).count()).resolves.toBe(1);
+    await expect(row(B.page, "Ada Lovelace").getByTestId("unread-badge").waitFor({ state: "detached" })).resolves.toBeUndefined();
+    await expect(titleMatches(B.page, /^(?!\(\d+\) )/)).resolves.not.toMatch(/^\(/);
+
+    // Bob types: Ada sees the typing line; he sends: Ada sees the reply without a reload
+    await composer(B.page).pressSequentially("Yes, <b>marvellous</b>", { delay: 30 });
+    await expect(A.page.getByTestId("typing-line").filter({ hasText: "Bob Babbage is typing…" }).waitFor()).resolves.toBeUndefined();
+    await screenshot(A.page, "chat-typing-desktop");
+    await composer(B.page).press("Enter");
+    await expect(messageWith(A.page, "Yes, <b>marvellous</b>").waitFor()).resolves.toBeUndefined();
+    await expect(A.page.locator("[data-testid=message-body] b").count()).resolves.toBe(0);
+    await expect(A.page.getByTestId("typing-line").filter({ hasText: "typing" }).waitFor({ state: "detached" })).resolves.toBeUndefined();
+    // and it is Bob's on his side, Ada's on hers
+    await expect(messageWith(B.page, "marvellous").getAttribute("data-own")).resolves.toBe("true");
+    await expect(messageWith(A.page, "marvellous").getAttribute("data-own")).resolves.toBeNull();
+
+    // Ada makes a group with Bob from the "New group" dialog
+    await A.page.getByRole("button", { name: "New group" }).click();
+    const dialog = A.page.getByRole("dialog", { name: "New group" });
+    await dialog.getByLabel("Group name").fill("Analytical Engine Society");
+    await dialog.getByLabel("Add people").fill(bob.username);
+    await dialog.getByTestId("pick-person").filter({ hasText: "Bob Babbage" }).click();
+    await dialog.getByRole("button", { name: /^Create group/ }).click();
+    await A.page.waitForURL((url) => /\/c\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== dmUrl);
+    const groupUrl = A.page.url();
+    await expect(A.page.getByTestId("conversation-title").textContent()).resolves.toBe("Analytical Engine Society");
+    await composer(A.page).fill("Welcome to the society!");
+    await composer(A.page).press("Enter");
+
+    // Bob, still in the direct conversation, sees the group arrive with its unread message
+    const groupRow = row(B.page, "Analytical Engine Society");
+    await expect(groupRow.getByTestId("unread-badge").filter({ hasText: "1" }).waitFor()).resolves.toBeUndefined();
+    await expect(groupRow.textContent()).resolves.toContain("Ada: Welcome to the society!");
+    await groupRow.click();
+    await B.page.waitForURL(groupUrl);
+    await expect(messageWith(B.page, "Welcome to the society!").waitFor()).resolves.toBeUndefined();
+    await composer(B.page).fill("Glad to be here.");
+    await composer(B.page).press("Enter");
+    await expect(messageWith(A.page, "Glad to be here.").waitFor()).resolves.toBeUndefined();
+    await expect(A.page.getByTestId("conversation-status").textContent()).resolves.toMatch(/^2 members/);
+
+    // the conversation page passes axe; the settings dialog lists the members and gives focus back on Escape
+    await expect(seriousA11yViolations(A.page)).resolves.toEqual([]);
+    await screenshot(A.page, "chat-group-desktop");
+    await A.page.getByRole("button", { name: "Group settings" }).click();
+    const settings = A.page.getByRole("dialog", { name: "Group settings" });
+    await expect(settings.getByRole("list", { name: "Members" }).getByRole("listitem").count()).resolves.toBe(2);
+    await expect(seriousA11yViolations(A.page)).resolves.toEqual([]);
+    await screenshot(A.page, "chat-group-settings-desktop");
+    await A.page.keyboard.press("Escape");
+    await expect(settings.count()).resolves.toBe(0);
+    await expect(A.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe("Group settings");
+
+    // everything sent was stored once
+    const stored = await testSql()`select body from messages m join members me on me.conversation_id = m.conversation_id where me.user_id = ${ada.id} order by m.created_at`;
+    expect(stored.map((r) => r.body)).toEqual(["Hello Bob, have you seen https://example.com/engine?", "Yes, <b>marvellous</b>", "Welcome to the society!", "Glad to be here."]);
+
+    expect(A.scriptErrors).toEqual([]);
+    expect(B.scriptErrors).toEqual([]);
+    await A.context.close();
+    await B.context.close();
+  });
+
+  it("looks right with realistic data on a desktop and a phone, light and dark", async () => {
+    const me = await chatUser({ displayName: "Grace Hopper" });
+    const long = await chatUser({ displayName: "Maximilian Alexander Featherstonehaugh-Wolfeschlegelsteinhausen" });
+    const linus = await chatUser({ displayName: "Linus Torvalds" });
+    const margaret = await chatUser({ displayName: "Margaret Hamilton" });
+
+    const group = await createGroup(margaret, "Apollo guidance computer — flight software review", [me, linus]);
+    const dm = await createDirect(long, me);
+    const quiet = await createDirect(me, linus);
+    for (const [who, body] of [
+      [margaret, "Morning all. The restart protection patch is in."],
+      [linus, "Reviewed it. One nit about the priority display."],
+      [me, "Thanks! I will look after lunch."],
+    ] as const) {
+      const res = await send(who, group.id, body);
+      expect(res.ok).toBe(true);
+    }
+    // yesterday's part of the conversation, so the day separators show
+    await testSql()`update messages set created_at = created_at - interval '1 day' where conversation_id = ${group.id}`;
+    for (const body of [
+      "The 1202 alarm again during the simulation, then it recovered by itself.",
+      "Here is the full log, line by line, so nobody has to ask: " + "PROGRAM ALARM 1202 EXECUTIVE OVERFLOW NO CORE SETS ".repeat(6).trim() + " — see https://www.hq.nasa.gov/alsj/a11/a11.1201-pa.html for the background.",
+      "Averyveryverylongwordwithoutanyspacesthatmustwrapinsteadofoverflowingthebubble_" + "x".repeat(60),
+    ]) {
+      expect((await send(margaret, group.id, body)).ok).toBe(true);
+    }
+    expect((await send(long, dm.id, "Hi Grace! Could we talk about COBOL next week?")).ok).toBe(true);
+    expect((await send(long, dm.id, "Any day works for me.")).ok).toBe(true);
+    expect((await send(me, quiet.id, "See you at the conference.")).ok).toBe(true);
+
+    // desktop, light: the list with unread badges and long names, then the group
+    const { context, page, scriptErrors } = await openSignedIn(browser(), me);
+    await expect(row(page, "Apollo guidance").waitFor()).resolves.toBeUndefined();
+    await expect(page.getByTestId("conversation-item").count()).resolves.toBe(3);
+    // newest activity first
+    await expect(page.getByTestId("conversation-name").allTextContents()).resolves.toEqual([
+      "Linus Torvalds",
+      "Maximilian Alexander Featherstonehaugh-Wolfeschlegelsteinhausen",
+      "Apollo guidance computer — flight software review",
+    ]);
+    await expect(row(page, "Maximilian").getByTestId("unread-badge").textContent()).resolves.toBe("2 unread");
+    await expect(row(page, "Apollo guidance").getByTestId("unread-badge").textContent()).resolves.toBe("5 unread");
+    await expect(row(page, "Linus Torvalds").getByTestId("unread-badge").count()).resolves.toBe(0);
+    await expect(titleMatches(page, /^\(7\) Parley$/)).resolves.toBe("(7) Parley");
+    await screenshot(page, "chat-list-desktop");
+    await row(page, "Apollo guidance").click();
+    await page.waitForURL(`${baseUrl()}/c/${group.id}`);
+    await expect(messageWith(page, "Averyveryvery").waitFor()).resolves.toBeUndefined();
+    await expect(page.getByTestId("day-separator").allTextContents()).resolves.toEqual(["Yesterday", "Today"]);
+    await expect(page.getByRole("separator", { name: "New messages" }).count()).resolves.toBe(1);
+    const bubbleOverflow = await page.getByTestId("message-list").evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(bubbleOverflow).toBeLessThanOrEqual(0);
+    await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+    await screenshot(page, "chat-desktop");
+    await page.getByTestId("message").filter({ hasText: "Thanks! I will look after lunch." }).hover();
+    await screenshot(page, "chat-desktop-hover-own");
+    expect(scriptErrors).toEqual([]);
+    await context.close();
+
+    // desktop, dark
+    const dark = await openPage(browser(), DESKTOP, "dark");
+    await signInWithForm(dark.page, me.username, me.password);
+    await dark.page.waitForURL(`${baseUrl()}/`);
+    await dark.page.goto(`${baseUrl()}/c/${dm.id}`);
+    await expect(messageWith(dark.page, "Any day works for me.").waitFor()).resolves.toBeUndefined();
+    await expect(seriousA11yViolations(dark.page)).resolves.toEqual([]);
+    await screenshot(dark.page, "chat-desktop-dark");
+    await dark.context.close();
+
+    // phone, light: the list and the conversation are two screens, with a way back
+    const phone = await openSignedIn(browser(), me, PHONE);
+    await expect(row(phone.page, "Apollo guidance").waitFor()).resolves.toBeUndefined();
+    await expect(horizontalOverflow(phone.page)).resolves.toBeLessThanOrEqual(0);
+    await screenshot(phone.page, "chat-list-phone");
+    await row(phone.page, "Apollo guidance").click();
+    await phone.page.waitForURL(`${baseUrl()}/c/${group.id}`);
+    await expect(messageWith(phone.page, "Averyveryvery").waitFor()).resolves.toBeUndefined();
+    await expect(phone.page.getByTestId("conversation-item").first().isVisible()).resolves.toBe(false);
+    await expect(horizontalOverflow(phone.page)).resolves.toBeLessThanOrEqual(0);
+    // touch targets of at least 44 px: back, settings, send
+    for (const name of ["Back to conversations", "Group settings", "Send"]) {
+      const box = await phone.page.getByRole(name === "Back to conversations" ? "link" : "button", { name }).boundingBox();
+      expect(Math.min(box!.width, box!.height)).toBeGreaterThanOrEqual(44);
+    }
+    await expect(seriousA11yViolations(phone.page)).resolves.toEqual([]);
+    await screenshot(phone.page, "chat-conversation-phone");
+    await phone.page.getByRole("link", { name: "Back to conversations" }).click();
+    await phone.page.waitForURL(`${baseUrl()}/`);
+    await expect(row(phone.page, "Apollo guidance").isVisible()).resolves.toBe(true);
+    expect(phone.scriptErrors).toEqual([]);
+    await phone.context.close();
+
+    // phone, dark
+    const phoneDark = await openPage(browser(), PHONE, "dark");
+    await signInWithForm(phoneDark.page, me.username, me.password);
+    await phoneDark.page.waitForURL(`${baseUrl()}/`);
+    await expect(row(phoneDark.page, "Apollo guidance").waitFor()).resolves.toBeUndefined();
+    await screenshot(phoneDark.page, "chat-list-phone-dark");
+    await row(phoneDark.page, "Maximilian").click();
+    await expect(messageWith(phoneDark.page, "Any day works").waitFor()).resolves.toBeUndefined();
+    await expect(seriousA11yViolations(phoneDark.page)).resolves.toEqual([]);
+    await screenshot(phoneDark.page, "chat-conversation-phone-dark");
+    await phoneDark.context.close();
+  });
+});
