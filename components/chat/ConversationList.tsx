@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/realtime/events";
@@ -12,6 +12,7 @@ import { conversationTitle, otherMember } from "./names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
 import { lastActivity, sortedConversations } from "./store";
+import { Switcher } from "./Switcher";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
 
@@ -71,7 +72,18 @@ export function ConversationList() {
   const { state, actions } = useChat();
   const pathname = usePathname();
   const now = useNow();
-  const [dialog, setDialog] = useState<"message" | "group" | null>(null);
+  const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setDialog("switch");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
   const list = sortedConversations(state);
 
@@ -79,6 +91,13 @@ export function ConversationList() {
     <div className={styles.listPane}>
       <div className={styles.listHeader}>
         <h2 className={styles.listTitle}>Conversations</h2>
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("switch")} title="Go to conversation (Ctrl+K)">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <circle cx="11" cy="11" r="7" />
+            <path d="m20 20-3.5-3.5" />
+          </svg>
+          <span>Go to conversation</span>
+        </button>
         <button type="button" className={styles.headerButton} onClick={() => setDialog("message")} title="New message">
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
             <path d="M12 20h9M16.5 3.5a2.1 2.1 0 1 1 3 3L7 19l-4 1 1-4z" />
@@ -139,6 +158,7 @@ export function ConversationList() {
 
       {dialog === "message" && <NewMessageDialog onClose={() => setDialog(null)} />}
       {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
+      {dialog === "switch" && <Switcher onClose={() => setDialog(null)} />}
     </div>
   );
 }

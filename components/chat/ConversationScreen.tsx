@@ -197,7 +197,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
       <Composer
         key={conversationId}
         initialDraft={actions.getDraft(conversationId)}
-        placeholder={conversation ? `Message ${title}` : "Write a message"}
+        placeholder={conversation?.kind === "direct" ? `Message ${title.split(" ")[0]}` : "Message the group"}
         onDraftChange={(t) => actions.setDraft(conversationId, t)}
         onTyping={onTyping}
         onSend={(body) => actions.send(conversationId, body)}

@@ -88,10 +88,13 @@ export function syncPositions(state: ChatState): Record<string, number> {
   return since;
 }
 
-function applyToConversation(c: ConversationView, m: MessageView, meId: string, isNew: boolean): ConversationView {
+function applyToConversation(c: ConversationView, m: MessageView, meId: string, isNew: boolean, known: MessageView | undefined): ConversationView {
   const next = { ...c, lastSeq: Math.max(c.lastSeq, m.rev, m.seq) };
   if (!c.lastMessage || m.seq > c.lastMessage.seq || (m.id === c.lastMessage.id && m.rev >= c.lastMessage.rev)) next.lastMessage = m;
-  if (isNew && m.senderId !== meId && m.seq > c.lastReadSeq && !m.deletedAt) next.unreadCount = c.unreadCount + 1;
+  const unreadByOther = m.senderId !== meId && m.seq > c.lastReadSeq;
+  if (isNew && unreadByOther && !m.deletedAt) next.unreadCount = c.unreadCount + 1;
+  // an unread message deleted before it was read no longer counts
+  if (known && !known.deletedAt && m.deletedAt && unreadByOther) next.unreadCount = Math.max(0, c.unreadCount - 1);
   if (m.senderId === meId && m.seq > c.lastReadSeq) {
     // one's own message means everything before it was seen
     next.lastReadSeq = m.seq;
@@ -108,9 +111,10 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
     const thread = threads[m.conversationId];
     const known = thread?.items.find((x) => x.id === m.id);
     if (known && known.rev >= m.rev) continue;
-    // is it news? a message newer than everything the list knows of
-    const isNew = !known && (!conv || !conv.lastMessage || m.seq > conv.lastMessage.seq) && m.rev === m.seq;
-    if (conv) conversations = { ...conversations, [conv.id]: applyToConversation(conv, m, state.meId, isNew) };
+    // is it news? with the thread loaded: one not in it; otherwise one newer than the list's last message
+    const threadReady = thread?.status === "ready";
+    const isNew = !known && m.rev === m.seq && (threadReady || !conv?.lastMessage || m.seq > conv.lastMessage.seq);
+    if (conv) conversations = { ...conversations, [conv.id]: applyToConversation(conv, m, state.meId, isNew, known) };
     if (thread?.status === "ready") {
       const oldest = thread.items[0]?.seq;
       // a change to a message older than the loaded page stays out of it (it arrives with the older page)
