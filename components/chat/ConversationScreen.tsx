@@ -40,7 +40,6 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   const [loadError, setLoadError] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const readSeqAtOpen = useRef<number | null>(null);
-  const [atBottom, setAtBottom] = useState(true);
   const visible = useVisible();
   const now = useNow();
 
@@ -71,9 +70,10 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
 
   const items = thread?.status === "ready" ? thread.items : null;
   const newestSeq = items?.length ? items[items.length - 1].seq : 0;
+  // open and visible means read; the divider keeps showing where the unread part began
   useEffect(() => {
-    if (visible && atBottom && newestSeq > 0) actions.markRead(conversationId);
-  }, [actions, conversationId, visible, atBottom, newestSeq, conversation?.unreadCount]);
+    if (visible && newestSeq > 0) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount]);
 
   const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
   const people = useMemo(() => {
@@ -91,7 +91,6 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     if (title) document.title = `${title} · Parley`;
   }, [title]);
 
-  const onBottomChange = useCallback((b: boolean) => setAtBottom(b), []);
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
 
   if (missing)
@@ -178,7 +177,6 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           onDiscard={actions.discard}
           onEdit={actions.edit}
           onDelete={actions.remove}
-          onBottomChange={onBottomChange}
           now={now}
         />
       ) : (

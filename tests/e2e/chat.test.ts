@@ -193,8 +193,9 @@ describe("chat in the browser", () => {
     await dark.context.close();
 
     // phone, light: the list and the conversation are two screens, with a way back
+    expect((await send(long, dm.id, "Are you reading this on your phone?")).ok).toBe(true);
     const phone = await openSignedIn(browser(), me, PHONE);
-    await expect(row(phone.page, "Apollo guidance").waitFor()).resolves.toBeUndefined();
+    await expect(row(phone.page, "Maximilian").getByTestId("unread-badge").waitFor()).resolves.toBeUndefined();
     await expect(horizontalOverflow(phone.page)).resolves.toBeLessThanOrEqual(0);
     await screenshot(phone.page, "chat-list-phone");
     await row(phone.page, "Apollo guidance").click();
@@ -226,5 +227,50 @@ describe("chat in the browser", () => {
     await expect(seriousA11yViolations(phoneDark.page)).resolves.toEqual([]);
     await screenshot(phoneDark.page, "chat-conversation-phone-dark");
     await phoneDark.context.close();
+  });
+
+  it("loads older messages at the top keeping the place, and offers a jump to the latest", async () => {
+    const [me, ann, ben, cat] = await Promise.all([chatUser({ displayName: "Reader" }), chatUser(), chatUser(), chatUser()]);
+    const group = await createGroup(ann, "Long history", [me, ben, cat]);
+    // 75 messages (three senders keep under the send rate limit), more than one page of 50
+    for (let i = 1; i <= 75; i++) {
+      const res = await send([ann, ben, cat][i % 3], group.id, `history ${i}`);
+      expect(res.ok).toBe(true);
+    }
+    // all read already (elsewhere), so the conversation opens at its newest page, at the bottom
+    await expect(me.socket.timeout(5_000).emitWithAck("conversation:read", { conversationId: group.id, seq: 75 })).resolves.toMatchObject({ ok: true });
+    const { context, page, scriptErrors } = await openSignedIn(browser(), me);
+    await page.goto(`${baseUrl()}/c/${group.id}`);
+    await expect(messageWith(page, "history 75").waitFor()).resolves.toBeUndefined();
+    await expect(page.getByRole("separator", { name: "New messages" }).count()).resolves.toBe(0);
+    await expect(messageWith(page, "history 1").filter({ hasText: /^history 1$/ }).count()).resolves.toBe(0);
+
+    const list = page.getByTestId("message-list");
+    await expect(list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).resolves.toBeLessThan(80);
+    await list.evaluate((el) => (el.scrollTop = 0));
+    const anchor = page.getByTestId("message-body").filter({ hasText: /^history 26$/ });
+    await expect(page.getByText("This is the beginning of the conversation.").waitFor()).resolves.toBeUndefined();
+    await expect(page.getByTestId("message-body").filter({ hasText: /^history 1$/ }).count()).resolves.toBe(1);
+    // the message that was at the top is still in view: the older page went above it
+    const listBox = (await list.boundingBox())!;
+    const anchorBox = (await anchor.boundingBox())!;
+    expect(anchorBox.y).toBeGreaterThanOrEqual(listBox.y - anchorBox.height);
+    expect(anchorBox.y).toBeLessThan(listBox.y + listBox.height);
+    await expect(page.getByTestId("message-body").allTextContents()).resolves.toEqual(Array.from({ length: 75 }, (_, i) => `history ${i + 1}`));
+
+    // scrolled up, a new message does not move the view: a button offers the way down
+    expect((await send(ben, group.id, "fresh news")).ok).toBe(true);
+    const jump = page.getByTestId("jump-to-latest");
+    await expect(jump.filter({ hasText: "1 new message" }).waitFor()).resolves.toBeUndefined();
+    await screenshot(page, "chat-jump-desktop");
+    await jump.click();
+    await expect(jump.waitFor({ state: "detached" })).resolves.toBeUndefined();
+    await page.waitForFunction(() => {
+      const el = document.querySelector("[data-testid=message-list]")!;
+      return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    });
+    await expect(messageWith(page, "fresh news").isVisible()).resolves.toBe(true);
+    expect(scriptErrors).toEqual([]);
+    await context.close();
   });
 });
