@@ -76,12 +76,25 @@ describe("chat in the browser", () => {
     await expect(messageWith(B.page, "marvellous").getAttribute("data-own")).resolves.toBe("true");
     await expect(messageWith(A.page, "marvellous").getAttribute("data-own")).resolves.toBeNull();
 
+    // the "New message" dialog keeps Tab inside, closes on Escape and gives focus back
+    await A.page.getByRole("button", { name: "New message" }).click();
+    const newMessage = A.page.getByRole("dialog", { name: "New message" });
+    await expect(newMessage.getByLabel("To").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    for (let i = 0; i < 6; i++) await A.page.keyboard.press("Tab");
+    await expect(newMessage.evaluate((d) => d.contains(document.activeElement))).resolves.toBe(true);
+    await A.page.keyboard.press("Escape");
+    await expect(newMessage.count()).resolves.toBe(0);
+    await expect(A.page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("New message");
+
     // Ada makes a group with Bob from the "New group" dialog
     await A.page.getByRole("button", { name: "New group" }).click();
     const dialog = A.page.getByRole("dialog", { name: "New group" });
     await dialog.getByLabel("Group name").fill("Analytical Engine Society");
     await dialog.getByLabel("Add people").fill(bob.username);
     await dialog.getByTestId("pick-person").filter({ hasText: "Bob Babbage" }).click();
+    await expect(dialog.getByRole("list", { name: "Members to add" }).textContent()).resolves.toContain("Bob Babbage");
+    await expect(seriousA11yViolations(A.page)).resolves.toEqual([]);
+    await screenshot(A.page, "chat-new-group-desktop");
     await dialog.getByRole("button", { name: /^Create group/ }).click();
     await A.page.waitForURL((url) => /\/c\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== dmUrl);
     const groupUrl = A.page.url();
