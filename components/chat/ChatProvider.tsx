@@ -71,7 +71,8 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
   const [state, dispatch] = useReducer(chatReducer, meId, initialChatState);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const router = useRouter();
+  // kept in a ref so that the socket's lifetime never depends on the router object's identity
+  const routerRef = useRef(useRouter());
   const socketRef = useRef<ChatSocket | null>(null);
   const activeRef = useRef<string | null>(null);
   const drafts = useRef(new Map<string, string>());
@@ -203,7 +204,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         const n = new Notification(title, { body: preview(m), tag: m.conversationId });
         n.onclick = () => {
           window.focus();
-          router.push(`/c/${m.conversationId}`);
+          routerRef.current.push(`/c/${m.conversationId}`);
           n.close();
         };
       } catch {
@@ -215,7 +216,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     socket.on("conversation:updated", (conversation) => dispatch({ type: "conversation:upsert", conversation }));
     socket.on("conversation:removed", ({ conversationId }) => {
       dispatch({ type: "conversation:remove", conversationId });
-      if (activeRef.current === conversationId) router.replace("/");
+      if (activeRef.current === conversationId) routerRef.current.replace("/");
     });
     socket.on("read", (p) => dispatch({ type: "read", ...p }));
     socket.on("typing", (p) => dispatch({ type: "typing", ...p, until: Date.now() + TYPING_SHOWN_MS }));
@@ -240,7 +241,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [refreshList, sync, startAttempts, router]);
+  }, [refreshList, sync, startAttempts]);
 
   const actions = useMemo<ChatActions>(() => {
     const upsert = (conversation: ConversationView) => dispatch({ type: "conversation:upsert", conversation });
@@ -367,7 +368,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         await chatApi.removeMember(conversationId, userId);
         if (userId === stateRef.current.meId) {
           dispatch({ type: "conversation:remove", conversationId });
-          router.replace("/");
+          routerRef.current.replace("/");
         } else {
           upsert((await chatApi.getConversation(conversationId)).conversation);
         }
@@ -383,7 +384,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         else drafts.current.delete(conversationId);
       },
     };
-  }, [refreshList, startAttempts, router]);
+  }, [refreshList, startAttempts]);
 
   const value = useMemo(() => ({ state, actions }), [state, actions]);
   const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);

@@ -39,7 +39,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   const [missing, setMissing] = useState(false);
   const [loadError, setLoadError] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const readSeqAtOpen = useRef<number | null>(null);
+  const readSeqAtOpen = useRef<number | null | undefined>(undefined);
   const visible = useVisible();
   const now = useNow();
 
@@ -65,10 +65,14 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     };
   }, [actions, conversationId]);
 
-  // the read position as it was on opening: the "new messages" divider stays put for this visit
-  if (conversation && readSeqAtOpen.current === null) readSeqAtOpen.current = conversation.lastReadSeq;
-
   const items = thread?.status === "ready" ? thread.items : null;
+  // the read position as it was on opening, when something was unread then: the "new messages"
+  // divider stays put for this visit, and messages arriving while one watches get none
+  if (readSeqAtOpen.current === undefined && conversation && items) {
+    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== state.meId && !m.deletedAt);
+    readSeqAtOpen.current = unread ? conversation.lastReadSeq : null;
+  }
+
   const newestSeq = items?.length ? items[items.length - 1].seq : 0;
   // open and visible means read; the divider keeps showing where the unread part began
   useEffect(() => {
@@ -169,7 +173,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           outgoing={outgoing}
           meId={state.meId}
           people={people}
-          readSeqAtOpen={readSeqAtOpen.current}
+          readSeqAtOpen={readSeqAtOpen.current ?? null}
           hasOlder={thread!.hasOlder}
           loadingOlder={thread!.loadingOlder}
           onLoadOlder={() => void actions.loadOlder(conversationId)}
