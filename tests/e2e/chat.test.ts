@@ -32,6 +32,11 @@ describe("chat in the browser", () => {
     const A = await openSignedIn(browser(), ada);
     const B = await openSignedIn(browser(), bob);
 
+    // one's own profile offers no "Message" button
+    await A.page.goto(`${baseUrl()}/u/${ada.username}`);
+    await expect(A.page.getByTestId("profile-name").waitFor()).resolves.toBeUndefined();
+    await expect(A.page.getByRole("button", { name: "Message", exact: true }).count()).resolves.toBe(0);
+
     // nothing yet: the empty state points to People
     await expect(B.page.getByText("No conversations yet — find someone in").waitFor()).resolves.toBeUndefined();
 
