@@ -79,6 +79,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
   const inflight = useRef(new Set<string>());
   const failTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const typingSent = useRef(new Map<string, number>());
+  const readSent = useRef(new Map<string, number>());
 
   const refreshList = useCallback(async (): Promise<ConversationView[] | null> => {
     dispatch({ type: "list:loading" });
@@ -331,9 +332,13 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         const thread = s.threads[conversationId];
         if (!c || thread?.status !== "ready" || !thread.items.length) return;
         const seq = thread.items[thread.items.length - 1].seq;
-        if (seq <= c.lastReadSeq && c.unreadCount === 0) return;
-        dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq) });
-        if (seq > c.lastReadSeq) socketRef.current?.emit("conversation:read", { conversationId, seq }, () => {});
+        if (seq > c.lastReadSeq || c.unreadCount > 0) dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq) });
+        // the server's position for us (its `read` echo), not the local one that one's own sends move
+        const stored = Math.max(c.members.find((m) => m.id === s.meId)?.lastReadSeq ?? 0, readSent.current.get(conversationId) ?? 0);
+        if (seq > stored && socketRef.current?.connected) {
+          readSent.current.set(conversationId, seq);
+          socketRef.current.emit("conversation:read", { conversationId, seq }, () => {});
+        }
       },
       typing(conversationId, typing) {
         const socket = socketRef.current;
