@@ -157,11 +157,11 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           </div>
         </div>
         {conversation?.kind === "group" && (
-          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} aria-label="Group settings">
+          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
               <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
             </svg>
-            <span className={styles.headerLabel}>Members</span>
+            <span className={styles.headerLabel}>Group settings</span>
           </button>
         )}
       </header>
