@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
+import { createAdapter } from "@socket.io/redis-adapter";
 import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
@@ -11,6 +12,7 @@ import { runMigrations } from "./db/migrate";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
+import { closeRedis, connectRedis, redisPrefix } from "./lib/redis";
 import { loadLocalSecrets } from "./lib/secrets";
 
 export interface StartOptions {
@@ -56,7 +58,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
       void handle(req, res);
     });
-    const io = createRealtime(httpServer, { destroyUpgrade: !dev });
+    const redisUrl = process.env.REDIS_URL;
+    const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
+    let redisSub: Awaited<ReturnType<typeof connectRedis>> | undefined;
+    if (redisUrl) {
+      // Several nodes form one service: rooms, disconnects and presence go through Redis.
+      const pub = await connectRedis(redisUrl);
+      redisSub = pub.duplicate();
+      redisSub.on("error", () => {}); // the command client already reports Redis trouble
+      await redisSub.connect();
+      io.adapter(createAdapter(pub, redisSub, { key: `${redisPrefix()}socket.io` }));
+      console.log("[parley] Redis adapter on: this node shares rooms, limits and presence");
+    }
     if (dev) {
       const upgrade = app.getUpgradeHandler();
       httpServer.on("upgrade", (req, socket, head) => {
@@ -80,6 +93,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         closing ??= (async () => {
           await new Promise<void>((resolve) => io.close(() => resolve()));
           setRealtimeServer(undefined);
+          await redisSub?.quit().catch(() => {});
+          await closeRedis();
           await app.close().catch(() => {});
           await closeDb();
           await embedded?.stop();

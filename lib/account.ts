@@ -5,6 +5,7 @@ import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
 import { AppError } from "./errors";
 import { hashPassword, verifyPassword } from "./passwords";
+import { announceConversation } from "./realtime/notify";
 import { disconnectSessions } from "./realtime/registry";
 import { revokeUserSessions } from "./sessions";
 
@@ -35,6 +36,7 @@ export async function changePassword(userId: string, currentSessionId: string, i
  */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
   await requirePassword(userId, password, "password");
+  const memberships = await getDb().select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
   const live = await getDb()
     .select({ id: sessions.id })
     .from(sessions)
@@ -57,6 +59,15 @@ export async function deleteAccount(userId: string, password: string): Promise<v
     live.map((s) => s.id),
     "deleted",
   );
+  // The remaining members see the member list change.
+  for (const { id } of memberships) {
+    const rest = await getDb().select({ userId: members.userId }).from(members).where(eq(members.conversationId, id));
+    await announceConversation(
+      id,
+      rest.map((r) => r.userId),
+      "conversation:updated",
+    );
+  }
 }
 
 /** Everything Parley holds about the user, as one JSON document. */

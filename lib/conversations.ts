@@ -2,7 +2,7 @@
 import { getSql } from "@/db";
 import { AppError } from "./errors";
 import { toMessageView } from "./message-view";
-import { isOnline } from "./presence";
+import { onlineUsers } from "./presence";
 import type { ConversationView, MemberView } from "./realtime/events";
 import { announceConversation, announceRemoval } from "./realtime/notify";
 import type { CreateConversationInput } from "./validation";
@@ -29,6 +29,7 @@ export async function listConversationViews(userId: string, ids?: string[]): Pro
     left join lateral (select * from messages m where m.conversation_id = c.id order by m.seq desc limit 1) lm on true
     where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
     order by coalesce(lm.created_at, c.created_at) desc, c.id`;
+  const online = await onlineUsers([...new Set(rows.flatMap((r) => ((r.members ?? []) as { id: string }[]).map((m) => m.id)))]);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -38,7 +39,7 @@ export async function listConversationViews(userId: string, ids?: string[]): Pro
     role: r.role,
     lastReadSeq: Number(r.last_read_seq),
     unreadCount: r.unread_count,
-    members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: isOnline(m.id) })),
+    members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: online.has(m.id) })),
     lastMessage: r.lm_id
       ? toMessageView({
           id: r.lm_id,

@@ -1,25 +1,109 @@
 /**
- * Presence within this process: a user is online while at least one of their sockets is connected
- * (any tab, any device). Multi-node presence comes with the Redis adapter (issue 5).
+ * Presence: a user is online while at least one of their sockets is connected, on any node.
+ *
+ * Each process counts its own sockets. With Redis, each node also records, per online user, a
+ * field `<nodeId>` = expiry time in the hash `presence:<userId>` and the pair in the sorted set
+ * `presence:expiry`; it refreshes them every 10 s. A node that dies stops refreshing: within 30 s
+ * any surviving node's sweeper claims the expired entries (ZREM decides who), and announces
+ * "offline" for users left with no live node.
  */
-const holder = globalThis as unknown as { __parleyPresence?: Map<string, number> };
-const counts = (holder.__parleyPresence ??= new Map<string, number>());
+import { randomUUID } from "node:crypto";
+import { getRedis, redisPrefix } from "./redis";
 
-/** Counts a new socket; true when the user just came online. */
-export function socketConnected(userId: string): boolean {
-  const n = (counts.get(userId) ?? 0) + 1;
-  counts.set(userId, n);
+// Tunable for tests of node failure; the defaults suit production.
+const TTL_MS = Number(process.env.PRESENCE_TTL_MS ?? 30_000);
+export const PRESENCE_REFRESH_MS = Number(process.env.PRESENCE_REFRESH_MS ?? 10_000);
+
+interface PresenceState {
+  nodeId: string;
+  counts: Map<string, number>;
+}
+const holder = globalThis as unknown as { __parleyPresence?: PresenceState };
+const state = (holder.__parleyPresence ??= { nodeId: randomUUID(), counts: new Map() });
+
+const hashKey = (userId: string) => `${redisPrefix()}presence:${userId}`;
+const expiryKey = () => `${redisPrefix()}presence:expiry`;
+
+async function markLive(userIds: string[]): Promise<void> {
+  const redis = getRedis();
+  if (!redis?.isReady || userIds.length === 0) return;
+  const expiry = Date.now() + TTL_MS;
+  const multi = redis.multi();
+  for (const id of userIds) {
+    multi.hSet(hashKey(id), state.nodeId, String(expiry));
+    multi.zAdd(expiryKey(), { score: expiry, value: `${id}|${state.nodeId}` });
+  }
+  await multi.exec();
+}
+
+async function liveElsewhere(userId: string): Promise<boolean> {
+  const redis = getRedis();
+  if (!redis?.isReady) return false;
+  const fields = await redis.hGetAll(hashKey(userId));
+  const now = Date.now();
+  return Object.entries(fields).some(([node, expiry]) => node !== state.nodeId && Number(expiry) > now);
+}
+
+/** Counts a new socket; true when the user just came online (on this node). */
+export async function socketConnected(userId: string): Promise<boolean> {
+  const n = (state.counts.get(userId) ?? 0) + 1;
+  state.counts.set(userId, n);
+  if (n === 1) await markLive([userId]).catch(() => {});
   return n === 1;
 }
 
-/** Counts a closed socket; true when the user just went offline. */
-export function socketDisconnected(userId: string): boolean {
-  const n = (counts.get(userId) ?? 1) - 1;
-  if (n <= 0) counts.delete(userId);
-  else counts.set(userId, n);
-  return n <= 0;
+/** Counts a closed socket; true when the user has no socket left on any node. */
+export async function socketDisconnected(userId: string): Promise<boolean> {
+  const n = (state.counts.get(userId) ?? 1) - 1;
+  if (n > 0) {
+    state.counts.set(userId, n);
+    return false;
+  }
+  state.counts.delete(userId);
+  const redis = getRedis();
+  if (redis?.isReady) {
+    await redis
+      .multi()
+      .hDel(hashKey(userId), state.nodeId)
+      .zRem(expiryKey(), `${userId}|${state.nodeId}`)
+      .exec()
+      .catch(() => {});
+  }
+  return !(await liveElsewhere(userId).catch(() => false));
 }
 
-export function isOnline(userId: string): boolean {
-  return counts.has(userId);
+/** Which of `userIds` are online on this node or, with Redis, on any live node. */
+export async function onlineUsers(userIds: string[]): Promise<Set<string>> {
+  const online = new Set(userIds.filter((id) => state.counts.has(id)));
+  const redis = getRedis();
+  const rest = userIds.filter((id) => !online.has(id));
+  if (!redis?.isReady || rest.length === 0) return online;
+  try {
+    const multi = redis.multi();
+    for (const id of rest) multi.hGetAll(hashKey(id));
+    const replies = (await multi.exec()) as unknown as Record<string, string>[];
+    const now = Date.now();
+    rest.forEach((id, i) => {
+      if (Object.values(replies[i] ?? {}).some((expiry) => Number(expiry) > now)) online.add(id);
+    });
+  } catch {
+    /* Redis unavailable: local knowledge only */
+  }
+  return online;
+}
+
+/** Refreshes this node's entries; returns users whose every node expired (now offline everywhere). */
+export async function refreshPresence(): Promise<string[]> {
+  const redis = getRedis();
+  if (!redis?.isReady) return [];
+  await markLive([...state.counts.keys()]);
+  const expired = await redis.zRangeByScore(expiryKey(), 0, Date.now());
+  const gone: string[] = [];
+  for (const entry of expired) {
+    if ((await redis.zRem(expiryKey(), entry)) !== 1) continue; // another node claimed it
+    const [userId, nodeId] = entry.split("|");
+    await redis.hDel(hashKey(userId), nodeId);
+    if (!state.counts.has(userId) && !(await liveElsewhere(userId))) gone.push(userId);
+  }
+  return gone;
 }

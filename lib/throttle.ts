@@ -3,8 +3,9 @@
  * After a few failures each attempt is slowed; past the limit attempts are refused with 429 until the
  * window passes. Unknown accounts are counted exactly like known ones, so throttling reveals nothing.
  */
-import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { config } from "./config";
+import { makeLimiter } from "./limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, slowAfter: 3 } as const;
@@ -14,12 +15,12 @@ interface Limiters {
   address: RateLimiterAbstract;
 }
 
-// One set per process, shared by Next's bundles and server.ts.
+// One set per process, shared by Next's bundles and server.ts; the counts live in Redis when there is one.
 const holder = globalThis as unknown as { __parleyLoginLimiters?: Limiters };
 function limiters(): Limiters {
   holder.__parleyLoginLimiters ??= {
-    account: new RateLimiterMemory({ keyPrefix: "login_acct", points: LOGIN_LIMITS.perAccount, duration: WINDOW_SECONDS }),
-    address: new RateLimiterMemory({ keyPrefix: "login_addr", points: LOGIN_LIMITS.perAddress, duration: WINDOW_SECONDS }),
+    account: makeLimiter({ keyPrefix: "login_acct", points: LOGIN_LIMITS.perAccount, duration: WINDOW_SECONDS }),
+    address: makeLimiter({ keyPrefix: "login_addr", points: LOGIN_LIMITS.perAddress, duration: WINDOW_SECONDS }),
   };
   return holder.__parleyLoginLimiters;
 }

@@ -18,6 +18,7 @@ import { rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type AnyAck = (res: Ack<object>) => void;
 
+const TYPING_THROTTLE_MS = 1000;
 const KNOWN_EVENTS = new Set(["message:send", "message:edit", "message:delete", "sync", "conversation:read", "typing", "ping"]);
 
 function failure(err: unknown): Ack<object> {
@@ -51,10 +52,15 @@ export function registerHandlers(socket: ParleySocket): void {
   on("message:delete", deleteMessageSchema, async ({ messageId }) => ({ message: await deleteMessage(userId, messageId) }));
   on("sync", syncSchema, async ({ since }) => syncMessages(userId, since));
   on("conversation:read", readSchema, async ({ conversationId, seq }) => ({ seq: await markRead(userId, conversationId, seq) }));
+  const lastTyping = new Map<string, number>();
   on("typing", typingSchema, async ({ conversationId, typing }) => {
     // The socket is in a conversation's room exactly while its user is a member.
     const room = rooms.conversation(conversationId);
     if (!socket.rooms.has(room)) throw new AppError("not_found", "No such conversation");
+    // "Still typing" is relayed at most once a second per conversation; "stopped" always is.
+    const now = Date.now();
+    if (typing && now - (lastTyping.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return {};
+    lastTyping.set(conversationId, typing ? now : 0);
     socket.to(room).emit("typing", { conversationId, userId, typing });
     return {};
   });

@@ -3,7 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { getSql } from "@/db";
 import { authenticateCookies } from "../auth";
-import { socketConnected, socketDisconnected } from "../presence";
+import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
 import { setRealtimeServer, type RealtimeServer } from "./registry";
@@ -16,6 +16,8 @@ export interface RealtimeOptions {
   maxHttpBufferSize?: number;
   /** false in development, where Next's HMR websocket shares the server's upgrades */
   destroyUpgrade?: boolean;
+  /** several nodes share presence through Redis: refresh it and sweep dead nodes' users */
+  sweepPresence?: boolean;
 }
 
 /** Builds the Socket.IO server on an HTTP server: authenticated handshake, rooms, handlers. */
@@ -46,21 +48,37 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   io.on("connection", (socket) => {
     const { userId } = socket.data;
     const conversationRooms = () => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
-    if (socketConnected(userId)) {
+    void socketConnected(userId).then((first) => {
       const targets = conversationRooms();
-      if (targets.length) io.to(targets).emit("presence", { userId, online: true });
-    }
+      if (first && targets.length) io.to(targets).emit("presence", { userId, online: true });
+    });
     socket.on("disconnecting", () => {
-      if (socketDisconnected(userId)) {
-        const targets = conversationRooms();
-        if (targets.length) socket.to(targets).emit("presence", { userId, online: false });
-      }
+      const targets = conversationRooms(); // the rooms are gone once the socket has disconnected
+      void socketDisconnected(userId).then((gone) => {
+        if (gone && targets.length) io.to(targets).emit("presence", { userId, online: false });
+      });
     });
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack({ ok: true, userId });
     });
     registerHandlers(socket);
   });
+
+  if (opts.sweepPresence) {
+    // Keeps this node's presence fresh and announces users whose nodes died (see lib/presence.ts).
+    const timer = setInterval(() => {
+      refreshPresence()
+        .then(async (gone) => {
+          for (const userId of gone) {
+            const memberships = await getSql()`select conversation_id from members where user_id = ${userId}`;
+            if (memberships.length) io.to(memberships.map((m) => rooms.conversation(m.conversation_id))).emit("presence", { userId, online: false });
+          }
+        })
+        .catch((err) => console.error("[presence] refresh failed:", (err as Error).message));
+    }, PRESENCE_REFRESH_MS);
+    timer.unref();
+    httpServer.once("close", () => clearInterval(timer));
+  }
 
   setRealtimeServer(io);
   return io;

@@ -100,13 +100,17 @@ describe("DELETE /api/me", () => {
     const cookie = await signIn(acct.username, acct.password);
     const convId = await seedGroup(acct.id, friend.id);
     const socket = connectSocket(cookie);
-    await connected(socket);
+    const friendSocket = connectSocket(await signIn(friend.username, friend.password));
+    await Promise.all([connected(socket), connected(friendSocket)]);
     const revoked = new Promise((r) => socket.once("session:revoked", r));
+    const updated = new Promise((r) => friendSocket.once("conversation:updated", r));
 
     const res = await request("/api/me", { method: "DELETE", cookie, json: { password: acct.password } });
     expect(res.status).toBe(204);
     expect(res.headers.getSetCookie().join()).toMatch(/next-auth\.session-token=;/);
     expect(await revoked).toEqual({ reason: "deleted" });
+    // the remaining member sees the group without the deleted user, and owns it now
+    expect(await updated).toMatchObject({ id: convId, role: "owner", members: [{ id: friend.id, role: "owner" }] });
 
     const sql = testSql();
     expect(await sql`select id from users where id = ${acct.id}`).toHaveLength(0);

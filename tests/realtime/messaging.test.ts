@@ -202,6 +202,13 @@ describe("typing, presence and read receipts", () => {
     ada.socket.on("typing", (t) => selfTyping.push(t));
     expect(await ada.socket.timeout(5000).emitWithAck("typing", { conversationId: dm.id, typing: true })).toEqual({ ok: true });
     expect(await typing).toEqual({ conversationId: dm.id, userId: ada.id, typing: true });
+    // repeats within a second are not relayed; "stopped typing" always is
+    const relayed: unknown[] = [];
+    bob.socket.on("typing", (t) => relayed.push(t));
+    await ada.socket.timeout(5000).emitWithAck("typing", { conversationId: dm.id, typing: true });
+    await ada.socket.timeout(5000).emitWithAck("typing", { conversationId: dm.id, typing: false });
+    await eventually(() => relayed.length === 1);
+    expect(relayed).toEqual([{ conversationId: dm.id, userId: ada.id, typing: false }]);
 
     // a second tab keeps ada online when the first closes; the last one closing makes her offline
     const presence: { userId: string; online: boolean }[] = [];

@@ -22,6 +22,7 @@ export function connectSocket(cookie: string): ClientSocket {
 /** Resolves on connect, rejects with the server's connect_error message. */
 export function connected(socket: ClientSocket): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
     socket.once("connect", () => resolve());
     socket.once("connect_error", (err) => reject(err));
   });

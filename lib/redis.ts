@@ -1,0 +1,41 @@
+/**
+ * Redis, when REDIS_URL is set: the Socket.IO adapter's pub/sub, shared rate-limit counters and
+ * cross-node presence. One command client per process (on globalThis, shared by Next's bundles and
+ * server.ts); the adapter's subscriber is a duplicate of it.
+ */
+import { createClient } from "redis";
+
+function makeClient(url: string) {
+  return createClient({ url, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 200, 3000) } });
+}
+export type RedisClient = ReturnType<typeof makeClient>;
+
+const holder = globalThis as unknown as { __parleyRedis?: RedisClient };
+
+export const redisPrefix = (): string => process.env.REDIS_PREFIX ?? "parley:";
+
+/** The shared client, or undefined in single-process mode. */
+export function getRedis(): RedisClient | undefined {
+  return holder.__parleyRedis;
+}
+
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const client = makeClient(url);
+  let lastLogged = 0;
+  client.on("error", (err: Error) => {
+    // node-redis reconnects by itself; say so at most every 10 s rather than on every attempt.
+    if (Date.now() - lastLogged > 10_000) {
+      lastLogged = Date.now();
+      console.error(`[redis] ${err.message}; serving local clients and retrying`);
+    }
+  });
+  await client.connect();
+  holder.__parleyRedis = client;
+  return client;
+}
+
+export async function closeRedis(): Promise<void> {
+  const client = holder.__parleyRedis;
+  holder.__parleyRedis = undefined;
+  await client?.quit().catch(() => {});
+}
