@@ -39,6 +39,11 @@ describe("chat in the browser", () => {
 
     // nothing yet: the empty state points to People
     await expect(B.page.getByText("No conversations yet — find someone in").waitFor()).resolves.toBeUndefined();
+    await screenshot(B.page, "chat-empty-desktop");
+    // a conversation one is not in (or that does not exist) is simply not found
+    await B.page.goto(`${baseUrl()}/c/00000000-0000-4000-8000-000000000000`);
+    await expect(B.page.getByRole("heading", { name: "Conversation not found" }).waitFor()).resolves.toBeUndefined();
+    await B.page.goto(`${baseUrl()}/`);
 
     // Ada starts the direct conversation from Bob's profile
     await A.page.goto(`${baseUrl()}/u/${bob.username}`);
@@ -254,6 +259,14 @@ describe("chat in the browser", () => {
     await phoneDark.page.waitForURL(`${baseUrl()}/`);
     await expect(row(phoneDark.page, "Apollo guidance").waitFor()).resolves.toBeUndefined();
     await screenshot(phoneDark.page, "chat-list-phone-dark");
+    await phoneDark.page.getByRole("button", { name: "New group" }).click();
+    const sheet = phoneDark.page.getByRole("dialog", { name: "New group" });
+    await sheet.getByLabel("Group name").fill("Compiler night");
+    await expect(sheet.getByTestId("pick-person").first().waitFor()).resolves.toBeUndefined();
+    await expect(seriousA11yViolations(phoneDark.page)).resolves.toEqual([]);
+    await screenshot(phoneDark.page, "chat-new-group-phone-dark");
+    await phoneDark.page.keyboard.press("Escape");
+    await expect(sheet.count()).resolves.toBe(0);
     await row(phoneDark.page, "Maximilian").click();
     await expect(messageWith(phoneDark.page, "Any day works").waitFor()).resolves.toBeUndefined();
     await expect(seriousA11yViolations(phoneDark.page)).resolves.toEqual([]);
