@@ -139,7 +139,7 @@ export function ConversationList() {
       {state.listStatus === "ready" && list.length === 0 && (
         <EmptyState title="No conversations yet" icon={<ChatBubbleIcon />}>
           <p>
-            No conversations yet — find someone in <Link href="/people">People</Link>, or start a{" "}
+            Find someone in <Link href="/people">People</Link> or start a{" "}
             <button type="button" className={styles.inlineButton} onClick={() => setDialog("message")}>
               new message
             </button>

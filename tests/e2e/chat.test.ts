@@ -38,7 +38,9 @@ describe("chat in the browser", () => {
     await expect(A.page.getByRole("button", { name: "Message", exact: true }).count()).resolves.toBe(0);
 
     // nothing yet: the empty state points to People
-    await expect(B.page.getByText("No conversations yet — find someone in").waitFor()).resolves.toBeUndefined();
+    const sidebar = B.page.getByRole("complementary", { name: "Conversations" });
+    await expect(sidebar.getByRole("heading", { name: "No conversations yet" }).waitFor()).resolves.toBeUndefined();
+    await expect(sidebar.getByText("Find someone in People or start a new message.").isVisible()).resolves.toBe(true);
     await screenshot(B.page, "chat-empty-desktop");
     // a conversation one is not in (or that does not exist) is simply not found
     await B.page.goto(`${baseUrl()}/c/00000000-0000-4000-8000-000000000000`);
