@@ -320,4 +320,56 @@ describe("chat in the browser", () => {
     expect(scriptErrors).toEqual([]);
     await context.close();
   });
+
+  it("shows a send that gets no answer as failed, and Retry delivers it once with the same clientId", async () => {
+    const [ada, bob] = await Promise.all([chatUser({ displayName: "Ada Offline" }), chatUser({ displayName: "Bob Listener" })]);
+    const dm = await createDirect(ada, bob);
+
+    // between the page and the server: while `dropping`, message:send packets never reach the server
+    let dropping = false;
+    const dropped: string[] = [];
+    const { context, page, scriptErrors } = await openPage(browser());
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const text = String(frame);
+        if (dropping && text.includes('"message:send"')) {
+          dropped.push(/"clientId":"([0-9a-f-]{36})"/.exec(text)?.[1] ?? "?");
+          return;
+        }
+        server.send(frame);
+      });
+      server.onMessage((frame) => ws.send(frame));
+    });
+    await signInWithForm(page, ada.username, ada.password);
+    await page.waitForURL(`${baseUrl()}/`);
+    await page.goto(`${baseUrl()}/c/${dm.id}`);
+    await expect(page.getByTestId("conversation-title").filter({ hasText: "Bob Listener" }).waitFor()).resolves.toBeUndefined();
+
+    dropping = true;
+    await composer(page).fill("Are you there?");
+    await composer(page).press("Enter");
+    const mine = messageWith(page, "Are you there?");
+    await expect(mine.getAttribute("data-status")).resolves.toBe("pending");
+    await expect(mine.getByText("Sending…").isVisible()).resolves.toBe(true);
+    await expect(mine.getByRole("alert").filter({ hasText: "Not sent" }).waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    await expect(mine.getAttribute("data-status")).resolves.toBe("failed");
+    // it was tried more than once, always with the same clientId
+    expect(dropped.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(dropped).size).toBe(1);
+    await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+    await screenshot(page, "chat-failed-desktop");
+
+    dropping = false;
+    await mine.getByRole("button", { name: "Retry" }).click();
+    await expect(page.getByTestId("message").filter({ hasText: "Are you there?" }).and(page.locator(":not([data-status])")).waitFor()).resolves.toBeUndefined();
+    const deadline = Date.now() + 5_000;
+    while (!bob.received.some((m) => m.body === "Are you there?") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(bob.received.filter((m) => m.body === "Are you there?")).toHaveLength(1);
+    const rows = await testSql()`select client_id from messages where conversation_id = ${dm.id}`;
+    expect(rows.map((r) => r.client_id)).toEqual([dropped[0]]);
+    await expect(page.getByTestId("message").count()).resolves.toBe(1);
+    expect(scriptErrors).toEqual([]);
+    await context.close();
+  });
 });
