@@ -163,7 +163,9 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
 
   useEffect(() => {
     void refreshList();
-    const socket: ChatSocket = io({ path: "/socket.io", transports: ["websocket"] });
+    // A connection closed before its handshake finished is only noticed by the connect timeout
+    // (socket.io-client's Manager listens for "error", not "close", while opening): keep it short.
+    const socket: ChatSocket = io({ path: "/socket.io", transports: ["websocket"], timeout: 5_000, reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
     socketRef.current = socket;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 

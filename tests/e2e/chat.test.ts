@@ -372,4 +372,69 @@ describe("chat in the browser", () => {
     expect(scriptErrors).toEqual([]);
     await context.close();
   });
+
+  it("reconnects by itself: a banner while down, missed messages through sync, offline sends delivered", async () => {
+    const [ada, bob] = await Promise.all([chatUser({ displayName: "Ada Roaming" }), chatUser({ displayName: "Bob Steady" })]);
+    const dm = await createDirect(ada, bob);
+    expect((await send(bob, dm.id, "before the tunnel")).ok).toBe(true);
+
+    // the network between page and server: `down` closes the socket and refuses new ones
+    let down = false;
+    let refused = 0;
+    const open: { close(): Promise<void> }[] = [];
+    const { context, page, scriptErrors } = await openPage(browser());
+    await context.routeWebSocket(/\/socket\.io\//, async (ws) => {
+      if (down) {
+        // refused: nothing gets through, and the connection drops at once
+        refused += 1;
+        const server = ws.connectToServer();
+        ws.onMessage(() => {});
+        server.onMessage(() => {});
+        setTimeout(() => void Promise.all([ws.close({ code: 4000, reason: "network down" }), server.close()]).catch(() => {}), 50);
+        return;
+      }
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => server.send(frame));
+      server.onMessage((frame) => ws.send(frame));
+      open.push({ close: () => ws.close({ code: 4000, reason: "network down" }) });
+    });
+    await signInWithForm(page, ada.username, ada.password);
+    await page.waitForURL(`${baseUrl()}/`);
+    await page.goto(`${baseUrl()}/c/${dm.id}`);
+    await expect(messageWith(page, "before the tunnel").waitFor()).resolves.toBeUndefined();
+
+    down = true;
+    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 10_000 })).resolves.toBeUndefined();
+    await screenshot(page, "chat-reconnecting-desktop");
+
+    // while Ada is away: Bob writes and edits; Ada writes too
+    const missed = await send(bob, dm.id, "said while you were in the tunnel");
+    const edited = await bob.socket.timeout(5_000).emitWithAck("message:edit", { messageId: (await testSql()`select id from messages where conversation_id = ${dm.id} and seq = 1`)[0].id, body: "before the tunnel (edited by Bob)" });
+    expect(missed.ok && edited.ok).toBe(true);
+    await composer(page).fill("writing from the tunnel");
+    await composer(page).press("Enter");
+    await expect(messageWith(page, "writing from the tunnel").getAttribute("data-status")).resolves.toBe("pending");
+
+    // at least one attempt to come back was refused
+    const until = Date.now() + 15_000;
+    while (refused === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(refused).toBeGreaterThan(0);
+    down = false;
+    await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ state: "detached", timeout: 20_000 }).catch(() => "still shown")).resolves.not.toBe("still shown");
+    await expect(messageWith(page, "said while you were in the tunnel").waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    await expect(messageWith(page, "before the tunnel (edited by Bob)").filter({ hasText: "(edited)" }).waitFor()).resolves.toBeUndefined();
+    await expect(page.locator("[data-testid=message][data-status]").waitFor({ state: "detached", timeout: 15_000 })).resolves.toBeUndefined();
+    const deadline = Date.now() + 5_000;
+    while (!bob.received.some((m) => m.body === "writing from the tunnel") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(bob.received.filter((m) => m.body === "writing from the tunnel")).toHaveLength(1);
+    // each message once, in order
+    await expect(page.getByTestId("message-body").allTextContents()).resolves.toEqual([
+      "before the tunnel (edited by Bob)",
+      "said while you were in the tunnel",
+      "writing from the tunnel",
+    ]);
+    expect(scriptErrors).toEqual([]);
+    await context.close();
+  });
 });
