@@ -1,25 +1,19 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ConversationView, MessageView, ServerToClientEvents } from "@/lib/realtime/events";
+import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
+import { io } from "socket.io-client";
+import type { ConversationView } from "@/lib/realtime/events";
 import { chatApi } from "./api";
-import { conversationTitle } from "./names";
 import { newClientId } from "./format";
+import { notifyMessage } from "./notify";
+import { ACK_TIMEOUT_MS, Outbox, type ChatSocket } from "./outbox";
 import { chatReducer, initialChatState, syncPositions, type ChatState, type OutgoingMessage } from "./store";
 import { ReconnectBanner } from "./ReconnectBanner";
 import { TitleSync } from "./TitleSync";
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** How long one send waits for its acknowledgement before trying again (same clientId). */
-const ACK_TIMEOUT_MS = 4_000;
-/** After this long without an acknowledgement a message shows as failed, with a retry. */
-const FAIL_AFTER_MS = 10_000;
 const TYPING_EVERY_MS = 3_000;
 const TYPING_SHOWN_MS = 5_000;
-const TRANSIENT = new Set(["unavailable", "rate_limited", "internal"]);
 
 export interface ChatActions {
   refreshList(): Promise<unknown>;
@@ -62,10 +56,6 @@ export function useOptionalChat(): ChatContextValue | null {
   return useContext(ChatContext);
 }
 
-function preview(m: MessageView): string {
-  return m.deletedAt ? "message deleted" : m.body.length > 140 ? `${m.body.slice(0, 140)}…` : m.body;
-}
-
 /** The realtime store: one socket for the signed-in shell, conversations, messages, the outbox. */
 export function ChatProvider({ meId, children }: { meId: string; children: ReactNode }) {
   const [state, dispatch] = useReducer(chatReducer, meId, initialChatState);
@@ -76,8 +66,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
   const socketRef = useRef<ChatSocket | null>(null);
   const activeRef = useRef<string | null>(null);
   const drafts = useRef(new Map<string, string>());
-  const inflight = useRef(new Set<string>());
-  const failTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const [outbox] = useState(() => new Outbox({ getState: () => stateRef.current, dispatch, getSocket: () => socketRef.current }));
   const typingSent = useRef(new Map<string, number>());
   const readSent = useRef(new Map<string, number>());
 
@@ -113,54 +102,6 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     }
   }, []);
 
-  const markFailed = useCallback((clientId: string, error: string) => {
-    clearTimeout(failTimers.current.get(clientId));
-    failTimers.current.delete(clientId);
-    dispatch({ type: "outbox:status", clientId, status: "failed", error });
-  }, []);
-
-  const attempt = useCallback(
-    (clientId: string) => {
-      const socket = socketRef.current;
-      const o = stateRef.current.outbox.find((x) => x.clientId === clientId);
-      if (!o || !socket?.connected || inflight.current.has(clientId)) return; // sent again on (re)connect
-      inflight.current.add(clientId);
-      socket.timeout(ACK_TIMEOUT_MS).emit("message:send", { conversationId: o.conversationId, clientId, body: o.body }, (err, res) => {
-        inflight.current.delete(clientId);
-        const still = stateRef.current.outbox.find((x) => x.clientId === clientId);
-        if (!err && res.ok) {
-          clearTimeout(failTimers.current.get(clientId));
-          failTimers.current.delete(clientId);
-          dispatch({ type: "messages", messages: [res.message] });
-          return;
-        }
-        if (!still || still.status !== "pending") return;
-        if (!err && !res.ok && !TRANSIENT.has(res.error.code)) {
-          markFailed(clientId, res.error.message);
-          return;
-        }
-        // no answer in time, or a passing server trouble: the same clientId again, stored once
-        setTimeout(() => attempt(clientId), 500);
-      });
-    },
-    [markFailed],
-  );
-
-  const startAttempts = useCallback(
-    (clientId: string) => {
-      clearTimeout(failTimers.current.get(clientId));
-      failTimers.current.set(
-        clientId,
-        setTimeout(() => {
-          const o = stateRef.current.outbox.find((x) => x.clientId === clientId);
-          if (o?.status === "pending") markFailed(clientId, "Not sent");
-        }, FAIL_AFTER_MS),
-      );
-      attempt(clientId);
-    },
-    [attempt, markFailed],
-  );
-
   useEffect(() => {
     void refreshList();
     // A connection closed before its handshake finished is only noticed by the connect timeout
@@ -172,13 +113,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     socket.on("connect", () => {
       dispatch({ type: "connection", connection: "connected" });
       void refreshList().then((list) => sync(socket, list));
-      for (const o of stateRef.current.outbox) {
-        if (o.status === "pending") startAttempts(o.clientId);
-        else if (o.error === "Not sent") {
-          dispatch({ type: "outbox:status", clientId: o.clientId, status: "pending" });
-          startAttempts(o.clientId);
-        }
-      }
+      outbox.resume();
     });
     socket.on("disconnect", () => dispatch({ type: "connection", connection: "reconnecting" }));
     socket.on("connect_error", (err) => {
@@ -197,22 +132,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
 
     socket.on("message:new", (m) => {
       dispatch({ type: "messages", messages: [m] });
-      const s = stateRef.current;
-      if (m.senderId === s.meId || typeof Notification === "undefined" || Notification.permission !== "granted") return;
-      if (!document.hidden) return;
-      const c = s.conversations[m.conversationId];
-      const sender = c?.members.find((x) => x.id === m.senderId)?.displayName ?? "New message";
-      const title = c && c.kind === "group" ? `${sender} in ${conversationTitle(c, s.meId)}` : sender;
-      try {
-        const n = new Notification(title, { body: preview(m), tag: m.conversationId });
-        n.onclick = () => {
-          window.focus();
-          routerRef.current.push(`/c/${m.conversationId}`);
-          n.close();
-        };
-      } catch {
-        /* some browsers only allow notifications from a service worker */
-      }
+      notifyMessage(m, stateRef.current, (id) => routerRef.current.push(`/c/${id}`));
     });
     socket.on("message:updated", (m) => dispatch({ type: "messages", messages: [m] }));
     socket.on("conversation:new", (conversation) => dispatch({ type: "conversation:upsert", conversation }));
@@ -233,18 +153,17 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     });
 
     const expiry = setInterval(() => dispatch({ type: "typing:expire", now: Date.now() }), 1_000);
-    const timers = failTimers.current;
     return () => {
       clearInterval(expiry);
       clearTimeout(retryTimer);
       clearTimeout(leaveTimer);
-      for (const t of timers.values()) clearTimeout(t);
+      outbox.dispose();
       socket.removeAllListeners();
       socket.io.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [refreshList, sync, startAttempts]);
+  }, [refreshList, sync, outbox]);
 
   const actions = useMemo<ChatActions>(() => {
     const upsert = (conversation: ConversationView) => dispatch({ type: "conversation:upsert", conversation });
@@ -288,7 +207,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         const message: OutgoingMessage = { clientId: newClientId(), conversationId, body, createdAt: new Date().toISOString(), status: "pending" };
         dispatch({ type: "outbox:add", message });
         stateRef.current = { ...stateRef.current, outbox: [...stateRef.current.outbox, message] };
-        startAttempts(message.clientId);
+        outbox.start(message.clientId);
       },
       retry(clientId) {
         dispatch({ type: "outbox:status", clientId, status: "pending" });
@@ -296,11 +215,10 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
           ...stateRef.current,
           outbox: stateRef.current.outbox.map((o) => (o.clientId === clientId ? { ...o, status: "pending", error: undefined } : o)),
         };
-        startAttempts(clientId);
+        outbox.start(clientId);
       },
       discard(clientId) {
-        clearTimeout(failTimers.current.get(clientId));
-        failTimers.current.delete(clientId);
+        outbox.forget(clientId);
         stateRef.current = { ...stateRef.current, outbox: stateRef.current.outbox.filter((o) => o.clientId !== clientId) };
         dispatch({ type: "outbox:remove", clientId });
       },
@@ -391,7 +309,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         else drafts.current.delete(conversationId);
       },
     };
-  }, [refreshList, startAttempts]);
+  }, [refreshList, outbox]);
 
   const value = useMemo(() => ({ state, actions }), [state, actions]);
   const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
