@@ -9,6 +9,7 @@ import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
+import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
@@ -90,8 +91,16 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       url,
       port: actualPort,
       close() {
+        // Graceful: stop accepting, let in-flight sends commit and be acked, then drop the
+        // connections at the transport so clients reconnect (to another node, or to us once back)
+        // and sync; the embedded database stops last.
         closing ??= (async () => {
+          const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          await messagesSettled();
+          io.engine.close(); // "transport close": socket.io clients reconnect by themselves
           await new Promise<void>((resolve) => io.close(() => resolve()));
+          httpServer.closeIdleConnections();
+          await stopped;
           setRealtimeServer(undefined);
           await redisSub?.quit().catch(() => {});
           await closeRedis();

@@ -45,13 +45,37 @@ export class AppError extends Error {
   }
 }
 
-const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECT_TIMEOUT", "57P01", "57P03"]);
+// Network failures (node), postgres.js connection states, and SQLSTATEs that mean "the server is
+// going away or not accepting connections" (class 08, admin/crash shutdown, cannot connect now).
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+
+function isConnectionError(err: unknown): boolean {
+  // Drizzle wraps driver errors in DrizzleQueryError with the original as `cause`.
+  for (let e = err as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === "string" ? e.code : "";
+    if (CONNECTION_ERRORS.has(code) || code.startsWith("08")) return true;
+  }
+  return false;
+}
 
 /** Any thrown value as an AppError; unexpected ones are logged once here and hidden from clients. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const code = (err as { code?: string } | null)?.code;
-  if (code && CONNECTION_ERRORS.has(code)) {
+  if (isConnectionError(err)) {
     console.error("[db] unavailable:", (err as Error).message);
     return new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.");
   }

@@ -39,6 +39,13 @@ function emit(event: "message:new" | "message:updated", message: MessageView): v
 class MessageWriter {
   private queue: Pending[] = [];
   private draining = false;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves once every send handed to the writer so far is committed (or refused). */
+  idle(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   send(input: SendInput): Promise<SendResult> {
     return new Promise((resolve, reject) => {
@@ -61,6 +68,7 @@ class MessageWriter {
       }
     }
     this.draining = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private async commit(batch: Pending[]): Promise<void> {
@@ -136,6 +144,11 @@ class MessageWriter {
 }
 
 const holder = globalThis as unknown as { __parleyWriter?: MessageWriter };
+
+/** For graceful shutdown: waits for in-flight sends to commit and be acknowledged. */
+export function messagesSettled(): Promise<void> {
+  return holder.__parleyWriter?.idle() ?? Promise.resolve();
+}
 
 export function sendMessage(input: SendInput): Promise<SendResult> {
   holder.__parleyWriter ??= new MessageWriter();
