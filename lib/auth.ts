@@ -24,7 +24,7 @@ type HeaderBag = Record<string, string | string[] | undefined> | undefined;
 export const CLIENT_ADDRESS_HEADER = "x-parley-client-address";
 
 export function clientAddress(headers: HeaderBag | Headers): string {
-  const value = headers instanceof Headers ? headers.get(CLIENT_ADDRESS_HEADER) : headers?.[CLIENT_ADDRESS_HEADER];
+  const value = typeof (headers as Headers | undefined)?.get === "function" ? (headers as Headers).get(CLIENT_ADDRESS_HEADER) : (headers as HeaderBag)?.[CLIENT_ADDRESS_HEADER];
   return (Array.isArray(value) ? value[0] : value) || "unknown";
 }
 

@@ -75,6 +75,12 @@ function isConnectionError(err: unknown): boolean {
 /** Any thrown value as an AppError; unexpected ones are logged once here and hidden from clients. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // server.ts (tsx) and Next's bundles each load their own copy of this module, so an AppError
+  // thrown by one copy is not an instance of the other's class: recognise it by shape.
+  const e = err as Partial<AppError> | null;
+  if (e?.name === "AppError" && typeof e.code === "string" && e.code in STATUS_BY_CODE) {
+    return new AppError(e.code, e.message ?? "", e.fields, e.retryAfter);
+  }
   if (isConnectionError(err)) {
     console.error("[db] unavailable:", (err as Error).message);
     return new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.");

@@ -1,4 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { config } from "./config";
+import { AppError } from "./errors";
 import { getRedis, redisPrefix } from "./redis";
 
 /**
@@ -17,3 +19,37 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
     insuranceLimiter: new RateLimiterMemory(opts),
   });
 }
+
+/**
+ * A named limit: the returned function counts one event for `key` and throws `rate_limited`
+ * (with the wait in seconds) once more than `points` happen within `duration` seconds.
+ */
+export function makeGate(opts: { keyPrefix: string; points: number; duration: number; message: string }): (key: string) => Promise<void> {
+  let limiter: RateLimiterAbstract | undefined;
+  return async (key) => {
+    if (!config.rateLimitsOn) return;
+    limiter ??= makeLimiter(opts);
+    try {
+      await limiter.consume(key);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      throw new AppError("rate_limited", `${opts.message} Try again in ${retryAfter} s.`, undefined, retryAfter);
+    }
+  };
+}
+
+// Gates live on globalThis: Next's bundles and server.ts must count in the same place.
+const gates = globalThis as unknown as { __parleyGates?: Record<string, (key: string) => Promise<void>> };
+gates.__parleyGates ??= {
+  send: makeGate({ keyPrefix: "send", points: 30, duration: 10, message: "You are sending too fast." }),
+  register: makeGate({ keyPrefix: "register", points: 20, duration: 3600, message: "Too many accounts created from your address." }),
+  search: makeGate({ keyPrefix: "search", points: 120, duration: 60, message: "Too many searches." }),
+};
+
+/** Per user: 30 messages per 10 s (sockets and REST together). */
+export const consumeSend = (userId: string) => gates.__parleyGates!.send(userId);
+/** Per client address: 20 registrations per hour. */
+export const consumeRegistration = (address: string) => gates.__parleyGates!.register(address);
+/** Per user: 120 directory searches per minute. */
+export const consumeSearch = (userId: string) => gates.__parleyGates!.search(userId);

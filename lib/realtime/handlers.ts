@@ -3,7 +3,7 @@ import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, toAppError } from "../errors";
 import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages";
-import { consumeSend } from "../send-limit";
+import { consumeSend } from "../limiter";
 import {
   deleteMessageSchema,
   editMessageSchema,

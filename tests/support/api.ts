@@ -52,7 +52,9 @@ export async function createAccount(overrides: Partial<TestAccount> = {}): Promi
     password: overrides.password ?? "correct horse battery",
     displayName: overrides.displayName ?? `Test ${username}`,
   };
-  const res = await request("/api/users", { method: "POST", json: account });
+  // Each registration comes from a loopback address of its own, so the suite's many sign-ups do not
+  // trip the per-address registration limit (tests/integration/limits.test.ts checks that limit).
+  const res = await requestFrom(ownLoopbackAddress(), "/api/users", "POST", { "content-type": "application/json" }, JSON.stringify(account));
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
   const { user } = (await res.json()) as { user: { id: string } };
   return { ...account, id: user.id };
@@ -84,7 +86,7 @@ export function ownLoopbackAddress(): string {
 }
 
 /** A minimal HTTP request from a chosen local address (fetch cannot choose one). */
-function requestFrom(localAddress: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<Response> {
+export function requestFrom(localAddress: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<Response> {
   const url = new URL(path, baseUrl());
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, localAddress }, (res) => {

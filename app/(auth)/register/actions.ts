@@ -1,7 +1,10 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { registerUser } from "@/lib/accounts";
+import { clientAddress } from "@/lib/auth";
+import { consumeRegistration } from "@/lib/limiter";
 import { signInFromAction } from "@/lib/current-user";
 import { AppError, toAppError } from "@/lib/errors";
 import { fieldErrors, registerSchema } from "@/lib/validation";
@@ -26,6 +29,7 @@ export async function register(_prev: RegisterState, form: FormData): Promise<Re
   const parsed = registerSchema.safeParse(input);
   if (!parsed.success) return { fields: fieldErrors(parsed.error), values };
   try {
+    await consumeRegistration(clientAddress(await headers()));
     const user = await registerUser(parsed.data);
     await signInFromAction(user);
   } catch (err) {

@@ -1,17 +1,21 @@
 import { registerUser, toPublicUser } from "@/lib/accounts";
+import { clientAddress } from "@/lib/auth";
 import { json, readJson, requireAuth, route } from "@/lib/http";
+import { consumeRegistration, consumeSearch } from "@/lib/limiter";
 import { searchDirectory } from "@/lib/people";
 import { directoryQuerySchema, parseInput, registerSchema } from "@/lib/validation";
 
 export const POST = route(async (req) => {
   const input = parseInput(registerSchema, await readJson(req));
+  await consumeRegistration(clientAddress(req.headers));
   const user = await registerUser(input);
   return json({ user: toPublicUser(user) }, 201);
 });
 
 /** The directory, for signed-in users: `q` matches username or display name, in any case. */
 export const GET = route(async (req) => {
-  await requireAuth(req);
+  const { user } = await requireAuth(req);
+  await consumeSearch(user.id);
   const query = parseInput(directoryQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   return json(await searchDirectory(query));
 });

@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions, clientAddress } from "@/lib/auth";
-import { AppError, errorBody } from "@/lib/errors";
+import { AppError, errorBody, toAppError } from "@/lib/errors";
 import { errorResponse, isJson, json, parseJson, readText } from "@/lib/http";
 import { checkLogin } from "@/lib/throttle";
 import { loginSchema, parseInput } from "@/lib/validation";
@@ -49,7 +49,7 @@ export async function POST(req: NextRequest, ctx: Ctx) {
     }
     return res;
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) return signInError(req, err);
-    return errorResponse(err);
+    const e = toAppError(err);
+    return e.status < 500 ? signInError(req, e) : errorResponse(e);
   }
 }

@@ -1,7 +1,7 @@
 import { json, readJson, requireAuth, route } from "@/lib/http";
 import { listMessages, sendMessage } from "@/lib/messages";
 import { pathId } from "@/lib/route-params";
-import { consumeSend } from "@/lib/send-limit";
+import { consumeSend } from "@/lib/limiter";
 import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
