@@ -119,7 +119,7 @@ export function MessageList(props: MessageListProps) {
             </button>
           </div>
         ) : (
-          total > 0 && <p className={styles.start}>This is the beginning of the conversation.</p>
+          <p className={styles.start}>{total > 0 ? "This is the beginning of the conversation." : "No messages yet — say hello below."}</p>
         )}
         {rows.map((row) => {
           if (row.kind === "day")
