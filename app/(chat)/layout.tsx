@@ -1,7 +1,7 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { ChatProvider } from "@/components/chat/ChatProvider";
+import { ConversationList } from "@/components/chat/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
-import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import { toPublicUser } from "@/lib/accounts";
 import { requireSession } from "@/lib/current-user";
 
@@ -9,17 +9,11 @@ export const dynamic = "force-dynamic";
 
 export default async function ChatLayout({ children }: { children: ReactNode }) {
   const { user } = await requireSession();
-  const sidebar = (
-    <EmptyState title="No conversations yet" icon={<ChatBubbleIcon />}>
-      <p>
-        Find someone in <Link href="/people">People</Link>. Conversations you start or are added to will appear here,
-        newest first.
-      </p>
-    </EmptyState>
-  );
   return (
-    <AppShell user={toPublicUser(user)} sidebar={sidebar}>
-      {children}
-    </AppShell>
+    <ChatProvider meId={user.id}>
+      <AppShell user={toPublicUser(user)} sidebar={<ConversationList />}>
+        {children}
+      </AppShell>
+    </ChatProvider>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Avatar } from "@/components/Avatar";
+import { MessageButton } from "@/components/chat/MessageButton";
 import type { PublicUser } from "@/lib/accounts";
 import styles from "./People.module.scss";
 
@@ -21,10 +22,12 @@ export function ProfileCard({ profile, isSelf }: { profile: PublicUser; isSelf: 
         <p className={styles.noBio}>No bio yet.</p>
       )}
       <p className={styles.meta}>Joined {joined.format(new Date(profile.createdAt))}</p>
-      {isSelf && (
+      {isSelf ? (
         <Link className={styles.editLink} href="/settings">
           Edit profile
         </Link>
+      ) : (
+        <MessageButton userId={profile.id} className={styles.messageButton} />
       )}
     </article>
   );

@@ -1,0 +1,107 @@
+"use client";
+
+import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { BODY_MAX } from "./format";
+import styles from "./Composer.module.scss";
+
+/** The remaining-characters counter appears from this many characters left. */
+export const COUNTER_FROM = 200;
+const MAX_HEIGHT_PX = 200;
+
+interface ComposerProps {
+  /** starting text (the conversation's draft) */
+  initialDraft?: string;
+  placeholder?: string;
+  onSend(body: string): void;
+  onDraftChange?(text: string): void;
+  /** called on every keystroke with text; the caller throttles */
+  onTyping?(typing: boolean): void;
+}
+
+/** Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit. */
+export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping }: ComposerProps) {
+  const [text, setText] = useState(initialDraft);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const length = text.trim().length;
+  const remaining = BODY_MAX - length;
+
+  useLayoutEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+    el.style.overflowY = el.scrollHeight > MAX_HEIGHT_PX ? "auto" : "hidden";
+  }, [text]);
+
+  function update(next: string) {
+    setText(next);
+    setRefusal(null);
+    onDraftChange?.(next);
+    onTyping?.(next.trim().length > 0);
+  }
+
+  function submit(e?: FormEvent) {
+    e?.preventDefault();
+    const body = text.trim();
+    if (!body) {
+      setRefusal("Write something first");
+      return;
+    }
+    if (body.length > BODY_MAX) {
+      setRefusal(`A message can be at most ${BODY_MAX} characters`);
+      return;
+    }
+    onSend(body);
+    update("");
+    input.current?.focus();
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  }
+
+  const describedBy = [remaining <= COUNTER_FROM && "composer-counter", refusal && "composer-refusal"].filter(Boolean).join(" ") || undefined;
+
+  return (
+    <form className={styles.composer} onSubmit={submit} aria-label="Send a message">
+      <div className={styles.field} data-over={remaining < 0 || undefined}>
+        <label htmlFor="composer-input" className="visually-hidden">
+          Message
+        </label>
+        <textarea
+          ref={input}
+          id="composer-input"
+          className={styles.input}
+          value={text}
+          rows={1}
+          placeholder={placeholder}
+          onChange={(e) => update(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => onTyping?.(false)}
+          aria-describedby={describedBy}
+          aria-invalid={remaining < 0 || undefined}
+          enterKeyHint="send"
+        />
+        {remaining <= COUNTER_FROM && (
+          <span id="composer-counter" className={styles.counter} data-over={remaining < 0 || undefined} aria-live="polite">
+            {remaining >= 0 ? `${remaining} characters left` : `${-remaining} characters over the limit`}
+          </span>
+        )}
+      </div>
+      <button type="submit" className={styles.send} aria-label="Send" title="Send (Enter)" disabled={length === 0 || remaining < 0}>
+        <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+          <path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />
+        </svg>
+      </button>
+      {refusal && (
+        <p id="composer-refusal" className={styles.refusal} role="alert">
+          {refusal}
+        </p>
+      )}
+    </form>
+  );
+}

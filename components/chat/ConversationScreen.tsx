@@ -1,0 +1,210 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Avatar } from "@/components/Avatar";
+import headerStyles from "@/components/shell/PageHeader.module.scss";
+import { useChat } from "./ChatProvider";
+import { Composer } from "./Composer";
+import { GroupSettings } from "./GroupSettings";
+import { MessageList, type Person } from "./MessageList";
+import { conversationTitle, otherMember } from "./names";
+import { useNow } from "./useNow";
+import styles from "./Chat.module.scss";
+import msgStyles from "./Messages.module.scss";
+
+function typingLine(names: string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return "Several people are typing…";
+}
+
+function useVisible(): boolean {
+  const [visible, setVisible] = useState(true);
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState === "visible");
+    update();
+    document.addEventListener("visibilitychange", update);
+    return () => document.removeEventListener("visibilitychange", update);
+  }, []);
+  return visible;
+}
+
+/** One conversation: header, message log, typing line and composer. */
+export function ConversationScreen({ conversationId }: { conversationId: string }) {
+  const { state, actions } = useChat();
+  const conversation = state.conversations[conversationId];
+  const thread = state.threads[conversationId];
+  const [missing, setMissing] = useState(false);
+  const [loadError, setLoadError] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const readSeqAtOpen = useRef<number | null | undefined>(undefined);
+  const visible = useVisible();
+  const now = useNow();
+
+  useEffect(() => {
+    actions.setActive(conversationId);
+    return () => actions.setActive(null);
+  }, [actions, conversationId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    setMissing(false);
+    setLoadError(false);
+    actions.ensureConversation(conversationId).then(
+      (c) => {
+        if (cancelled) return;
+        if (!c) setMissing(true);
+        else void actions.loadThread(conversationId);
+      },
+      () => !cancelled && setLoadError(true),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [actions, conversationId]);
+
+  const items = thread?.status === "ready" ? thread.items : null;
+  // the read position as it was on opening, when something was unread then: the "new messages"
+  // divider stays put for this visit, and messages arriving while one watches get none
+  if (readSeqAtOpen.current === undefined && conversation && items) {
+    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== state.meId && !m.deletedAt);
+    readSeqAtOpen.current = unread ? conversation.lastReadSeq : null;
+  }
+
+  const newestSeq = items?.length ? items[items.length - 1].seq : 0;
+  // open and visible means read; the divider keeps showing where the unread part began
+  useEffect(() => {
+    if (visible && newestSeq > 0) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount]);
+
+  const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
+  const people = useMemo(() => {
+    const map: Record<string, Person> = {};
+    for (const m of conversation?.members ?? []) map[m.id] = m;
+    return map;
+  }, [conversation?.members]);
+
+  const typingNames = Object.keys(state.typing[conversationId] ?? {})
+    .map((id) => people[id]?.displayName)
+    .filter((n): n is string => Boolean(n));
+
+  const title = conversation ? conversationTitle(conversation, state.meId) : "";
+  useEffect(() => {
+    if (title) document.title = `${title} · Parley`;
+  }, [title]);
+
+  const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
+
+  if (missing)
+    return (
+      <div className={styles.paneState}>
+        <h1 className={headerStyles.title}>Conversation not found</h1>
+        <p>It may have been deleted, or you are no longer a member.</p>
+        <Link href="/">Back to conversations</Link>
+      </div>
+    );
+
+  if (loadError || thread?.status === "error")
+    return (
+      <div className={styles.paneState} role="alert">
+        <p>Could not load this conversation.</p>
+        <button
+          type="button"
+          className={styles.retryButton}
+          onClick={() => {
+            setLoadError(false);
+            void actions.ensureConversation(conversationId).then((c) => c && actions.loadThread(conversationId), () => setLoadError(true));
+          }}
+        >
+          Try again
+        </button>
+      </div>
+    );
+
+  const other = conversation?.kind === "direct" ? otherMember(conversation, state.meId) : undefined;
+  const onlineCount = conversation?.members.filter((m) => m.online && m.id !== state.meId).length ?? 0;
+
+  return (
+    <div className={styles.screen}>
+      <header className={headerStyles.header}>
+        <Link href="/" className={headerStyles.back} aria-label="Back to conversations">
+          <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <path d="m15 18-6-6 6-6" />
+          </svg>
+        </Link>
+        <div className={styles.headerMeta}>
+          {conversation &&
+            (other ? <Avatar user={other} size={36} online={other.online} /> : <Avatar user={{ id: conversation.id, displayName: title }} size={36} />)}
+          <div className={styles.headerText}>
+            <h1 className={styles.headerTitle} data-testid="conversation-title">
+              {title || "Loading…"}
+            </h1>
+            {conversation && (
+              <span className={styles.headerSub} data-testid="conversation-status">
+                {other ? (
+                  other.online ? (
+                    <span className={styles.onlineText}>Online</span>
+                  ) : (
+                    `@${other.username} · offline`
+                  )
+                ) : (
+                  `${conversation.members.length} members${onlineCount ? `, ${onlineCount} online` : ""}`
+                )}
+              </span>
+            )}
+          </div>
+        </div>
+        {conversation?.kind === "group" && (
+          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+              <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
+            </svg>
+            <span className={styles.headerLabel}>Group settings</span>
+          </button>
+        )}
+      </header>
+
+      {items && conversation ? (
+        <MessageList
+          key={conversationId}
+          messages={items}
+          outgoing={outgoing}
+          meId={state.meId}
+          people={people}
+          readSeqAtOpen={readSeqAtOpen.current ?? null}
+          hasOlder={thread!.hasOlder}
+          loadingOlder={thread!.loadingOlder}
+          onLoadOlder={() => void actions.loadOlder(conversationId)}
+          onRetry={actions.retry}
+          onDiscard={actions.discard}
+          onEdit={actions.edit}
+          onDelete={actions.remove}
+          now={now}
+        />
+      ) : (
+        <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
+          {[140, 220, 180, 260, 120].map((w, i) => (
+            <div key={i} className={msgStyles.skeletonRow}>
+              <span style={{ width: w }} />
+            </div>
+          ))}
+        </div>
+      )}
+
+      <div className={styles.typing} aria-live="polite" data-testid="typing-line">
+        {typingLine(typingNames)}
+      </div>
+      <Composer
+        key={conversationId}
+        initialDraft={actions.getDraft(conversationId)}
+        placeholder={conversation?.kind === "direct" ? `Message ${title.split(" ")[0]}` : "Message the group"}
+        onDraftChange={(t) => actions.setDraft(conversationId, t)}
+        onTyping={onTyping}
+        onSend={(body) => actions.send(conversationId, body)}
+      />
+      {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import type { PublicUser } from "@/lib/accounts";
+import { useChat } from "./ChatProvider";
+import { Dialog } from "./Dialog";
+import { PersonPicker } from "./PersonPicker";
+import styles from "./Dialog.module.scss";
+
+const TITLE_MAX = 64;
+
+/** Pick a person, open (or start) the direct conversation with them. */
+export function NewMessageDialog({ onClose }: { onClose(): void }) {
+  const { state, actions } = useChat();
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function pick(user: PublicUser) {
+    setBusy(true);
+    setError(null);
+    try {
+      const c = await actions.startDirect(user.id);
+      onClose();
+      router.push(`/c/${c.id}`);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="New message" onClose={onClose}>
+      <div aria-busy={busy}>
+        <PersonPicker meId={state.meId} onPick={(u) => void pick(u)} label="To" />
+        {error && (
+          <p className={styles.error} role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </Dialog>
+  );
+}
+
+/** Name a group, pick its members, create it and open it. */
+export function NewGroupDialog({ onClose }: { onClose(): void }) {
+  const { state, actions } = useChat();
+  const router = useRouter();
+  const [title, setTitle] = useState("");
+  const [members, setMembers] = useState<PublicUser[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  function toggle(u: PublicUser) {
+    setMembers((list) => (list.some((m) => m.id === u.id) ? list.filter((m) => m.id !== u.id) : [...list, u]));
+  }
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    if (!title.trim()) return setError("Give the group a name");
+    if (members.length === 0) return setError("Add at least one person");
+    setBusy(true);
+    setError(null);
+    try {
+      const c = await actions.createGroup(title.trim(), members.map((m) => m.id));
+      onClose();
+      router.push(`/c/${c.id}`);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="New group" onClose={onClose} wide>
+      <form className={styles.form} onSubmit={create} aria-label="New group">
+        <label htmlFor="group-title" className={styles.label}>
+          Group name
+        </label>
+        <input
+          id="group-title"
+          className={styles.input}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          maxLength={TITLE_MAX}
+          autoComplete="off"
+          autoFocus
+          required
+        />
+        {members.length > 0 && (
+          <ul className={styles.chips} aria-label="Members to add">
+            {members.map((m) => (
+              <li key={m.id}>
+                <button type="button" className={styles.chip} onClick={() => toggle(m)} aria-label={`Remove ${m.displayName}`}>
+                  {m.displayName} <span aria-hidden="true">×</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <PersonPicker meId={state.meId} selected={members} onPick={toggle} label="Add people" />
+        {error && (
+          <p className={styles.error} role="alert">
+            {error}
+          </p>
+        )}
+        <div className={styles.footer}>
+          <button type="button" className={styles.secondary} onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className={styles.primary} disabled={busy}>
+            {busy ? "Creating…" : `Create group${members.length ? ` (${members.length + 1})` : ""}`}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

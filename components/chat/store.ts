@@ -1,0 +1,245 @@
+/** The chat state and its reducer: pure, so every realtime event is applied the same way everywhere. */
+import type { ConversationView, MessageView } from "@/lib/realtime/events";
+
+export interface OutgoingMessage {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  createdAt: string;
+  status: "pending" | "failed";
+  error?: string;
+}
+
+export interface Thread {
+  status: "loading" | "ready" | "error";
+  /** ascending by seq, one entry per id */
+  items: MessageView[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+}
+
+export interface ChatState {
+  meId: string;
+  listStatus: "loading" | "ready" | "error";
+  conversations: Record<string, ConversationView>;
+  threads: Record<string, Thread>;
+  outbox: OutgoingMessage[];
+  /** conversationId → userId → time the typing signal expires */
+  typing: Record<string, Record<string, number>>;
+  connection: "connecting" | "connected" | "reconnecting";
+}
+
+export type ChatAction =
+  | { type: "list:loading" }
+  | { type: "list:error" }
+  | { type: "list:loaded"; conversations: ConversationView[] }
+  | { type: "conversation:upsert"; conversation: ConversationView }
+  | { type: "conversation:remove"; conversationId: string }
+  | { type: "thread:loading"; conversationId: string }
+  | { type: "thread:error"; conversationId: string }
+  | { type: "thread:loaded"; conversationId: string; messages: MessageView[]; hasMore: boolean }
+  | { type: "thread:older-loading"; conversationId: string; loading: boolean }
+  | { type: "thread:older"; conversationId: string; messages: MessageView[]; hasMore: boolean }
+  | { type: "messages"; messages: MessageView[] }
+  | { type: "outbox:add"; message: OutgoingMessage }
+  | { type: "outbox:status"; clientId: string; status: OutgoingMessage["status"]; error?: string }
+  | { type: "outbox:remove"; clientId: string }
+  | { type: "read"; conversationId: string; userId: string; seq: number }
+  | { type: "typing"; conversationId: string; userId: string; typing: boolean; until?: number }
+  | { type: "typing:expire"; now: number }
+  | { type: "presence"; userId: string; online: boolean }
+  | { type: "connection"; connection: ChatState["connection"] };
+
+export function initialChatState(meId: string): ChatState {
+  return { meId, listStatus: "loading", conversations: {}, threads: {}, outbox: [], typing: {}, connection: "connecting" };
+}
+
+/** Inserts or replaces messages by id, keeping seq order; an older revision never replaces a newer one. */
+export function mergeMessages(items: MessageView[], incoming: MessageView[]): MessageView[] {
+  if (incoming.length === 0) return items;
+  const byId = new Map(items.map((m) => [m.id, m]));
+  let changed = false;
+  for (const m of incoming) {
+    const old = byId.get(m.id);
+    if (old && old.rev >= m.rev) continue;
+    byId.set(m.id, m);
+    changed = true;
+  }
+  if (!changed) return items;
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Last activity: the last message's time, else when the conversation was created. */
+export function lastActivity(c: ConversationView): string {
+  return c.lastMessage?.createdAt ?? c.createdAt;
+}
+
+export function sortedConversations(state: ChatState): ConversationView[] {
+  return Object.values(state.conversations).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)) || b.lastSeq - a.lastSeq);
+}
+
+/** The highest position held per conversation, for `sync` after a (re)connect. */
+export function syncPositions(state: ChatState): Record<string, number> {
+  const since: Record<string, number> = {};
+  for (const c of Object.values(state.conversations)) {
+    const thread = state.threads[c.id];
+    if (thread?.status === "ready") since[c.id] = thread.items.reduce((max, m) => Math.max(max, m.rev), 0);
+  }
+  return since;
+}
+
+function applyToConversation(c: ConversationView, m: MessageView, meId: string, isNew: boolean, known: MessageView | undefined): ConversationView {
+  const next = { ...c, lastSeq: Math.max(c.lastSeq, m.rev, m.seq) };
+  if (!c.lastMessage || m.seq > c.lastMessage.seq || (m.id === c.lastMessage.id && m.rev >= c.lastMessage.rev)) next.lastMessage = m;
+  const unreadByOther = m.senderId !== meId && m.seq > c.lastReadSeq;
+  if (isNew && unreadByOther && !m.deletedAt) next.unreadCount = c.unreadCount + 1;
+  // an unread message deleted before it was read no longer counts
+  if (known && !known.deletedAt && m.deletedAt && unreadByOther) next.unreadCount = Math.max(0, c.unreadCount - 1);
+  if (m.senderId === meId && m.seq > c.lastReadSeq) {
+    // one's own message means everything before it was seen
+    next.lastReadSeq = m.seq;
+    next.unreadCount = 0;
+  }
+  return next;
+}
+
+function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
+  let conversations = state.conversations;
+  let threads = state.threads;
+  for (const m of messages) {
+    const conv = conversations[m.conversationId];
+    const thread = threads[m.conversationId];
+    const known = thread?.items.find((x) => x.id === m.id);
+    if (known && known.rev >= m.rev) continue;
+    // is it news? with the thread loaded: one not in it; otherwise one newer than the list's last message
+    const threadReady = thread?.status === "ready";
+    const isNew = !known && m.rev === m.seq && (threadReady || !conv?.lastMessage || m.seq > conv.lastMessage.seq);
+    if (conv) conversations = { ...conversations, [conv.id]: applyToConversation(conv, m, state.meId, isNew, known) };
+    if (thread?.status === "ready") {
+      const oldest = thread.items[0]?.seq;
+      // a change to a message older than the loaded page stays out of it (it arrives with the older page)
+      if (known || !thread.hasOlder || oldest === undefined || m.seq > oldest) {
+        threads = { ...threads, [m.conversationId]: { ...thread, items: mergeMessages(thread.items, [m]) } };
+      }
+    }
+  }
+  const clientIds = new Set(messages.filter((m) => m.senderId === state.meId).map((m) => m.clientId));
+  const outbox = clientIds.size ? state.outbox.filter((o) => !clientIds.has(o.clientId)) : state.outbox;
+  if (conversations === state.conversations && threads === state.threads && outbox === state.outbox) return state;
+  return { ...state, conversations, threads, outbox };
+}
+
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case "list:loading":
+      return state.listStatus === "ready" ? state : { ...state, listStatus: "loading" };
+    case "list:error":
+      return state.listStatus === "ready" ? state : { ...state, listStatus: "error" };
+    case "list:loaded": {
+      const conversations: Record<string, ConversationView> = {};
+      for (const c of action.conversations) {
+        const held = state.conversations[c.id];
+        // keep a newer last message this client already holds (an event that overtook the fetch)
+        conversations[c.id] = held?.lastMessage && c.lastMessage && held.lastMessage.seq > c.lastMessage.seq ? { ...c, lastMessage: held.lastMessage, lastSeq: Math.max(c.lastSeq, held.lastSeq) } : c;
+      }
+      const threads = Object.fromEntries(Object.entries(state.threads).filter(([id]) => conversations[id]));
+      return { ...state, listStatus: "ready", conversations, threads };
+    }
+    case "conversation:upsert": {
+      const held = state.conversations[action.conversation.id];
+      let c = action.conversation;
+      if (held?.lastMessage && (!c.lastMessage || held.lastMessage.seq > c.lastMessage.seq)) c = { ...c, lastMessage: held.lastMessage, lastSeq: Math.max(c.lastSeq, held.lastSeq) };
+      return { ...state, conversations: { ...state.conversations, [c.id]: c } };
+    }
+    case "conversation:remove": {
+      if (!state.conversations[action.conversationId]) return state;
+      const { [action.conversationId]: _gone, ...conversations } = state.conversations;
+      const { [action.conversationId]: _thread, ...threads } = state.threads;
+      return { ...state, conversations, threads, outbox: state.outbox.filter((o) => o.conversationId !== action.conversationId) };
+    }
+    case "thread:loading":
+      return { ...state, threads: { ...state.threads, [action.conversationId]: { status: "loading", items: [], hasOlder: false, loadingOlder: false } } };
+    case "thread:error":
+      return { ...state, threads: { ...state.threads, [action.conversationId]: { status: "error", items: [], hasOlder: false, loadingOlder: false } } };
+    case "thread:loaded": {
+      const held = state.threads[action.conversationId];
+      const items = mergeMessages(held?.status === "ready" ? held.items : [], action.messages);
+      const next = { ...state, threads: { ...state.threads, [action.conversationId]: { status: "ready" as const, items, hasOlder: action.hasMore, loadingOlder: false } } };
+      return applyMessages(next, action.messages);
+    }
+    case "thread:older-loading": {
+      const thread = state.threads[action.conversationId];
+      if (!thread) return state;
+      return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, loadingOlder: action.loading } } };
+    }
+    case "thread:older": {
+      const thread = state.threads[action.conversationId];
+      if (!thread) return state;
+      const items = mergeMessages(thread.items, action.messages);
+      return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, items, hasOlder: action.hasMore, loadingOlder: false } } };
+    }
+    case "messages":
+      return applyMessages(state, action.messages);
+    case "outbox:add":
+      return { ...state, outbox: [...state.outbox, action.message] };
+    case "outbox:status":
+      return {
+        ...state,
+        outbox: state.outbox.map((o) => (o.clientId === action.clientId ? { ...o, status: action.status, error: action.error } : o)),
+      };
+    case "outbox:remove":
+      return { ...state, outbox: state.outbox.filter((o) => o.clientId !== action.clientId) };
+    case "read": {
+      const c = state.conversations[action.conversationId];
+      if (!c) return state;
+      const members = c.members.map((m) => (m.id === action.userId && action.seq > m.lastReadSeq ? { ...m, lastReadSeq: action.seq } : m));
+      const mine = action.userId === state.meId && action.seq >= c.lastReadSeq;
+      return {
+        ...state,
+        conversations: {
+          ...state.conversations,
+          [c.id]: { ...c, members, ...(mine ? { lastReadSeq: action.seq, unreadCount: action.seq >= c.lastSeq ? 0 : countUnread(state, c.id, action.seq) } : {}) },
+        },
+      };
+    }
+    case "typing": {
+      if (action.userId === state.meId) return state;
+      const current = { ...(state.typing[action.conversationId] ?? {}) };
+      if (action.typing) current[action.userId] = action.until ?? Date.now() + 5000;
+      else delete current[action.userId];
+      return { ...state, typing: { ...state.typing, [action.conversationId]: current } };
+    }
+    case "typing:expire": {
+      let changed = false;
+      const typing: ChatState["typing"] = {};
+      for (const [cid, users] of Object.entries(state.typing)) {
+        typing[cid] = {};
+        for (const [uid, until] of Object.entries(users)) {
+          if (until > action.now) typing[cid][uid] = until;
+          else changed = true;
+        }
+      }
+      return changed ? { ...state, typing } : state;
+    }
+    case "presence": {
+      let changed = false;
+      const conversations: Record<string, ConversationView> = {};
+      for (const c of Object.values(state.conversations)) {
+        if (c.members.some((m) => m.id === action.userId && m.online !== action.online)) {
+          changed = true;
+          conversations[c.id] = { ...c, members: c.members.map((m) => (m.id === action.userId ? { ...m, online: action.online } : m)) };
+        } else conversations[c.id] = c;
+      }
+      return changed ? { ...state, conversations } : state;
+    }
+    case "connection":
+      return state.connection === action.connection ? state : { ...state, connection: action.connection };
+  }
+}
+
+/** Unread messages after `seq` among those held (used when a read position lands mid-thread). */
+function countUnread(state: ChatState, conversationId: string, seq: number): number {
+  const thread = state.threads[conversationId];
+  if (!thread) return 0;
+  return thread.items.filter((m) => m.seq > seq && m.senderId !== state.meId && !m.deletedAt).length;
+}

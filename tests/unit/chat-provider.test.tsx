@@ -1,0 +1,206 @@
+/**
+ * The realtime store against a scripted socket: the same clientId on every retry until an ack,
+ * failed-then-retry, and `sync` from the highest rev held after a reconnect (again while hasMore).
+ */
+import { act, render } from "@testing-library/react";
+import { useEffect } from "react";
+import type { ConversationView, MessageView } from "@/lib/realtime/events";
+
+type Handler = (...args: unknown[]) => void;
+interface Emitted {
+  event: string;
+  payload: unknown;
+  ack?: (...args: unknown[]) => void;
+}
+
+class ScriptedSocket {
+  connected = false;
+  active = true;
+  emitted: Emitted[] = [];
+  private handlers = new Map<string, Handler[]>();
+  io = { on: () => {}, removeAllListeners: () => {} };
+  on(event: string, fn: Handler) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+    return this;
+  }
+  removeAllListeners() {
+    this.handlers.clear();
+  }
+  disconnect() {
+    this.connected = false;
+  }
+  connect() {}
+  emit(event: string, payload: unknown, ack?: Handler) {
+    this.emitted.push({ event, payload, ack });
+  }
+  timeout() {
+    return {
+      emit: (event: string, payload: unknown, ack: Handler) => this.emitted.push({ event, payload, ack }),
+      emitWithAck: (event: string, payload: unknown) =>
+        new Promise((resolve, reject) => this.emitted.push({ event, payload, ack: (err: unknown, res: unknown) => (err ? reject(err) : resolve(res)) })),
+    };
+  }
+  /** the server side: fire a server event (connect, disconnect, message:new, …) */
+  fire(event: string, ...args: unknown[]) {
+    if (event === "connect") this.connected = true;
+    if (event === "disconnect") this.connected = false;
+    for (const fn of this.handlers.get(event) ?? []) fn(...args);
+  }
+  sent(event: string) {
+    return this.emitted.filter((e) => e.event === event);
+  }
+}
+
+let socket: ScriptedSocket;
+jest.mock("socket.io-client", () => ({ io: () => socket }));
+jest.mock("next/navigation", () => ({ useRouter: () => ({ push: jest.fn(), replace: jest.fn() }), usePathname: () => "/" }));
+
+// imported after the mocks are in place
+import { ChatProvider, useChat, type ChatActions } from "@/components/chat/ChatProvider";
+import type { ChatState } from "@/components/chat/store";
+
+const ME = "11111111-1111-4111-8111-111111111111";
+const ADA = "22222222-2222-4222-8222-222222222222";
+const C1 = "33333333-3333-4333-8333-333333333333";
+
+function message(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return {
+    id: `m${seq}`,
+    conversationId: C1,
+    seq,
+    rev: seq,
+    senderId: ADA,
+    clientId: `k${seq}`,
+    body: `body ${seq}`,
+    createdAt: new Date(Date.UTC(2026, 2, 1, 11, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    ...over,
+  };
+}
+
+const conversation: ConversationView = {
+  id: C1,
+  kind: "direct",
+  title: null,
+  createdAt: "2026-03-01T10:00:00.000Z",
+  lastSeq: 5,
+  members: [],
+  role: "member",
+  lastReadSeq: 5,
+  unreadCount: 0,
+  lastMessage: null,
+};
+
+let fetches: string[];
+function answer(url: string): unknown {
+  if (url === "/api/conversations") return { conversations: [conversation] };
+  if (url.startsWith(`/api/conversations/${C1}/messages`)) return { messages: [1, 2, 3, 4, 5].map((n) => message(n)), hasMore: false };
+  throw new Error(`unexpected fetch ${url}`);
+}
+
+let state!: ChatState;
+let actions!: ChatActions;
+function Probe() {
+  const chat = useChat();
+  useEffect(() => {
+    state = chat.state;
+    actions = chat.actions;
+  });
+  return null;
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) await act(async () => {});
+}
+
+async function start() {
+  render(
+    <ChatProvider meId={ME}>
+      <Probe />
+    </ChatProvider>,
+  );
+  await act(async () => socket.fire("connect"));
+  await flush();
+}
+
+beforeEach(() => {
+  socket = new ScriptedSocket();
+  fetches = [];
+  global.fetch = jest.fn(async (url: string | URL | Request) => {
+    fetches.push(String(url));
+    const body = answer(String(url));
+    return { ok: true, status: 200, json: async () => body } as Response;
+  }) as typeof fetch;
+});
+afterEach(() => jest.useRealTimers());
+
+describe("<ChatProvider>", () => {
+  it("retries a send with the same clientId until it is acknowledged, and shows it failed meanwhile", async () => {
+    jest.useFakeTimers();
+    await start();
+    await act(async () => actions.send(C1, "hello"));
+    const first = socket.sent("message:send");
+    expect(first).toHaveLength(1);
+    const { clientId } = first[0].payload as { clientId: string };
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(state.outbox).toMatchObject([{ clientId, body: "hello", status: "pending" }]);
+
+    // no answer in time: the same clientId again
+    await act(async () => first[0].ack!(new Error("operation has timed out")));
+    await act(async () => jest.advanceTimersByTime(600));
+    expect(socket.sent("message:send").map((e) => (e.payload as { clientId: string }).clientId)).toEqual([clientId, clientId]);
+
+    // still nothing after ten seconds: failed, with a retry
+    await act(async () => jest.advanceTimersByTime(10_000));
+    expect(state.outbox).toMatchObject([{ clientId, status: "failed" }]);
+
+    await act(async () => actions.retry(clientId));
+    const attempts = socket.sent("message:send");
+    const last = attempts[attempts.length - 1];
+    expect((last.payload as { clientId: string }).clientId).toBe(clientId);
+    expect(state.outbox[0].status).toBe("pending");
+    await act(async () => last.ack!(null, { ok: true, message: message(6, { senderId: ME, clientId, body: "hello" }) }));
+    expect(state.outbox).toEqual([]);
+    // a late answer to an earlier attempt changes nothing
+    await act(async () => attempts[1].ack!(null, { ok: true, message: message(6, { senderId: ME, clientId, body: "hello" }) }));
+    expect(state.outbox).toEqual([]);
+  });
+
+  it("marks a send refused by the server as failed at once", async () => {
+    await start();
+    await act(async () => actions.send(C1, "x"));
+    const [attempt] = socket.sent("message:send");
+    await act(async () => attempt.ack!(null, { ok: false, error: { code: "not_found", message: "No such conversation" } }));
+    expect(state.outbox).toMatchObject([{ status: "failed", error: "No such conversation" }]);
+  });
+
+  it("after a reconnect refetches the list and syncs from the highest rev held, again while hasMore", async () => {
+    await start();
+    await act(async () => actions.loadThread(C1));
+    await flush();
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    // an edit arrives live: rev 6
+    await act(async () => socket.fire("message:updated", message(2, { rev: 6, body: "edited", editedAt: "2026-03-01T11:30:00.000Z" })));
+    const listFetchesBefore = fetches.filter((u) => u === "/api/conversations").length;
+
+    await act(async () => socket.fire("disconnect", "transport close"));
+    expect(state.connection).toBe("reconnecting");
+    await act(async () => socket.fire("connect"));
+    await flush();
+    expect(fetches.filter((u) => u === "/api/conversations").length).toBe(listFetchesBefore + 1);
+
+    const [firstSync] = socket.sent("sync");
+    expect(firstSync.payload).toEqual({ since: { [C1]: 6 } });
+    await act(async () => firstSync.ack!(null, { ok: true, messages: [message(7), message(3, { rev: 8, body: "", deletedAt: "2026-03-01T11:40:00.000Z" })], hasMore: true }));
+    await flush();
+    const syncs = socket.sent("sync");
+    expect(syncs).toHaveLength(2);
+    expect(syncs[1].payload).toEqual({ since: { [C1]: 8 } });
+    await act(async () => syncs[1].ack!(null, { ok: true, messages: [message(7), message(9)], hasMore: false }));
+    await flush();
+    expect(socket.sent("sync")).toHaveLength(2);
+    expect(state.threads[C1].items.map((m) => `${m.seq}:${m.body}`)).toEqual(["1:body 1", "2:edited", "3:", "4:body 4", "5:body 5", "7:body 7", "9:body 9"]);
+    expect(state.connection).toBe("connected");
+  });
+});
