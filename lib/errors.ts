@@ -81,6 +81,9 @@ export function toAppError(err: unknown): AppError {
   if (e?.name === "AppError" && typeof e.code === "string" && e.code in STATUS_BY_CODE) {
     return new AppError(e.code, e.message ?? "", e.fields, e.retryAfter);
   }
+  // Text PostgreSQL cannot store (a NUL, an invalid byte sequence) is the client's fault.
+  const sqlState = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
+  if (sqlState === "22021" || sqlState === "22P05") return new AppError("bad_request", "The text contains characters that cannot be stored");
   if (isConnectionError(err)) {
     console.error("[db] unavailable:", (err as Error).message);
     return new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.");

@@ -13,7 +13,9 @@ export const LIMITS = {
   bioMax: 280,
 } as const;
 
-const str = (what: string) => z.string({ error: `${what} must be text` });
+// PostgreSQL text cannot hold NUL characters: refuse them up front, for every text field.
+const str = (what: string) =>
+  z.string({ error: `${what} must be text` }).refine((v) => !v.includes("\u0000"), `${what} may not contain NUL characters`);
 
 export const usernameSchema = str("Username")
   .max(200, `Username must be at most ${LIMITS.usernameMax} characters`)
