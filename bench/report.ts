@@ -1,0 +1,217 @@
+/**
+ * Writes docs/benchmarks.md and docs/benchmark-latency.svg from one run's results. The hand-written
+ * notes between the `notes` markers of an existing docs/benchmarks.md are kept across runs.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { latencyChart } from "./chart";
+import type { Machine } from "./machine";
+import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+
+export interface Measured extends StepResult {
+  /** % of one core during the measured window */
+  cpu: { server: number; load: number; postgres: number };
+  rssMB: number;
+}
+
+export interface ServerRun {
+  kind: ServerKind;
+  connect: ConnectResult;
+  main: Measured;
+  ramp: Measured[];
+  maxSustainable: number;
+  /** every ramp step passed: the real limit is higher */
+  rampExhausted: boolean;
+}
+
+export interface IdlePoint {
+  target: number;
+  connected: number;
+  failed: number;
+  connectMs: number;
+  rssMB: number;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: Machine;
+  workload: {
+    users: number;
+    main: { rate: number; warmupMs: number; durationMs: number };
+    ramp: { rates: number[]; warmupMs: number; durationMs: number };
+    p99BoundMs: number;
+  };
+  relay: ServerRun;
+  parley: ServerRun;
+  idle: IdlePoint[];
+  totalSeconds: number;
+}
+
+const NOTES_START = "<!-- notes:start (hand-written, kept by npm run bench) -->";
+const NOTES_END = "<!-- notes:end -->";
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
+const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} %` : "–");
+const limit = (run: ServerRun) => `${run.rampExhausted ? "≥ " : ""}${int(run.maxSustainable)}`;
+
+export function kbPerSocket(idle: IdlePoint[]): number {
+  const first = idle[0];
+  const last = idle[idle.length - 1];
+  return ((last.rssMB - first.rssMB) * 1024) / Math.max(1, last.connected - first.connected);
+}
+
+function mainTable(r: BenchResults): string {
+  const { parley: p, relay: q } = r;
+  const row = (name: string, a: string, b: string, ratio = "") => `| ${name} | ${a} | ${b} | ${ratio} |`;
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "–");
+  return [
+    "| | Parley | relay | Parley / relay |",
+    "|---|---:|---:|---:|",
+    row("acked messages/s", int(p.main.ackedPerS), int(q.main.ackedPerS), ratio(p.main.ackedPerS, q.main.ackedPerS)),
+    row("deliveries/s (to the 9 others)", int(p.main.deliveriesPerS), int(q.main.deliveriesPerS), ratio(p.main.deliveriesPerS, q.main.deliveriesPerS)),
+    row("ack latency p50 / p95 / p99 / max (ms)", latencies(p.main.ack), latencies(q.main.ack)),
+    row("end-to-end p50 / p95 / p99 / max (ms)", latencies(p.main.e2e), latencies(q.main.e2e), ratio(p.main.e2e.p99, q.main.e2e.p99) + " (p99)"),
+    row("lost deliveries / duplicates / unacked", `${p.main.lost} / ${p.main.duplicates} / ${p.main.unacked}`, `${q.main.lost} / ${q.main.duplicates} / ${q.main.unacked}`),
+    row("server CPU (% of one core)", pct(p.main.cpu.server), pct(q.main.cpu.server)),
+    row("PostgreSQL CPU (all backends)", pct(p.main.cpu.postgres), "–"),
+    row("load generator CPU", pct(p.main.cpu.load), pct(q.main.cpu.load)),
+    row("server RSS after the run (MB)", p.main.rssMB.toFixed(0), q.main.rssMB.toFixed(0)),
+    row(`max sustainable rate, p99 e2e ≤ ${r.workload.p99BoundMs} ms (ramp)`, limit(p), limit(q), ratio(p.maxSustainable, q.maxSustainable)),
+  ].join("\n");
+}
+
+function latencies(s: { p50: number; p95: number; p99: number; max: number }): string {
+  return `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}`;
+}
+
+function rampTable(r: BenchResults): string {
+  const cells = (m?: Measured) =>
+    m ? `${int(m.ackedPerS)} | ${ms(m.e2e.p50)} | **${ms(m.e2e.p99)}** | ${ms(m.ack.p99)} | ${m.lost}/${m.duplicates} | ${pct(m.cpu.server)}` : "– | – | – | – | – | –";
+  const lines = [
+    "| rate | Parley acked/s | e2e p50 | e2e p99 | ack p99 | lost/dup | CPU | relay acked/s | e2e p50 | e2e p99 | ack p99 | lost/dup | CPU |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const rate of r.workload.ramp.rates) {
+    const find = (run: ServerRun) => run.ramp.find((m) => m.rate === rate);
+    lines.push(`| ${int(rate)} | ${cells(find(r.parley))} | ${cells(find(r.relay))} |`);
+  }
+  return lines.join("\n");
+}
+
+function idleTable(idle: IdlePoint[]): string {
+  const base = idle[0];
+  const lines = ["| sockets | server RSS (MB) | growth (MB) | KB per socket | connect time |", "|---:|---:|---:|---:|---:|"];
+  for (const p of idle) {
+    const growth = p.rssMB - base.rssMB;
+    const per = p.connected ? ((growth * 1024) / p.connected).toFixed(1) : "–";
+    lines.push(`| ${int(p.connected)}${p.failed ? ` (${p.failed} failed)` : ""} | ${p.rssMB.toFixed(1)} | ${growth.toFixed(1)} | ${per} | ${p.connectMs ? `${(p.connectMs / 1000).toFixed(1)} s` : "–"} |`);
+  }
+  return lines.join("\n");
+}
+
+function targets(r: BenchResults): string {
+  const p = r.parley;
+  const at2000 = p.ramp.find((m) => m.rate === 2000);
+  const ratio = p.maxSustainable / Math.max(1, r.relay.maxSustainable);
+  const top = r.idle[r.idle.length - 1];
+  const kb = kbPerSocket(r.idle);
+  const mark = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  return [
+    "| target (issue 5) | measured | |",
+    "|---|---|---|",
+    `| ≥ 2,000 persisted msgs/s into groups of 10 with p99 e2e ≤ ${r.workload.p99BoundMs} ms | max sustainable ${limit(p)} msgs/s; at 2,000 msgs/s p99 ${ms(at2000?.e2e.p99 ?? p.main.e2e.p99)} ms | ${mark(p.maxSustainable >= 2000)} |`,
+    `| throughput ≥ 0.5 × relay at an equal latency bound | ${limit(p)} vs ${limit(r.relay)} msgs/s = ${ratio.toFixed(2)}${r.relay.rampExhausted ? " (relay limit is a lower bound)" : ""} | ${mark(ratio >= 0.5)} |`,
+    `| 10,000 sockets with RSS growth ≤ 20 KB/socket | ${int(top.connected)} sockets, ${kb.toFixed(1)} KB/socket | ${mark(top.connected >= 10_000 && kb <= 20)} |`,
+  ].join("\n");
+}
+
+function keptNotes(file: string): string {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const start = old.indexOf(NOTES_START);
+  const end = old.indexOf(NOTES_END);
+  if (start < 0 || end < start) return `${NOTES_START}\n_No notes yet._\n${NOTES_END}`;
+  return old.slice(start, end + NOTES_END.length);
+}
+
+export function writeReport(r: BenchResults, root: string): void {
+  const file = path.join(root, "docs", "benchmarks.md");
+  const m = r.machine;
+  const w = r.workload;
+  const md = `# Benchmarks
+
+Measured by \`npm run bench\` (bench/run.ts) on ${r.date.slice(0, 16).replace("T", " ")} UTC; the whole run took ${Math.round(r.totalSeconds)} s.
+Everything above "Where the time goes" is generated; rerun the bench to refresh it.
+
+## Machine
+- ${m.cpus} CPUs: ${m.cpuModel}; ${m.memoryGB} GB memory; ${m.kernel}
+- Node ${m.node}; ${m.postgres}
+- The server under test, PostgreSQL and the load generator share these ${m.cpus} cores.
+
+## Workload
+- ${int(w.users)} users, seeded straight into a fresh database: 100 groups of 10 (each user in exactly one) and 500 direct
+  pairs (user i with user i + 500), a session row and a minted next-auth cookie per user.
+- Parley runs as in production (\`node --import tsx server.ts\`, \`NODE_ENV=production\`, \`RATE_LIMITS=off\`, pool of 10).
+  The relay (bench/relay.ts) is a bare Socket.IO server: no authentication, no storage; it acks \`message:send\` at once
+  and emits \`message:new\` to the group's room.
+- A separate load process (bench/load.ts, socket.io-client, WebSocket transport) holds one socket per user and sends at a
+  fixed total rate, spread evenly (a 1 ms timer loop), round-robin over the users in a shuffled order: each message goes to
+  the sender's group with a fresh \`clientId\` and its send time in the body. Each message is delivered to the 9 other
+  members (the sender's own echo is not counted).
+- Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
+  ${w.ramp.warmupMs / 1000} s warm-up + ${w.ramp.durationMs / 1000} s measured per step, stopping after the first step that breaks p99 e2e ≤ ${w.p99BoundMs} ms
+  (or loses, doubles or leaves unacked anything).
+- Ack latency: send → acknowledgement (Parley: after commit). End-to-end: send → \`message:new\` at another member, both
+  on the load process's clock. Percentiles are over messages sent in the measured window. Lost = expected deliveries
+  − received after a drain of up to 10 s; duplicates = the same message id twice at one socket. CPU from
+  /proc/<pid>/stat over the measured window (100 % = one core); RSS from /proc/<pid>/status.
+
+## Results at ${int(w.main.rate)} msgs/s
+
+${mainTable(r)}
+
+## Ramp
+
+${rampTable(r)}
+
+Max sustainable send rate with p99 end-to-end ≤ ${w.p99BoundMs} ms: Parley ${limit(r.parley)} msgs/s, relay ${limit(r.relay)} msgs/s.
+
+![p50 and p99 end-to-end latency against send rate](benchmark-latency.svg)
+
+## Idle sockets (Parley)
+
+Sockets connected in steps (10 per user at 10,000, all cookie-authenticated), server RSS read after a ${5} s pause with
+no traffic.
+
+${idleTable(r.idle)}
+
+RSS growth: **${kbPerSocket(r.idle).toFixed(1)} KB per socket** from 0 to ${int(r.idle[r.idle.length - 1].connected)} sockets.
+
+## Targets
+
+${targets(r)}
+
+## Where the time goes
+
+${keptNotes(file)}
+
+## Reproduce
+
+\`\`\`sh
+npm install
+npm run bench                        # builds if needed; about 4 minutes; writes this file and the chart
+BENCH_RATE=1000 npm run bench        # the main run at another rate
+BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
+\`\`\`
+`;
+  fs.writeFileSync(file, md);
+  const series = (run: ServerRun, label: string, color: string) => [
+    { label: `${label} p99`, color, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p99 })) },
+    { label: `${label} p50`, color, dashed: true, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p50 })) },
+  ];
+  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...series(r.relay, "relay", "#ea580c")], {
+    title: "End-to-end delivery latency, groups of 10",
+    xMax: Math.max(...w.ramp.rates),
+    boundMs: w.p99BoundMs,
+  });
+  fs.writeFileSync(path.join(root, "docs", "benchmark-latency.svg"), svg);
+}

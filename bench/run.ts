@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: Parley against a bare Socket.IO relay on the same workload, then Parley with
+ * 10,000 idle sockets; writes docs/benchmarks.md and docs/benchmark-latency.svg. Everything runs on
+ * 127.0.0.1 in a fresh embedded PostgreSQL under .data/bench-<pid>, removed at the end.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { ensureBuild } from "../scripts/build";
+import { machineInfo } from "./machine";
+import { startLoad, startParley, startRelay, type Child, type LoadProcess } from "./processes";
+import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+import { writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
+import { seedWorkload, USERS } from "./seed";
+import { cpuSeconds, processTree, rssBytes } from "./stats";
+
+const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
+const RAMP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000];
+const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
+const P99_BOUND_MS = 50;
+const IDLE_STEPS = [0, 2500, 5000, 10_000];
+const IDLE_SETTLE_MS = 5000;
+const OVERALL_TIMEOUT_MS = 10 * 60_000;
+
+const root = process.cwd();
+const dir = path.join(root, ".data", `bench-${process.pid}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const children: { stop(): Promise<void> }[] = [];
+let db: EmbeddedDatabase | undefined;
+
+interface CpuSample {
+  at: number;
+  server: number;
+  load: number;
+  postgres: number;
+}
+
+function postmasterPid(): number {
+  return Number(fs.readFileSync(path.join(dir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+function sampleCpu(serverPid: number, loadPid: number): CpuSample {
+  const postgres = processTree(postmasterPid()).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  return { at: Date.now(), server: cpuSeconds(serverPid), load: cpuSeconds(loadPid), postgres };
+}
+
+/** One load step, with the CPU each process used during its measured window (% of one core). */
+async function measure(load: LoadProcess, server: Child, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
+  const samples: CpuSample[] = [];
+  const listener = () => samples.push(sampleCpu(server.pid, load.pid));
+  load.onEvent(listener);
+  const result = await load.request<StepResult>({ cmd: "step", ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
+  load.offEvent(listener);
+  const [a, b] = samples;
+  const pct = (key: "server" | "load" | "postgres") => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
+  const measured = { ...result, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres") }, rssMB: rssBytes(server.pid) / 2 ** 20 };
+  console.log(
+    `[bench]   ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
+      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %`,
+  );
+  return measured;
+}
+
+async function benchServer(load: LoadProcess, server: Child, kind: ServerKind): Promise<ServerRun> {
+  console.log(`[bench] ${kind}: connecting ${USERS} sockets`);
+  const connect = await load.request<ConnectResult>({ cmd: "connect", url: server.url, kind, total: USERS }, 120_000);
+  if (connect.connected < USERS) throw new Error(`${kind}: only ${connect.connected} sockets connected (${connect.firstError})`);
+  console.log(`[bench] ${kind}: main run at ${MAIN.rate} msgs/s`);
+  const main = await measure(load, server, MAIN);
+  console.log(`[bench] ${kind}: ramp`);
+  const ramp: Measured[] = [];
+  for (const rate of RAMP_RATES) {
+    const step = await measure(load, server, { rate, ...RAMP });
+    ramp.push(step);
+    if (!sustained(step)) break;
+  }
+  await load.request({ cmd: "disconnect" }, 30_000);
+  const passed = ramp.filter(sustained);
+  return { kind, connect, main, ramp, maxSustainable: passed.length ? passed[passed.length - 1].rate : 0, rampExhausted: passed.length === RAMP_RATES.length };
+}
+
+function sustained(step: StepResult): boolean {
+  return step.e2e.p99 <= P99_BOUND_MS && step.lost === 0 && step.unacked === 0 && step.duplicates === 0;
+}
+
+/** Server RSS with 0 / 2,500 / 5,000 / 10,000 idle sockets (10 per user at the top). */
+async function idleSockets(load: LoadProcess, parley: Child): Promise<IdlePoint[]> {
+  const points: IdlePoint[] = [];
+  for (const target of IDLE_STEPS) {
+    const connect = target ? await load.request<ConnectResult>({ cmd: "connect", url: parley.url, kind: "parley", total: target }, 240_000) : undefined;
+    await sleep(IDLE_SETTLE_MS); // handshakes done, timers and buffers settled
+    const point = { target, connected: connect?.connected ?? 0, failed: connect?.failed ?? 0, connectMs: connect?.ms ?? 0, rssMB: rssBytes(parley.pid) / 2 ** 20 };
+    console.log(`[bench] idle: ${point.connected} sockets, RSS ${point.rssMB.toFixed(1)} MB${point.failed ? `, ${point.failed} failed (${connect?.firstError})` : ""}`);
+    points.push(point);
+  }
+  await load.request({ cmd: "disconnect" }, 60_000);
+  return points;
+}
+
+async function cleanup(): Promise<void> {
+  for (const child of children.splice(0).reverse()) await child.stop().catch(() => {});
+  await db?.stop().catch(() => {});
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  ensureBuild(root);
+  fs.rmSync(dir, { recursive: true, force: true });
+  db = await startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), password: randomBytes(18).toString("base64url"), database: "parley" });
+  await runMigrations(db.url);
+  const secret = randomBytes(32).toString("base64url");
+  const users = await seedWorkload(db.url, secret);
+  const workloadFile = path.join(dir, "workload.json");
+  fs.writeFileSync(workloadFile, JSON.stringify({ users }));
+  console.log(`[bench] seeded ${users.length} users, ${users.length / 10} groups, ${users.length / 2} direct pairs`);
+
+  const load = startLoad(workloadFile);
+  children.push(load);
+  const relay = await startRelay(await freePort());
+  children.push(relay);
+  const relayRun = await benchServer(load, relay, "relay");
+  await relay.stop();
+
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const parley = await startParley({
+    port: await freePort(),
+    env: { DATABASE_URL: db.url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley") },
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+  });
+  children.push(parley);
+  const parleyRun = await benchServer(load, parley, "parley");
+  const idle = await idleSockets(load, parley);
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: await machineInfo(db.url),
+    workload: { users: USERS, main: MAIN, ramp: { rates: RAMP_RATES, ...RAMP }, p99BoundMs: P99_BOUND_MS },
+    relay: relayRun,
+    parley: parleyRun,
+    idle,
+    totalSeconds: (Date.now() - started) / 1000,
+  };
+  await load.request({ cmd: "exit" }, 5000).catch(() => {});
+  writeReport(results, root);
+  console.log(`[bench] wrote docs/benchmarks.md and docs/benchmark-latency.svg in ${results.totalSeconds.toFixed(0)} s`);
+}
+
+const overall = setTimeout(() => {
+  console.error(`[bench] gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`);
+  void cleanup().finally(() => process.exit(1));
+}, OVERALL_TIMEOUT_MS);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+main()
+  .then(cleanup, async (err) => {
+    console.error("[bench] failed:", err);
+    await cleanup();
+    process.exitCode = 1;
+  })
+  .finally(() => clearTimeout(overall));
