@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "../lib/realtime/events";
 import type { BenchUser, Command, ConnectResult, LoadEvent, Reply, ServerKind, StepResult, Workload } from "./protocol";
@@ -135,6 +135,7 @@ function sendOne(s: StepState, client: Client, groupSize: Map<string, number>, w
 /** Sends `rate` messages a second, spread evenly, for warm-up + duration; then drains and counts. */
 async function runStep(rate: number, warmupMs: number, durationMs: number, drainMs: number): Promise<StepResult> {
   const s = (step = new StepState());
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   for (const c of clients) c.seen.clear();
   const groupSize = new Map<string, number>();
   for (const c of clients) groupSize.set(c.user.groupId, (groupSize.get(c.user.groupId) ?? 0) + 1);
@@ -144,8 +145,14 @@ async function runStep(rate: number, warmupMs: number, durationMs: number, drain
   const total = Math.round((rate * (warmupMs + durationMs)) / 1000);
   s.windowStart = start + warmupMs;
   s.windowEnd = s.windowStart + durationMs;
-  setTimeout(() => send({ event: "window-start" }), warmupMs);
-  setTimeout(() => send({ event: "window-end" }), warmupMs + durationMs);
+  setTimeout(() => {
+    loopDelay.enable();
+    send({ event: "window-start" });
+  }, warmupMs);
+  setTimeout(() => {
+    loopDelay.disable();
+    send({ event: "window-end" });
+  }, warmupMs + durationMs);
   let n = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -181,6 +188,7 @@ async function runStep(rate: number, warmupMs: number, durationMs: number, drain
     ackErrors: s.ackErrors,
     firstAckError: s.firstAckError,
     disconnects: s.disconnects,
+    loadLoopDelayP99: loopDelay.percentile(99) / 1e6,
   };
 }
 

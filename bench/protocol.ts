@@ -44,6 +44,8 @@ export interface StepResult {
   ackErrors: number;
   firstAckError?: string;
   disconnects: number;
+  /** event-loop delay of the load process itself, p99 (ms): high means the generator is the bottleneck */
+  loadLoopDelayP99: number;
 }
 
 /** The load process tells run.ts when the measured window opens and closes (to sample CPU then). */

@@ -10,7 +10,7 @@ import type { ConnectResult, ServerKind, StepResult } from "./protocol";
 
 export interface Measured extends StepResult {
   /** % of one core during the measured window */
-  cpu: { server: number; load: number; postgres: number };
+  cpu: { server: number; load: number; postgres: number; machine: number };
   rssMB: number;
 }
 

@@ -14,10 +14,12 @@ import { startLoad, startParley, startRelay, type Child, type LoadProcess } from
 import type { ConnectResult, ServerKind, StepResult } from "./protocol";
 import { writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
 import { seedWorkload, USERS } from "./seed";
-import { cpuSeconds, processTree, rssBytes } from "./stats";
+import { cpuSeconds, machineBusySeconds, processTree, rssBytes } from "./stats";
 
 const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
-const RAMP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000];
+const RAMP_RATES = (process.env.BENCH_RAMP ?? "250,500,1000,1500,2000,2500,3000").split(",").map(Number);
+/** "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report */
+const ONLY = process.env.BENCH_ONLY;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
 const IDLE_STEPS = [0, 2500, 5000, 10_000];
@@ -35,6 +37,7 @@ interface CpuSample {
   server: number;
   load: number;
   postgres: number;
+  machine: number;
 }
 
 function postmasterPid(): number {
@@ -43,7 +46,7 @@ function postmasterPid(): number {
 
 function sampleCpu(serverPid: number, loadPid: number): CpuSample {
   const postgres = processTree(postmasterPid()).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  return { at: Date.now(), server: cpuSeconds(serverPid), load: cpuSeconds(loadPid), postgres };
+  return { at: Date.now(), server: cpuSeconds(serverPid), load: cpuSeconds(loadPid), postgres, machine: machineBusySeconds() };
 }
 
 /** One load step, with the CPU each process used during its measured window (% of one core). */
@@ -54,11 +57,11 @@ async function measure(load: LoadProcess, server: Child, step: { rate: number; w
   const result = await load.request<StepResult>({ cmd: "step", ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
   load.offEvent(listener);
   const [a, b] = samples;
-  const pct = (key: "server" | "load" | "postgres") => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
-  const measured = { ...result, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres") }, rssMB: rssBytes(server.pid) / 2 ** 20 };
+  const pct = (key: Exclude<keyof CpuSample, "at">) => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
+  const measured = { ...result, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres"), machine: pct("machine") }, rssMB: rssBytes(server.pid) / 2 ** 20 };
   console.log(
     `[bench]   ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
-      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %`,
+      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %, load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %`,
   );
   return measured;
 }
@@ -119,10 +122,14 @@ async function main(): Promise<void> {
 
   const load = startLoad(workloadFile);
   children.push(load);
-  const relay = await startRelay(await freePort());
-  children.push(relay);
-  const relayRun = await benchServer(load, relay, "relay");
-  await relay.stop();
+  let relayRun: ServerRun | undefined;
+  if (!ONLY || ONLY === "relay") {
+    const relay = await startRelay(await freePort());
+    children.push(relay);
+    relayRun = await benchServer(load, relay, "relay");
+    await relay.stop();
+  }
+  if (ONLY === "relay") return;
 
   const profileDir = process.env.BENCH_CPU_PROF;
   const parley = await startParley({
@@ -131,8 +138,9 @@ async function main(): Promise<void> {
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
   });
   children.push(parley);
-  const parleyRun = await benchServer(load, parley, "parley");
-  const idle = await idleSockets(load, parley);
+  const parleyRun = ONLY === "idle" ? undefined : await benchServer(load, parley, "parley");
+  const idle = ONLY === "parley" ? [] : await idleSockets(load, parley);
+  if (!relayRun || !parleyRun) return;
 
   const results: BenchResults = {
     date: new Date().toISOString(),

@@ -52,3 +52,9 @@ export function processTree(pid: number): number[] {
   }
   return pids;
 }
+
+/** CPU seconds the whole machine has been busy (all cores, every process, ours or not). */
+export function machineBusySeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
