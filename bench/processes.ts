@@ -7,6 +7,8 @@ export interface Child {
   proc: ChildProcess;
   pid: number;
   url: string;
+  /** the V8 inspector's port (Parley only: the bench forces garbage collections through it) */
+  inspectPort?: number;
   stop(): Promise<void>;
 }
 
@@ -34,12 +36,15 @@ async function waitUntil(check: () => Promise<boolean>, proc: ChildProcess, what
   throw new Error(`${what} did not start within ${ms / 1000} s`);
 }
 
-export async function startParley(opts: { port: number; env: Record<string, string>; nodeArgs?: string[] }): Promise<Child> {
+export async function startParley(opts: { port: number; inspectPort: number; env: Record<string, string>; nodeArgs?: string[] }): Promise<Child> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "server.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "server.ts"];
+  const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  // Passes the server's errors on, without the inspector's "Debugger listening" banner.
+  createInterface({ input: proc.stderr! }).on("line", (line) => /Debugger|devtools|inspector/i.test(line) || console.error(line));
   const url = `http://127.0.0.1:${opts.port}`;
   await waitUntil(async () => (await fetch(`${url}/api/health`)).ok, proc, "Parley", 90_000);
-  return { proc, pid: proc.pid!, url, stop: stopper(proc) };
+  return { proc, pid: proc.pid!, url, inspectPort: opts.inspectPort, stop: stopper(proc) };
 }
 
 export async function startRelay(port: number): Promise<Child> {
