@@ -36,12 +36,31 @@ async function waitUntil(check: () => Promise<boolean>, proc: ChildProcess, what
   throw new Error(`${what} did not start within ${ms / 1000} s`);
 }
 
-export async function startParley(opts: { port: number; inspectPort: number; env: Record<string, string>; nodeArgs?: string[] }): Promise<Child> {
+export interface WriterBatch {
+  at: number;
+  size: number;
+  ms: number;
+}
+
+/** Parley's production server, with the writer's group commits timed (bench/writer-trace.ts) into `batches`. */
+export async function startParley(opts: {
+  port: number;
+  inspectPort: number;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  batches: WriterBatch[];
+}): Promise<Child> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
-  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "server.ts"];
+  env.BENCH_WRITER_TRACE = "1";
+  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", "server.ts"];
   const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   // Passes the server's errors on, without the inspector's "Debugger listening" banner.
-  createInterface({ input: proc.stderr! }).on("line", (line) => /Debugger|devtools|inspector/i.test(line) || console.error(line));
+  createInterface({ input: proc.stderr! }).on("line", (line) => {
+    if (line.startsWith("[writer-trace] ")) {
+      const at = Date.now();
+      for (const [size, ms] of (JSON.parse(line.slice(15)) as { batches: [number, number][] }).batches) opts.batches.push({ at, size, ms });
+    } else if (!/Debugger|devtools|inspector/i.test(line)) console.error(line);
+  });
   const url = `http://127.0.0.1:${opts.port}`;
   await waitUntil(async () => (await fetch(`${url}/api/health`)).ok, proc, "Parley", 90_000);
   return { proc, pid: proc.pid!, url, inspectPort: opts.inspectPort, stop: stopper(proc) };

@@ -7,11 +7,14 @@ import path from "node:path";
 import { latencyChart } from "./chart";
 import type { Machine } from "./machine";
 import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+import type { Summary } from "./stats";
 
 export interface Measured extends StepResult {
   /** % of one core during the measured window */
   cpu: { server: number; load: number; postgres: number; machine: number };
   rssMB: number;
+  /** Parley's group commits in the window (bench/writer-trace.ts) */
+  writer?: { batchesPerS: number; meanSize: number; commit: Summary };
   /** 2 when the step broke the bound and was run once more (the better try is kept) */
   attempts: number;
 }
@@ -109,6 +112,20 @@ function rampTable(r: BenchResults): string {
   return lines.join("\n");
 }
 
+function writerTable(r: BenchResults): string {
+  const lines = [
+    "| rate | batches/s | messages per batch | commit p50 / p99 / max (ms) | e2e p50 / p99 (ms) | server CPU | pg CPU |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const m of [r.parley.main, ...r.parley.ramp]) {
+    const w = m.writer;
+    if (!w) continue;
+    const c = w.commit;
+    lines.push(`| ${int(m.rate)}${m === r.parley.main ? " (main)" : ""} | ${int(w.batchesPerS)} | ${w.meanSize.toFixed(1)} | ${ms(c.p50)} / ${ms(c.p99)} / ${ms(c.max)} | ${ms(m.e2e.p50)} / ${ms(m.e2e.p99)} | ${pct(m.cpu.server)} | ${pct(m.cpu.postgres)} |`);
+  }
+  return lines.join("\n");
+}
+
 function idleTable(idle: IdlePoint[]): string {
   const base = idle[0];
   const lines = [
@@ -194,6 +211,11 @@ ${rampTable(r)}
 Max sustainable send rate with p99 end-to-end ≤ ${w.p99BoundMs} ms: Parley ${limit(r.parley)} msgs/s, relay ${limit(r.relay)} msgs/s.
 
 ![p50 and p99 end-to-end latency against send rate](benchmark-latency.svg)
+
+Parley's group commits (one transaction per batch: membership check, retry lookup, one UPDATE of the touched
+conversations, one multi-row INSERT), timed in the server by bench/writer-trace.ts:
+
+${writerTable(r)}
 
 ## Idle sockets (Parley)
 
