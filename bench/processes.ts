@@ -39,7 +39,9 @@ async function waitUntil(check: () => Promise<boolean>, proc: ChildProcess, what
 export interface WriterBatch {
   at: number;
   size: number;
+  /** the whole commit: transaction, then emits and acks */
   ms: number;
+  transactionMs: number;
 }
 
 /** Parley's production server, with the writer's group commits timed (bench/writer-trace.ts) into `batches`. */
@@ -58,7 +60,8 @@ export async function startParley(opts: {
   createInterface({ input: proc.stderr! }).on("line", (line) => {
     if (line.startsWith("[writer-trace] ")) {
       const at = Date.now();
-      for (const [size, ms] of (JSON.parse(line.slice(15)) as { batches: [number, number][] }).batches) opts.batches.push({ at, size, ms });
+      const { batches } = JSON.parse(line.slice(15)) as { batches: [number, number, number][] };
+      for (const [size, ms, transactionMs] of batches) opts.batches.push({ at, size, ms, transactionMs });
     } else if (!/Debugger|devtools|inspector/i.test(line)) console.error(line);
   });
   const url = `http://127.0.0.1:${opts.port}`;

@@ -74,7 +74,10 @@ function writerStats(from: number, to: number, seconds: number): Measured["write
   const batches = writerBatches.filter((b) => b.at > from && b.at <= to + 1000);
   if (!batches.length) return undefined;
   const messages = batches.reduce((sum, b) => sum + b.size, 0);
-  return { batchesPerS: batches.length / seconds, meanSize: messages / batches.length, commit: summarize(batches.map((b) => b.ms)) };
+  return { batchesPerS: batches.length / seconds, meanSize: messages / batches.length,
+    commit: summarize(batches.map((b) => b.ms)),
+    transaction: summarize(batches.map((b) => b.transactionMs)),
+  };
 }
 
 /** One load step, with the CPU each process used during its measured window (% of one core). */
@@ -92,7 +95,7 @@ async function measure(load: LoadProcess, server: Child, step: { rate: number; w
   console.log(
     `[bench]   ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
       ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %, load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
-      (measured.writer ? `, batches ${measured.writer.batchesPerS.toFixed(0)}/s of ${measured.writer.meanSize.toFixed(1)}, commit p50 ${measured.writer.commit.p50} p99 ${measured.writer.commit.p99} ms` : ""),
+      (measured.writer ? `, batches ${measured.writer.batchesPerS.toFixed(0)}/s of ${measured.writer.meanSize.toFixed(1)}, batch p50 ${measured.writer.commit.p50} p99 ${measured.writer.commit.p99} ms, transaction p50 ${measured.writer.transaction.p50} ms` : ""),
   );
   return measured;
 }
