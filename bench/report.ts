@@ -68,7 +68,7 @@ export function kbPerSocket(idle: IdlePoint[], key: "rssMB" | "heapUsedMB" = "rs
 }
 
 /** CPU used by processes other than the server, PostgreSQL and the load generator (other tenants). */
-const others = (m: Measured) => m.cpu.machine - m.cpu.server - m.cpu.load - m.cpu.postgres;
+const others = (m: Measured) => Math.max(0, m.cpu.machine - m.cpu.server - m.cpu.load - m.cpu.postgres); // ≥ 0: tick rounding
 
 function mainTable(r: BenchResults): string {
   const { parley: p, relay: q } = r;

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import postgres from "postgres";
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
@@ -18,7 +19,7 @@ import { seedWorkload, USERS } from "./seed";
 import { cpuSeconds, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
 
 const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
-const RAMP_RATES = (process.env.BENCH_RAMP ?? "250,500,1000,1500,2000,2500,3000,3500,4000").split(",").map(Number);
+const RAMP_RATES = (process.env.BENCH_RAMP ?? "250,500,1000,1500,2000,2500,3000,3500,4000,5000").split(",").map(Number);
 /** "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report */
 const ONLY = process.env.BENCH_ONLY;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
@@ -100,9 +101,22 @@ async function measure(load: LoadProcess, server: Child, step: { rate: number; w
   return measured;
 }
 
+/** Dead row versions PostgreSQL is carrying, logged after each of Parley's steps (the hot `last_seq` rows). */
+async function logTableStats(): Promise<void> {
+  const sql = postgres(db!.url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select relname, n_live_tup, n_dead_tup, n_tup_hot_upd, n_tup_upd, autovacuum_count
+      from pg_stat_user_tables where relname in ('conversations', 'messages') order by relname`;
+    console.log(`[bench]   tables: ${rows.map((r) => `${r.relname} live ${r.n_live_tup} dead ${r.n_dead_tup} hot ${r.n_tup_hot_upd}/${r.n_tup_upd} autovacuums ${r.autovacuum_count}`).join("; ")}`);
+  } finally {
+    await sql.end();
+  }
+}
+
 /** A step that breaks the bound gets one more try and the better one counts: other tenants share these cores. */
 async function measureBest(load: LoadProcess, server: Child, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
   const first = await measure(load, server, step);
+  if (server.inspectPort) await logTableStats();
   if (sustained(first)) return first;
   console.log(`[bench]   ${step.rate} msgs/s broke the bound: once more`);
   const again = await measure(load, server, step);
