@@ -47,7 +47,8 @@ class StepState {
 }
 
 const workload = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Workload;
-const clients: Client[] = [];
+/** One pool of sockets per server, so that steps against the relay and Parley can alternate. */
+const pools: Record<ServerKind, Client[]> = { parley: [], relay: [] };
 let step: StepState | undefined;
 const now = () => performance.timeOrigin + performance.now(); // ms since the epoch, sub-millisecond
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,6 +92,7 @@ function openSocket(url: string, kind: ServerKind, user: BenchUser): Promise<Cli
 
 /** Opens sockets until `total` are connected, user i % users for socket i, 50 handshakes at a time. */
 async function connect(url: string, kind: ServerKind, total: number): Promise<ConnectResult> {
+  const clients = pools[kind];
   const started = Date.now();
   let failed = 0;
   let firstError: string | undefined;
@@ -109,8 +111,8 @@ async function connect(url: string, kind: ServerKind, total: number): Promise<Co
   return { connected: clients.length, failed, firstError, ms: Date.now() - started };
 }
 
-async function disconnect(): Promise<void> {
-  for (const c of clients.splice(0)) c.socket.close();
+async function disconnect(kind: ServerKind): Promise<void> {
+  for (const c of pools[kind].splice(0)) c.socket.close();
   await sleep(500);
 }
 
@@ -133,7 +135,8 @@ function sendOne(s: StepState, client: Client, groupSize: Map<string, number>, w
 }
 
 /** Sends `rate` messages a second, spread evenly, for warm-up + duration; then drains and counts. */
-async function runStep(rate: number, warmupMs: number, durationMs: number, drainMs: number): Promise<StepResult> {
+async function runStep(kind: ServerKind, rate: number, warmupMs: number, durationMs: number, drainMs: number): Promise<StepResult> {
+  const clients = pools[kind];
   const s = (step = new StepState());
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   for (const c of clients) c.seen.clear();
@@ -202,9 +205,9 @@ process.on("message", (raw: { id: number } & Command) => {
       case "connect":
         return connect(raw.url, raw.kind, raw.total);
       case "disconnect":
-        return disconnect();
+        return disconnect(raw.kind);
       case "step":
-        return runStep(raw.rate, raw.warmupMs, raw.durationMs, raw.drainMs);
+        return runStep(raw.kind, raw.rate, raw.warmupMs, raw.durationMs, raw.drainMs);
       case "exit":
         setImmediate(() => process.exit(0));
         return null;

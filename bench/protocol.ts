@@ -16,8 +16,8 @@ export type ServerKind = "parley" | "relay";
 
 export type Command =
   | { cmd: "connect"; url: string; kind: ServerKind; total: number }
-  | { cmd: "disconnect" }
-  | { cmd: "step"; rate: number; warmupMs: number; durationMs: number; drainMs: number }
+  | { cmd: "disconnect"; kind: ServerKind }
+  | { cmd: "step"; kind: ServerKind; rate: number; warmupMs: number; durationMs: number; drainMs: number }
   | { cmd: "exit" };
 
 export interface ConnectResult {

@@ -199,7 +199,8 @@ Everything above "Where the time goes" is generated; rerun the bench to refresh 
   fixed total rate, spread evenly (a 1 ms timer loop), round-robin over the users in a shuffled order: each message goes to
   the sender's group with a fresh \`clientId\` and its send time in the body. Each message is delivered to the 9 other
   members (the sender's own echo is not counted).
-- Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
+- The two servers run side by side and take turns, step by step (relay, then Parley, at each rate), so that both
+  meet the same neighbours. Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
   ${w.ramp.warmupMs / 1000} s warm-up + ${w.ramp.durationMs / 1000} s measured per step, stopping after the first step that breaks p99 e2e ≤ ${w.p99BoundMs} ms
   (or loses, doubles or leaves unacked anything). A step (the main run too) that breaks the bound is run once more and
   the better try counts (marked ²): other tenants' work shares these cores (the "others' CPU" column, from /proc/stat).

@@ -21,7 +21,7 @@ import { cpuSeconds, machineBusySeconds, processTree, rssBytes, summarize } from
 const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
 const RAMP_RATES = (process.env.BENCH_RAMP ?? "250,500,1000,1500,2000,2500,3000,3500,4000,5000").split(",").map(Number);
 /** "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report */
-const ONLY = process.env.BENCH_ONLY;
+const ONLY = process.env.BENCH_ONLY as ServerKind | "idle" | undefined;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
 const IDLE_STEPS = [0, 2500, 5000, 10_000];
@@ -82,19 +82,19 @@ function writerStats(from: number, to: number, seconds: number): Measured["write
 }
 
 /** One load step, with the CPU each process used during its measured window (% of one core). */
-async function measure(load: LoadProcess, server: Child, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
+async function measure(load: LoadProcess, { kind, server }: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
   await waitForQuiet();
   const samples: CpuSample[] = [];
   const listener = () => samples.push(sampleCpu(server.pid, load.pid));
   load.onEvent(listener);
-  const result = await load.request<StepResult>({ cmd: "step", ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
+  const result = await load.request<StepResult>({ cmd: "step", kind, ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
   load.offEvent(listener);
   const [a, b] = samples;
   const pct = (key: Exclude<keyof CpuSample, "at">) => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
   const measured: Measured = { ...result, attempts: 1, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres"), machine: pct("machine") }, rssMB: rssBytes(server.pid) / 2 ** 20 };
   if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS);
   console.log(
-    `[bench]   ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
+    `[bench]   ${kind} ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
       ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %, load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
       (measured.writer ? `, batches ${measured.writer.batchesPerS.toFixed(0)}/s of ${measured.writer.meanSize.toFixed(1)}, batch p50 ${measured.writer.commit.p50} p99 ${measured.writer.commit.p99} ms, transaction p50 ${measured.writer.transaction.p50} ms` : ""),
   );
@@ -113,32 +113,54 @@ async function logTableStats(): Promise<void> {
   }
 }
 
+interface Target {
+  kind: ServerKind;
+  server: Child;
+}
+
 /** A step that breaks the bound gets one more try and the better one counts: other tenants share these cores. */
-async function measureBest(load: LoadProcess, server: Child, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
-  const first = await measure(load, server, step);
-  if (server.inspectPort) await logTableStats();
+async function measureBest(load: LoadProcess, target: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
+  const first = await measure(load, target, step);
+  if (target.kind === "parley") await logTableStats();
   if (sustained(first)) return first;
   console.log(`[bench]   ${step.rate} msgs/s broke the bound: once more`);
-  const again = await measure(load, server, step);
+  const again = await measure(load, target, step);
   return { ...(again.e2e.p99 < first.e2e.p99 ? again : first), attempts: 2 };
 }
 
-async function benchServer(load: LoadProcess, server: Child, kind: ServerKind): Promise<ServerRun> {
-  console.log(`[bench] ${kind}: connecting ${USERS} sockets`);
-  const connect = await load.request<ConnectResult>({ cmd: "connect", url: server.url, kind, total: USERS }, 120_000);
-  if (connect.connected < USERS) throw new Error(`${kind}: only ${connect.connected} sockets connected (${connect.firstError})`);
-  console.log(`[bench] ${kind}: main run at ${MAIN.rate} msgs/s`);
-  const main = await measureBest(load, server, MAIN);
-  console.log(`[bench] ${kind}: ramp`);
-  const ramp: Measured[] = [];
-  for (const rate of RAMP_RATES) {
-    const step = await measureBest(load, server, { rate, ...RAMP });
-    ramp.push(step);
-    if (!sustained(step)) break;
+/**
+ * The main run and the ramp for each server, taking turns at every rate (relay, then Parley), so that both
+ * meet the same neighbours on this shared machine. A server's ramp stops after its first breaking step.
+ */
+async function benchServers(load: LoadProcess, targets: Target[]): Promise<Partial<Record<ServerKind, ServerRun>>> {
+  const runs = new Map<Target, { connect: ConnectResult; main?: Measured; ramp: Measured[]; broken: boolean }>();
+  for (const t of targets) {
+    console.log(`[bench] ${t.kind}: connecting ${USERS} sockets`);
+    const connect = await load.request<ConnectResult>({ cmd: "connect", url: t.server.url, kind: t.kind, total: USERS }, 120_000);
+    if (connect.connected < USERS) throw new Error(`${t.kind}: only ${connect.connected} sockets connected (${connect.firstError})`);
+    runs.set(t, { connect, ramp: [], broken: false });
   }
-  await load.request({ cmd: "disconnect" }, 30_000);
-  const passed = ramp.filter(sustained);
-  return { kind, connect, main, ramp, maxSustainable: passed.length ? passed[passed.length - 1].rate : 0, rampExhausted: passed.length === RAMP_RATES.length };
+  console.log(`[bench] main run at ${MAIN.rate} msgs/s`);
+  for (const t of targets) runs.get(t)!.main = await measureBest(load, t, MAIN);
+  console.log("[bench] ramp");
+  for (const rate of RAMP_RATES) {
+    for (const t of targets) {
+      const run = runs.get(t)!;
+      if (run.broken) continue;
+      const step = await measureBest(load, t, { rate, ...RAMP });
+      run.ramp.push(step);
+      run.broken = !sustained(step);
+    }
+    if ([...runs.values()].every((r) => r.broken)) break;
+  }
+  const results: Partial<Record<ServerKind, ServerRun>> = {};
+  for (const [t, run] of runs) {
+    await load.request({ cmd: "disconnect", kind: t.kind }, 30_000);
+    const passed = run.ramp.filter(sustained);
+    const maxSustainable = passed.length ? passed[passed.length - 1].rate : 0;
+    results[t.kind] = { kind: t.kind, connect: run.connect, main: run.main!, ramp: run.ramp, maxSustainable, rampExhausted: passed.length === RAMP_RATES.length };
+  }
+  return results;
 }
 
 function sustained(step: StepResult): boolean {
@@ -157,7 +179,7 @@ async function idleSockets(load: LoadProcess, parley: Child): Promise<IdlePoint[
     console.log(`[bench] idle: ${point.connected} sockets, RSS ${point.rssMB.toFixed(1)} MB, heap ${heapUsedMB.toFixed(1)} MB${point.failed ? `, ${point.failed} failed (${connect?.firstError})` : ""}`);
     points.push(point);
   }
-  await load.request({ cmd: "disconnect" }, 60_000);
+  await load.request({ cmd: "disconnect", kind: "parley" }, 60_000);
   return points;
 }
 
@@ -181,15 +203,8 @@ async function main(): Promise<void> {
 
   const load = startLoad(workloadFile);
   children.push(load);
-  let relayRun: ServerRun | undefined;
-  if (!ONLY || ONLY === "relay") {
-    const relay = await startRelay(await freePort());
-    children.push(relay);
-    relayRun = await benchServer(load, relay, "relay");
-    await relay.stop();
-  }
-  if (ONLY === "relay") return;
-
+  const relay = await startRelay(await freePort());
+  children.push(relay);
   const profileDir = process.env.BENCH_CPU_PROF;
   const parley = await startParley({
     port: await freePort(),
@@ -199,16 +214,18 @@ async function main(): Promise<void> {
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
   });
   children.push(parley);
-  const parleyRun = ONLY === "idle" ? undefined : await benchServer(load, parley, "parley");
-  const idle = ONLY === "parley" ? [] : await idleSockets(load, parley);
-  if (!relayRun || !parleyRun) return;
+  const targets = ([{ kind: "relay", server: relay }, { kind: "parley", server: parley }] as Target[]).filter((t) => !ONLY || ONLY === t.kind);
+  const runs = await benchServers(load, targets);
+  await relay.stop();
+  const idle = ONLY && ONLY !== "idle" ? [] : await idleSockets(load, parley);
+  if (!runs.relay || !runs.parley) return;
 
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: await machineInfo(db.url),
     workload: { users: USERS, main: MAIN, ramp: { rates: RAMP_RATES, ...RAMP }, p99BoundMs: P99_BOUND_MS },
-    relay: relayRun,
-    parley: parleyRun,
+    relay: runs.relay,
+    parley: runs.parley,
     idle,
     totalSeconds: (Date.now() - started) / 1000,
   };
