@@ -14,7 +14,7 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 export function latencyChart(series: Series[], opts: { title: string; xMax: number; boundMs: number }): string {
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y > 0);
-  const yMin = 1;
+  const yMin = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...ys)))); // a decade at or below the fastest point
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(opts.boundMs * 2, ...ys)));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -31,7 +31,8 @@ export function latencyChart(series: Series[], opts: { title: string; xMax: numb
       const v = decade * m;
       if (v > yMax) break;
       out.push(`<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e5e5"/>`);
-      out.push(`<text x="${PAD.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#555">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`);
+      const label = v >= 1000 ? `${v / 1000} s` : `${Number(v.toPrecision(1))} ms`;
+      out.push(`<text x="${PAD.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#555">${label}</text>`);
     }
   }
   for (let v = 0; v <= opts.xMax; v += 500) {
