@@ -1,0 +1,119 @@
+/** The bench's child processes: Parley's production server, the bare relay and the load generator. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Command, LoadEvent, Reply } from "./protocol";
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  url: string;
+  /** the V8 inspector's port (Parley only: the bench forces garbage collections through it) */
+  inspectPort?: number;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+function stopper(proc: ChildProcess, graceMs = 10_000): () => Promise<void> {
+  return async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once("exit", r));
+    proc.kill("SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+async function waitUntil(check: () => Promise<boolean>, proc: ChildProcess, what: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited during start (code ${proc.exitCode})`);
+    if (await check().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${what} did not start within ${ms / 1000} s`);
+}
+
+export interface WriterBatch {
+  at: number;
+  size: number;
+  /** the whole commit: transaction, then emits and acks */
+  ms: number;
+  transactionMs: number;
+}
+
+/** Parley's production server, with the writer's group commits timed (bench/writer-trace.ts) into `batches`. */
+export async function startParley(opts: {
+  port: number;
+  inspectPort: number;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  batches: WriterBatch[];
+}): Promise<Child> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
+  env.BENCH_WRITER_TRACE = "1";
+  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", "server.ts"];
+  const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  // Passes the server's errors on, without the inspector's "Debugger listening" banner.
+  createInterface({ input: proc.stderr! }).on("line", (line) => {
+    if (line.startsWith("[writer-trace] ")) {
+      const at = Date.now();
+      const { batches } = JSON.parse(line.slice(15)) as { batches: [number, number, number][] };
+      for (const [size, ms, transactionMs] of batches) opts.batches.push({ at, size, ms, transactionMs });
+    } else if (!/Debugger|devtools|inspector/i.test(line)) console.error(line);
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  await waitUntil(async () => (await fetch(`${url}/api/health`)).ok, proc, "Parley", 90_000);
+  return { proc, pid: proc.pid!, url, inspectPort: opts.inspectPort, stop: stopper(proc) };
+}
+
+export async function startRelay(port: number): Promise<Child> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "bench/relay.ts"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  let ready = false;
+  createInterface({ input: proc.stdout! }).on("line", (line) => (ready ||= line.includes("ready")));
+  await waitUntil(async () => ready, proc, "relay", 30_000);
+  return { proc, pid: proc.pid!, url: `http://127.0.0.1:${port}`, stop: stopper(proc) };
+}
+
+export interface LoadProcess {
+  pid: number;
+  request<T>(command: Command, timeoutMs: number): Promise<T>;
+  onEvent(fn: (e: LoadEvent) => void): void;
+  offEvent(fn: (e: LoadEvent) => void): void;
+  stop(): Promise<void>;
+}
+
+/** The load generator in its own process, with more file descriptors for 10,000 sockets. */
+export function startLoad(workloadFile: string): LoadProcess {
+  const script = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" --import tsx bench/load.ts "$1"';
+  const proc = spawn("sh", ["-c", script, process.execPath, workloadFile], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const waiting = new Map<number, (reply: Reply) => void>();
+  const listeners: ((e: LoadEvent) => void)[] = [];
+  proc.on("message", (m: Reply | LoadEvent) => {
+    if ("event" in m) listeners.forEach((fn) => fn(m));
+    else waiting.get(m.id)?.(m);
+  });
+  proc.once("exit", () => waiting.forEach((settle, id) => settle({ id, error: "load process exited" })));
+  let nextId = 1;
+  return {
+    pid: proc.pid!,
+    request<T>(command: Command, timeoutMs: number): Promise<T> {
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`load: ${command.cmd} timed out`)), timeoutMs);
+        waiting.set(id, (reply) => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          if ("error" in reply) reject(new Error(reply.error));
+          else resolve(reply.result as T);
+        });
+        proc.send({ id, ...command });
+      });
+    },
+    onEvent: (fn) => listeners.push(fn),
+    offEvent: (fn) => listeners.splice(listeners.indexOf(fn), 1),
+    stop: stopper(proc, 3_000),
+  };
+}

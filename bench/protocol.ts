@@ -1,0 +1,53 @@
+/** What bench/run.ts and the load process (bench/load.ts) exchange: the workload file and IPC messages. */
+import type { Summary } from "./stats";
+
+export interface BenchUser {
+  id: string;
+  groupId: string;
+  /** `next-auth.session-token=…` for Parley */
+  cookie: string;
+}
+
+export interface Workload {
+  users: BenchUser[];
+}
+
+export type ServerKind = "parley" | "relay";
+
+export type Command =
+  | { cmd: "connect"; url: string; kind: ServerKind; total: number }
+  | { cmd: "disconnect"; kind: ServerKind }
+  | { cmd: "step"; kind: ServerKind; rate: number; warmupMs: number; durationMs: number; drainMs: number }
+  | { cmd: "exit" };
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  firstError?: string;
+  ms: number;
+}
+
+export interface StepResult {
+  rate: number;
+  durationS: number;
+  sent: number;
+  /** acknowledgements received inside the measured window, per second */
+  ackedPerS: number;
+  /** message:new received by the other members inside the measured window, per second */
+  deliveriesPerS: number;
+  ack: Summary;
+  e2e: Summary;
+  expected: number;
+  lost: number;
+  duplicates: number;
+  unacked: number;
+  ackErrors: number;
+  firstAckError?: string;
+  disconnects: number;
+  /** event-loop delay of the load process itself, p99 (ms): high means the generator is the bottleneck */
+  loadLoopDelayP99: number;
+}
+
+/** The load process tells run.ts when the measured window opens and closes (to sample CPU then). */
+export type LoadEvent = { event: "window-start" } | { event: "window-end" };
+export type Reply = { id: number; result: unknown } | { id: number; error: string };

@@ -1,0 +1,38 @@
+/**
+ * The baseline: a bare Socket.IO relay with no authentication and no storage. A socket joins its
+ * group's room from the handshake query (`u` user id, `g` group id); `message:send` is acked at once
+ * and emitted to the room as `message:new`, shaped like Parley's Message. Listens on 127.0.0.1:PORT.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "../lib/realtime/events";
+
+const httpServer = createServer();
+const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false });
+let seq = 0;
+
+io.on("connection", (socket) => {
+  const userId = String(socket.handshake.query.u);
+  socket.join(`conversation:${socket.handshake.query.g}`);
+  socket.on("message:send", ({ conversationId, clientId, body }, ack) => {
+    seq++;
+    const message: MessageView = {
+      id: randomUUID(),
+      conversationId,
+      seq,
+      rev: seq,
+      senderId: userId,
+      clientId,
+      body,
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    };
+    ack({ ok: true, message });
+    io.to(`conversation:${conversationId}`).emit("message:new", message);
+  });
+});
+
+httpServer.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("[relay] ready"));
+process.once("SIGTERM", () => io.close(() => process.exit(0)));

@@ -1,0 +1,269 @@
+/**
+ * Writes docs/benchmarks.md and docs/benchmark-latency.svg from one run's results. The hand-written
+ * notes between the `notes` markers of an existing docs/benchmarks.md are kept across runs.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { latencyChart } from "./chart";
+import type { Machine } from "./machine";
+import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+import type { Summary } from "./stats";
+
+export interface Measured extends StepResult {
+  /** % of one core during the measured window */
+  cpu: { server: number; load: number; postgres: number; machine: number };
+  rssMB: number;
+  /** Parley's group commits in the window (bench/writer-trace.ts) */
+  writer?: { batchesPerS: number; meanSize: number; commit: Summary; transaction: Summary };
+  /** 2 when the step broke the bound and was run once more (the better try is kept) */
+  attempts: number;
+}
+
+export interface ServerRun {
+  kind: ServerKind;
+  connect: ConnectResult;
+  main: Measured;
+  ramp: Measured[];
+  maxSustainable: number;
+  /** every ramp step passed: the real limit is higher */
+  rampExhausted: boolean;
+}
+
+export interface IdlePoint {
+  target: number;
+  connected: number;
+  failed: number;
+  connectMs: number;
+  rssMB: number;
+  /** V8 heap in use after a forced full collection */
+  heapUsedMB: number;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: Machine;
+  workload: {
+    users: number;
+    main: { rate: number; warmupMs: number; durationMs: number };
+    ramp: { rates: number[]; warmupMs: number; durationMs: number };
+    p99BoundMs: number;
+  };
+  relay: ServerRun;
+  parley: ServerRun;
+  idle: IdlePoint[];
+  totalSeconds: number;
+}
+
+const NOTES_START = "<!-- notes:start (hand-written, kept by npm run bench) -->";
+const NOTES_END = "<!-- notes:end -->";
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
+const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} %` : "–");
+const limit = (run: ServerRun) => `${run.rampExhausted ? "≥ " : ""}${int(run.maxSustainable)}`;
+
+export function kbPerSocket(idle: IdlePoint[], key: "rssMB" | "heapUsedMB" = "rssMB"): number {
+  const first = idle[0];
+  const last = idle[idle.length - 1];
+  return ((last[key] - first[key]) * 1024) / Math.max(1, last.connected - first.connected);
+}
+
+/** CPU used by processes other than the server, PostgreSQL and the load generator (other tenants). */
+const others = (m: Measured) => Math.max(0, m.cpu.machine - m.cpu.server - m.cpu.load - m.cpu.postgres); // ≥ 0: tick rounding
+
+function mainTable(r: BenchResults): string {
+  const { parley: p, relay: q } = r;
+  const row = (name: string, a: string, b: string, ratio = "") => `| ${name} | ${a} | ${b} | ${ratio} |`;
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "–");
+  return [
+    "| | Parley | relay | Parley / relay |",
+    "|---|---:|---:|---:|",
+    row("acked messages/s", int(p.main.ackedPerS), int(q.main.ackedPerS), ratio(p.main.ackedPerS, q.main.ackedPerS)),
+    row("deliveries/s (to the 9 others)", int(p.main.deliveriesPerS), int(q.main.deliveriesPerS), ratio(p.main.deliveriesPerS, q.main.deliveriesPerS)),
+    row("ack latency p50 / p95 / p99 / max (ms)", latencies(p.main.ack), latencies(q.main.ack)),
+    row(`end-to-end p50 / p95 / p99 / max (ms)${p.main.attempts > 1 || q.main.attempts > 1 ? " (² = second try)" : ""}`, latencies(p.main.e2e) + (p.main.attempts > 1 ? " ²" : ""), latencies(q.main.e2e) + (q.main.attempts > 1 ? " ²" : ""), ratio(p.main.e2e.p99, q.main.e2e.p99) + " (p99)"),
+    row("lost deliveries / duplicates / unacked", `${p.main.lost} / ${p.main.duplicates} / ${p.main.unacked}`, `${q.main.lost} / ${q.main.duplicates} / ${q.main.unacked}`),
+    row("server CPU (% of one core)", pct(p.main.cpu.server), pct(q.main.cpu.server)),
+    row("PostgreSQL CPU (all backends)", pct(p.main.cpu.postgres), "–"),
+    row("load generator CPU", pct(p.main.cpu.load), pct(q.main.cpu.load)),
+    row("load generator event-loop delay p99 (ms)", ms(p.main.loadLoopDelayP99), ms(q.main.loadLoopDelayP99)),
+    row("CPU of other processes on the machine", pct(others(p.main)), pct(others(q.main))),
+    row("server RSS after the run (MB)", p.main.rssMB.toFixed(0), q.main.rssMB.toFixed(0)),
+    row(`max sustainable rate, p99 e2e ≤ ${r.workload.p99BoundMs} ms (ramp)`, limit(p), limit(q), throughputRatio(r).text),
+  ].join("\n");
+}
+
+function latencies(s: { p50: number; p95: number; p99: number; max: number }): string {
+  return `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}`;
+}
+
+function rampTable(r: BenchResults): string {
+  const cells = (m?: Measured) =>
+    m
+      ? `${int(m.ackedPerS)} | ${ms(m.e2e.p50)} | **${ms(m.e2e.p99)}**${m.attempts > 1 ? " ²" : ""} | ${ms(m.ack.p99)} | ${m.lost}/${m.duplicates} | ${pct(m.cpu.server)} | ${pct(m.cpu.postgres)} | ${pct(others(m))}`
+      : "– | – | – | – | – | – | – | –";
+  const lines = [
+    "| rate | Parley acked/s | e2e p50 | e2e p99 | ack p99 | lost/dup | server CPU | pg CPU | others' CPU | relay acked/s | e2e p50 | e2e p99 | ack p99 | lost/dup | server CPU | pg CPU | others' CPU |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const rate of r.workload.ramp.rates) {
+    const find = (run: ServerRun) => run.ramp.find((m) => m.rate === rate);
+    lines.push(`| ${int(rate)} | ${cells(find(r.parley))} | ${cells(find(r.relay))} |`);
+  }
+  return lines.join("\n");
+}
+
+function writerTable(r: BenchResults): string {
+  const lines = [
+    "| rate | batches/s | messages per batch | transaction p50 / p99 (ms) | whole batch p50 / p99 / max (ms) | e2e p50 / p99 (ms) | server CPU | pg CPU |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const m of [r.parley.main, ...r.parley.ramp]) {
+    const w = m.writer;
+    if (!w) continue;
+    const c = w.commit;
+    lines.push(`| ${int(m.rate)}${m === r.parley.main ? " (main)" : ""} | ${int(w.batchesPerS)} | ${w.meanSize.toFixed(1)} | ${ms(w.transaction.p50)} / ${ms(w.transaction.p99)} | ${ms(c.p50)} / ${ms(c.p99)} / ${ms(c.max)} | ${ms(m.e2e.p50)} / ${ms(m.e2e.p99)} | ${pct(m.cpu.server)} | ${pct(m.cpu.postgres)} |`);
+  }
+  return lines.join("\n");
+}
+
+function idleTable(idle: IdlePoint[]): string {
+  const base = idle[0];
+  const lines = [
+    "| sockets | server RSS (MB) | RSS growth (MB) | RSS KB per socket | V8 heap (MB) | heap KB per socket | connect time |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const p of idle) {
+    const growth = p.rssMB - base.rssMB;
+    const per = (mb: number) => (p.connected ? ((mb * 1024) / p.connected).toFixed(1) : "–");
+    const time = p.connectMs ? `${(p.connectMs / 1000).toFixed(1)} s` : "–";
+    lines.push(
+      `| ${int(p.connected)}${p.failed ? ` (${p.failed} failed)` : ""} | ${p.rssMB.toFixed(1)} | ${growth.toFixed(1)} | ${per(growth)} | ${p.heapUsedMB.toFixed(1)} | ${per(p.heapUsedMB - base.heapUsedMB)} | ${time} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Parley / relay max sustainable rate, worded for the cases where a ramp never broke. */
+function throughputRatio(r: BenchResults): { value: number; text: string } {
+  const value = r.parley.maxSustainable / Math.max(1, r.relay.maxSustainable);
+  if (r.parley.rampExhausted && r.relay.rampExhausted) return { value, text: `${value.toFixed(2)}: both sustain every ramp step` };
+  if (r.relay.rampExhausted) return { value, text: `≤ ${value.toFixed(2)} (the relay never broke: its limit is a lower bound)` };
+  return { value, text: value.toFixed(2) };
+}
+
+function targets(r: BenchResults): string {
+  const p = r.parley;
+  const at2000 = p.ramp.find((m) => m.rate === 2000);
+  const ratio = throughputRatio(r).value;
+  const top = r.idle[r.idle.length - 1];
+  const kb = kbPerSocket(r.idle);
+  const mark = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  return [
+    "| target (issue 5) | measured | |",
+    "|---|---|---|",
+    `| ≥ 2,000 persisted msgs/s into groups of 10 with p99 e2e ≤ ${r.workload.p99BoundMs} ms | max sustainable ${limit(p)} msgs/s; at 2,000 msgs/s p99 ${ms(at2000?.e2e.p99 ?? p.main.e2e.p99)} ms | ${mark(p.maxSustainable >= 2000)} |`,
+    `| throughput ≥ 0.5 × relay at an equal latency bound (p99 e2e ≤ ${r.workload.p99BoundMs} ms) | ${limit(p)} vs ${limit(r.relay)} msgs/s: ${throughputRatio(r).text} | ${mark(ratio >= 0.5)} |`,
+    `| 10,000 sockets with RSS growth ≤ 20 KB/socket | ${int(top.connected)} sockets, ${kb.toFixed(1)} KB/socket | ${mark(top.connected >= 10_000 && kb <= 20)} |`,
+  ].join("\n");
+}
+
+function keptNotes(file: string): string {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const start = old.indexOf(NOTES_START);
+  const end = old.indexOf(NOTES_END);
+  if (start < 0 || end < start) return `${NOTES_START}\n_No notes yet._\n${NOTES_END}`;
+  return old.slice(start, end + NOTES_END.length);
+}
+
+export function writeReport(r: BenchResults, root: string): void {
+  const file = path.join(root, "docs", "benchmarks.md");
+  const m = r.machine;
+  const w = r.workload;
+  const md = `# Benchmarks
+
+Measured by \`npm run bench\` (bench/run.ts) on ${r.date.slice(0, 16).replace("T", " ")} UTC; the whole run took ${Math.round(r.totalSeconds)} s.
+Everything above "Where the time goes" is generated; rerun the bench to refresh it.
+
+## Machine
+- ${m.cpus} CPUs: ${m.cpuModel}; ${m.memoryGB} GB memory; ${m.kernel}
+- Node ${m.node}; ${m.postgres}
+- The server under test, PostgreSQL and the load generator share these ${m.cpus} cores.
+
+## Workload
+- ${int(w.users)} users, seeded straight into a fresh database: 100 groups of 10 (each user in exactly one) and 500 direct
+  pairs (user i with user i + 500), a session row and a minted next-auth cookie per user.
+- Parley runs as in production (\`node --import tsx server.ts\`, \`NODE_ENV=production\`, \`RATE_LIMITS=off\`, pool of 10).
+  The relay (bench/relay.ts) is a bare Socket.IO server: no authentication, no storage; it acks \`message:send\` at once
+  and emits \`message:new\` to the group's room.
+- A separate load process (bench/load.ts, socket.io-client, WebSocket transport) holds one socket per user and sends at a
+  fixed total rate, spread evenly (a 1 ms timer loop), round-robin over the users in a shuffled order: each message goes to
+  the sender's group with a fresh \`clientId\` and its send time in the body. Each message is delivered to the 9 other
+  members (the sender's own echo is not counted).
+- The two servers run side by side and take turns, step by step (relay, then Parley, at each rate), so that both
+  meet the same neighbours. Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
+  ${w.ramp.warmupMs / 1000} s warm-up + ${w.ramp.durationMs / 1000} s measured per step, stopping after the first step that breaks p99 e2e ≤ ${w.p99BoundMs} ms
+  (or loses, doubles or leaves unacked anything). A step (the main run too) that breaks the bound is run once more and
+  the better try counts (marked ²): other tenants' work shares these cores (the "others' CPU" column, from /proc/stat).
+- Ack latency: send → acknowledgement (Parley: after commit). End-to-end: send → \`message:new\` at another member, both
+  on the load process's clock. Percentiles are over messages sent in the measured window. Lost = expected deliveries
+  − received after a drain of up to 10 s; duplicates = the same message id twice at one socket. CPU from
+  /proc/<pid>/stat over the measured window (100 % = one core); RSS from /proc/<pid>/status.
+
+## Results at ${int(w.main.rate)} msgs/s
+
+${mainTable(r)}
+
+## Ramp
+
+${rampTable(r)}
+
+Max sustainable send rate with p99 end-to-end ≤ ${w.p99BoundMs} ms: Parley ${limit(r.parley)} msgs/s, relay ${limit(r.relay)} msgs/s.
+
+![p50 and p99 end-to-end latency against send rate](benchmark-latency.svg)
+
+Parley's group commits, timed in the server by bench/writer-trace.ts. The transaction is BEGIN, the membership
+check, the retry lookup, one UPDATE of the touched conversations, one multi-row INSERT, COMMIT; the whole batch adds
+emitting every message to its room and answering every sender, and the writer starts the next batch only after that:
+
+${writerTable(r)}
+
+## Idle sockets (Parley)
+
+Sockets connected in steps (10 per user at 10,000, all cookie-authenticated, each in 4 rooms: user, session, group,
+direct pair); after a 5 s pause with no traffic the bench forces two full garbage collections in the server (through
+the V8 inspector) and reads its RSS and V8 heap. The 0-socket point is taken after the load runs, so the server is warm.
+
+${idleTable(r.idle)}
+
+RSS growth: **${kbPerSocket(r.idle).toFixed(1)} KB per socket** from 0 to ${int(r.idle[r.idle.length - 1].connected)} sockets, of which the V8 heap
+${kbPerSocket(r.idle, "heapUsedMB").toFixed(1)} KB.
+
+## Targets
+
+${targets(r)}
+
+## Where the time goes
+
+${keptNotes(file)}
+
+## Reproduce
+
+\`\`\`sh
+npm install
+npm run bench                        # builds if needed; about 4 minutes; writes this file and the chart
+BENCH_RATE=1000 npm run bench        # the main run at another rate
+BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
+\`\`\`
+`;
+  fs.writeFileSync(file, md);
+  const series = (run: ServerRun, label: string, color: string) => [
+    { label: `${label} p99`, color, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p99 })) },
+    { label: `${label} p50`, color, dashed: true, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p50 })) },
+  ];
+  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...series(r.relay, "relay", "#ea580c")], {
+    title: "End-to-end delivery latency, groups of 10",
+    xMax: Math.max(...w.ramp.rates),
+    boundMs: w.p99BoundMs,
+  });
+  fs.writeFileSync(path.join(root, "docs", "benchmark-latency.svg"), svg);
+}
