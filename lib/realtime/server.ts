@@ -8,10 +8,15 @@ import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
 import { setRealtimeServer, type RealtimeServer } from "./registry";
 
+/** 1 MiB + 64 KiB: see RealtimeOptions.maxHttpBufferSize. */
+export const MAX_PACKET_BYTES = 1024 * 1024 + 64 * 1024;
+
 export interface RealtimeOptions {
   /**
-   * Largest accepted packet. The protocol's largest is a 4,000-character message (≤ 16 KB of
-   * UTF-8) plus its envelope; anything far larger closes that socket instead of being buffered.
+   * Largest packet read. The protocol's largest legitimate packet is a 4,000-character message
+   * (≤ 16 KB of UTF-8) and its envelope; the limit leaves room for a hostile body of up to 1 MB to
+   * be read and refused in-protocol (`bad_request`), and closes the connection on anything larger
+   * rather than buffering it.
    */
   maxHttpBufferSize?: number;
   /** false in development, where Next's HMR websocket shares the server's upgrades */
@@ -24,7 +29,7 @@ export interface RealtimeOptions {
 export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {}): RealtimeServer {
   const io: RealtimeServer = new Server(httpServer, {
     path: "/socket.io",
-    maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
+    maxHttpBufferSize: opts.maxHttpBufferSize ?? MAX_PACKET_BYTES,
     serveClient: false,
     destroyUpgrade: opts.destroyUpgrade ?? true,
   });

@@ -257,9 +257,11 @@ describe("hostile and malformed input", () => {
     const raw = (socket: typeof ada.socket) => socket as unknown as { emit(event: string, payload: unknown): void };
     raw(ada.socket).emit("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "no ack" });
 
-    // a 1 MB packet exceeds maxHttpBufferSize: that socket is closed, nobody else is affected
+    // a 1 MB body is read and refused in-protocol
+    expect(await a.emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "x".repeat(1024 * 1024) })).toMatchObject(bad);
+    // a packet beyond maxHttpBufferSize (2 MB) is not buffered: that socket is closed, nobody else is affected
     const closed = new Promise<string>((r) => bob.socket.once("disconnect", r));
-    raw(bob.socket).emit("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "x".repeat(1024 * 1024) });
+    raw(bob.socket).emit("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "x".repeat(2 * 1024 * 1024) });
     expect(await closed).toBe("transport close");
     const ok = await send(ada, dm.id, "still here");
     expect(ok).toMatchObject({ ok: true, message: { body: "still here" } });
