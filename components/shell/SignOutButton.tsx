@@ -1,10 +1,24 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState } from "react";
 import styles from "./AppShell.module.scss";
 
-/** Signs out through next-auth, whose signOut event revokes the session row and its sockets. */
+/**
+ * Signs out through next-auth's own endpoint (whose signOut event revokes the session row and its
+ * sockets), with two fetches instead of next-auth/react, which would add ~13 KB to every page.
+ */
+async function signOut(): Promise<void> {
+  try {
+    const { csrfToken } = (await (await fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+    await fetch("/api/auth/signout", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, json: "true" }),
+    });
+  } finally {
+    window.location.assign("/login");
+  }
+}
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
   return (
@@ -14,7 +28,7 @@ export function SignOutButton() {
       disabled={pending}
       onClick={() => {
         setPending(true);
-        void signOut({ callbackUrl: "/login" });
+        void signOut();
       }}
       aria-label="Sign out"
       title="Sign out"

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:web`: Lighthouse (performance, accessibility) on /login and a conversation page of
+ * the production build, driving the system Chromium, and the first-load JavaScript of the chat page
+ * (compressed bytes on the wire). Writes docs/web-performance.md.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { freePort, startEmbeddedDatabase } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { ensureBuild } from "../scripts/build";
+
+const root = process.cwd();
+const dir = path.join(root, ".data", `web-${process.pid}`);
+const TARGETS = { score: 95, firstLoadKb: 180 };
+
+async function main() {
+  ensureBuild(root);
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dir, "postgres"), password: "web-bench", database: "parley" });
+  let server: ChildProcess | undefined;
+  let chrome: { kill(): void } | undefined;
+  try {
+    await runMigrations(db.url);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_DATA_DIR: dir, RATE_LIMITS: "off" },
+      stdio: "ignore",
+    });
+    for (let i = 0; ; i++) {
+      if (i > 300) throw new Error("server did not start");
+      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const json = (p: string, body: unknown, cookie = "") =>
+      fetch(`${base}${p}`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify(body) }).then((r) => r.json());
+    const users = [];
+    for (const name of ["Ada Lovelace", "Grace Hopper"]) {
+      const username = `web_${randomUUID().slice(0, 8)}`;
+      users.push((await json("/api/users", { username, email: `${username}@example.test`, password: "lighthouse run", displayName: name })).user);
+    }
+    const csrfRes = await fetch(`${base}/api/auth/csrf`);
+    const { csrfToken } = await csrfRes.json();
+    const signed = await fetch(`${base}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") },
+      body: new URLSearchParams({ login: users[0].username, password: "lighthouse run", csrfToken, json: "true" }),
+    });
+    const cookie = signed.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="))!.split(";")[0];
+    const { conversation } = await json("/api/conversations", { kind: "direct", userId: users[1].id }, cookie);
+    for (let i = 0; i < 30; i++) await json(`/api/conversations/${conversation.id}/messages`, { clientId: randomUUID(), body: `Message ${i}: the analytical engine weaves algebraic patterns.` }, cookie);
+
+    const { launch } = await import("chrome-launcher");
+    const lighthouse = (await import("lighthouse")).default;
+    const launched = await launch({
+      chromePath: "/usr/bin/chromium",
+      chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    chrome = launched;
+    const pages = [
+      { name: "/login", url: `${base}/login`, headers: {} as Record<string, string> },
+      { name: "conversation page (/c/…)", url: `${base}/c/${conversation.id}`, headers: { Cookie: cookie } },
+    ];
+    const rows: string[] = [];
+    const results: { name: string; performance: number; accessibility: number; scriptKb: number }[] = [];
+    for (const page of pages) {
+      const run = await lighthouse(page.url, { port: launched.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], extraHeaders: page.headers });
+      const lhr = run!.lhr;
+      const requests = (lhr.audits["network-requests"].details as { items: { resourceType?: string; transferSize?: number; url: string }[] }).items;
+      const scriptKb = requests.filter((r) => r.resourceType === "Script").reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024;
+      const result = { name: page.name, performance: Math.round(lhr.categories.performance.score! * 100), accessibility: Math.round(lhr.categories.accessibility.score! * 100), scriptKb };
+      results.push(result);
+      const metric = (id: string) => lhr.audits[id].displayValue ?? "";
+      rows.push(`| ${page.name} | ${result.performance} | ${result.accessibility} | ${scriptKb.toFixed(1)} | ${metric("first-contentful-paint")} | ${metric("largest-contentful-paint")} | ${metric("total-blocking-time")} | ${metric("cumulative-layout-shift")} |`);
+      console.log(rows.at(-1));
+    }
+    const chat = results[1];
+    const mark = (ok: boolean) => (ok ? "met" : "**missed**");
+    const doc = `# Web performance
+
+Measured by \`npm run bench:web\` (bench/web.ts) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: Lighthouse 12.2.3
+(default mobile profile: simulated slow 4G and 4× CPU slowdown) driving the system Chromium against the production build,
+on a fresh embedded database with a signed-in user and a direct conversation of 30 messages.
+First-load JavaScript is the compressed bytes of every script the page loads (Lighthouse's transfer sizes).
+
+| page | performance | accessibility | first-load JS (KB, compressed) | FCP | LCP | TBT | CLS |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join("\n")}
+
+## Targets (issue 5)
+| target | measured | |
+|---|---|---|
+| chat page first-load JS ≤ ${TARGETS.firstLoadKb} KB gzipped | ${chat.scriptKb.toFixed(1)} KB | ${mark(chat.scriptKb <= TARGETS.firstLoadKb)} |
+${results.map((r) => `| Lighthouse performance ≥ ${TARGETS.score} on ${r.name} | ${r.performance} | ${mark(r.performance >= TARGETS.score)} |\n| Lighthouse accessibility ≥ ${TARGETS.score} on ${r.name} | ${r.accessibility} | ${mark(r.accessibility >= TARGETS.score)} |`).join("\n")}
+
+The machine's 2 cores are shared with other work; Lighthouse's simulated throttling keeps the scores
+fairly stable, but rerun before drawing fine conclusions.
+`;
+    fs.writeFileSync(path.join(root, "docs", "web-performance.md"), doc);
+    console.log("wrote docs/web-performance.md");
+  } finally {
+    chrome?.kill();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    await db.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
