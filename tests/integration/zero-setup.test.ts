@@ -2,10 +2,10 @@
  * `npm start` without DATABASE_URL: the server runs its own embedded PostgreSQL, survives a
  * leftover postgres from a SIGKILLed run, and stops the database on SIGTERM.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort, isAlive } from "@/db/embedded";
+import { startServerProcess } from "../support/server-process";
 
 jest.setTimeout(120_000);
 
@@ -13,23 +13,7 @@ const root = path.resolve(__dirname, "../..");
 const dataDir = path.join(root, ".data", `zero-setup-${process.pid}`);
 const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
 
-async function startParley(port: number): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PARLEY_DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: "ignore" });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.ok) return child;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("server did not become healthy");
-}
+const startParley = (port: number) => startServerProcess(port, { PARLEY_DATA_DIR: dataDir, DATABASE_URL: undefined });
 
 afterAll(() => {
   if (fs.existsSync(pidFile)) {
@@ -51,9 +35,7 @@ it("starts on its own database, recovers from a killed run, and stops the databa
 
   // SIGKILL leaves the embedded postgres running, holding the data directory
   const leftover = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  const exited = new Promise((r) => first.once("exit", r));
-  first.kill("SIGKILL");
-  await exited;
+  await first.stop("SIGKILL");
   expect(isAlive(leftover)).toBe(true);
 
   // the next start stops the leftover and comes up on the same data
@@ -67,9 +49,7 @@ it("starts on its own database, recovers from a killed run, and stops the databa
   expect(dup.status).toBe(409);
 
   const current = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  const stopped = new Promise<number | null>((r) => second.once("exit", (code) => r(code)));
-  second.kill("SIGTERM");
-  expect(await stopped).toBe(0);
+  expect(await second.stop("SIGTERM")).toBe(0);
   expect(isAlive(current)).toBe(false);
   expect(fs.existsSync(pidFile)).toBe(false);
   // the secret and database password were generated once and kept owner-only

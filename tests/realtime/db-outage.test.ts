@@ -3,7 +3,7 @@
  * and retry), /api/health says so, pages show a friendly error, and when the database is back
  * everything resumes without a restart, with nothing lost or doubled.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,13 +12,14 @@ import { io, type Socket } from "socket.io-client";
 import { freePort, isAlive } from "@/db/embedded";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { launchBrowser } from "../support/browser";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
 
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, "../..");
 const dataDir = path.join(root, ".data", `outage-${process.pid}`);
 const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
-let server: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 let base = "";
 const sockets: Socket[] = [];
 
@@ -41,11 +42,7 @@ async function health(): Promise<number> {
 
 afterAll(async () => {
   sockets.forEach((s) => s.disconnect());
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
   // the postgres we restarted by hand is ours to stop
   if (fs.existsSync(pidFile) && isAlive(postmasterPid())) {
     const pid = postmasterPid();
@@ -58,10 +55,7 @@ afterAll(async () => {
 it("answers unavailable during a database outage and resumes by itself afterwards", async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PARLEY_DATA_DIR: dataDir, RATE_LIMITS: "off" };
-  delete env.DATABASE_URL;
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: "ignore" });
-  await until(async () => (await health()) === 200, 90_000);
+  server = await startServerProcess(port, { PARLEY_DATA_DIR: dataDir, RATE_LIMITS: "off", DATABASE_URL: undefined });
 
   // two users and a direct conversation
   const accounts = [];

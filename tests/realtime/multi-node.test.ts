@@ -2,7 +2,6 @@
  * Two server processes, one database, one Redis: one service. Needs Redis at REDIS_URL
  * (default redis://127.0.0.1:6379), as on CI.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { freePort } from "@/db/embedded";
 import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/events";
 import { closeTestSql } from "../support/api";
 import { eventually } from "../support/chat";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
 
 jest.setTimeout(120_000);
 
@@ -20,48 +20,21 @@ const dataDir = path.join(root, ".data", `multi-${process.pid}`); // shared: bot
 const prefix = `parley-test-${process.pid}-${Date.now()}:`;
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-interface Node {
-  url: string;
-  proc: ChildProcess;
-}
+type Node = ServerProcess;
 const nodes: Node[] = [];
 const sockets: Client[] = [];
 
 async function startNode(): Promise<Node> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
+  const node = await startServerProcess(await freePort(), {
     DATABASE_URL: process.env.PARLEY_TEST_DATABASE_URL,
     PARLEY_DATA_DIR: dataDir,
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_PREFIX: prefix,
     PRESENCE_TTL_MS: "3000",
     PRESENCE_REFRESH_MS: "1000",
-  };
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: "ignore" });
-  const node = { url: `http://127.0.0.1:${port}`, proc };
+  });
   nodes.push(node);
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`node exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${node.url}/api/health`)).ok) return node;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("node did not start");
-}
-
-async function stopNode(node: Node, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (node.proc.exitCode !== null || node.proc.signalCode !== null) return;
-  const exited = new Promise((r) => node.proc.once("exit", r));
-  node.proc.kill(signal);
-  await exited;
+  return node;
 }
 
 function json(node: Node, pathname: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
@@ -109,7 +82,7 @@ function collect(socket: Client): MessageView[] {
 
 afterAll(async () => {
   sockets.forEach((s) => s.disconnect());
-  await Promise.all(nodes.map((n) => stopNode(n)));
+  await Promise.all(nodes.map((n) => n.stop()));
   fs.rmSync(dataDir, { recursive: true, force: true });
   await closeTestSql();
   // leave the shared Redis as it was
@@ -175,7 +148,7 @@ it("works as one service across two nodes: messages, typing, presence, sign-out,
 
   // a node that dies does not leave its users online: node B is killed, ada hears bob go offline
   const offline = new Promise((r) => adaSocket.on("presence", (p) => p.userId === bob.id && !p.online && r(p)));
-  await stopNode(b, "SIGKILL");
+  await b.stop("SIGKILL");
   await offline;
   const afterDeath = (await (await json(a, `/api/conversations/${dm.id}`, { cookie: ada.cookie })).json()).conversation;
   expect(afterDeath.members.find((m: { id: string }) => m.id === bob.id).online).toBe(false);

@@ -3,7 +3,6 @@
  * acknowledged) while the server is SIGKILLed and restarted. Afterwards every client's view equals
  * the database: nothing lost, nothing doubled, ordered by seq.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,43 +10,18 @@ import { io, type Socket } from "socket.io-client";
 import { freePort } from "@/db/embedded";
 import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/events";
 import { closeTestSql, testSql } from "../support/api";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
 
 jest.setTimeout(180_000);
 
 const root = path.resolve(__dirname, "../..");
 const dataDir = path.join(root, ".data", `restart-${process.pid}`);
 let port: number;
-let server: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 const base = () => `http://127.0.0.1:${port}`;
 
 async function startServer(): Promise<void> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: process.env.PARLEY_TEST_DATABASE_URL,
-    PARLEY_DATA_DIR: dataDir,
-    RATE_LIMITS: "off",
-  };
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: "ignore" });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base()}/api/health`)).ok) return;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("server did not start");
-}
-
-async function stopServer(signal: NodeJS.Signals): Promise<number | null> {
-  const s = server!;
-  const exited = new Promise<number | null>((r) => s.once("exit", (code) => r(code)));
-  s.kill(signal);
-  return exited;
+  server = await startServerProcess(port, { DATABASE_URL: process.env.PARLEY_TEST_DATABASE_URL, PARLEY_DATA_DIR: dataDir, RATE_LIMITS: "off" });
 }
 
 async function post(pathname: string, body: unknown, cookie = ""): Promise<Response> {
@@ -148,11 +122,7 @@ class ReliableClient {
 
 // Each case starts its own server twice; the one left running must not outlive the case.
 afterEach(async () => {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server!.once("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
 });
 
 afterAll(async () => {
@@ -187,7 +157,7 @@ it.each([
   }, 40);
 
   await new Promise((r) => setTimeout(r, 400)); // mid-stream
-  const code = await stopServer(signal);
+  const code = await server!.stop(signal);
   if (signal === "SIGTERM") expect(code).toBe(0); // in-flight sends finished, then a clean exit
   const [{ n: storedBeforeKill }] = await testSql()`select count(*)::int as n from messages where conversation_id = ${conversationId}`;
   expect(storedBeforeKill).toBeGreaterThan(0);
