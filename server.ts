@@ -13,7 +13,7 @@ import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
-import { closeRedis, connectRedis, redisPrefix } from "./lib/redis";
+import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
 import { loadLocalSecrets } from "./lib/secrets";
 
 export interface StartOptions {
@@ -80,9 +80,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // Several nodes form one service: rooms, disconnects and presence go through Redis.
       const pub = await connectRedis(redisUrl);
       redisSub = pub.duplicate();
-      redisSub.on("error", () => {}); // the command client already reports Redis trouble
+      let missedBroadcasts = false;
+      redisSub.on("error", () => (missedBroadcasts = true)); // the command client reports Redis trouble
+      redisSub.on("ready", () => {
+        if (!missedBroadcasts) return;
+        // Subscriptions are back (node-redis resubscribes before "ready"); what other nodes sent
+        // meanwhile never arrived, so this node's clients catch up from the database.
+        missedBroadcasts = false;
+        console.log("[redis] reachable again: asking this node's clients to sync");
+        io.local.emit("resync", { reason: "redis_recovered" });
+      });
       await redisSub.connect();
-      io.adapter(createAdapter(pub, redisSub, { key: `${redisPrefix()}socket.io` }));
+      io.adapter(createAdapter(forgivingPublisher(pub), redisSub, { key: `${redisPrefix()}socket.io` }));
       console.log("[parley] Redis adapter on: this node shares rooms, limits and presence");
     }
     if (dev) {

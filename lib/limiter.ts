@@ -3,21 +3,46 @@ import { config } from "./config";
 import { AppError } from "./errors";
 import { getRedis, redisPrefix } from "./redis";
 
+export type Limiter = Pick<RateLimiterAbstract, "consume" | "get" | "penalty" | "delete">;
+
+/** How long a limiter waits for Redis before this process's own counters decide. */
+const STORE_TIMEOUT_MS = 500;
+const late = Symbol("late");
+
 /**
- * A rate limiter whose counters every node shares through Redis when there is one (falling back to
- * this process's memory while Redis is unreachable), else kept in memory.
+ * A rate limiter whose counters every node shares through Redis when there is one, else kept in
+ * memory. This process's memory stands in while Redis is unreachable, and also when Redis stops
+ * answering without closing the connection (a network partition), which would otherwise hold every
+ * limited request until the connection died.
  */
-export function makeLimiter(opts: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
+export function makeLimiter(opts: { keyPrefix: string; points: number; duration: number }): Limiter {
+  const memory = new RateLimiterMemory(opts);
   const redis = getRedis();
-  if (!redis) return new RateLimiterMemory(opts);
-  return new RateLimiterRedis({
+  if (!redis) return memory;
+  const shared = new RateLimiterRedis({
     ...opts,
     keyPrefix: `${redisPrefix()}${opts.keyPrefix}`,
     storeClient: redis,
     useRedisPackage: true,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory(opts),
+    insuranceLimiter: memory,
   });
+  async function either<T>(viaRedis: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), STORE_TIMEOUT_MS)));
+    try {
+      const answer = await Promise.race([viaRedis(), deadline]);
+      return answer === late ? await viaMemory() : answer;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return {
+    consume: (key, points, options) => either(() => shared.consume(key, points, options), () => memory.consume(key, points, options)),
+    get: (key, options) => either(() => shared.get(key, options), () => memory.get(key, options)),
+    penalty: (key, points, options) => either(() => shared.penalty(key, points, options), () => memory.penalty(key, points, options)),
+    delete: (key, options) => either(() => shared.delete(key, options), () => memory.delete(key, options)),
+  };
 }
 
 /**
@@ -25,7 +50,7 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
  * (with the wait in seconds) once more than `points` happen within `duration` seconds.
  */
 export function makeGate(opts: { keyPrefix: string; points: number; duration: number; message: string }): (key: string) => Promise<void> {
-  let limiter: RateLimiterAbstract | undefined;
+  let limiter: Limiter | undefined;
   return async (key) => {
     if (!config.rateLimitsOn) return;
     limiter ??= makeLimiter(opts);

@@ -19,6 +19,12 @@ export function getRedis(): RedisClient | undefined {
   return holder.__parleyRedis;
 }
 
+/** "up" or "down" when this process uses Redis, else undefined. */
+export function redisState(): "up" | "down" | undefined {
+  const client = holder.__parleyRedis;
+  return client && (client.isReady ? "up" : "down");
+}
+
 export async function connectRedis(url: string): Promise<RedisClient> {
   const client = makeClient(url);
   let lastLogged = 0;
@@ -32,6 +38,21 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   await client.connect();
   holder.__parleyRedis = client;
   return client;
+}
+
+/**
+ * The client as the Socket.IO adapter should see it: the adapter publishes without waiting for the
+ * answer, so a publish that fails because Redis went away would be an unhandled rejection. Those are
+ * dropped here; the nodes' clients are told to sync when Redis is back (see server.ts).
+ */
+export function forgivingPublisher(client: RedisClient): RedisClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "publish") return (...args: Parameters<RedisClient["publish"]>) => target.publish(...args).catch(() => 0);
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function closeRedis(): Promise<void> {

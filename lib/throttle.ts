@@ -3,16 +3,15 @@
  * After a few failures each attempt is slowed; past the limit attempts are refused with 429 until the
  * window passes. Unknown accounts are counted exactly like known ones, so throttling reveals nothing.
  */
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { config } from "./config";
-import { makeLimiter } from "./limiter";
+import { makeLimiter, type Limiter } from "./limiter";
 
 const WINDOW_SECONDS = 15 * 60;
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, slowAfter: 3 } as const;
 
 interface Limiters {
-  account: RateLimiterAbstract;
-  address: RateLimiterAbstract;
+  account: Limiter;
+  address: Limiter;
 }
 
 // One set per process, shared by Next's bundles and server.ts; the counts live in Redis when there is one.

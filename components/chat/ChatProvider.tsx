@@ -14,6 +14,7 @@ import { TitleSync } from "./TitleSync";
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_SHOWN_MS = 5_000;
+const RESYNC_SPREAD_MS = 2_000;
 
 export interface ChatActions {
   refreshList(): Promise<unknown>;
@@ -144,6 +145,13 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     socket.on("read", (p) => dispatch({ type: "read", ...p }));
     socket.on("typing", (p) => dispatch({ type: "typing", ...p, until: Date.now() + TYPING_SHOWN_MS }));
     socket.on("presence", (p) => dispatch({ type: "presence", ...p }));
+    // The server missed other nodes' broadcasts for a while (Redis was down): catch up as after a
+    // reconnect, at a random moment within RESYNC_SPREAD_MS so a node's clients don't all ask at once.
+    let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+    socket.on("resync", () => {
+      clearTimeout(resyncTimer);
+      resyncTimer = setTimeout(() => void refreshList().then((list) => sync(socket, list)), Math.random() * RESYNC_SPREAD_MS);
+    });
     let leaveTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("session:revoked", ({ reason }) => {
       socket.disconnect();
@@ -157,6 +165,7 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
       clearInterval(expiry);
       clearTimeout(retryTimer);
       clearTimeout(leaveTimer);
+      clearTimeout(resyncTimer);
       outbox.dispose();
       socket.removeAllListeners();
       socket.io.removeAllListeners();

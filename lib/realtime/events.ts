@@ -58,6 +58,8 @@ export interface ServerToClientEvents {
   read: (payload: { conversationId: string; userId: string; seq: number }) => void;
   typing: (payload: { conversationId: string; userId: string; typing: boolean }) => void;
   presence: (payload: { userId: string; online: boolean }) => void;
+  /** this node lost broadcasts from other nodes for a while (Redis was down): run `sync` again */
+  resync: (payload: { reason: "redis_recovered" }) => void;
   "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" }) => void;
 }
 

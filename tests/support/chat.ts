@@ -39,9 +39,9 @@ export function send(user: ChatUser, conversationId: string, body: string, clien
 }
 
 /** Resolves once `predicate` holds, polling briefly; fails after `ms`. */
-export async function eventually(predicate: () => boolean, ms = 5000): Promise<void> {
+export async function eventually(predicate: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error("condition not reached in time");
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -7,6 +7,8 @@ const root = path.resolve(__dirname, "../..");
 export interface ServerProcess {
   url: string;
   proc: ChildProcess;
+  /** what the server has printed so far (stdout and stderr, the last 256 KiB) */
+  output(): string;
   /** sends `signal` (SIGTERM by default) and resolves with the exit code; at once if already gone */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -18,11 +20,16 @@ export interface ServerProcess {
 export async function startServerProcess(port: number, env: Record<string, string | undefined>, timeoutMs = 90_000): Promise<ServerProcess> {
   const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env, NODE_ENV: "production" };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env: merged as NodeJS.ProcessEnv, stdio: "ignore" });
+  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env: merged as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let printed = "";
+  const keep = (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-256 * 1024));
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     url,
     proc,
+    output: () => printed,
     stop(signal = "SIGTERM") {
       if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
       const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
@@ -32,7 +39,7 @@ export async function startServerProcess(port: number, env: Record<string, strin
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was healthy`);
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was healthy:\n${printed}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) return server;
     } catch {

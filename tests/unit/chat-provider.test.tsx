@@ -203,4 +203,24 @@ describe("<ChatProvider>", () => {
     expect(state.threads[C1].items.map((m) => `${m.seq}:${m.body}`)).toEqual(["1:body 1", "2:edited", "3:", "4:body 4", "5:body 5", "7:body 7", "9:body 9"]);
     expect(state.connection).toBe("connected");
   });
+
+  it("when the server asks for a resync, refetches the list and syncs from what it holds, within a couple of seconds", async () => {
+    jest.useFakeTimers();
+    await start();
+    await act(async () => actions.loadThread(C1));
+    await flush();
+    const listFetchesBefore = fetches.filter((u) => u === "/api/conversations").length;
+    const syncsBefore = socket.sent("sync").length;
+
+    await act(async () => socket.fire("resync", { reason: "redis_recovered" }));
+    await act(async () => jest.advanceTimersByTime(2_000));
+    await flush();
+    expect(fetches.filter((u) => u === "/api/conversations").length).toBe(listFetchesBefore + 1);
+    const syncs = socket.sent("sync");
+    expect(syncs).toHaveLength(syncsBefore + 1);
+    expect(syncs.at(-1)!.payload).toEqual({ since: { [C1]: 5 } });
+    await act(async () => syncs.at(-1)!.ack!(null, { ok: true, messages: [message(6)], hasMore: false }));
+    await flush();
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
 });

@@ -1,9 +1,13 @@
 import { databaseIsUp } from "@/lib/health";
 import { json } from "@/lib/http";
+import { redisState } from "@/lib/redis";
 
 export const dynamic = "force-dynamic";
 
+/** 200 while the database answers. With Redis configured, also says whether it is reachable: a node
+ *  without Redis still serves its own clients, so that alone does not make it unhealthy. */
 export async function GET() {
   const db = await databaseIsUp();
-  return json({ ok: db, db: db ? "up" : "down" }, db ? 200 : 503);
+  const redis = redisState();
+  return json({ ok: db, db: db ? "up" : "down", ...(redis && { redis }) }, db ? 200 : 503);
 }
