@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeTestSql, createAccount, ownLoopbackAddress, postSignIn, request, requestFrom, signIn, signOut, testSql, uniqueName, type TestAccount } from "../support/api";
-import { callAction, dbState, expectNoLeak, pageInventory, routeInventory, serverActions } from "../support/authz";
+import { callAction, dbState, FORGED_SESSION_COOKIE, expectNoLeak, pageInventory, routeInventory, serverActions } from "../support/authz";
 
 afterAll(closeTestSql);
 
@@ -169,7 +169,7 @@ function cookieOf(actor: Actor): string {
     case "anonymous":
       return "";
     case "forged":
-      return "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.forged.forged.forged.forged";
+      return FORGED_SESSION_COOKIE;
     case "signedOut":
       return f.signedOutCookie;
     default:

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/realtime/events";
 import { closeTestSql, request, signIn, signOut } from "../support/api";
-import { dbState, expectNoLeak } from "../support/authz";
+import { dbState, expectNoLeak, FORGED_SESSION_COOKIE } from "../support/authz";
 import { chatUser, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets, connected, connectSocket, type ClientSocket } from "../support/sockets";
 
@@ -130,7 +130,7 @@ const userIds = () => [f.owner, f.member, f.bystander, f.removed, f.stranger].ma
 describe("handshake", () => {
   it.each([
     ["anonymous", () => ""],
-    ["forged", () => "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.forged.forged.forged.forged"],
+    ["forged", () => FORGED_SESSION_COOKIE],
     ["signedOut", () => f.signedOutCookie],
   ])("refuses a socket as %s with connect_error 'unauthorized'", async (_actor, cookie) => {
     await expect(connected(connectSocket(cookie()))).rejects.toThrow("unauthorized");

@@ -3,6 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { baseUrl, requestFrom, testSql } from "./api";
 
+/** A session cookie shaped like next-auth's (an encrypted JWT) that no secret of ours opens. */
+export const FORGED_SESSION_COOKIE = "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.forged.forged.forged.forged";
+
 const root = path.resolve(__dirname, "../..");
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
