@@ -74,6 +74,17 @@ export interface ClientToServerEvents {
   ping: (ack: AckFn<{ userId: string }>) => void;
 }
 
+/** Every client → server event the server handles, at runtime (unknown ones are answered bad_request). */
+export const CLIENT_EVENTS = [
+  "message:send",
+  "message:edit",
+  "message:delete",
+  "sync",
+  "conversation:read",
+  "typing",
+  "ping",
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+
 export interface SocketData {
   userId: string;
   sessionId: string;

@@ -13,13 +13,13 @@ import {
   syncSchema,
   typingSchema,
 } from "../validation";
-import { rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./events";
+import { CLIENT_EVENTS, rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./events";
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type AnyAck = (res: Ack<object>) => void;
 
 const TYPING_THROTTLE_MS = 1000;
-const KNOWN_EVENTS = new Set(["message:send", "message:edit", "message:delete", "sync", "conversation:read", "typing", "ping"]);
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 function failure(err: unknown): Ack<object> {
   const e = toAppError(err);
