@@ -71,15 +71,22 @@ export interface OpenPage {
   page: Page;
   /** uncaught script errors seen on the page; tests expect none */
   scriptErrors: string[];
+  /** alert / confirm / prompt messages the page raised (each dismissed); the app raises none */
+  dialogs: string[];
 }
 
-/** A fresh context and page that records uncaught script errors. */
+/** A fresh context and page that records uncaught script errors and dismisses (and records) dialogs. */
 export async function openPage(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
   const context = await newContext(browser, viewport, colorScheme);
   const page = await context.newPage();
   const scriptErrors: string[] = [];
   page.on("pageerror", (e) => scriptErrors.push(e.message));
-  return { context, page, scriptErrors };
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss().catch(() => {});
+  });
+  return { context, page, scriptErrors, dialogs };
 }
 
 /** A page signed in through the form, at the home page. */
