@@ -67,6 +67,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       if (typeof ack === "function") ack({ ok: true, userId });
     });
     registerHandlers(socket);
+    void reconcile(socket).catch((err) => console.error("[realtime] reconcile failed:", err));
   });
 
   if (opts.sweepPresence) {
@@ -88,3 +89,26 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   setRealtimeServer(io);
   return io;
 }
+
+type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
+
+/**
+ * The handshake read the session and the memberships before the socket could be reached by a
+ * sign-out (which disconnects the session's room) or a membership change (which moves the user's
+ * room): one landing in between would be missed. Once connected the socket can be reached, so both
+ * are read again (one query) and whatever changed in between is corrected.
+ */
+async function reconcile(socket: RealtimeSocket): Promise<void> {
+  const rows = await getSql()`
+    select m.conversation_id from sessions s left join members m on m.user_id = s.user_id
+    where s.id = ${socket.data.sessionId} and s.revoked_at is null and s.expires_at > now()`;
+  if (rows.length === 0) {
+    socket.emit("session:revoked", { reason: "signed_out" });
+    socket.disconnect(true);
+    return;
+  }
+  const current = new Set(rows.filter((r) => r.conversation_id).map((r) => rooms.conversation(r.conversation_id)));
+  for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room)) socket.leave(room);
+  socket.join([...current]);
+}
+

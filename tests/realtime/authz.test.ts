@@ -80,6 +80,7 @@ const TRAFFIC: { [E in keyof ServerToClientEvents]: ((f: Fixture) => Promise<unk
   "conversation:new":     "sent to the added user's own room",
   "conversation:removed": "sent to the removed user's own room",
   "session:revoked":      "sent to the signed-out session's own room",
+  resync:                 "sent by a node to its own sockets when Redis is back; carries no data",
 };
 
 let f: Fixture;

@@ -1,5 +1,6 @@
-import { closeTestSql, createAccount, signIn, signOut } from "../support/api";
-import { closeAllSockets, connected, connectSocket } from "../support/sockets";
+import { closeTestSql, createAccount, request, signIn, signOut } from "../support/api";
+import { chatUser, createGroup, send, settle } from "../support/chat";
+import { closeAllSockets, connected, connectSocket, type ClientSocket } from "../support/sockets";
 
 afterEach(closeAllSockets);
 afterAll(closeTestSql);
@@ -37,5 +38,50 @@ describe("socket handshake", () => {
     // the user's other session stays connected
     expect(other.connected).toBe(true);
     expect(await other.timeout(5000).emitWithAck("ping")).toEqual({ ok: true, userId: acct.id });
+  });
+});
+
+describe("a handshake racing a change of rights", () => {
+  // The handshake reads the session and the memberships before the socket can be reached by a
+  // removal or a sign-out. Each race is repeated with jitter, so the change lands before, during
+  // and after handshakes; without the re-check after connecting, a few sockets outlive their
+  // signed-out session in every run (the membership gap is narrower and rarely hit).
+  const rounds = Number(process.env.RACE_ROUNDS ?? 40);
+  const jitter = () => new Promise((r) => setTimeout(r, Math.random() * Number(process.env.RACE_MS ?? 15)));
+
+  it("a member removed while connecting does not keep receiving the group", async () => {
+    const owner = await chatUser();
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    const group = await createGroup(owner, "Racing", []);
+    const leaked: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      expect((await request(`/api/conversations/${group.id}/members`, { method: "POST", cookie: owner.cookie, json: { userIds: [acct.id] } })).status).toBe(200);
+      const removal = request(`/api/conversations/${group.id}/members/${acct.id}`, { method: "DELETE", cookie: owner.cookie });
+      await jitter();
+      const socket = connectSocket(cookie);
+      socket.on("message:new", (m) => leaked.push(m.body));
+      expect((await removal).status).toBe(200);
+      await connected(socket);
+    }
+    await settle();
+    expect((await send(owner, group.id, "after every removal")).ok).toBe(true);
+    await settle();
+    expect(leaked).toEqual([]);
+  });
+
+  it("a socket connecting while its session signs out does not stay connected", async () => {
+    const acct = await createAccount();
+    const survivors: ClientSocket[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const cookie = await signIn(acct.username, acct.password);
+      const signingOut = signOut(cookie);
+      await jitter();
+      const socket = connectSocket(cookie);
+      socket.on("connect", () => survivors.push(socket));
+      expect((await signingOut).status).toBe(200);
+    }
+    await settle(1000);
+    expect(survivors.filter((s) => s.connected).length).toBe(0);
   });
 });
