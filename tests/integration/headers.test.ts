@@ -1,8 +1,30 @@
-import { createAccount, postSignIn, request } from "../support/api";
+import fs from "node:fs";
+import path from "node:path";
+import { freePort } from "@/db/embedded";
+import { closeTestSql, createAccount, postSignIn, request } from "../support/api";
+import { chatUser, createGroup } from "../support/chat";
+import { signInAt } from "../support/nodes";
+import { startServerProcess } from "../support/server-process";
+
+jest.setTimeout(120_000);
+afterAll(closeTestSql);
 
 describe("security headers and cookies", () => {
-  it.each(["/login", "/register", "/api/health"])("%s carries the security headers", async (path) => {
-    const res = await request(path);
+  let cookie = "";
+  const signedInPages = ["/", "/people", "/settings", "/u/{username}", "/c/{group}"];
+  const pages: Record<string, string> = {};
+  beforeAll(async () => {
+    const me = await chatUser();
+    cookie = me.cookie;
+    me.socket.disconnect();
+    const group = await createGroup(me, "Headers", []);
+    for (const page of signedInPages) pages[page] = page.replace("{username}", me.username).replace("{group}", group.id);
+  });
+
+  const anonymous: Array<[string, number]> = [["/login", 200], ["/register", 200], ["/api/health", 200], ["/api/users/nobody", 401]];
+  it.each([...anonymous.map(([p, status]) => [p, status, false] as const), ...signedInPages.map((p) => [p, 200, true] as const)])("%s (%i) carries the security headers", async (page, status, signedIn) => {
+    const res = await request(signedIn ? pages[page] : page, { cookie: signedIn ? cookie : undefined, redirect: "manual" });
+    expect(res.status).toBe(status);
     const csp = res.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
@@ -18,5 +40,21 @@ describe("security headers and cookies", () => {
     const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
     expect(session).toMatch(/HttpOnly/i);
     expect(session).toMatch(/SameSite=Lax/i);
+  });
+
+  it("names the session cookie __Secure- and marks it Secure when the public URL is https", async () => {
+    const dataDir = path.resolve(__dirname, "../../.data", `https-${process.pid}`);
+    const node = await startServerProcess(await freePort(), { DATABASE_URL: process.env.PARLEY_TEST_DATABASE_URL, PARLEY_DATA_DIR: dataDir, NEXTAUTH_URL: "https://parley.example" });
+    try {
+      const acct = await createAccount();
+      const res = await signInAt(node, acct.username, acct.password);
+      const session = res.headers.getSetCookie().find((c) => c.startsWith("__Secure-next-auth.session-token="));
+      expect(session).toMatch(/;\s*Secure/i);
+      expect(session).toMatch(/HttpOnly/i);
+      expect(session).toMatch(/SameSite=Lax/i);
+    } finally {
+      await node.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
