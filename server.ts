@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
+import { isCrossSite } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
@@ -36,6 +37,15 @@ function isDecodablePath(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code, message } }));
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -66,10 +76,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       // The only trustworthy client address is the socket's; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
-      if (!isDecodablePath(req.url ?? "/")) {
-        // Next would fail on it later with a bare 500; answer in the API's error shape instead.
-        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "bad_request", message: "The URL is not valid UTF-8" } }));
-        return;
+      // Next would answer these two with a bare 500; answer in the API's error shape instead.
+      if (!isDecodablePath(req.url ?? "/")) return refuse(res, 400, "bad_request", "The URL is not valid UTF-8");
+      if (req.method === "POST" && req.headers["next-action"] && isCrossSite(req.headers.origin, firstHeader(req, "x-forwarded-host") ?? req.headers.host)) {
+        return refuse(res, 403, "forbidden", "Cross-origin request refused");
       }
       void handle(req, res);
     });

@@ -3,6 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
 import { authenticateCookies } from "./auth";
 import { AppError, errorBody, toAppError } from "./errors";
+import { isCrossSite } from "./origin";
 import type { LiveSession } from "./sessions";
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -61,16 +62,9 @@ export async function readJson(req: Request, limit = MAX_JSON_BYTES): Promise<un
 /** Refuses state-changing requests sent by another site (a CSRF defence next to SameSite cookies). */
 export function assertSameOrigin(req: Request): void {
   if (req.method === "GET" || req.method === "HEAD") return;
-  const origin = req.headers.get("origin");
-  if (!origin) return; // not a browser cross-site request: browsers always send Origin on these
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let originHost: string | null = null;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    /* malformed: refused below */
+  if (isCrossSite(req.headers.get("origin"), req.headers.get("x-forwarded-host") ?? req.headers.get("host"))) {
+    throw new AppError("forbidden", "Cross-origin request refused");
   }
-  if (!host || originHost !== host) throw new AppError("forbidden", "Cross-origin request refused");
 }
 
 export async function authenticate(req: Request): Promise<LiveSession | null> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
+import { callAction } from "../support/authz";
 
 afterAll(closeTestSql);
 
@@ -34,5 +35,18 @@ describe("cross-site requests", () => {
     // the same requests from the app's own origin work
     const same = await request("/api/me", { method: "PATCH", cookie, json: { bio: "mine" }, headers: { origin: new URL(process.env.PARLEY_TEST_URL!).origin } });
     expect(same.status).toBe(200);
+  });
+
+  it("refuses server actions called from another site with 403, and changes nothing", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    const action = "app/(chat)/settings/actions.ts#updateProfile";
+    const evil = await callAction("/settings", action, { displayName: "Pwned", bio: "pwned" }, { cookie, origin: "https://evil.example" });
+    expect(evil.status).toBe(403);
+    expect((await testSql()`select display_name, bio from users where id = ${acct.id}`)[0]).toEqual({ display_name: acct.displayName, bio: "" });
+    // the same call from the app's own origin is applied
+    const own = await callAction("/settings", action, { displayName: "Mine", bio: "mine" }, { cookie });
+    expect(own.status).toBe(200);
+    expect((await testSql()`select display_name, bio from users where id = ${acct.id}`)[0]).toEqual({ display_name: "Mine", bio: "mine" });
   });
 });

@@ -78,7 +78,7 @@ export interface ActionAnswer {
  * the `Next-Action` header and the arguments encoded as React encodes them (`0` is the argument list,
  * `$K1` the FormData whose fields are prefixed `_1_`).
  */
-export async function callAction(page: string, key: string, fields: Record<string, string>, opts: { cookie?: string; from?: string } = {}): Promise<ActionAnswer> {
+export async function callAction(page: string, key: string, fields: Record<string, string>, opts: { cookie?: string; from?: string; origin?: string } = {}): Promise<ActionAnswer> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(`_1_${name}`, value);
   form.append("0", JSON.stringify([{}, "$K1"]));
@@ -87,7 +87,7 @@ export async function callAction(page: string, key: string, fields: Record<strin
     "content-type": encoded.headers.get("content-type")!,
     accept: "text/x-component",
     "next-action": serverActionId(key),
-    origin: new URL(baseUrl()).origin,
+    origin: opts.origin ?? new URL(baseUrl()).origin,
   };
   if (opts.cookie) headers.cookie = opts.cookie;
   const res = await requestFrom(opts.from ?? "127.0.0.1", page, "POST", headers, await encoded.text());
