@@ -31,6 +31,7 @@ describe("security headers and cookies", () => {
     expect(csp).not.toContain("unsafe-eval"); // the test server runs the production build
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("x-powered-by")).toBeNull();
   });
 
