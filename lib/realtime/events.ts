@@ -60,7 +60,7 @@ export interface ServerToClientEvents {
   presence: (payload: { userId: string; online: boolean }) => void;
   /** this node lost broadcasts from other nodes for a while (Redis was down): run `sync` again */
   resync: (payload: { reason: "redis_recovered" }) => void;
-  "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" }) => void;
+  "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" | "expired" }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -88,6 +88,8 @@ export const CLIENT_EVENTS = [
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** when the session expires (ms since the epoch): the socket is closed then */
+  sessionExpiresAt: number;
 }
 
 export const rooms = {

@@ -40,6 +40,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       if (!live) return next(new Error("unauthorized"));
       socket.data.userId = live.user.id;
       socket.data.sessionId = live.session.id;
+      socket.data.sessionExpiresAt = live.session.expiresAt.getTime();
       // Rooms are joined before the connection is announced, so nothing sent later is missed.
       const memberships = await getSql()`select conversation_id from members where user_id = ${live.user.id}`;
       socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map((m) => rooms.conversation(m.conversation_id))]);
@@ -67,6 +68,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       if (typeof ack === "function") ack({ ok: true, userId });
     });
     registerHandlers(socket);
+    closeAtExpiry(socket);
     void reconcile(socket).catch((err) => console.error("[realtime] reconcile failed:", err));
   });
 
@@ -110,5 +112,24 @@ async function reconcile(socket: RealtimeSocket): Promise<void> {
   const current = new Set(rows.filter((r) => r.conversation_id).map((r) => rooms.conversation(r.conversation_id)));
   for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room)) socket.leave(room);
   socket.join([...current]);
+}
+
+/** Longest delay setTimeout takes (about 24.8 days; a session lives 30). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A socket lives no longer than its session: at the expiry it is told so and disconnected. */
+function closeAtExpiry(socket: RealtimeSocket): void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = socket.data.sessionExpiresAt - Date.now();
+    if (left > 0) {
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      return;
+    }
+    socket.emit("session:revoked", { reason: "expired" });
+    socket.disconnect(true);
+  };
+  arm();
+  socket.on("disconnect", () => clearTimeout(timer));
 }
 

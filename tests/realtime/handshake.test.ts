@@ -1,4 +1,4 @@
-import { closeTestSql, createAccount, request, signIn, signOut } from "../support/api";
+import { closeTestSql, createAccount, request, signIn, signOut, testSql } from "../support/api";
 import { chatUser, createGroup, send, settle } from "../support/chat";
 import { closeAllSockets, connected, connectSocket, type ClientSocket } from "../support/sockets";
 
@@ -38,6 +38,21 @@ describe("socket handshake", () => {
     // the user's other session stays connected
     expect(other.connected).toBe(true);
     expect(await other.timeout(5000).emitWithAck("ping")).toEqual({ ok: true, userId: acct.id });
+  });
+});
+
+describe("session expiry", () => {
+  it("closes an open socket when its session expires, telling it why", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    await testSql()`update sessions set expires_at = now() + interval '1500 milliseconds' where user_id = ${acct.id}`;
+    const socket = connectSocket(cookie);
+    const revoked = new Promise((resolve) => socket.once("session:revoked", resolve));
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    await connected(socket);
+    expect(await socket.timeout(5000).emitWithAck("ping")).toEqual({ ok: true, userId: acct.id });
+    expect(await revoked).toEqual({ reason: "expired" });
+    expect(await disconnected).toBe("io server disconnect");
   });
 });
 
