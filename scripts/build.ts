@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const INPUT_DIRS = ["app", "components", "lib", "db", "public"];
-const INPUT_FILES = ["next.config.mjs", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "server.ts"];
+const INPUT_FILES = ["next.config.mjs", "proxy.ts", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "server.ts"];
 const STAMP = path.join(".next", "parley-build-hash");
 
 function walk(dir: string, out: string[]): void {

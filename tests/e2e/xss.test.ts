@@ -1,8 +1,9 @@
 /**
  * Hostile text — messages, display names, bios and group titles carrying script, HTML and
  * `javascript:` links — reaches every page where it appears as plain text. Every check is on the DOM
- * of the running page: the Content-Security-Policy allows inline scripts (Next's bootstrap needs
- * them), so it is not what makes these pass.
+ * of the running page (no element injected, no `javascript:` URL), so these fail when text is
+ * rendered as HTML even though the page's nonce-based Content-Security-Policy would stop an injected
+ * script from running: that policy is a second line, tested in tests/integration/headers.test.ts.
  */
 import type { Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, request, testSql, type TestAccount } from "../support/api";

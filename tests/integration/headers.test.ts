@@ -9,6 +9,12 @@ import { startServerProcess } from "../support/server-process";
 jest.setTimeout(120_000);
 afterAll(closeTestSql);
 
+/** The sources scripts may come from: script-src, else default-src. */
+function scriptSources(csp: string): string[] {
+  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+  return directives.get("script-src") ?? directives.get("default-src") ?? [];
+}
+
 describe("security headers and cookies", () => {
   let cookie = "";
   const signedInPages = ["/", "/people", "/settings", "/u/{username}", "/c/{group}"];
@@ -27,12 +33,28 @@ describe("security headers and cookies", () => {
     expect(res.status).toBe(status);
     const csp = res.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain("unsafe-eval"); // the test server runs the production build
+    expect(scriptSources(csp)).not.toContain("'unsafe-inline'");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("lets a page run only the scripts carrying this response's nonce, which Next's own scripts carry", async () => {
+    const [first, second] = await Promise.all([request(pages["/"], { cookie }), request(pages["/"], { cookie })]);
+    const nonces = [first, second].map((res) => /'nonce-([^']+)'/.exec(scriptSources(res.headers.get("content-security-policy") ?? "").join(" "))?.[1]);
+    expect(nonces[0]).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
+    expect(nonces[1]).not.toBe(nonces[0]);
+    const html = await first.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonces[0]}"`))).toEqual([]);
+  });
+
+  it("gives API answers a policy that allows nothing to run or frame them", async () => {
+    const csp = (await request("/api/health")).headers.get("content-security-policy");
+    expect(csp).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("sets the session cookie httpOnly and SameSite=Lax", async () => {
