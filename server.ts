@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
+import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
 import { isCrossSite } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
@@ -73,9 +74,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     await app.prepare();
     const handle = app.getRequestHandler();
 
+    const proxyHops = trustedProxyHops();
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
-      // The only trustworthy client address is the socket's; a client-sent header is overwritten.
-      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+      // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
       // Next would answer these two with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, 400, "bad_request", "The URL is not valid UTF-8");
       if (req.method === "POST" && req.headers["next-action"] && isCrossSite(req.headers.origin, firstHeader(req, "x-forwarded-host") ?? req.headers.host)) {
