@@ -85,8 +85,12 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
 
   /** Catches up after a (re)connect; only conversations the fresh list still has (sync refuses others). */
   const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null) => {
-    const ids = current ? new Set(current.map((c) => c.id)) : null;
-    let since = Object.fromEntries(Object.entries(syncPositions(stateRef.current)).filter(([id]) => !ids || ids.has(id)));
+    const only = (list: ConversationView[] | null, positions: Record<string, number>) => {
+      const ids = list ? new Set(list.map((c) => c.id)) : null;
+      return Object.fromEntries(Object.entries(positions).filter(([id]) => !ids || ids.has(id)));
+    };
+    let since = only(current, syncPositions(stateRef.current));
+    let refetched = false;
     // again while the server says there is more, from the highest rev each answer brought
     for (let round = 0; round < 100 && Object.keys(since).length > 0; round++) {
       let res;
@@ -95,13 +99,21 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
       } catch {
         return;
       }
+      if (!res.ok && res.error.code === "not_found" && !refetched) {
+        // removed from a conversation since the list was fetched: catch up on the others
+        refetched = true;
+        const fresh = await refreshList();
+        if (!fresh) return;
+        since = only(fresh, since);
+        continue;
+      }
       if (!res.ok) return;
       dispatch({ type: "messages", messages: res.messages });
       if (!res.hasMore || res.messages.length === 0) return;
       since = { ...since };
       for (const m of res.messages) since[m.conversationId] = Math.max(since[m.conversationId] ?? 0, m.rev);
     }
-  }, []);
+  }, [refreshList]);
 
   useEffect(() => {
     void refreshList();

@@ -92,10 +92,13 @@ const conversation: ConversationView = {
   lastMessage: null,
 };
 
+const C2 = "44444444-4444-4444-8444-444444444444";
+let listed: ConversationView[];
 let fetches: string[];
 function answer(url: string): unknown {
-  if (url === "/api/conversations") return { conversations: [conversation] };
+  if (url === "/api/conversations") return { conversations: listed };
   if (url.startsWith(`/api/conversations/${C1}/messages`)) return { messages: [1, 2, 3, 4, 5].map((n) => message(n)), hasMore: false };
+  if (url.startsWith(`/api/conversations/${C2}/messages`)) return { messages: [1, 2].map((n) => message(n, { id: `c2m${n}`, conversationId: C2 })), hasMore: false };
   throw new Error(`unexpected fetch ${url}`);
 }
 
@@ -127,6 +130,7 @@ async function start() {
 beforeEach(() => {
   socket = new ScriptedSocket();
   fetches = [];
+  listed = [conversation];
   global.fetch = jest.fn(async (url: string | URL | Request) => {
     fetches.push(String(url));
     const body = answer(String(url));
@@ -222,5 +226,29 @@ describe("<ChatProvider>", () => {
     await act(async () => syncs.at(-1)!.ack!(null, { ok: true, messages: [message(6)], hasMore: false }));
     await flush();
     expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("when a sync is refused because it was removed from a conversation meanwhile, refetches the list and catches up on the rest", async () => {
+    listed = [conversation, { ...conversation, id: C2, kind: "group", title: "Soon gone", lastSeq: 2, lastReadSeq: 2 }];
+    await start();
+    await act(async () => actions.loadThread(C1));
+    await act(async () => actions.loadThread(C2));
+    await flush();
+    await act(async () => socket.fire("disconnect", "transport close"));
+    await act(async () => socket.fire("connect"));
+    await flush();
+
+    const [first] = socket.sent("sync");
+    expect(first.payload).toEqual({ since: { [C1]: 5, [C2]: 2 } });
+    listed = [conversation]; // the removal landed between the list and the sync
+    await act(async () => first.ack!(null, { ok: false, error: { code: "not_found", message: "Conversation not found" } }));
+    await flush();
+    const syncs = socket.sent("sync");
+    expect(syncs).toHaveLength(2);
+    expect(syncs[1].payload).toEqual({ since: { [C1]: 5 } });
+    await act(async () => syncs[1].ack!(null, { ok: true, messages: [message(6)], hasMore: false }));
+    await flush();
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Object.keys(state.conversations)).toEqual([C1]);
   });
 });
