@@ -17,7 +17,7 @@ async function fillRegistration(page: Page, v: { displayName: string; username: 
 
 describe("accounts in the browser", () => {
   it("registers, sees the shell, signs out, and signs in again", async () => {
-    const { context, page, scriptErrors } = await openPage(browser());
+    const { context, page, scriptErrors, consoleErrors } = await openPage(browser());
 
     // signed-out visitors are sent to the sign-in page
     await page.goto(`${baseUrl()}/`);
@@ -62,6 +62,8 @@ describe("accounts in the browser", () => {
     await expect(page.getByTestId("me-name").textContent()).resolves.toBe("Ada Lovelace");
 
     expect(scriptErrors).toEqual([]);
+    // nothing blocked by the Content-Security-Policy, no missing asset: only the wrong password's 401
+    expect(consoleErrors).toEqual([expect.stringContaining("status of 401")]);
     await context.close();
   });
 

@@ -73,9 +73,11 @@ export interface OpenPage {
   scriptErrors: string[];
   /** alert / confirm / prompt messages the page raised (each dismissed); the app raises none */
   dialogs: string[];
+  /** what the console reported as errors: failed loads (status ≥ 400), policy violations, … */
+  consoleErrors: string[];
 }
 
-/** A fresh context and page that records uncaught script errors and dismisses (and records) dialogs. */
+/** A fresh context and page that records uncaught script errors and console errors, and dismisses (and records) dialogs. */
 export async function openPage(browser: Browser, viewport = DESKTOP, colorScheme: "light" | "dark" = "light"): Promise<OpenPage> {
   const context = await newContext(browser, viewport, colorScheme);
   const page = await context.newPage();
@@ -86,7 +88,9 @@ export async function openPage(browser: Browser, viewport = DESKTOP, colorScheme
     dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss().catch(() => {});
   });
-  return { context, page, scriptErrors, dialogs };
+  const consoleErrors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  return { context, page, scriptErrors, dialogs, consoleErrors };
 }
 
 /** A page signed in through the form, at the home page. */
