@@ -52,11 +52,12 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     let cancelled = false;
     setMissing(false);
     setLoadError(false);
+    // the conversation and its newest messages are asked for together (a missing conversation
+    // answers both with 404): one round trip less before the messages show
+    void actions.loadThread(conversationId);
     actions.ensureConversation(conversationId).then(
       (c) => {
-        if (cancelled) return;
-        if (!c) setMissing(true);
-        else void actions.loadThread(conversationId);
+        if (!cancelled && !c) setMissing(true);
       },
       () => !cancelled && setLoadError(true),
     );
