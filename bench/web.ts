@@ -67,6 +67,11 @@ async function main() {
     for (const page of pages) {
       const run = await lighthouse(page.url, { port: launched.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], extraHeaders: page.headers });
       const lhr = run!.lhr;
+      // BENCH_WEB_REPORTS=<dir> keeps each page's full Lighthouse report, to see what the numbers are made of
+      if (process.env.BENCH_WEB_REPORTS) {
+        fs.mkdirSync(process.env.BENCH_WEB_REPORTS, { recursive: true });
+        fs.writeFileSync(path.join(process.env.BENCH_WEB_REPORTS, `${page.name.replace(/[^a-z]+/gi, "-").replace(/^-|-$/g, "")}.json`), JSON.stringify(lhr));
+      }
       const requests = (lhr.audits["network-requests"].details as { items: { resourceType?: string; transferSize?: number; url: string }[] }).items;
       const scriptKb = requests.filter((r) => r.resourceType === "Script").reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024;
       const result = { name: page.name, performance: Math.round(lhr.categories.performance.score! * 100), accessibility: Math.round(lhr.categories.accessibility.score! * 100), scriptKb };

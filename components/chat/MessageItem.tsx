@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type KeyboardEvent } from "react";
+import { memo, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/realtime/events";
 import { BODY_MAX, clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
@@ -15,7 +15,9 @@ export interface MessageHandlers {
   onDelete(messageId: string): Promise<string | null>;
 }
 
-export function SentMessage({ message, own, showTime, handlers }: { message: MessageView; own: boolean; showTime: boolean; handlers: MessageHandlers }) {
+// Memoised (like OutgoingItem): a list re-renders on every change of the chat state, and most of
+// those leave each message as it was. `handlers` must therefore be a stable object.
+export const SentMessage = memo(function SentMessage({ message, own, showTime, handlers }: { message: MessageView; own: boolean; showTime: boolean; handlers: MessageHandlers }) {
   const [mode, setMode] = useState<"view" | "edit" | "saving" | "confirm-delete" | "deleting">("view");
   const [draft, setDraft] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
@@ -141,9 +143,9 @@ export function SentMessage({ message, own, showTime, handlers }: { message: Mes
       )}
     </div>
   );
-}
+});
 
-export function OutgoingItem({ message, handlers }: { message: OutgoingMessage; handlers: MessageHandlers }) {
+export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { message: OutgoingMessage; handlers: MessageHandlers }) {
   const failed = message.status === "failed";
   return (
     <div className={styles.message} data-testid="message" data-own data-status={message.status}>
@@ -167,4 +169,4 @@ export function OutgoingItem({ message, handlers }: { message: OutgoingMessage; 
       )}
     </div>
   );
-}
+});

@@ -38,6 +38,8 @@ const NEAR_TOP_PX = 150;
 /** The scrolling message log: groups, day separators, the unread divider, jump to latest. */
 export function MessageList(props: MessageListProps) {
   const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, now = new Date() } = props;
+  const { onRetry, onDiscard, onEdit, onDelete } = props;
+  const handlers = useMemo<MessageHandlers>(() => ({ onRetry, onDiscard, onEdit, onDelete }), [onRetry, onDiscard, onEdit, onDelete]);
   const scroller = useRef<HTMLDivElement>(null);
   const before = useRef({ scrollHeight: 0, scrollTop: 0, atBottom: true, first: "", last: "", count: 0 });
   const placed = useRef(false);
@@ -156,9 +158,9 @@ export function MessageList(props: MessageListProps) {
                 </header>
                 {row.entries.map((e, i) =>
                   e.kind === "sent" ? (
-                    <SentMessage key={e.message.id} message={e.message} own={row.own} showTime={i > 0} handlers={props} />
+                    <SentMessage key={e.message.id} message={e.message} own={row.own} showTime={i > 0} handlers={handlers} />
                   ) : (
-                    <OutgoingItem key={e.message.clientId} message={e.message} handlers={props} />
+                    <OutgoingItem key={e.message.clientId} message={e.message} handlers={handlers} />
                   ),
                 )}
               </div>
