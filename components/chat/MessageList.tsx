@@ -73,7 +73,9 @@ export function MessageList(props: MessageListProps) {
       if (total === 0) return;
       placed.current = true;
       const divider = el.querySelector<HTMLElement>("[data-unread-divider]");
-      if (divider) el.scrollTop = Math.max(0, divider.offsetTop - 16);
+      // the divider goes just below the sticky day label, not under it
+      const label = el.querySelector<HTMLElement>("[role=separator][data-day]");
+      if (divider) el.scrollTop = Math.max(0, divider.offsetTop - (label?.offsetHeight ?? 0) - 16);
       else el.scrollTop = el.scrollHeight;
     } else if (prev.first !== firstKey && prev.last === lastKey) {
       el.scrollTop = prev.scrollTop + (el.scrollHeight - prev.scrollHeight);
@@ -126,7 +128,7 @@ export function MessageList(props: MessageListProps) {
         {rows.map((row) => {
           if (row.kind === "day")
             return (
-              <div key={row.key} className={styles.day} role="separator" aria-label={row.label}>
+              <div key={row.key} className={styles.day} role="separator" aria-label={row.label} data-day>
                 <span data-testid="day-separator">{row.label}</span>
               </div>
             );

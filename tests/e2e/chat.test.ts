@@ -437,4 +437,27 @@ describe("chat in the browser", () => {
     expect(scriptErrors).toEqual([]);
     await context.close();
   });
+  it("opens a long conversation at the unread divider, clear of the sticky day label", async () => {
+    const reader = await chatUser({ displayName: "Rita Reader" });
+    const [earlier, later] = [await chatUser({ displayName: "Walt Writer" }), await chatUser({ displayName: "Nora Newer" })];
+    const group = await createGroup(earlier, "Long read", [reader, later]);
+    for (let i = 1; i <= 24; i++) expect((await send(earlier, group.id, `Earlier message ${i}`)).ok).toBe(true);
+    expect((await reader.socket.timeout(5000).emitWithAck("conversation:read", { conversationId: group.id, seq: 24 })).ok).toBe(true);
+    for (let i = 1; i <= 24; i++) expect((await send(later, group.id, `Newer message ${i}`)).ok).toBe(true);
+
+    const { context, page } = await openSignedIn(browser(), reader);
+    await page.goto(`${baseUrl()}/c/${group.id}`);
+    const divider = page.getByRole("separator", { name: "New messages" });
+    await expect(divider.waitFor()).resolves.toBeUndefined();
+    await page.waitForTimeout(300); // placed in a layout effect; let it settle
+    const list = await page.getByTestId("message-list").boundingBox();
+    const label = await page.getByTestId("day-separator").boundingBox();
+    const line = await divider.boundingBox();
+    // the older part is scrolled away, the divider is in view and below the label, not under it
+    expect(await page.getByTestId("message-list").evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    expect(line!.y).toBeGreaterThanOrEqual(label!.y + label!.height);
+    expect(line!.y + line!.height).toBeLessThanOrEqual(list!.y + list!.height);
+    await screenshot(page, "chat-unread-divider-desktop");
+    await context.close();
+  });
 });
