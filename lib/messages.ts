@@ -5,11 +5,12 @@
  * conversation's room. Retries with the same clientId return the stored message.
  */
 import { getSql } from "@/db";
+import { listConversationViews } from "./conversations";
 import { AppError, toAppError } from "./errors";
 import { toMessageView } from "./message-view";
-import { rooms, type MessageView } from "./realtime/events";
+import { rooms, type MessageView, type OpeningView } from "./realtime/events";
 import { getRealtimeServer } from "./realtime/registry";
-import { HISTORY_PAGE, SYNC_PAGE } from "./validation";
+import { HISTORY_PAGE, SYNC_PAGE, uuidSchema } from "./validation";
 
 export interface SendInput {
   conversationId: string;
@@ -228,6 +229,18 @@ export async function listMessages(
   const page = rows.slice(0, limit).map(toMessageView);
   if (query.after === undefined) page.reverse();
   return { messages: page, hasMore: rows.length > limit };
+}
+
+/**
+ * A conversation with its newest page, as the page that opens it needs them (so the browser need
+ * not ask again); null when it is not the caller's, or not a conversation id at all.
+ */
+export async function openingView(userId: string, conversationId: string): Promise<OpeningView | null> {
+  const id = uuidSchema("id").safeParse(conversationId);
+  if (!id.success) return null;
+  const [conversation] = await listConversationViews(userId, [id.data]);
+  if (!conversation) return null;
+  return { conversation, ...(await listMessages(userId, id.data, {})) };
 }
 
 /** Moves the caller's read position forward (never back, never past the end) and tells the room. */

@@ -3,14 +3,17 @@ import { ChatProvider } from "@/components/chat/ChatProvider";
 import { ConversationList } from "@/components/chat/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
 import { toPublicUser } from "@/lib/accounts";
+import { listConversationViews } from "@/lib/conversations";
 import { requireSession } from "@/lib/current-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function ChatLayout({ children }: { children: ReactNode }) {
   const { user } = await requireSession();
+  // sent with the page, so the list shows as soon as it is interactive, without a round trip
+  const conversations = await listConversationViews(user.id);
   return (
-    <ChatProvider meId={user.id}>
+    <ChatProvider meId={user.id} initialConversations={conversations}>
       <AppShell user={toPublicUser(user)} sidebar={<ConversationList />}>
         {children}
       </AppShell>

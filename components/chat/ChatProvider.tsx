@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
-import type { ConversationView } from "@/lib/realtime/events";
+import type { ConversationView, OpeningView } from "@/lib/realtime/events";
 import { chatApi } from "./api";
 import { newClientId } from "./format";
 import { notifyMessage } from "./notify";
@@ -22,6 +22,8 @@ export interface ChatActions {
   loadOlder(conversationId: string): Promise<void>;
   /** Adds the conversation (fetched on its own) when the list does not hold it; null when absent. */
   ensureConversation(conversationId: string): Promise<ConversationView | null>;
+  /** Takes a conversation and its newest page that came with the page, unless newer ones are held. */
+  prime(opening: OpeningView): void;
   send(conversationId: string, body: string): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
@@ -58,7 +60,11 @@ export function useOptionalChat(): ChatContextValue | null {
 }
 
 /** The realtime store: one socket for the signed-in shell, conversations, messages, the outbox. */
-export function ChatProvider({ meId, children }: { meId: string; children: ReactNode }) {
+/**
+ * `initialConversations` is the list as the page was rendered: taken at once on mount instead of
+ * being fetched (it is fetched again on every socket connect anyway).
+ */
+export function ChatProvider({ meId, initialConversations, children }: { meId: string; initialConversations?: ConversationView[]; children: ReactNode }) {
   const [state, dispatch] = useReducer(chatReducer, meId, initialChatState);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -115,8 +121,10 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
     }
   }, [refreshList]);
 
+  const initialList = useRef(initialConversations);
   useEffect(() => {
-    void refreshList();
+    if (initialList.current) dispatch({ type: "list:loaded", conversations: initialList.current });
+    else void refreshList();
     // A connection closed before its handshake finished is only noticed by the connect timeout
     // (socket.io-client's Manager listens for "error", not "close", while opening): keep it short.
     const socket: ChatSocket = io({ path: "/socket.io", transports: ["websocket"], timeout: 5_000, reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
@@ -211,6 +219,11 @@ export function ChatProvider({ meId, children }: { meId: string; children: React
         } catch {
           dispatch({ type: "thread:older-loading", conversationId, loading: false });
         }
+      },
+      prime({ conversation, messages, hasMore }) {
+        if (!stateRef.current.conversations[conversation.id]) upsert(conversation);
+        const held = stateRef.current.threads[conversation.id];
+        if (!held || held.status === "error") dispatch({ type: "thread:loaded", conversationId: conversation.id, messages, hasMore });
       },
       async ensureConversation(conversationId) {
         const held = stateRef.current.conversations[conversationId];

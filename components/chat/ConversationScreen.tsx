@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Avatar } from "@/components/Avatar";
+import type { OpeningView } from "@/lib/realtime/events";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChat } from "./ChatProvider";
 import { Composer } from "./Composer";
@@ -32,7 +33,7 @@ function useVisible(): boolean {
 }
 
 /** One conversation: header, message log, typing line and composer. */
-export function ConversationScreen({ conversationId }: { conversationId: string }) {
+export function ConversationScreen({ conversationId, opening = null }: { conversationId: string; opening?: OpeningView | null }) {
   const { state, actions } = useChat();
   const conversation = state.conversations[conversationId];
   const thread = state.threads[conversationId];
@@ -52,6 +53,11 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     let cancelled = false;
     setMissing(false);
     setLoadError(false);
+    if (opening?.conversation.id === conversationId) {
+      // the page brought them: nothing to ask for
+      actions.prime(opening);
+      return;
+    }
     // the conversation and its newest messages are asked for together (a missing conversation
     // answers both with 404): one round trip less before the messages show
     void actions.loadThread(conversationId);
@@ -64,7 +70,7 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
     return () => {
       cancelled = true;
     };
-  }, [actions, conversationId]);
+  }, [actions, conversationId, opening]);
 
   const items = thread?.status === "ready" ? thread.items : null;
   // the read position as it was on opening, when something was unread then: the "new messages"

@@ -49,6 +49,13 @@ export interface ConversationView {
   lastMessage: MessageView | null;
 }
 
+/** A conversation with its newest page of messages, as the page that opens it sends them. */
+export interface OpeningView {
+  conversation: ConversationView;
+  messages: MessageView[];
+  hasMore: boolean;
+}
+
 export interface ServerToClientEvents {
   "message:new": (message: MessageView) => void;
   "message:updated": (message: MessageView) => void;

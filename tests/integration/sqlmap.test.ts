@@ -39,8 +39,13 @@ interface Finding {
   output: string;
 }
 
+/** Longest one target may take; a sqlmap that runs longer is stopped and the test fails. */
+const TARGET_TIMEOUT_MS = 8 * 60_000;
+let runs = 0;
+
 function sqlmap(args: string[]): Promise<Finding> {
-  const all = ["--batch", "--flush-session", "--disable-coloring", "--threads=4", `--level=${level}`, `--risk=${risk}`, `--output-dir=${outDir}`, ...args];
+  // one output folder per run: sqlmaps attacking one host at once would share (and delete) one session file
+  const all = ["--batch", "--flush-session", "--disable-coloring", "--threads=4", `--level=${level}`, `--risk=${risk}`, `--output-dir=${path.join(outDir, `run-${++runs}`)}`, ...args];
   console.log(`sqlmap ${all.map((a) => (/[\s"'{}&?*;|]/.test(a) ? `'${a}'` : a)).join(" ")}`);
   return new Promise((resolve, reject) => {
     const proc = spawn("sqlmap", all, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HOME: outDir } });
@@ -48,14 +53,17 @@ function sqlmap(args: string[]): Promise<Finding> {
     proc.stdout.on("data", (c) => (output += c));
     proc.stderr.on("data", (c) => (output += c));
     proc.on("error", reject);
-    proc.on("close", () =>
+    const timer = setTimeout(() => proc.kill("SIGKILL"), TARGET_TIMEOUT_MS);
+    proc.on("close", (_code, signal) => {
+      clearTimeout(timer);
+      if (signal === "SIGKILL") return reject(new Error(`sqlmap took over ${TARGET_TIMEOUT_MS / 60_000} min on ${args.join(" ")}:\n${output.slice(-3000)}`));
       resolve({
         injectable: /identified the following injection point|is vulnerable/.test(output),
         concluded: /do not appear to be injectable|identified the following injection point/.test(output),
         serverErrors: /500 \(Internal Server Error\)/.test(output),
         output,
-      }),
-    );
+      });
+    });
   });
 }
 

@@ -251,4 +251,24 @@ describe("<ChatProvider>", () => {
     expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Object.keys(state.conversations)).toEqual([C1]);
   });
+
+  it("takes the list the page came with instead of fetching it, and the opening page of a conversation", async () => {
+    render(
+      <ChatProvider meId={ME} initialConversations={[conversation]}>
+        <Probe />
+      </ChatProvider>,
+    );
+    await flush();
+    expect(state.listStatus).toBe("ready");
+    expect(Object.keys(state.conversations)).toEqual([C1]);
+    expect(fetches).toEqual([]);
+
+    await act(async () => actions.prime({ conversation, messages: [1, 2, 3].map((n) => message(n)), hasMore: true }));
+    expect(state.threads[C1]).toMatchObject({ status: "ready", hasOlder: true });
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // a thread already held (and perhaps newer) is not replaced by a page's copy
+    await act(async () => actions.prime({ conversation, messages: [message(1)], hasMore: false }));
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(fetches).toEqual([]);
+  });
 });

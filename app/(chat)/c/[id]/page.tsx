@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { ConversationScreen } from "@/components/chat/ConversationScreen";
 import { requireSession } from "@/lib/current-user";
+import { openingView } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Conversation" };
 
 export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireSession();
+  const { user } = await requireSession();
   const { id } = await params;
-  return <ConversationScreen key={id} conversationId={id} />;
+  // sent with the page, so the messages show as soon as it is interactive, without a round trip
+  const opening = await openingView(user.id, id);
+  return <ConversationScreen key={id} conversationId={id} opening={opening} />;
 }
