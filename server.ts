@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
+import { AppError, errorBody } from "./lib/errors";
 import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
 import { isCrossSite } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
@@ -40,8 +41,8 @@ function isDecodablePath(url: string): boolean {
   }
 }
 
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code, message } }));
+function refuse(res: ServerResponse, err: AppError): void {
+  res.writeHead(err.status, { "content-type": "application/json" }).end(JSON.stringify(errorBody(err)));
 }
 
 function firstHeader(req: IncomingMessage, name: string): string | undefined {
@@ -79,9 +80,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
       // Next would answer these two with a bare 500; answer in the API's error shape instead.
-      if (!isDecodablePath(req.url ?? "/")) return refuse(res, 400, "bad_request", "The URL is not valid UTF-8");
+      if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
       if (req.method === "POST" && req.headers["next-action"] && isCrossSite(req.headers.origin, firstHeader(req, "x-forwarded-host") ?? req.headers.host)) {
-        return refuse(res, 403, "forbidden", "Cross-origin request refused");
+        return refuse(res, new AppError("forbidden", "Cross-origin request refused"));
       }
       void handle(req, res);
     });

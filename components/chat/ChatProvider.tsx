@@ -59,8 +59,8 @@ export function useOptionalChat(): ChatContextValue | null {
   return useContext(ChatContext);
 }
 
-/** The realtime store: one socket for the signed-in shell, conversations, messages, the outbox. */
 /**
+ * The realtime store: one socket for the signed-in shell, conversations, messages, the outbox.
  * `initialConversations` is the list as the page was rendered: taken at once on mount instead of
  * being fetched (it is fetched again on every socket connect anyway).
  */
