@@ -10,18 +10,19 @@ import styles from "./Dialog.module.scss";
 
 const TITLE_MAX = 64;
 
-/** Pick a person, open (or start) the direct conversation with them. */
-export function NewMessageDialog({ onClose }: { onClose(): void }) {
-  const { state, actions } = useChat();
+/**
+ * Both dialogs end the same way: start a conversation, close, open it; or stay open with the
+ * error. `setError` also lets a dialog explain a problem before anything is sent.
+ */
+function useStartAndOpen(onClose: () => void) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  async function pick(user: PublicUser) {
+  async function startAndOpen(start: () => Promise<{ id: string }>) {
     setBusy(true);
     setError(null);
     try {
-      const c = await actions.startDirect(user.id);
+      const c = await start();
       onClose();
       router.push(`/c/${c.id}`);
     } catch (err) {
@@ -29,6 +30,15 @@ export function NewMessageDialog({ onClose }: { onClose(): void }) {
       setBusy(false);
     }
   }
+  return { busy, error, setError, startAndOpen };
+}
+
+/** Pick a person, open (or start) the direct conversation with them. */
+export function NewMessageDialog({ onClose }: { onClose(): void }) {
+  const { state, actions } = useChat();
+  const { busy, error, startAndOpen } = useStartAndOpen(onClose);
+
+  const pick = (user: PublicUser) => startAndOpen(() => actions.startDirect(user.id));
 
   return (
     <Dialog title="New message" onClose={onClose}>
@@ -47,11 +57,9 @@ export function NewMessageDialog({ onClose }: { onClose(): void }) {
 /** Name a group, pick its members, create it and open it. */
 export function NewGroupDialog({ onClose }: { onClose(): void }) {
   const { state, actions } = useChat();
-  const router = useRouter();
   const [title, setTitle] = useState("");
   const [members, setMembers] = useState<PublicUser[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, startAndOpen } = useStartAndOpen(onClose);
 
   function toggle(u: PublicUser) {
     setMembers((list) => (list.some((m) => m.id === u.id) ? list.filter((m) => m.id !== u.id) : [...list, u]));
@@ -61,16 +69,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
     e.preventDefault();
     if (!title.trim()) return setError("Give the group a name");
     if (members.length === 0) return setError("Add at least one person");
-    setBusy(true);
-    setError(null);
-    try {
-      const c = await actions.createGroup(title.trim(), members.map((m) => m.id));
-      onClose();
-      router.push(`/c/${c.id}`);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    await startAndOpen(() => actions.createGroup(title.trim(), members.map((m) => m.id)));
   }
 
   return (
