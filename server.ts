@@ -78,7 +78,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
-      // Next would answer these two with a bare 500; answer in the API's error shape instead.
+      // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
       // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies
       // let it through) may change nothing: route handlers, server actions (also posted as a plain
