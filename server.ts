@@ -13,7 +13,7 @@ import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { AppError, errorBody } from "./lib/errors";
 import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
-import { isCrossSite } from "./lib/origin";
+import { believeForwardedHeaders, isCrossOrigin } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
@@ -45,10 +45,8 @@ function refuse(res: ServerResponse, err: AppError): void {
   res.writeHead(err.status, { "content-type": "application/json" }).end(JSON.stringify(errorBody(err)));
 }
 
-function firstHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+/** Methods that change nothing (RFC 9110 safe methods): the only ones another origin may send. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dev = opts.dev ?? process.env.NODE_ENV !== "production";
@@ -58,7 +56,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   const secrets = loadLocalSecrets(dataDir);
   process.env.NEXTAUTH_SECRET ??= process.env.AUTH_SECRET ?? secrets.authSecret;
-  // next-auth v4 derives its URLs from the Host header when no NEXTAUTH_URL is given.
+  // next-auth v4 derives its URLs from Host / X-Forwarded-Host / -Proto when no NEXTAUTH_URL is
+  // given; the forwarding headers it sees are only ever the trusted ones (believeForwardedHeaders).
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
   if (process.env.RATE_LIMITS === "off") console.warn("[parley] RATE_LIMITS=off: rate limits and login throttling are disabled");
 
@@ -79,15 +78,25 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
-      // Next would answer these two with a bare 500; answer in the API's error shape instead.
+      // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
-      if (req.method === "POST" && req.headers["next-action"] && isCrossSite(req.headers.origin, firstHeader(req, "x-forwarded-host") ?? req.headers.host)) {
+      // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies
+      // let it through) may change nothing: route handlers, server actions (also posted as a plain
+      // form, which Next would answer with a bare 500), pages and next-auth alike.
+      if (!SAFE_METHODS.has(req.method ?? "GET") && isCrossOrigin(req.headers)) {
         return refuse(res, new AppError("forbidden", "Cross-origin request refused"));
       }
       void handle(req, res);
     });
     const redisUrl = process.env.REDIS_URL;
     const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
+    // Forwarding headers are reduced to what TRUST_PROXY believes before anyone reads them: Next,
+    // next-auth (its URLs and callback-url cookie), Socket.IO's handshake. Prepended after
+    // createRealtime, because engine.io wraps the "request" listeners present when it attaches and
+    // answers /socket.io polling itself, before them.
+    const believeForwarded = (req: IncomingMessage) => believeForwardedHeaders(req.headers, proxyHops);
+    httpServer.prependListener("request", believeForwarded);
+    httpServer.prependListener("upgrade", believeForwarded);
     let redisSub: Awaited<ReturnType<typeof connectRedis>> | undefined;
     if (redisUrl) {
       // Several nodes form one service: rooms, disconnects and presence go through Redis.

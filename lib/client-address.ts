@@ -5,13 +5,30 @@
  * Dependency-free: server.ts stamps every request with it before Next runs.
  */
 export function clientAddressOf(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedHops: number): string {
-  if (trustedHops <= 0 || !forwardedFor) return peer ?? "unknown";
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)
+  return entryFromOutermostProxy(splitForwardingList(forwardedFor), trustedHops) ?? peer ?? "unknown";
+}
+
+/**
+ * The entries of a comma-separated forwarding header (X-Forwarded-For, -Host, -Proto, -Port), trimmed,
+ * empty ones dropped; a header sent several times counts as one list, in order.
+ */
+export function splitForwardingList(value: string | string[] | null | undefined): string[] {
+  if (!value) return [];
+  return (Array.isArray(value) ? value.join(",") : value)
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);
-  // fewer entries than trusted proxies: the chain is not what we were told, so trust only the peer
-  return hops.length >= trustedHops ? hops[hops.length - trustedHops] : (peer ?? "unknown");
+}
+
+/**
+ * Of a forwarding list that each of `trustedHops` proxies appended one entry to, the entry the
+ * outermost trusted proxy wrote: `entries[length - trustedHops]`. Entries further left were written
+ * by the client (or by untrusted hops) and prove nothing. Undefined when no proxy is trusted, or when
+ * the list has fewer entries than trusted proxies (the chain is not what we were told: trust nothing).
+ */
+export function entryFromOutermostProxy(entries: readonly string[], trustedHops: number): string | undefined {
+  if (trustedHops <= 0 || entries.length < trustedHops) return undefined;
+  return entries[entries.length - trustedHops];
 }
 
 /** TRUST_PROXY: how many reverse proxies stand in front of this server (default 0). */

@@ -3,7 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
 import { authenticateCookies } from "./auth";
 import { AppError, errorBody, toAppError } from "./errors";
-import { isCrossSite } from "./origin";
+import { isCrossOrigin } from "./origin";
 import type { LiveSession } from "./sessions";
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -59,12 +59,16 @@ export async function readJson(req: Request, limit = MAX_JSON_BYTES): Promise<un
   return parseJson(await readText(req, limit));
 }
 
-/** Refuses state-changing requests sent by another site (a CSRF defence next to SameSite cookies). */
+/**
+ * Refuses a state-changing request (any method but GET, HEAD, OPTIONS) sent by a page of another
+ * origin, by its Origin header against the app's own origin (`isCrossOrigin`, lib/origin.ts): a CSRF
+ * defence next to SameSite cookies, which do not stop a sibling subdomain (same site). Throws
+ * AppError "forbidden" (403). server.ts refuses these before Next runs; this keeps every route
+ * handler safe on its own.
+ */
 export function assertSameOrigin(req: Request): void {
-  if (req.method === "GET" || req.method === "HEAD") return;
-  if (isCrossSite(req.headers.get("origin"), req.headers.get("x-forwarded-host") ?? req.headers.get("host"))) {
-    throw new AppError("forbidden", "Cross-origin request refused");
-  }
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
+  if (isCrossOrigin(req.headers)) throw new AppError("forbidden", "Cross-origin request refused");
 }
 
 export async function authenticate(req: Request): Promise<LiveSession | null> {

@@ -142,6 +142,13 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
         window.location.assign("/login");
         return;
       }
+      if (err.message === "forbidden") {
+        // The server refused this page's origin: every retry would be refused too. Stop, and say so.
+        clearTimeout(retryTimer);
+        socket.disconnect();
+        dispatch({ type: "connection", connection: "refused" });
+        return;
+      }
       dispatch({ type: "connection", connection: "reconnecting" });
       // a refusal by the server's middleware is not retried by the client on its own
       if (!socket.active) {

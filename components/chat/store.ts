@@ -26,7 +26,8 @@ export interface ChatState {
   outbox: OutgoingMessage[];
   /** conversationId → userId → time the typing signal expires */
   typing: Record<string, Record<string, number>>;
-  connection: "connecting" | "connected" | "reconnecting";
+  /** "refused": the server refused this page's origin (connect_error "forbidden"); not retried */
+  connection: "connecting" | "connected" | "reconnecting" | "refused";
 }
 
 export type ChatAction =

@@ -3,6 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { getSql } from "@/db";
 import { authenticateCookies } from "../auth";
+import { isCrossOrigin } from "../origin";
 import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
@@ -32,6 +33,15 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     maxHttpBufferSize: opts.maxHttpBufferSize ?? MAX_PACKET_BYTES,
     serveClient: false,
     destroyUpgrade: opts.destroyUpgrade ?? true,
+  });
+
+  // Cross-site WebSocket hijacking (OWASP WebSocket Security cheat sheet): a WebSocket is not bound
+  // by CORS and carries the cookie, so a page of another origin on the same site (a sibling
+  // subdomain, another port) would connect as the user. Refused before authentication, on every
+  // transport: the handshake request's Origin must be the app's own (lib/origin.ts).
+  io.use((socket, next) => {
+    if (isCrossOrigin(socket.request.headers)) return next(new Error("forbidden"));
+    next();
   });
 
   io.use(async (socket, next) => {

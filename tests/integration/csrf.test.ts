@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
-import { callAction } from "../support/authz";
+import { baseUrl, closeTestSql, createAccount, csrf, request, signIn, testSql } from "../support/api";
+import { callAction, serverActionId } from "../support/authz";
 
 afterAll(closeTestSql);
 
@@ -48,5 +48,73 @@ describe("cross-site requests", () => {
     const own = await callAction("/settings", action, { displayName: "Mine", bio: "mine" }, { cookie });
     expect(own.status).toBe(200);
     expect((await testSql()`select display_name, bio from users where id = ${acct.id}`)[0]).toEqual({ display_name: "Mine", bio: "mine" });
+  });
+
+  it("refuses a sibling origin on the same site (another port), the other scheme and Origin: null", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    const { protocol, hostname, port } = new URL(baseUrl());
+    const foreign = [`${protocol}//${hostname}:${Number(port) + 1}`, `https://${hostname}:${port}`, "null", "garbage"];
+    for (const origin of foreign) {
+      const res = await request("/api/me", { method: "PATCH", cookie, json: { bio: "pwned" }, headers: { origin } });
+      expect([origin, res.status]).toEqual([origin, 403]);
+    }
+    expect((await testSql()`select bio from users where id = ${acct.id}`)[0].bio).toBe("");
+  });
+
+  it("refuses a server action posted as a plain cross-site HTML form (no Next-Action header) with 403 in the error shape", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    const actionField = `$ACTION_ID_${serverActionId("app/(chat)/settings/actions.ts#updateProfile")}`;
+    const multipart = new FormData();
+    multipart.append(actionField, "");
+    multipart.append("displayName", "Pwned");
+    multipart.append("bio", "pwned");
+    const urlencoded = new URLSearchParams({ [actionField]: "", displayName: "Pwned", bio: "pwned" });
+    for (const body of [multipart, urlencoded]) {
+      const res = await request("/settings", { method: "POST", cookie, body, headers: { origin: "https://evil.example" } });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
+    }
+    expect((await testSql()`select display_name, bio from users where id = ${acct.id}`)[0]).toEqual({ display_name: acct.displayName, bio: "" });
+  });
+
+  it("refuses every non-safe method from another origin: pages, next-auth sign-in and sign-out", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    const evil = { origin: "https://evil.example" };
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const res = await request("/settings", { method, cookie, headers: evil });
+      expect([method, res.status]).toEqual([method, 403]);
+    }
+    // login CSRF: signing the victim into the attacker's account
+    const c = await csrf();
+    const signInRes = await request("/api/auth/callback/credentials", {
+      method: "POST",
+      cookie: c.cookie,
+      headers: { ...evil, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ login: acct.username, password: acct.password, csrfToken: c.token, json: "true" }).toString(),
+    });
+    expect(signInRes.status).toBe(403);
+    expect(signInRes.headers.getSetCookie().join("\n")).not.toContain("session-token");
+    // forced sign-out
+    const out = await csrf(cookie);
+    const signOutRes = await request("/api/auth/signout", {
+      method: "POST",
+      cookie: out.cookie,
+      headers: { ...evil, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken: out.token, json: "true" }).toString(),
+    });
+    expect(signOutRes.status).toBe(403);
+    expect(await testSql()`select id from sessions where user_id = ${acct.id} and revoked_at is null`).toHaveLength(1);
+  });
+
+  it("lets through requests without Origin (not sent by a browser page) and safe methods from anywhere", async () => {
+    const acct = await createAccount();
+    const cookie = await signIn(acct.username, acct.password);
+    expect((await request("/api/me", { method: "PATCH", cookie, json: { bio: "from a script" } })).status).toBe(200);
+    expect((await request("/api/me", { cookie, headers: { origin: "https://evil.example" } })).status).toBe(200);
+    expect((await request("/api/me", { method: "OPTIONS", headers: { origin: "https://evil.example" } })).status).not.toBe(403);
   });
 });

@@ -3,6 +3,7 @@ import type { NextRequest } from "next/server";
 import { authOptions, clientAddress } from "@/lib/auth";
 import { AppError, errorBody, toAppError } from "@/lib/errors";
 import { errorResponse, isJson, json, parseJson, readText } from "@/lib/http";
+import { appOrigin } from "@/lib/origin";
 import { checkLogin } from "@/lib/throttle";
 import { loginSchema, parseInput } from "@/lib/validation";
 
@@ -16,7 +17,7 @@ const LOGIN_BODY_LIMIT = 4 * 1024;
 
 /** The documented error shape, plus the `url` that next-auth's client signIn() reads its error from. */
 function signInError(req: Request, err: AppError) {
-  const url = `${new URL(req.url).protocol}//${req.headers.get("host")}/login?error=${err.code}`;
+  const url = `${appOrigin(req.headers) ?? new URL(req.url).origin}/login?error=${err.code}`;
   const res = json({ ...errorBody(err), url }, err.status);
   if (err.retryAfter !== undefined) res.headers.set("Retry-After", String(err.retryAfter));
   return res;
