@@ -1,5 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { bigint, index, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -12,6 +12,9 @@ export const users = pgTable(
     bio: text("bio").notNull().default(""),
     avatar: text("avatar"),
     passwordHash: text("password_hash").notNull(),
+    // Bumped with every credential change (password change, and deletion is the last one): a sign-in
+    // creates its session only while the row still has the version its password was verified against.
+    credentialVersion: integer("credential_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,5 @@
 /** Account settings that need the password: change it, delete the account. And the data export. */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
@@ -7,41 +7,85 @@ import { AppError } from "./errors";
 import { hashPassword, verifyPassword } from "./passwords";
 import { announceConversation } from "./realtime/notify";
 import { disconnectSessions } from "./realtime/registry";
-import { revokeUserSessions } from "./sessions";
+import { revokeUserSessions, type Transaction } from "./sessions";
 
+const wrongPassword = (field: string) => new AppError("forbidden", "Wrong password", { [field]: "Wrong password" });
+
+/** The user, with the credential version their password was verified against. */
 async function requirePassword(userId: string, password: string, field: string) {
   const user = await getUserById(userId);
   if (!user) throw new AppError("unauthorized", "Sign in to continue");
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    throw new AppError("forbidden", "Wrong password", { [field]: "Wrong password" });
-  }
+  if (!(await verifyPassword(user.passwordHash, password))) throw wrongPassword(field);
   return user;
 }
 
-/** Sets a new password and signs out every other session of the user. */
+/**
+ * Inside a write that already holds the user row's lock: the acting session must still be live, and
+ * stays so until commit (locked too, so a sign-out of it either lands first and refuses this write,
+ * or waits). Locks are always taken user row first, then sessions, as everywhere else: no deadlock.
+ */
+async function requireLiveSession(tx: Transaction, userId: string, sessionId: string): Promise<void> {
+  const [acting] = await tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .for("update");
+  if (!acting) throw new AppError("unauthorized", "Sign in to continue");
+}
+
+/**
+ * Sets a new password and signs out every other session of the user (OWASP Session Management:
+ * renew on credential change). Check-then-act is closed: the write happens only if the credential
+ * version is still the one `currentPassword` was verified against and `currentSessionId` is still
+ * live, in one transaction, so of two concurrent changes (or a change racing a deletion) one wins
+ * and the other is refused with the wrong-password error (403 `forbidden`, field currentPassword).
+ * Sign-ins in flight cannot outlive it (see createSession).
+ */
 export async function changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const user = await requirePassword(userId, input.currentPassword, "currentPassword");
   if (input.newPassword.toLowerCase() === user.username) {
     throw new AppError("bad_request", "Some fields are invalid", { newPassword: "Password must not be your username" });
   }
   const passwordHash = await hashPassword(input.newPassword);
-  await getDb().update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
-  disconnectSessions(await revokeUserSessions(userId, currentSessionId), "password_changed");
+  const revoked = await getDb().transaction(async (tx) => {
+    const changed = await tx
+      .update(users)
+      .set({ passwordHash, credentialVersion: sql`${users.credentialVersion} + 1`, updatedAt: new Date() })
+      .where(and(eq(users.id, userId), eq(users.credentialVersion, user.credentialVersion)))
+      .returning({ id: users.id });
+    if (!changed.length) throw wrongPassword("currentPassword");
+    await requireLiveSession(tx, userId, currentSessionId);
+    // A new statement, so a new snapshot: it sees every session committed before the update above
+    // got the row, including sign-ins that held it `for share` (createSession).
+    return revokeUserSessions(userId, currentSessionId, tx);
+  });
+  disconnectSessions(revoked, "password_changed");
 }
 
 /**
  * Deletes the account: profile, credentials, sessions and memberships go (cascades); messages stay
  * with sender_id NULL, shown as "Deleted user". A group the user owned passes to its longest-standing
  * admin, else its longest-standing member. Username and email are free for reuse at once.
+ * Refused with the wrong-password error (403 `forbidden`, field password) when the password changed
+ * after it was verified, and with 401 when `actingSessionId` is no longer live. The user row is locked
+ * at the verified version first, so no sign-in can add a session between the list of sessions to
+ * disconnect and the delete.
  */
-export async function deleteAccount(userId: string, password: string): Promise<void> {
-  await requirePassword(userId, password, "password");
-  const memberships = await getDb().select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
-  const live = await getDb()
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-  await getDb().transaction(async (tx) => {
+export async function deleteAccount(userId: string, actingSessionId: string, password: string): Promise<void> {
+  const user = await requirePassword(userId, password, "password");
+  const { memberships, live } = await getDb().transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, userId), eq(users.credentialVersion, user.credentialVersion)))
+      .for("update");
+    if (!locked) throw wrongPassword("password");
+    await requireLiveSession(tx, userId, actingSessionId);
+    const memberships = await tx.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
+    const live = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
     await tx.execute(sql`
       update members m set role = 'owner'
       from (
@@ -54,6 +98,7 @@ export async function deleteAccount(userId: string, password: string): Promise<v
       ) chosen
       where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`);
     await tx.delete(users).where(eq(users.id, userId));
+    return { memberships, live };
   });
   disconnectSessions(
     live.map((s) => s.id),

@@ -9,7 +9,7 @@ import { verifyCredentials } from "./accounts";
 import { config } from "./config";
 import { endSession } from "./session-end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
-import { recordLoginFailure, recordLoginSuccess } from "./throttle";
+import { currentLoginAttempt } from "./throttle";
 import { loginSchema } from "./validation";
 
 declare module "next-auth/jwt" {
@@ -36,19 +36,23 @@ export const authOptions: NextAuthOptions = {
       id: "credentials",
       name: "Parley",
       credentials: { login: { type: "text" }, password: { type: "password" } },
+      /**
+       * Verifies only a sign-in that lib/login.ts reserved in the login throttle, for the very login
+       * it reserved (OWASP Authentication: what is throttled is what is verified), and creates the
+       * session only at the credential version the password was verified against (createSession).
+       * Every refusal — unknown account, wrong password, a password changed or an account deleted
+       * meanwhile — is the same null, which next-auth answers 401.
+       */
       async authorize(credentials, req) {
-        const parsed = loginSchema.safeParse(credentials ?? {});
-        if (!parsed.success) return null;
-        const { login, password } = parsed.data;
-        const address = clientAddress(req?.headers);
-        const user = await verifyCredentials(login, password);
-        if (!user) {
-          await recordLoginFailure(login, address);
-          return null;
-        }
-        await recordLoginSuccess(login, address);
+        const parsed = loginSchema.safeParse({ login: credentials?.login, password: credentials?.password });
+        const attempt = currentLoginAttempt();
+        if (!parsed.success || !attempt || attempt.login !== parsed.data.login) return null;
+        const user = await verifyCredentials(parsed.data.login, parsed.data.password);
+        // The account must be the one the throttle counted (not one registered under that name since).
         const ua = req?.headers?.["user-agent"];
-        const session = await createSession(user.id, typeof ua === "string" ? ua : null);
+        const session = user && user.id === attempt.accountId ? await createSession(user.id, typeof ua === "string" ? ua : null, user.credentialVersion) : null;
+        attempt.outcome = session ? "success" : "failure";
+        if (!user || !session) return null;
         return { id: user.id, name: user.displayName, sid: session.id } as NextAuthUser;
       },
     }),

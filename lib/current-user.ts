@@ -5,6 +5,7 @@ import { cache } from "react";
 import { encode } from "next-auth/jwt";
 import { authenticateCookies, sessionCookieName } from "./auth";
 import { config } from "./config";
+import { AppError } from "./errors";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
 
 async function cookieRecord(): Promise<Record<string, string>> {
@@ -23,10 +24,13 @@ export async function requireSession(): Promise<LiveSession> {
 
 /**
  * Signs a user in from a server action (after registration): a session row and the same JWT cookie
- * next-auth issues on a credentials sign-in.
+ * next-auth issues on a credentials sign-in. `credentialVersion` is the one of the row just written:
+ * if the password changed or the account was deleted since, no session is made and this throws
+ * 401 `unauthorized` (OWASP Session Management: no session outlives the credential it came from).
  */
-export async function signInFromAction(user: { id: string; displayName: string }): Promise<void> {
-  const session = await createSession(user.id, (await headers()).get("user-agent"));
+export async function signInFromAction(user: { id: string; displayName: string; credentialVersion: number }): Promise<void> {
+  const session = await createSession(user.id, (await headers()).get("user-agent"), user.credentialVersion);
+  if (!session) throw new AppError("unauthorized", "Sign in to continue");
   const token = await encode({
     token: { sub: user.id, name: user.displayName, sid: session.id },
     secret: config.authSecret!,

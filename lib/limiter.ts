@@ -3,7 +3,7 @@ import { config } from "./config";
 import { AppError } from "./errors";
 import { getRedis, redisPrefix } from "./redis";
 
-export type Limiter = Pick<RateLimiterAbstract, "consume" | "get" | "penalty" | "delete">;
+export type Limiter = Pick<RateLimiterAbstract, "consume" | "get" | "penalty" | "reward" | "delete">;
 
 /** How long a limiter waits for Redis before this process's own counters decide. */
 const STORE_TIMEOUT_MS = 500;
@@ -41,6 +41,7 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
     consume: (key, points, options) => either(() => shared.consume(key, points, options), () => memory.consume(key, points, options)),
     get: (key, options) => either(() => shared.get(key, options), () => memory.get(key, options)),
     penalty: (key, points, options) => either(() => shared.penalty(key, points, options), () => memory.penalty(key, points, options)),
+    reward: (key, points, options) => either(() => shared.reward(key, points, options), () => memory.reward(key, points, options)),
     delete: (key, options) => either(() => shared.delete(key, options), () => memory.delete(key, options)),
   };
 }

@@ -1,27 +1,57 @@
 /** Server-side sessions: the JWT only carries a session id; this row decides whether it is live. */
-import { and, eq, gt, isNull, ne } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const TOUCH_EVERY_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A transaction of the Drizzle client, for writes that must commit together with others. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
 export interface LiveSession {
   session: Session;
   user: User;
 }
 
-export async function createSession(userId: string, userAgent: string | null): Promise<Session> {
+/**
+ * Creates a session for `userId` only if the account still has `credentialVersion`, the credential
+ * version its password was verified against; returns null otherwise (the password changed or the
+ * account was deleted meanwhile), which callers answer exactly like a wrong password. OWASP Session
+ * Management: a credential change must end every session made with the old credential, including
+ * sign-ins in flight.
+ *
+ * Why one statement with `for share` is enough, under READ COMMITTED:
+ * - `for share` conflicts with the row lock that `update users` (password change) and `delete from
+ *   users` (account deletion) take, while the foreign key's own `for key share` does not.
+ * - If this statement locks the user row first, the change's `update users` waits until this insert
+ *   commits; its next statement (`update sessions set revoked_at …`) takes a new snapshot, sees this
+ *   session and revokes it (deletion's cascade removes it likewise).
+ * - If the change locks the row first, this statement waits for it to commit, then re-checks the
+ *   updated row (or finds it deleted): the version no longer matches, nothing is inserted.
+ * Either way no live session verified against the old hash outlives the change.
+ */
+export async function createSession(userId: string, userAgent: string | null, credentialVersion: number): Promise<Session | null> {
   const [row] = await getDb()
     .insert(sessions)
-    .values({
-      userId,
-      userAgent: userAgent?.slice(0, 512) ?? null,
-      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
-    })
+    .select(
+      getDb()
+        .select({
+          id: sql<string>`gen_random_uuid()`.as("id"),
+          userId: users.id,
+          createdAt: sql<Date>`now()`.as("created_at"),
+          lastSeenAt: sql<Date>`now()`.as("last_seen_at"),
+          expiresAt: sql<Date>`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`.as("expires_at"),
+          revokedAt: sql<Date | null>`null::timestamptz`.as("revoked_at"),
+          userAgent: sql<string | null>`${userAgent?.slice(0, 512) ?? null}::text`.as("user_agent"),
+        })
+        .from(users)
+        .where(and(eq(users.id, userId), eq(users.credentialVersion, credentialVersion)))
+        .for("share"),
+    )
     .returning();
-  return row;
+  return row ?? null;
 }
 
 /** The session and its user when the session exists, is not revoked and has not expired. */
@@ -49,9 +79,9 @@ export async function revokeSession(sessionId: string): Promise<void> {
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
-/** Revokes every live session of a user but `exceptId`; returns the revoked ids. */
-export async function revokeUserSessions(userId: string, exceptId?: string): Promise<string[]> {
-  const rows = await getDb()
+/** Revokes every live session of a user but `exceptId` (inside `tx` when given); returns the revoked ids. */
+export async function revokeUserSessions(userId: string, exceptId?: string, tx?: Transaction): Promise<string[]> {
+  const rows = await (tx ?? getDb())
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptId ? ne(sessions.id, exceptId) : undefined))

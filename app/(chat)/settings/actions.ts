@@ -19,8 +19,8 @@ export const changePassword = actionWithSession(changePasswordSchema, ["currentP
   return "Password changed. Your other devices were signed out.";
 });
 
-export const deleteAccount = actionWithSession(deleteAccountSchema, ["password"], async ({ password }, { user }) => {
-  await deleteAccountIn(user.id, password);
+export const deleteAccount = actionWithSession(deleteAccountSchema, ["password"], async ({ password }, { user, session }) => {
+  await deleteAccountIn(user.id, session.id, password);
   await clearSessionCookie();
   redirect("/login?deleted=1");
 });

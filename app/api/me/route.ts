@@ -17,9 +17,9 @@ export const PATCH = route(async (req) => {
 });
 
 export const DELETE = route(async (req) => {
-  const { user } = await requireAuth(req);
+  const { user, session } = await requireAuth(req);
   const { password } = parseInput(deleteAccountSchema, await readJson(req));
-  await deleteAccount(user.id, password);
+  await deleteAccount(user.id, session.id, password);
   const res = new Response(null, { status: 204 });
   res.headers.append("Set-Cookie", `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
   return res;

@@ -1,11 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions, clientAddress } from "@/lib/auth";
-import { AppError, errorBody, toAppError } from "@/lib/errors";
-import { errorResponse, isJson, json, parseJson, readText } from "@/lib/http";
-import { appOrigin } from "@/lib/origin";
-import { checkLogin } from "@/lib/throttle";
-import { loginSchema, parseInput } from "@/lib/validation";
+import { authOptions } from "@/lib/auth";
+import { signInWithCredentials } from "@/lib/login";
 
 const nextAuth = NextAuth(authOptions);
 
@@ -13,44 +9,9 @@ type Ctx = { params: Promise<{ nextauth: string[] }> };
 
 export const GET = nextAuth;
 
-const LOGIN_BODY_LIMIT = 4 * 1024;
-
-/** The documented error shape, plus the `url` that next-auth's client signIn() reads its error from. */
-function signInError(req: Request, err: AppError) {
-  const url = `${appOrigin(req.headers) ?? new URL(req.url).origin}/login?error=${err.code}`;
-  const res = json({ ...errorBody(err), url }, err.status);
-  if (err.retryAfter !== undefined) res.headers.set("Retry-After", String(err.retryAfter));
-  return res;
-}
-
-/**
- * Credential sign-ins are validated and pass the login throttle before next-auth sees them:
- * slowed after a few failures, then refused with 429. Failures answer with the error shape.
- */
+/** Credential sign-ins go through the login throttle (lib/login.ts); every other action is next-auth's. */
 export async function POST(req: NextRequest, ctx: Ctx) {
   const [action, provider] = (await ctx.params).nextauth;
-  if (action !== "callback" || provider !== "credentials") return nextAuth(req, ctx);
-  try {
-    const text = await readText(req.clone(), LOGIN_BODY_LIMIT);
-    const body = isJson(req) ? parseJson(text) : Object.fromEntries(new URLSearchParams(text));
-    const { login } = parseInput(loginSchema, { login: (body as Record<string, unknown>)?.login, password: (body as Record<string, unknown>)?.password });
-
-    const gate = await checkLogin(login, clientAddress(req.headers));
-    if (gate.retryAfter > 0) {
-      const minutes = Math.ceil(gate.retryAfter / 60);
-      const message = `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
-      return signInError(req, new AppError("rate_limited", message, undefined, gate.retryAfter));
-    }
-    if (gate.delayMs) await new Promise((r) => setTimeout(r, gate.delayMs));
-
-    const res = await nextAuth(req, ctx);
-    if (res.status === 401) {
-      // Same answer for an unknown account and a wrong password.
-      return signInError(req, new AppError("unauthorized", "Wrong username, email or password"));
-    }
-    return res;
-  } catch (err) {
-    const e = toAppError(err);
-    return e.status < 500 ? signInError(req, e) : errorResponse(e);
-  }
+  if (action === "callback" && provider === "credentials") return signInWithCredentials(req, ctx, nextAuth);
+  return nextAuth(req, ctx);
 }
