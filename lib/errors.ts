@@ -1,4 +1,6 @@
 /** Typed errors: domain code throws them; every transport maps them the same way. */
+import { log } from "./log";
+
 export type ErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -85,10 +87,10 @@ export function toAppError(err: unknown): AppError {
   const sqlState = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
   if (sqlState === "22021" || sqlState === "22P05") return new AppError("bad_request", "The text contains characters that cannot be stored");
   if (isConnectionError(err)) {
-    console.error("[db] unavailable:", (err as Error).message);
+    log.error("db", "unavailable:", (err as Error).message);
     return new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.");
   }
-  console.error("[error]", err);
+  log.error("error", err);
   return new AppError("internal", "Something went wrong on our side.");
 }
 

@@ -3,6 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { getSql } from "@/db";
 import { authenticateCookies } from "../auth";
+import { log } from "../log";
 import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
@@ -46,7 +47,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map((m) => rooms.conversation(m.conversation_id))]);
       next();
     } catch (err) {
-      console.error("[realtime] handshake failed:", err);
+      log.error("realtime", "handshake failed:", err);
       next(new Error("unavailable"));
     }
   });
@@ -69,7 +70,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     });
     registerHandlers(socket);
     closeAtExpiry(socket);
-    void reconcile(socket).catch((err) => console.error("[realtime] reconcile failed:", err));
+    void reconcile(socket).catch((err) => log.error("realtime", "reconcile failed:", err));
   });
 
   if (opts.sweepPresence) {
