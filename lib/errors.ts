@@ -6,8 +6,10 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
+  | "request_timeout"
   | "rate_limited"
   | "unavailable"
   | "internal";
@@ -17,8 +19,10 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  request_timeout: 408,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
