@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions, clientAddress } from "@/lib/auth";
+import { refuseAuthRequest, refuseOtherMethod } from "@/lib/auth-endpoints";
 import { AppError, errorBody, toAppError } from "@/lib/errors";
 import { errorResponse, isJson, json, parseJson, readText } from "@/lib/http";
 import { checkLogin } from "@/lib/throttle";
@@ -10,7 +11,13 @@ const nextAuth = NextAuth(authOptions);
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
-export const GET = nextAuth;
+export async function GET(req: NextRequest, ctx: Ctx) {
+  const refused = await refuseAuthRequest(req, (await ctx.params).nextauth); // lib/auth-endpoints.ts
+  if (refused) return refused;
+  return nextAuth(req, ctx);
+}
+
+export { refuseOtherMethod as PUT, refuseOtherMethod as PATCH, refuseOtherMethod as DELETE };
 
 const LOGIN_BODY_LIMIT = 4 * 1024;
 
@@ -27,6 +34,8 @@ function signInError(req: Request, err: AppError) {
  * slowed after a few failures, then refused with 429. Failures answer with the error shape.
  */
 export async function POST(req: NextRequest, ctx: Ctx) {
+  const refused = await refuseAuthRequest(req, (await ctx.params).nextauth); // lib/auth-endpoints.ts
+  if (refused) return refused;
   const [action, provider] = (await ctx.params).nextauth;
   if (action !== "callback" || provider !== "credentials") return nextAuth(req, ctx);
   try {
