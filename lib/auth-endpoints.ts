@@ -64,15 +64,19 @@ function cookiePairs(header: string): Array<[string, string | null]> {
 }
 
 const PREFIXES = ["", "__Secure-", "__Host-"];
-function nextAuthCookieKind(name: string): "session" | "callback" | "other" | "unknown" {
+/** Which of next-auth's cookies `name` is; null when it is none of next-auth's (other apps' cookies pass). */
+function nextAuthCookieKind(name: string): "session" | "callback" | "other" | "unknown" | null {
+  const bare = name.replace(/^[\s\u0000-\u001f\u007f]+/, ""); // what a looser cookie parser would trim
   for (const prefix of PREFIXES) {
-    if (!name.startsWith(`${prefix}next-auth.`)) continue;
+    if (!bare.startsWith(`${prefix}next-auth.`)) continue;
+    if (bare !== name) return "unknown";
     const rest = name.slice(prefix.length + "next-auth.".length);
     if (/^session-token(\.\d{1,2})?$/.test(rest)) return "session";
     if (rest === "callback-url") return "callback";
     if (/^(csrf-token|pkce\.code_verifier|state|nonce)$/.test(rest)) return "other";
+    return "unknown";
   }
-  return "unknown";
+  return null;
 }
 
 /**
@@ -84,8 +88,8 @@ function nextAuthCookieKind(name: string): "session" | "callback" | "other" | "u
 export function hostileAuthCookies(header: string): string[] {
   const hostile: string[] = [];
   for (const [name, value] of cookiePairs(header)) {
-    if (!name.includes("next-auth")) continue;
     const kind = nextAuthCookieKind(name);
+    if (kind === null) continue;
     const ok =
       kind !== "unknown" &&
       value !== null &&

@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Socket } from "node:net";
 import { AppError, errorBody } from "./errors";
 
 /** JSON API bodies (route handlers' readJson), in bytes. */
@@ -110,7 +109,7 @@ export function withBoundedBody(handler: Handler): Handler {
     const timer = setTimeout(() => fail(new AppError("request_timeout", `The body did not arrive within ${BODY_DEADLINE_MS / 1000} s`)), BODY_DEADLINE_MS);
     timer.unref();
     const onClose = () => settle(); // the client went away: nothing to answer, nothing to keep
-    (req.socket as Socket).once("close", onClose);
+    req.socket.once("close", onClose);
 
     req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
       if (settled) return false; // refused: the rest of the body is dropped as it arrives
