@@ -35,14 +35,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // pages only: not the API, Next's static files, or prefetches (flight data, not documents)
-  matcher: [
-    {
-      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Every page request, prefetches included: a `Purpose: prefetch` request without `RSC: 1` gets a
+  // whole HTML document, and a prefetched answer may be the one a navigation uses, so each carries
+  // the same policy. Not the API (next.config.mjs gives it its own) nor Next's static files.
+  matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "./lib/messages";
 import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
+import { answerMalformedRequests, withBoundedBody } from "./lib/body-limit";
 import { AppError, errorBody } from "./lib/errors";
 import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
 import { believeForwardedHeaders, isCrossOrigin } from "./lib/origin";
@@ -75,7 +76,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const handle = app.getRequestHandler();
 
     const proxyHops = trustedProxyHops();
-    const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Bounded bodies first (lib/body-limit.ts): the handler below runs only once a request's body
+    // has arrived whole, within its size limit and deadline; otherwise 413 / 408 and the connection closes.
+    const httpServer = createServer(withBoundedBody((req: IncomingMessage, res: ServerResponse) => {
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
       // Next would answer this with a bare 500; answer in the API's error shape instead.
@@ -87,7 +90,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         return refuse(res, new AppError("forbidden", "Cross-origin request refused"));
       }
       void handle(req, res);
-    });
+    }));
+    answerMalformedRequests(httpServer);
     const redisUrl = process.env.REDIS_URL;
     const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
     // Forwarding headers are reduced to what TRUST_PROXY believes before anyone reads them: Next,

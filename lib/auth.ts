@@ -7,6 +7,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { verifyCredentials } from "./accounts";
 import { config } from "./config";
+import { log } from "./log";
 import { endSession } from "./session-end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
 import { currentLoginAttempt } from "./throttle";
@@ -79,12 +80,14 @@ export const authOptions: NextAuthOptions = {
     },
   },
   logger: {
-    // A revoked session seen at /api/auth/session is expected (its cookie is cleared), not an error.
+    // next-auth passes request-derived values (codes, URLs, error messages): lib/log.ts keeps each
+    // call one bounded line. A revoked session seen at /api/auth/session is expected (its cookie is
+    // cleared), not an error.
     error(code, metadata) {
-      if (code !== "JWT_SESSION_ERROR") console.error(`[next-auth] ${code}`, metadata);
+      if (code !== "JWT_SESSION_ERROR") log.error("next-auth", code, metadata);
     },
     warn(code) {
-      if (code !== "NEXTAUTH_URL") console.warn(`[next-auth] ${code}`);
+      if (code !== "NEXTAUTH_URL") log.warn("next-auth", code);
     },
     debug() {},
   },

@@ -1,11 +1,15 @@
 /** Typed errors: domain code throws them; every transport maps them the same way. */
+import { log } from "./log";
+
 export type ErrorCode =
   | "bad_request"
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
+  | "request_timeout"
   | "rate_limited"
   | "unavailable"
   | "internal";
@@ -15,8 +19,10 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  request_timeout: 408,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
@@ -85,10 +91,10 @@ export function toAppError(err: unknown): AppError {
   const sqlState = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
   if (sqlState === "22021" || sqlState === "22P05") return new AppError("bad_request", "The text contains characters that cannot be stored");
   if (isConnectionError(err)) {
-    console.error("[db] unavailable:", (err as Error).message);
+    log.error("db", "unavailable:", (err as Error).message);
     return new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.");
   }
-  console.error("[error]", err);
+  log.error("error", err);
   return new AppError("internal", "Something went wrong on our side.");
 }
 

@@ -2,11 +2,12 @@
 import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
 import { authenticateCookies } from "./auth";
+import { MAX_JSON_BYTES } from "./body-limit";
 import { AppError, errorBody, toAppError } from "./errors";
 import { isCrossOrigin } from "./origin";
 import type { LiveSession } from "./sessions";
 
-export const MAX_JSON_BYTES = 64 * 1024;
+export { MAX_JSON_BYTES };
 
 export function json<T>(data: T, status = 200): NextResponse {
   return NextResponse.json(data, { status, headers: { "Cache-Control": "no-store" } });
@@ -32,7 +33,9 @@ export async function readText(req: Request, limit = MAX_JSON_BYTES): Promise<st
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel();
+        // Not awaited: when `req` is a clone (a tee), cancelling one branch settles only once the
+        // other is cancelled or read too, which nobody does: awaiting it hung the request forever.
+        reader.cancel().catch(() => {});
         throw tooLarge();
       }
       chunks.push(value);

@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import { getSql } from "@/db";
 import { authenticateCookies } from "../auth";
 import { isCrossOrigin } from "../origin";
+import { log } from "../log";
 import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
@@ -56,7 +57,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map((m) => rooms.conversation(m.conversation_id))]);
       next();
     } catch (err) {
-      console.error("[realtime] handshake failed:", err);
+      log.error("realtime", "handshake failed:", err);
       next(new Error("unavailable"));
     }
   });
@@ -79,7 +80,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     });
     registerHandlers(socket);
     closeAtExpiry(socket);
-    void reconcile(socket).catch((err) => console.error("[realtime] reconcile failed:", err));
+    void reconcile(socket).catch((err) => log.error("realtime", "reconcile failed:", err));
   });
 
   if (opts.sweepPresence) {

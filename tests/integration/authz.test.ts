@@ -62,6 +62,12 @@ const ROUTES: Row[] = [
       expect(res.status).toBe(401);
       expect(res.headers.getSetCookie().join()).not.toContain("session-token");
     } },
+  // next-auth's route refuses the methods it does not use, for everyone alike (lib/auth-endpoints.ts)
+  ...["PUT", "PATCH", "DELETE"].map((method): Row => ({ endpoint: `${method} /api/auth/[...nextauth]`, cells: { anonymous: "public", member: "public" },
+    path: () => "/api/auth/session", check: (res, text) => {
+      expect(res.status).toBe(405);
+      expect(JSON.parse(text).error.code).toBe("method_not_allowed");
+    } })),
   { endpoint: "GET /api/conversations", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" } },
   { endpoint: "POST /api/conversations", cells: UNAUTHENTICATED,
     body: (f) => ({ kind: "group", title: "Walk-in", memberIds: [f.owner.id] }) },

@@ -2,11 +2,16 @@
  * Property-based fuzzing of every route handler and socket event with random and boundary payloads:
  * wrong types, huge strings, deep objects, unicode edge cases, prototype-pollution keys. Whatever
  * arrives, the answer is a documented status and error shape, the server stays up, and refused
- * requests leave the database as it was.
+ * requests leave the database as it was. next-auth's endpoints get hostile queries, form fields
+ * and cookies; every route gets chunked, oversized, trickled and stalled bodies, answered in
+ * bounded time without leaving connections or descriptors behind.
  */
 import fc from "fast-check";
 import { randomUUID } from "node:crypto";
-import { closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
+import net from "node:net";
+import { BODY_DEADLINE_MS, MAX_AUTH_BODY_BYTES, MAX_FORM_BODY_BYTES, MAX_JSON_BYTES } from "@/lib/body-limit";
+import { baseUrl, closeTestSql, createAccount, csrf, ownLoopbackAddress, request, signIn, testSql } from "../support/api";
+import { openDescriptors, openServerConnections, rawRequest, type RawAnswer } from "../support/raw-http";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
 
 jest.setTimeout(120_000);
@@ -16,7 +21,7 @@ afterAll(async () => {
 });
 
 const DOCUMENTED = [200, 201, 204, 400, 401, 403, 404, 409, 413, 429];
-const CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "rate_limited"];
+const CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "payload_too_large", "request_timeout", "rate_limited"];
 
 const edgeStrings = fc.constantFrom("", " ", "\u0000", "\u202e\u202d", "💥".repeat(2000), "a".repeat(70_000), "'; drop table users; --", "<script>alert(1)</script>", "𝒜\u0301", "\ud800", "null", "NaN", "-1", "1e309");
 const pollution = fc.constantFrom({ ["__proto__"]: { admin: true } }, JSON.parse('{"__proto__":{"polluted":1}}'), { constructor: { prototype: { polluted: 1 } } });
@@ -155,5 +160,224 @@ describe("fuzzing", () => {
     // a valid send still works afterwards
     const ok = await socket.timeout(5000).emitWithAck("message:send", { conversationId: group.id, clientId: randomUUID(), body: "still fine" });
     expect(ok.ok).toBe(true);
+  });
+});
+
+/** Whether a raw answer is a non-5xx in the error shape (4xx), a same-origin redirect (3xx) or a success. */
+function expectWellFormed(label: string, res: RawAnswer, method: string) {
+  expect([label, res.status < 500]).toEqual([label, true]);
+  if (res.status >= 300 && res.status < 400) {
+    const location = new URL(String(res.headers.location), baseUrl());
+    expect([label, location.origin]).toEqual([label, new URL(baseUrl()).origin]);
+  }
+  if (res.status >= 400 && method !== "HEAD") {
+    let code: unknown;
+    try {
+      code = JSON.parse(res.body).error.code;
+    } catch {
+      code = `not the error shape: ${res.body.slice(0, 200)}`;
+    }
+    expect([label, CODES.includes(code as string) ? "documented" : code]).toEqual([label, "documented"]);
+  }
+}
+
+/** A header value Node will send: UTF-8 bytes as latin1 characters, without CR, LF, NUL or other controls. */
+const rawHeaderText = (s: string) => Buffer.from(s, "utf8").toString("latin1").replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
+
+describe("fuzzing next-auth's endpoints", () => {
+  it("answers hostile queries, form fields and cookies on every action and method with a 4xx in the error shape, a same-origin redirect or a success, within 5 s", async () => {
+    const acct = await createAccount();
+    const session = await signIn(acct.username, acct.password);
+    const from = ownLoopbackAddress(); // failed sign-ins are throttled per address: keep them off others' address
+    const actions = fc.constantFrom("csrf", "session", "providers", "signin", "signout", "callback/credentials", "error", "_log", "verify-request", "callback", "callback/github", "signin/credentials", "webauthn-options", "session/extra", "nope");
+    const text = fc.oneof(
+      fc.constantFrom("\r\n", "a\r\nSet-Cookie: x=1", "\u0000", "\u2028", "é", "💥", "\ud800", "javascript:alert(1)", "//evil.example", "http://evil.example/", "/\\evil", "/people", `${baseUrl()}/c/1`, "%0d%0a", "", "A".repeat(3000), "undefined", "Configuration", "null", "true", "abc.def.ghi"),
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.string({ maxLength: 200 }),
+    );
+    const query = fc.array(fc.tuple(fc.constantFrom("callbackUrl", "error", "csrf", "nextauth", "json", "x"), text), { maxLength: 3 });
+    const cookieName = fc.constantFrom("next-auth.session-token", "next-auth.session-token.0", "next-auth.session-token.1", "next-auth.session-token.99", "next-auth.session-token.x", "next-auth.callback-url", "next-auth.csrf-token", "__Secure-next-auth.session-token", "__Host-next-auth.csrf-token", "next-auth.state", "next-auth.session-tokené", " next-auth.session-token", "next-auth.session-token\t", "other");
+    const cookie = fc.tuple(cookieName, text, fc.boolean()).map(([name, value, encoded]) => `${rawHeaderText(name)}=${encoded ? enc(value) : rawHeaderText(value)}`);
+    const fields = fc.dictionary(fc.constantFrom("csrfToken", "callbackUrl", "json", "login", "password", "redirect", "data", "level", "code"), text, { maxKeys: 5 });
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data; boundary=x", "");
+    const scenario = fc.record({
+      action: actions,
+      method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"),
+      query,
+      cookies: fc.array(cookie, { maxLength: 3 }),
+      withCsrf: fc.boolean(),
+      withSession: fc.boolean(),
+      fields,
+      contentType,
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async (sc) => {
+        const c = sc.withCsrf ? await csrf() : { token: "", cookie: "" };
+        const jar = [sc.withSession ? session : "", c.cookie, ...sc.cookies].filter(Boolean).join("; ");
+        const form: Record<string, string> = { ...sc.fields };
+        if (sc.withCsrf && !("csrfToken" in form)) form.csrfToken = c.token;
+        const body = sc.contentType.includes("json") ? toJsonBody(form) : new URLSearchParams(form).toString();
+        const qs = sc.query.map(([k, v]) => `${k}=${enc(v)}`).join("&");
+        const path = `/api/auth/${sc.action}${qs ? `?${qs}` : ""}`;
+        const sendsBody = !["GET", "HEAD"].includes(sc.method);
+        const headers: Record<string, string> = { cookie: jar };
+        if (sc.contentType) headers["content-type"] = sc.contentType;
+        const res = await rawRequest({ method: sc.method, path, headers, chunks: sendsBody ? [body] : undefined, contentLength: sendsBody ? Buffer.byteLength(body) : undefined, localAddress: from, timeoutMs: 5000 });
+        expectWellFormed(`${sc.method} ${path.slice(0, 300)} cookie=${jar.slice(0, 300)}`, res, sc.method);
+      }),
+      { numRuns: 200 },
+    );
+    expect((await request("/api/health")).status).toBe(200);
+  });
+});
+
+describe("request bodies", () => {
+  let targets: Array<{ method: string; path: string; limit: number; headers: Record<string, string> }> = [];
+  let cookie = "";
+  beforeAll(async () => {
+    const acct = await createAccount();
+    const friend = await createAccount();
+    cookie = await signIn(acct.username, acct.password);
+    const group = (await (await request("/api/conversations", { method: "POST", cookie, json: { kind: "group", title: "Bodies", memberIds: [friend.id] } })).json()).conversation;
+    const api: Array<[string, string]> = [
+      ["POST", "/api/users"],
+      ["GET", "/api/users?q=a"],
+      ["GET", `/api/users/${acct.username}`],
+      ["GET", "/api/me"],
+      ["PATCH", "/api/me"],
+      ["DELETE", "/api/me"],
+      ["POST", "/api/me/password"],
+      ["GET", "/api/me/export"],
+      ["GET", "/api/conversations"],
+      ["POST", "/api/conversations"],
+      ["GET", `/api/conversations/${group.id}`],
+      ["PATCH", `/api/conversations/${group.id}`],
+      ["POST", `/api/conversations/${group.id}/members`],
+      ["DELETE", `/api/conversations/${group.id}/members/${friend.id}`],
+      ["GET", `/api/conversations/${group.id}/messages`],
+      ["POST", `/api/conversations/${group.id}/messages`],
+      ["GET", "/api/health"],
+    ];
+    const json = { "content-type": "application/json", cookie };
+    const form = { "content-type": "application/x-www-form-urlencoded", cookie };
+    targets = [
+      ...api.map(([method, path]) => ({ method, path, limit: MAX_JSON_BYTES, headers: json })),
+      ...["csrf", "session", "providers", "signin", "signout", "callback/credentials", "error", "_log"].flatMap((action) =>
+        ["GET", "POST"].map((method) => ({ method, path: `/api/auth/${action}`, limit: MAX_AUTH_BODY_BYTES, headers: form })),
+      ),
+      { method: "POST", path: "/login", limit: MAX_FORM_BODY_BYTES, headers: form }, // a page
+      { method: "POST", path: "/", limit: MAX_FORM_BODY_BYTES, headers: form },
+      // server actions (the id need not exist: the body is refused before Next looks)
+      { method: "POST", path: "/settings", limit: MAX_FORM_BODY_BYTES, headers: { ...form, "next-action": "7f".repeat(21), origin: baseUrl() } },
+      { method: "POST", path: "/register", limit: MAX_FORM_BODY_BYTES, headers: { "content-type": "multipart/form-data; boundary=x", "next-action": "7f".repeat(21), origin: baseUrl() } },
+    ];
+  });
+
+  /** Runs `fn` over `items`, `width` at a time. */
+  async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>) {
+    for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
+  }
+
+  function expectRefused(label: string, res: RawAnswer, status: number, code: string, withinMs: number) {
+    expect([label, res.status]).toEqual([label, status]);
+    expect([label, JSON.parse(res.body).error.code]).toEqual([label, code]);
+    if (status === 408) expect([label, res.headers.connection]).toEqual([label, "close"]);
+    expect([label, res.ms < withinMs]).toEqual([label, true]);
+  }
+
+  it("refuses bodies over the route's limit with 413 in the error shape within 5 s: chunked just over, chunked 10×, declared 10×, trickled", async () => {
+    const variants = targets.flatMap((t) => [
+      { t, name: "chunked, limit + 1", chunks: [Buffer.alloc(t.limit + 1, "a")] },
+      { t, name: "chunked, 10× in 64 KiB pieces", chunks: Array.from({ length: Math.ceil((10 * t.limit) / 65536) }, () => Buffer.alloc(Math.min(65536, 10 * t.limit), "a")) },
+      { t, name: "declared 10×", chunks: [Buffer.alloc(10, "a")], contentLength: 10 * t.limit },
+      { t, name: "trickled past the limit", chunks: Array.from({ length: 6 }, () => Buffer.alloc(t.limit / 4, "a")), delayMs: 150 },
+    ]);
+    await inBatches(variants, 8, async (v) => {
+      const label = `${v.t.method} ${v.t.path} (${v.name})`;
+      const res = await rawRequest({ method: v.t.method, path: v.t.path, headers: v.t.headers, chunks: v.chunks, contentLength: v.contentLength, delayMs: v.delayMs, timeoutMs: 5000 }).catch((err: Error) => ({ status: 0, headers: {}, body: `{"error":{"code":"${err.message}"}}`, ms: Infinity }) as RawAnswer);
+      expectRefused(label, res, 413, "payload_too_large", 5000);
+    });
+    expect((await request("/api/health")).status).toBe(200);
+  });
+
+  it("answers a body that stops arriving with 408 in the error shape at the deadline, on every route at once", async () => {
+    await Promise.all(
+      targets.map(async (t) => {
+        const res = await rawRequest({ method: t.method, path: t.path, headers: t.headers, chunks: [Buffer.alloc(100, "a")], stall: true, timeoutMs: BODY_DEADLINE_MS + 5000 }).catch((err: Error) => ({ status: 0, headers: {}, body: `{"error":{"code":"${err.message}"}}`, ms: Infinity }) as RawAnswer);
+        expectRefused(`${t.method} ${t.path}`, res, 408, "request_timeout", BODY_DEADLINE_MS + 5000);
+        expect(res.ms).toBeGreaterThanOrEqual(BODY_DEADLINE_MS - 100);
+      }),
+    );
+  });
+
+  it("still takes chunked bodies within the limit: a sign-in and a send", async () => {
+    const acct = await createAccount();
+    const c = await csrf();
+    const signInBody = new URLSearchParams({ login: acct.username, password: acct.password, csrfToken: c.token, json: "true" }).toString();
+    const signedIn = await rawRequest({ method: "POST", path: "/api/auth/callback/credentials", headers: { "content-type": "application/x-www-form-urlencoded", cookie: c.cookie }, chunks: [signInBody.slice(0, 20), signInBody.slice(20)], delayMs: 50, localAddress: ownLoopbackAddress() });
+    expect(signedIn.status).toBe(200);
+    expect(String(signedIn.headers["set-cookie"])).toContain("next-auth.session-token=");
+    const group = (await (await request("/api/conversations", { method: "POST", cookie, json: { kind: "group", title: "Chunked", memberIds: [] } })).json()).conversation;
+    const send = JSON.stringify({ clientId: randomUUID(), body: "é".repeat(1000) });
+    const sent = await rawRequest({ method: "POST", path: `/api/conversations/${group.id}/messages`, headers: { "content-type": "application/json", cookie }, chunks: [send.slice(0, 100), send.slice(100)], delayMs: 50 });
+    expect(sent.status).toBe(201);
+  });
+
+  it("leaves no connection or descriptor behind after many refused and abandoned bodies", async () => {
+    const pid = Number(process.env.PARLEY_TEST_SERVER_PID);
+    const port = Number(new URL(baseUrl()).port);
+    expect(pid).toBeGreaterThan(0);
+    const from = ownLoopbackAddress();
+    const descriptorsBefore = openDescriptors(pid);
+    const attempts = 60;
+    // the sign-in that used to hang: a complete chunked body over 4 KiB; the client gives up after 5 s
+    const signInBody = `login=a&password=${"x".repeat(8 * 1024)}`;
+    const answers = await Promise.all(
+      Array.from({ length: attempts }, () =>
+        rawRequest({ method: "POST", path: "/api/auth/callback/credentials", headers: { "content-type": "application/x-www-form-urlencoded" }, chunks: [signInBody], localAddress: from, timeoutMs: 5000 }).then(
+          (res) => res.status,
+          () => 0,
+        ),
+      ),
+    );
+    expect(answers.filter((s) => s !== 413)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(openServerConnections(port, from)).toBe(0);
+    expect(openDescriptors(pid)).toBeLessThan(descriptorsBefore + attempts / 4);
+    expect((await request("/api/health")).status).toBe(200);
+  });
+});
+
+describe("requests Node's parser refuses", () => {
+  /** Sends raw bytes and resolves with everything the server sends back before closing. */
+  function rawExchange(bytes: string): Promise<string> {
+    const url = new URL(baseUrl());
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      let got = "";
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no close within 5 s; got ${JSON.stringify(got.slice(0, 200))}`));
+      }, 5000);
+      socket.on("data", (d: Buffer) => (got += d.toString("latin1")));
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
+      socket.write(Buffer.from(bytes, "latin1"));
+    });
+  }
+
+  it.each([
+    ["a NUL in a cookie", "GET /api/auth/session HTTP/1.1\r\nHost: x\r\nCookie: next-auth.session-token=a\u0000b\r\n\r\n", 400],
+    ["a bare CR in a header", "GET /login HTTP/1.1\r\nHost: x\r\nCookie: a=b\rc\r\n\r\n", 400],
+    ["a head over 16 KiB", `GET /api/auth/session HTTP/1.1\r\nHost: x\r\nCookie: next-auth.session-token=${"a".repeat(20_000)}\r\n\r\n`, 431],
+    ["garbage instead of HTTP", "\u0001\u0002 hello\r\n\r\n", 400],
+  ])("answers %s in the error shape and closes", async (_what, bytes, status) => {
+    const answer = await rawExchange(bytes);
+    expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+    const body = answer.slice(answer.indexOf("\r\n\r\n") + 4);
+    expect(CODES).toContain(JSON.parse(body).error.code);
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "@/db/embedded";
-import { closeTestSql, createAccount, postSignIn, request } from "../support/api";
+import { baseUrl, closeTestSql, createAccount, postSignIn, request } from "../support/api";
 import { chatUser, createGroup } from "../support/chat";
 import { signInAt } from "../support/nodes";
 import { startServerProcess } from "../support/server-process";
@@ -50,6 +50,38 @@ describe("security headers and cookies", () => {
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.filter((tag) => !tag.includes(`nonce="${nonces[0]}"`))).toEqual([]);
+  });
+
+  const prefetchHeaders: Array<Record<string, string>> = [
+    { purpose: "prefetch" },
+    { "next-router-prefetch": "1" },
+    { purpose: "prefetch", rsc: "1" },
+    { "next-router-prefetch": "1", rsc: "1" },
+    { "sec-purpose": "prefetch", rsc: "1" },
+  ];
+  const prefetchCases = [...["/login", "/register"].map((p) => [p, false] as const), ...signedInPages.map((p) => [p, true] as const)].flatMap(([page, signedIn]) =>
+    prefetchHeaders.map((headers) => [page, Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join(", "), signedIn, headers] as const),
+  );
+  const withoutNonce = (csp: string | null) => (csp ?? "").replace(/'nonce-[^']+'/, "'nonce-…'");
+  it.each(prefetchCases)("%s prefetched with %s carries the same page policy as a navigation", async (page, _label, signedIn, headers) => {
+    const path = signedIn ? pages[page] : page;
+    const c = signedIn ? cookie : undefined;
+    const navigation = await request(path, { cookie: c });
+    let res = await request(path, { cookie: c, headers });
+    // Next sends an RSC request without its cache-busting `_rsc` parameter to the URL with one
+    if (res.status === 307 && headers.rsc) res = await request(new URL(res.headers.get("location")!, baseUrl()).pathname + new URL(res.headers.get("location")!, baseUrl()).search, { cookie: c, headers });
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy");
+    expect(withoutNonce(csp)).toBe(withoutNonce(navigation.headers.get("content-security-policy")));
+    expect(scriptSources(csp ?? "")).toContain("'strict-dynamic'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    if ((res.headers.get("content-type") ?? "").includes("text/html")) {
+      // a whole document: its scripts carry this response's nonce, so they run under the policy
+      const nonce = /'nonce-([^']+)'/.exec(csp ?? "")![1];
+      const scripts = [...(await res.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+    }
   });
 
   it("gives API answers a policy that allows nothing to run or frame them", async () => {

@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   holder.__parleyTestEnv = child;
-  const env = await new Promise<{ url: string; databaseUrl: string }>((resolve, reject) => {
+  const env = await new Promise<{ url: string; databaseUrl: string; serverPid: number }>((resolve, reject) => {
     let buffer = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -29,4 +29,6 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.PARLEY_TEST_URL = env.url;
   process.env.PARLEY_TEST_DATABASE_URL = env.databaseUrl;
+  // for tests that watch the server process itself (open descriptors in /proc/<pid>/fd)
+  process.env.PARLEY_TEST_SERVER_PID = String(env.serverPid);
 }
