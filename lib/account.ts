@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
 import { AppError } from "./errors";
+import { consume } from "./limiter";
 import { hashPassword, verifyPassword } from "./passwords";
 import { announceConversation } from "./realtime/notify";
 import { disconnectSessions } from "./realtime/registry";
@@ -20,6 +21,7 @@ async function requirePassword(userId: string, password: string, field: string) 
 
 /** Sets a new password and signs out every other session of the user. */
 export async function changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  await consume("password", userId); // rate_limited past LIMITS.password (shared with deleteAccount): each call verifies an argon2 hash
   const user = await requirePassword(userId, input.currentPassword, "currentPassword");
   if (input.newPassword.toLowerCase() === user.username) {
     throw new AppError("bad_request", "Some fields are invalid", { newPassword: "Password must not be your username" });
@@ -35,6 +37,7 @@ export async function changePassword(userId: string, currentSessionId: string, i
  * admin, else its longest-standing member. Username and email are free for reuse at once.
  */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
+  await consume("password", userId); // rate_limited past LIMITS.password (shared with changePassword): each call verifies an argon2 hash
   await requirePassword(userId, password, "password");
   const memberships = await getDb().select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
   const live = await getDb()
@@ -72,6 +75,7 @@ export async function deleteAccount(userId: string, password: string): Promise<v
 
 /** Everything Parley holds about the user, as one JSON document. */
 export async function exportUserData(userId: string) {
+  await consume("export", userId); // rate_limited past LIMITS.export
   const db = getDb();
   const user = await getUserById(userId);
   if (!user) throw new AppError("unauthorized", "Sign in to continue");

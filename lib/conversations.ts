@@ -1,6 +1,7 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
 import { getSql } from "@/db";
 import { AppError } from "./errors";
+import { consume } from "./limiter";
 import { toMessageView } from "./message-view";
 import { onlineUsers } from "./presence";
 import type { ConversationView, MemberView } from "./realtime/events";
@@ -85,7 +86,14 @@ async function requireUsersExist(ids: string[]): Promise<void> {
   }
 }
 
+/**
+ * Starts a direct conversation (or returns the existing one: `created: false`) or creates a group
+ * with the caller as owner; every member's sockets join it and get `conversation:new`. Throws
+ * `rate_limited` past LIMITS.createConversation (both kinds, existing direct ones too), `bad_request`,
+ * `not_found` (no such user), `forbidden` (a direct conversation the caller has left).
+ */
 export async function createConversation(userId: string, input: CreateConversationInput): Promise<{ conversation: ConversationView; created: boolean }> {
+  await consume("createConversation", userId);
   const sql = getSql();
   if (input.kind === "direct") {
     if (input.userId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
@@ -121,7 +129,9 @@ export async function createConversation(userId: string, input: CreateConversati
   return { conversation: await getConversationView(userId, id), created: true };
 }
 
+/** Retitles a group (owner or admin) and tells every member. Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`. */
 export async function renameGroup(userId: string, conversationId: string, title: string): Promise<ConversationView> {
+  await consume("rename", userId);
   const { role, kind } = await requireRole(userId, conversationId);
   if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
   if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
@@ -130,7 +140,9 @@ export async function renameGroup(userId: string, conversationId: string, title:
   return getConversationView(userId, conversationId);
 }
 
+/** Adds people to a group (owner or admin), at most 256 members. Throws `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`. */
 export async function addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationView> {
+  await consume("addMembers", userId);
   const { role, kind } = await requireRole(userId, conversationId);
   if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
   if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
@@ -150,9 +162,11 @@ export async function addMembers(userId: string, conversationId: string, userIds
 
 /**
  * Removes `targetId` from a group: anyone may leave; the owner removes anyone, an admin removes
- * members. When the owner leaves, the longest-standing admin (else member) becomes owner.
+ * members. When the owner leaves, the longest-standing admin (else member) becomes owner. Throws
+ * `rate_limited` past LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
  */
 export async function removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
+  await consume("removeMember", userId);
   const { role, kind } = await requireRole(userId, conversationId);
   if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
   const sql = getSql();

@@ -4,9 +4,12 @@ import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { toPublicUser, type PublicUser } from "./accounts";
 import { AppError } from "./errors";
+import { consume } from "./limiter";
 import type { ProfileUpdate } from "./validation";
 
+/** Changes the caller's display name, bio or avatar. Throws `rate_limited` past LIMITS.profile, `not_found`. */
 export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
+  await consume("profile", userId);
   const [user] = await getDb()
     .update(users)
     .set({ ...changes, updatedAt: new Date() })
@@ -46,8 +49,10 @@ export interface DirectoryPage {
  * Users whose username or display name contains `q` (any case), in username order, one page at a
  * time. Substring matches use the pg_trgm GIN indexes users_username_trgm and
  * users_display_name_trgm (on lower(display_name)); paging is keyset on the unique username.
+ * `userId` is the searcher. Throws `rate_limited` past LIMITS.search, `bad_request` (cursor).
  */
-export async function searchDirectory(query: { q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
+export async function searchDirectory(query: { userId: string; q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
+  await consume("search", query.userId);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
   const rows = await getDb()
