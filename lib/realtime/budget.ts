@@ -25,8 +25,10 @@ export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packe
   let refilledAt = Date.now();
   let refused = 0;
   let windowStart = 0;
+  let closed = false;
   return (packet, next) => {
     if (!config.rateLimitsOn) return next();
+    if (closed) return; // packets already read when it was disconnected
     const now = Date.now();
     tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
     refilledAt = now;
@@ -41,6 +43,7 @@ export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packe
       refused = 0;
     }
     if (++refused > disconnectAfter) {
+      closed = true;
       console.warn(`[realtime] disconnected a socket of user ${(socket.data as SocketData).userId}: it kept flooding past its event budget`);
       socket.disconnect(true);
     }
