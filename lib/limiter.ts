@@ -160,6 +160,46 @@ export function consume(name: LimitName, key: string): Promise<void> {
   return gate(key);
 }
 
+/**
+ * One user's database-bound domain calls that run at once in this process; the others wait their
+ * turn (first come, first served), at most MAX_WAITING_PER_USER of them, beyond which they are
+ * refused `rate_limited`. Without it a burst that the limits allow (30 edits of one message, say,
+ * each waiting for the same row lock inside a transaction) holds every connection of the pool and
+ * everyone else's sends wait behind it. One at a time: a client rarely has two such calls in flight,
+ * and a second one waits only milliseconds.
+ */
+export const MAX_IN_FLIGHT_PER_USER = 1;
+export const MAX_WAITING_PER_USER = 100;
+
+interface Turns {
+  running: number;
+  waiting: (() => void)[];
+}
+const turns = globalThis as unknown as { __parleyTurns?: Map<string, Turns> };
+
+/**
+ * Counts one `name` event for `userId` (see consume) and runs `fn` in one of the user's
+ * MAX_IN_FLIGHT_PER_USER turns. Throws `rate_limited` past the row's limit or when too many of the
+ * user's calls are already waiting; otherwise whatever `fn` throws. No turns with RATE_LIMITS=off.
+ */
+export async function limited<T>(name: LimitName, userId: string, fn: () => Promise<T>): Promise<T> {
+  await consume(name, userId);
+  if (!config.rateLimitsOn) return fn();
+  turns.__parleyTurns ??= new Map();
+  let t = turns.__parleyTurns.get(userId);
+  if (!t) turns.__parleyTurns.set(userId, (t = { running: 0, waiting: [] }));
+  if (t.running < MAX_IN_FLIGHT_PER_USER) t.running++;
+  else if (t.waiting.length >= MAX_WAITING_PER_USER) throw new AppError("rate_limited", "Too many requests at once. Try again in 1 s.", undefined, 1);
+  else await new Promise<void>((resolve) => t.waiting.push(resolve)); // a finishing call hands its turn over
+  try {
+    return await fn();
+  } finally {
+    const next = t.waiting.shift();
+    if (next) next();
+    else if (--t.running === 0) turns.__parleyTurns.delete(userId);
+  }
+}
+
 /** Per client address: 20 registrations per hour. */
 export const consumeRegistration = (address: string) => consume("register", address);
 /** Per user: LIMITS.send (kept for callers of the earlier API; sendMessage counts it itself). */

@@ -118,8 +118,8 @@ describe("a flood by one user", () => {
       `bystander send-to-delivery during the flood: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n` +
         `flood: ${JSON.stringify(report)}`,
     );
+    expect(p95).toBeLessThan(P95_LIMIT_MS);
     expect(report.stillFlooding).toBe(true); // measured during the flood, not after it
     expect(report.events).toBeGreaterThan(1000);
-    expect(p95).toBeLessThan(P95_LIMIT_MS);
   });
 });
