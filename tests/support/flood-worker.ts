@@ -96,10 +96,6 @@ async function main() {
     ["no:such-event", () => ({ junk: true })],
   ];
 
-  const only = process.env.FLOOD_ONLY?.split(",");
-  if (only) kinds.splice(0, kinds.length, ...kinds.filter(([e]) => only.includes(e)));
-  if (process.env.FLOOD_NO_HTTP) plan.httpConcurrency = 0;
-  if (process.env.FLOOD_NO_SOCKETS) plan.floodSockets = 0;
   let active = 0;
   const flooders = Array.from({ length: plan.floodSockets }, async () => {
     active++;
