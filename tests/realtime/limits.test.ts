@@ -10,6 +10,7 @@ import { LIMITS, MAX_SOCKETS_PER_USER, SOCKET_BUDGET, type LimitName } from "@/l
 import type { ClientToServerEvents } from "@/lib/realtime/events";
 import { closeTestSql, request, testSql } from "../support/api";
 import { chatUser, createDirect, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
+import { json, nodeCluster, userOn } from "../support/nodes";
 import { closeAllSockets, connected, connectSocket, type ClientSocket } from "../support/sockets";
 
 jest.setTimeout(120_000);
@@ -229,5 +230,24 @@ describe("read receipts", () => {
     expect(await ask(ada.socket, "conversation:read", { conversationId: dm, seq: 3 })).toEqual({ ok: true, seq: 3 });
     await eventually(() => reads.length === 2);
     expect(reads[1]).toEqual({ conversationId: dm, userId: ada.id, seq: 3 });
+  });
+});
+
+describe("RATE_LIMITS=off", () => {
+  it("turns every limit off: no socket cap, no event budget, no per-user limits", async () => {
+    const cluster = nodeCluster("limits-off");
+    try {
+      const node = await cluster.startNode({ RATE_LIMITS: "off" });
+      const [ada, bob] = await Promise.all([userOn(node, "ada"), userOn(node, "bob")]);
+      const sockets = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_USER + 5 }, () => cluster.connect(node, ada.cookie)));
+      const pings = await Promise.all(Array.from({ length: SOCKET_BUDGET.burst * 3 }, () => sockets[0].timeout(10_000).emitWithAck("ping")));
+      expect(pings.every((p) => p.ok)).toBe(true);
+      const group = (await (await json(node, "/api/conversations", { method: "POST", cookie: ada.cookie, body: { kind: "group", title: "Free", memberIds: [bob.id] } })).json()).conversation;
+      for (let i = 0; i <= LIMITS.rename.points; i++) {
+        expect((await json(node, `/api/conversations/${group.id}`, { method: "PATCH", cookie: ada.cookie, body: { title: `Free ${i}` } })).status).toBe(200);
+      }
+    } finally {
+      await cluster.close();
+    }
   });
 });
