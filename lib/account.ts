@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
 import { AppError } from "./errors";
+import { consume } from "./limiter";
 import { hashPassword, verifyPassword } from "./passwords";
 import { announceConversation } from "./realtime/notify";
 import { disconnectSessions } from "./realtime/registry";
@@ -42,6 +43,7 @@ async function requireLiveSession(tx: Transaction, userId: string, sessionId: st
  * Sign-ins in flight cannot outlive it (see createSession).
  */
 export async function changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  await consume("password", userId); // rate_limited past LIMITS.password (shared with deleteAccount): each call verifies an argon2 hash
   const user = await requirePassword(userId, input.currentPassword, "currentPassword");
   if (input.newPassword.toLowerCase() === user.username) {
     throw new AppError("bad_request", "Some fields are invalid", { newPassword: "Password must not be your username" });
@@ -72,6 +74,7 @@ export async function changePassword(userId: string, currentSessionId: string, i
  * disconnect and the delete.
  */
 export async function deleteAccount(userId: string, actingSessionId: string, password: string): Promise<void> {
+  await consume("password", userId); // rate_limited past LIMITS.password (shared with changePassword): each call verifies an argon2 hash
   const user = await requirePassword(userId, password, "password");
   const { memberships, live } = await getDb().transaction(async (tx) => {
     const [locked] = await tx
@@ -117,6 +120,7 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
 
 /** Everything Parley holds about the user, as one JSON document. */
 export async function exportUserData(userId: string) {
+  await consume("export", userId); // rate_limited past LIMITS.export
   const db = getDb();
   const user = await getUserById(userId);
   if (!user) throw new AppError("unauthorized", "Sign in to continue");

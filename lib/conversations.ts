@@ -1,6 +1,7 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
 import { getSql } from "@/db";
 import { AppError } from "./errors";
+import { limited } from "./limiter";
 import { toMessageView } from "./message-view";
 import { onlineUsers } from "./presence";
 import type { ConversationView, MemberView } from "./realtime/events";
@@ -85,92 +86,109 @@ async function requireUsersExist(ids: string[]): Promise<void> {
   }
 }
 
+/**
+ * Starts a direct conversation (or returns the existing one: `created: false`) or creates a group
+ * with the caller as owner; every member's sockets join it and get `conversation:new`. Throws
+ * `rate_limited` past LIMITS.createConversation (both kinds, existing direct ones too), `bad_request`,
+ * `not_found` (no such user), `forbidden` (a direct conversation the caller has left).
+ */
 export async function createConversation(userId: string, input: CreateConversationInput): Promise<{ conversation: ConversationView; created: boolean }> {
-  const sql = getSql();
-  if (input.kind === "direct") {
-    if (input.userId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
-    const [other] = await sql`select id from users where id = ${input.userId}`;
-    if (!other) throw new AppError("not_found", "No such user");
-    const directKey = [userId, input.userId].sort().join(":");
-    const created = await sql.begin(async (tx) => {
-      const [row] = await tx`
-        insert into conversations (kind, direct_key, created_by) values ('direct', ${directKey}, ${userId})
-        on conflict (direct_key) do nothing returning id`;
-      if (!row) return null;
-      await tx`insert into members (conversation_id, user_id, role) values (${row.id}, ${userId}, 'member'), (${row.id}, ${input.userId}, 'member')`;
+  return limited("createConversation", userId, async () => {
+    const sql = getSql();
+    if (input.kind === "direct") {
+      if (input.userId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
+      const [other] = await sql`select id from users where id = ${input.userId}`;
+      if (!other) throw new AppError("not_found", "No such user");
+      const directKey = [userId, input.userId].sort().join(":");
+      const created = await sql.begin(async (tx) => {
+        const [row] = await tx`
+          insert into conversations (kind, direct_key, created_by) values ('direct', ${directKey}, ${userId})
+          on conflict (direct_key) do nothing returning id`;
+        if (!row) return null;
+        await tx`insert into members (conversation_id, user_id, role) values (${row.id}, ${userId}, 'member'), (${row.id}, ${input.userId}, 'member')`;
+        return row.id as string;
+      });
+      if (created) {
+        await announceConversation(created, [userId, input.userId], "conversation:new");
+        return { conversation: await getConversationView(userId, created), created: true };
+      }
+      const [existing] = await sql`select c.id from conversations c join members m on m.conversation_id = c.id and m.user_id = ${userId} where c.direct_key = ${directKey}`;
+      if (!existing) throw new AppError("forbidden", "You can no longer write in that conversation");
+      return { conversation: await getConversationView(userId, existing.id), created: false };
+    }
+
+    const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
+    await requireUsersExist(others);
+    const id = await sql.begin(async (tx) => {
+      const [row] = await tx`insert into conversations (kind, title, created_by) values ('group', ${input.title}, ${userId}) returning id`;
+      const rows = [{ conversation_id: row.id, user_id: userId, role: "owner" }, ...others.map((o) => ({ conversation_id: row.id, user_id: o, role: "member" }))];
+      await tx`insert into members ${tx(rows, "conversation_id", "user_id", "role")}`;
       return row.id as string;
     });
-    if (created) {
-      await announceConversation(created, [userId, input.userId], "conversation:new");
-      return { conversation: await getConversationView(userId, created), created: true };
-    }
-    const [existing] = await sql`select c.id from conversations c join members m on m.conversation_id = c.id and m.user_id = ${userId} where c.direct_key = ${directKey}`;
-    if (!existing) throw new AppError("forbidden", "You can no longer write in that conversation");
-    return { conversation: await getConversationView(userId, existing.id), created: false };
-  }
-
-  const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
-  await requireUsersExist(others);
-  const id = await sql.begin(async (tx) => {
-    const [row] = await tx`insert into conversations (kind, title, created_by) values ('group', ${input.title}, ${userId}) returning id`;
-    const rows = [{ conversation_id: row.id, user_id: userId, role: "owner" }, ...others.map((o) => ({ conversation_id: row.id, user_id: o, role: "member" }))];
-    await tx`insert into members ${tx(rows, "conversation_id", "user_id", "role")}`;
-    return row.id as string;
+    await announceConversation(id, [userId, ...others], "conversation:new");
+    return { conversation: await getConversationView(userId, id), created: true };
   });
-  await announceConversation(id, [userId, ...others], "conversation:new");
-  return { conversation: await getConversationView(userId, id), created: true };
 }
 
+/** Retitles a group (owner or admin) and tells every member. Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`. */
 export async function renameGroup(userId: string, conversationId: string, title: string): Promise<ConversationView> {
-  const { role, kind } = await requireRole(userId, conversationId);
-  if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
-  if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
-  await getSql()`update conversations set title = ${title} where id = ${conversationId}`;
-  await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
-  return getConversationView(userId, conversationId);
+  return limited("rename", userId, async () => {
+    const { role, kind } = await requireRole(userId, conversationId);
+    if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
+    if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
+    await getSql()`update conversations set title = ${title} where id = ${conversationId}`;
+    await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
+    return getConversationView(userId, conversationId);
+  });
 }
 
+/** Adds people to a group (owner or admin), at most 256 members. Throws `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`. */
 export async function addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationView> {
-  const { role, kind } = await requireRole(userId, conversationId);
-  if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
-  if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
-  const ids = [...new Set(userIds)];
-  await requireUsersExist(ids);
-  const sql = getSql();
-  const before = new Set(await memberIds(conversationId));
-  const added = ids.filter((id) => !before.has(id));
-  if (before.size + added.length > 256) throw new AppError("bad_request", "A group may have at most 256 members");
-  if (added.length) {
-    await sql`insert into members ${sql(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")} on conflict do nothing`;
-    await announceConversation(conversationId, added, "conversation:new");
-    await announceConversation(conversationId, [...before], "conversation:updated");
-  }
-  return getConversationView(userId, conversationId);
+  return limited("addMembers", userId, async () => {
+    const { role, kind } = await requireRole(userId, conversationId);
+    if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
+    if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
+    const ids = [...new Set(userIds)];
+    await requireUsersExist(ids);
+    const sql = getSql();
+    const before = new Set(await memberIds(conversationId));
+    const added = ids.filter((id) => !before.has(id));
+    if (before.size + added.length > 256) throw new AppError("bad_request", "A group may have at most 256 members");
+    if (added.length) {
+      await sql`insert into members ${sql(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")} on conflict do nothing`;
+      await announceConversation(conversationId, added, "conversation:new");
+      await announceConversation(conversationId, [...before], "conversation:updated");
+    }
+    return getConversationView(userId, conversationId);
+  });
 }
 
 /**
  * Removes `targetId` from a group: anyone may leave; the owner removes anyone, an admin removes
- * members. When the owner leaves, the longest-standing admin (else member) becomes owner.
+ * members. When the owner leaves, the longest-standing admin (else member) becomes owner. Throws
+ * `rate_limited` past LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
  */
 export async function removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
-  const { role, kind } = await requireRole(userId, conversationId);
-  if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
-  const sql = getSql();
-  if (targetId !== userId) {
-    const [target] = await sql`select role from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
-    if (!target) throw new AppError("not_found", "That person is not a member");
-    const allowed = role === "owner" || (role === "admin" && target.role === "member");
-    if (!allowed) throw new AppError("forbidden", role === "member" ? "Only the owner or an admin can remove members" : "Admins can remove members only");
-  }
-  await sql.begin(async (tx) => {
-    const [gone] = await tx`delete from members where conversation_id = ${conversationId} and user_id = ${targetId} returning role`;
-    if (gone?.role === "owner") {
-      await tx`
-        update members set role = 'owner' where conversation_id = ${conversationId} and user_id = (
-          select user_id from members where conversation_id = ${conversationId}
-          order by (role = 'admin') desc, joined_at, user_id limit 1)`;
+  return limited("removeMember", userId, async () => {
+    const { role, kind } = await requireRole(userId, conversationId);
+    if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
+    const sql = getSql();
+    if (targetId !== userId) {
+      const [target] = await sql`select role from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
+      if (!target) throw new AppError("not_found", "That person is not a member");
+      const allowed = role === "owner" || (role === "admin" && target.role === "member");
+      if (!allowed) throw new AppError("forbidden", role === "member" ? "Only the owner or an admin can remove members" : "Admins can remove members only");
     }
+    await sql.begin(async (tx) => {
+      const [gone] = await tx`delete from members where conversation_id = ${conversationId} and user_id = ${targetId} returning role`;
+      if (gone?.role === "owner") {
+        await tx`
+          update members set role = 'owner' where conversation_id = ${conversationId} and user_id = (
+            select user_id from members where conversation_id = ${conversationId}
+            order by (role = 'admin') desc, joined_at, user_id limit 1)`;
+      }
+    });
+    await announceRemoval(conversationId, targetId);
+    await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
   });
-  await announceRemoval(conversationId, targetId);
-  await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
 }

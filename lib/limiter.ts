@@ -46,6 +46,83 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
   };
 }
 
+/** One row of the table below: at most `points` events per `duration` seconds for one key. */
+export interface Limit {
+  points: number;
+  /** the window, in seconds (a fixed window that starts with the key's first event) */
+  duration: number;
+  /** what the key is: the acting user's id, or the client's address (see lib/client-address.ts) */
+  per: "user" | "address";
+  /** shown to the user, followed by "Try again in N s." */
+  message: string;
+}
+
+/**
+ * Every rate limit, in one place. The per-user gates are called by the domain functions in lib/
+ * (never by a route handler, server action or socket handler on its own), so HTTP, forms and sockets
+ * share one count per user; registration, counted per address, is gated where the address is known
+ * (its route and its form). Input that fails validation is refused before it is counted; everything that
+ * reaches the domain counts, refused or not. Past the limit the answer is `rate_limited`: HTTP 429
+ * with `Retry-After` and `error.retryAfter`, a socket ack `{ ok: false, error: { code: "rate_limited" } }`,
+ * a form error. Counters are shared by every node through Redis when there is one.
+ * (OWASP Denial of Service cheat sheet: limit every expensive or fanned-out operation per user.)
+ * `RATE_LIMITS=off` turns all of them off.
+ */
+export const LIMITS = {
+  /** a message, socket and HTTP together; the composer's own pace is far below */
+  send: { points: 30, duration: 10, per: "user", message: "You are sending too fast." },
+  /** an edit takes a position and fans out to the conversation */
+  edit: { points: 30, duration: 60, per: "user", message: "You are editing too fast." },
+  /** a deletion takes a position and fans out; tidying up a thread stays well within */
+  delete: { points: 60, duration: 60, per: "user", message: "You are deleting too fast." },
+  /** `typing` events reaching the relay; the client sends one per 3 s while typing, and fan-out is coalesced to 1/s anyway (lib/realtime/typing.ts) */
+  typing: { points: 60, duration: 60, per: "user", message: "Too many typing updates." },
+  /** `conversation:read`: the client sends one when it shows a newer message */
+  read: { points: 120, duration: 60, per: "user", message: "Too many read updates." },
+  /** `sync`: a page of up to 500 messages per call; a client calls it after each reconnect, again while `hasMore` */
+  sync: { points: 60, duration: 60, per: "user", message: "Too many sync requests." },
+  /** a new group or direct conversation (a direct one that already exists counts too) */
+  createConversation: { points: 30, duration: 600, per: "user", message: "You are starting conversations too fast." },
+  /** a group's new title fans out to every member */
+  rename: { points: 20, duration: 600, per: "user", message: "You are renaming too often." },
+  /** adding people to a group (one call may add many) */
+  addMembers: { points: 30, duration: 600, per: "user", message: "You are adding people too fast." },
+  /** removing a member, or leaving */
+  removeMember: { points: 60, duration: 600, per: "user", message: "You are removing people too fast." },
+  /** PATCH /api/me and the settings form */
+  profile: { points: 20, duration: 600, per: "user", message: "You are changing your profile too often." },
+  /** password change and account deletion together: each verifies an argon2id hash (19 MiB, slow on purpose) */
+  password: { points: 10, duration: 900, per: "user", message: "Too many password attempts." },
+  /** GET /api/me/export: the user's whole history in one answer */
+  export: { points: 10, duration: 3600, per: "user", message: "Too many exports." },
+  /** the people directory (GET /api/users) */
+  search: { points: 120, duration: 60, per: "user", message: "Too many searches." },
+  /** the socket `ping` event (the app itself does not use it) */
+  ping: { points: 60, duration: 60, per: "user", message: "Too many pings." },
+  /** socket events the protocol does not have: answered bad_request while within this */
+  unknownEvent: { points: 30, duration: 60, per: "user", message: "Too many unknown events." },
+  /** POST /api/users and the register form */
+  register: { points: 20, duration: 3600, per: "address", message: "Too many accounts created from your address." },
+} as const satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;
+
+/**
+ * Every socket's own budget for incoming events of any kind, known or not, checked in memory before
+ * anything else runs (a token bucket: `burst` events at once, refilled at `perSecond`). An event over
+ * budget is answered `rate_limited` (when it has an ack) and dropped; a socket that has had more than
+ * `disconnectAfter` events refused within `windowSeconds` is disconnected. (OWASP WebSocket Security:
+ * limit messages per connection.) A real client stays far below: 30 sends per 10 s, a typing update
+ * per 3 s, a read per new message.
+ */
+export const SOCKET_BUDGET = { burst: 100, perSecond: 20, disconnectAfter: 300, windowSeconds: 10 } as const;
+
+/**
+ * Open sockets per user on one node (a tab is one socket): a handshake beyond this is refused with
+ * connect_error `rate_limited`. Per node, so with N nodes a user may hold up to N times this.
+ */
+export const MAX_SOCKETS_PER_USER = 20;
+
 /**
  * A named limit: the returned function counts one event for `key` and throws `rate_limited`
  * (with the wait in seconds) once more than `points` happen within `duration` seconds.
@@ -66,16 +143,67 @@ export function makeGate(opts: { keyPrefix: string; points: number; duration: nu
 }
 
 // Gates live on globalThis: Next's bundles and server.ts must count in the same place.
-const gates = globalThis as unknown as { __parleyGates?: Record<string, (key: string) => Promise<void>> };
-gates.__parleyGates ??= {
-  send: makeGate({ keyPrefix: "send", points: 30, duration: 10, message: "You are sending too fast." }),
-  register: makeGate({ keyPrefix: "register", points: 20, duration: 3600, message: "Too many accounts created from your address." }),
-  search: makeGate({ keyPrefix: "search", points: 120, duration: 60, message: "Too many searches." }),
-};
+const gates = globalThis as unknown as { __parleyLimitGates?: Map<LimitName, (key: string) => Promise<void>> };
 
-/** Per user: 30 messages per 10 s (sockets and REST together). */
-export const consumeSend = (userId: string) => gates.__parleyGates!.send(userId);
+/**
+ * Counts one `name` event for `key` (the acting user's id, or the address for per-address rows) and
+ * throws AppError `rate_limited` (with `retryAfter` in seconds) once the row's limit is passed.
+ * Resolves at once when RATE_LIMITS=off.
+ */
+export function consume(name: LimitName, key: string): Promise<void> {
+  gates.__parleyLimitGates ??= new Map();
+  let gate = gates.__parleyLimitGates.get(name);
+  if (!gate) {
+    const { points, duration, message } = LIMITS[name];
+    gate = makeGate({ keyPrefix: name, points, duration, message });
+    gates.__parleyLimitGates.set(name, gate);
+  }
+  return gate(key);
+}
+
+/**
+ * One user's database-bound domain calls that run at once in this process; the others wait their
+ * turn (first come, first served), at most MAX_WAITING_PER_USER of them, beyond which they are
+ * refused `rate_limited`. Without it a burst that the limits allow (30 edits of one message, say,
+ * each waiting for the same row lock inside a transaction) holds every connection of the pool and
+ * everyone else's sends wait behind it. One at a time: a client rarely has two such calls in flight,
+ * and a second one waits only milliseconds.
+ */
+export const MAX_IN_FLIGHT_PER_USER = 1;
+export const MAX_WAITING_PER_USER = 100;
+
+interface Turns {
+  running: number;
+  waiting: (() => void)[];
+}
+const turns = globalThis as unknown as { __parleyTurns?: Map<string, Turns> };
+
+/**
+ * Counts one `name` event for `userId` (see consume) and runs `fn` in one of the user's
+ * MAX_IN_FLIGHT_PER_USER turns. Throws `rate_limited` past the row's limit or when too many of the
+ * user's calls are already waiting; otherwise whatever `fn` throws. No turns with RATE_LIMITS=off.
+ */
+export async function limited<T>(name: LimitName, userId: string, fn: () => Promise<T>): Promise<T> {
+  await consume(name, userId);
+  if (!config.rateLimitsOn) return fn();
+  turns.__parleyTurns ??= new Map();
+  let t = turns.__parleyTurns.get(userId);
+  if (!t) turns.__parleyTurns.set(userId, (t = { running: 0, waiting: [] }));
+  if (t.running < MAX_IN_FLIGHT_PER_USER) t.running++;
+  else if (t.waiting.length >= MAX_WAITING_PER_USER) throw new AppError("rate_limited", "Too many requests at once. Try again in 1 s.", undefined, 1);
+  else await new Promise<void>((resolve) => t.waiting.push(resolve)); // a finishing call hands its turn over
+  try {
+    return await fn();
+  } finally {
+    const next = t.waiting.shift();
+    if (next) next();
+    else if (--t.running === 0) turns.__parleyTurns.delete(userId);
+  }
+}
+
 /** Per client address: 20 registrations per hour. */
-export const consumeRegistration = (address: string) => gates.__parleyGates!.register(address);
-/** Per user: 120 directory searches per minute. */
-export const consumeSearch = (userId: string) => gates.__parleyGates!.search(userId);
+export const consumeRegistration = (address: string) => consume("register", address);
+/** Per user: LIMITS.send (kept for callers of the earlier API; sendMessage counts it itself). */
+export const consumeSend = (userId: string) => consume("send", userId);
+/** Per user: LIMITS.search (kept for callers of the earlier API; searchDirectory counts it itself). */
+export const consumeSearch = (userId: string) => consume("search", userId);

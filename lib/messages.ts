@@ -7,6 +7,7 @@
 import { getSql } from "@/db";
 import { listConversationViews } from "./conversations";
 import { AppError, toAppError } from "./errors";
+import { consume, limited } from "./limiter";
 import { toMessageView } from "./message-view";
 import { rooms, type MessageView, type OpeningView } from "./realtime/events";
 import { getRealtimeServer } from "./realtime/registry";
@@ -151,7 +152,13 @@ export function messagesSettled(): Promise<void> {
   return holder.__parleyWriter?.idle() ?? Promise.resolve();
 }
 
-export function sendMessage(input: SendInput): Promise<SendResult> {
+/**
+ * Stores a message (or answers a retry of the same clientId with the stored one) once its batch
+ * commits, then emits `message:new` to the conversation. Throws `rate_limited` past LIMITS.send
+ * (counted per sender over sockets and HTTP together), `not_found` when the sender is not a member.
+ */
+export async function sendMessage(input: SendInput): Promise<SendResult> {
+  await consume("send", input.senderId);
   holder.__parleyWriter ??= new MessageWriter();
   return holder.__parleyWriter.send(input);
 }
@@ -185,12 +192,14 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
   return toMessageView(row);
 }
 
-export function editMessage(userId: string, messageId: string, body: string): Promise<MessageView> {
-  return changeMessage(userId, messageId, { body });
+/** Replaces the body of the caller's own message. Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`. */
+export async function editMessage(userId: string, messageId: string, body: string): Promise<MessageView> {
+  return limited("edit", userId, () => changeMessage(userId, messageId, { body }));
 }
 
-export function deleteMessage(userId: string, messageId: string): Promise<MessageView> {
-  return changeMessage(userId, messageId, { delete: true });
+/** Deletes the caller's own message (again: answers with it as it is). Throws `rate_limited` past LIMITS.delete, `not_found`, `forbidden`. */
+export async function deleteMessage(userId: string, messageId: string): Promise<MessageView> {
+  return limited("delete", userId, () => changeMessage(userId, messageId, { delete: true }));
 }
 
 async function requireMemberships(userId: string, conversationIds: string[]): Promise<void> {
@@ -200,16 +209,22 @@ async function requireMemberships(userId: string, conversationIds: string[]): Pr
   if (rows.length !== conversationIds.length) throw notFound();
 }
 
-/** Every message created or changed after the given positions (rev > position), by conversation then rev. */
+/**
+ * Every message created or changed after the given positions (rev > position), by conversation then
+ * rev, at most SYNC_PAGE at a time. Throws `rate_limited` past LIMITS.sync, `not_found` when one of
+ * the conversations is not the caller's.
+ */
 export async function syncMessages(userId: string, since: Record<string, number>): Promise<{ messages: MessageView[]; hasMore: boolean }> {
-  const ids = Object.keys(since);
-  await requireMemberships(userId, ids);
-  if (!ids.length) return { messages: [], hasMore: false };
-  const rows = await getSql()`
-    select m.* from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
-    join messages m on m.conversation_id = s.c and m.rev > s.r
-    order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`;
-  return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
+  return limited("sync", userId, async () => {
+    const ids = Object.keys(since);
+    await requireMemberships(userId, ids);
+    if (!ids.length) return { messages: [], hasMore: false };
+    const rows = await getSql()`
+      select m.* from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
+      join messages m on m.conversation_id = s.c and m.rev > s.r
+      order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`;
+    return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
+  });
 }
 
 /** History by seq: the newest page, or the page before / after a position; ascending. */
@@ -243,15 +258,28 @@ export async function openingView(userId: string, conversationId: string): Promi
   return { conversation, ...(await listMessages(userId, id.data, {})) };
 }
 
-/** Moves the caller's read position forward (never back, never past the end) and tells the room. */
+/**
+ * Moves the caller's read position forward (never back, never past the end) and returns it. Only a
+ * move is told to the room (`read`), so repeating a position costs no fan-out. Throws `rate_limited`
+ * past LIMITS.read, `not_found` when the conversation is not the caller's.
+ */
 export async function markRead(userId: string, conversationId: string, seq: number): Promise<number> {
-  const [row] = await getSql()`
-    update members m set last_read_seq = greatest(m.last_read_seq, least(${seq}, c.last_seq))
-    from conversations c
-    where c.id = m.conversation_id and m.conversation_id = ${conversationId} and m.user_id = ${userId}
-    returning m.last_read_seq`;
-  if (!row) throw notFound();
-  const position = Number(row.last_read_seq);
-  getRealtimeServer()?.to(rooms.conversation(conversationId)).emit("read", { conversationId, userId, seq: position });
-  return position;
+  return limited("read", userId, async () => {
+    const sql = getSql();
+    // The condition is re-checked on the locked row, so of two racing reads only one moves it.
+    const [moved] = await sql`
+      update members m set last_read_seq = least(${seq}, c.last_seq)
+      from conversations c
+      where c.id = m.conversation_id and m.conversation_id = ${conversationId} and m.user_id = ${userId}
+        and m.last_read_seq < least(${seq}, c.last_seq)
+      returning m.last_read_seq`;
+    if (moved) {
+      const position = Number(moved.last_read_seq);
+      getRealtimeServer()?.to(rooms.conversation(conversationId)).emit("read", { conversationId, userId, seq: position });
+      return position;
+    }
+    const [row] = await sql`select last_read_seq from members where conversation_id = ${conversationId} and user_id = ${userId}`;
+    if (!row) throw notFound();
+    return Number(row.last_read_seq);
+  });
 }

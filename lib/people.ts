@@ -4,16 +4,20 @@ import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { toPublicUser, type PublicUser } from "./accounts";
 import { AppError } from "./errors";
+import { limited } from "./limiter";
 import type { ProfileUpdate } from "./validation";
 
+/** Changes the caller's display name, bio or avatar. Throws `rate_limited` past LIMITS.profile, `not_found`. */
 export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
-  const [user] = await getDb()
-    .update(users)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-    .returning();
-  if (!user) throw new AppError("not_found", "No such user");
-  return user;
+  return limited("profile", userId, async () => {
+    const [user] = await getDb()
+      .update(users)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
+    if (!user) throw new AppError("not_found", "No such user");
+    return user;
+  });
 }
 
 export async function getPublicProfile(username: string): Promise<PublicUser> {
@@ -46,24 +50,27 @@ export interface DirectoryPage {
  * Users whose username or display name contains `q` (any case), in username order, one page at a
  * time. Substring matches use the pg_trgm GIN indexes users_username_trgm and
  * users_display_name_trgm (on lower(display_name)); paging is keyset on the unique username.
+ * `userId` is the searcher. Throws `rate_limited` past LIMITS.search, `bad_request` (cursor).
  */
-export async function searchDirectory(query: { q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
-  const rows = await getDb()
-    .select()
-    .from(users)
-    .where(
-      and(
-        query.q ? or(sql`${users.username} like ${pattern}`, sql`lower(${users.displayName}) like ${pattern}`) : undefined,
-        after ? gt(users.username, after) : undefined,
-      ),
-    )
-    .orderBy(users.username)
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  return {
-    users: page.map(toPublicUser),
-    nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].username) : null,
-  };
+export async function searchDirectory(query: { userId: string; q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
+  return limited("search", query.userId, async () => {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
+    const rows = await getDb()
+      .select()
+      .from(users)
+      .where(
+        and(
+          query.q ? or(sql`${users.username} like ${pattern}`, sql`lower(${users.displayName}) like ${pattern}`) : undefined,
+          after ? gt(users.username, after) : undefined,
+        ),
+      )
+      .orderBy(users.username)
+      .limit(query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    return {
+      users: page.map(toPublicUser),
+      nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].username) : null,
+    };
+  });
 }

@@ -14,6 +14,8 @@ import { TitleSync } from "./TitleSync";
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_SHOWN_MS = 5_000;
+/** after connect_error "rate_limited" (the server's cap on one user's sockets) */
+const RATE_LIMITED_RETRY_MS = 30_000;
 const RESYNC_SPREAD_MS = 2_000;
 
 export interface ChatActions {
@@ -150,10 +152,11 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
         return;
       }
       dispatch({ type: "connection", connection: "reconnecting" });
-      // a refusal by the server's middleware is not retried by the client on its own
+      // a refusal by the server's middleware is not retried by the client on its own; "rate_limited"
+      // (too many open tabs) will not clear in seconds, so that one is retried rarely
       if (!socket.active) {
         clearTimeout(retryTimer);
-        retryTimer = setTimeout(() => socket.connect(), 2_000);
+        retryTimer = setTimeout(() => socket.connect(), err.message === "rate_limited" ? RATE_LIMITED_RETRY_MS : 2_000);
       }
     });
     socket.io.on("reconnect_attempt", () => dispatch({ type: "connection", connection: "reconnecting" }));

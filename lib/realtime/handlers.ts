@@ -1,9 +1,15 @@
-/** Socket event handlers: parse with zod, act as the socket's user through lib/, always answer the ack. */
+/**
+ * Socket event handlers: parse with zod, act as the socket's user through lib/, always answer the
+ * ack. Every event first passes the socket's event budget (./budget.ts); the per-user limits are
+ * counted by the domain functions called here.
+ */
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, toAppError } from "../errors";
+import { consume } from "../limiter";
 import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages";
-import { consumeSend } from "../limiter";
+import { eventBudget } from "./budget";
+import { reportTyping } from "./typing";
 import {
   deleteMessageSchema,
   editMessageSchema,
@@ -13,21 +19,23 @@ import {
   syncSchema,
   typingSchema,
 } from "../validation";
-import { CLIENT_EVENTS, rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./events";
+import { CLIENT_EVENTS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./events";
+import type { RealtimeServer } from "./registry";
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type AnyAck = (res: Ack<object>) => void;
 
-const TYPING_THROTTLE_MS = 1000;
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
-function failure(err: unknown): Ack<object> {
+function failure(err: unknown): Extract<Ack, { ok: false }> {
   const e = toAppError(err);
   return { ok: false, error: { code: e.code, message: e.message } };
 }
 
-export function registerHandlers(socket: ParleySocket): void {
+/** Attaches the event budget and every client event's handler to a connected socket. */
+export function registerHandlers(io: RealtimeServer, socket: ParleySocket): void {
   const { userId } = socket.data;
+  socket.use(eventBudget(socket));
 
   /** One event: the last argument is the ack. Without one the event is still handled, unanswered. */
   function on<S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<object>): void {
@@ -44,7 +52,6 @@ export function registerHandlers(socket: ParleySocket): void {
   }
 
   on("message:send", sendMessageSchema, async ({ conversationId, clientId, body }) => {
-    await consumeSend(userId);
     const { message } = await sendMessage({ conversationId, clientId, body, senderId: userId });
     return { message };
   });
@@ -52,22 +59,25 @@ export function registerHandlers(socket: ParleySocket): void {
   on("message:delete", deleteMessageSchema, async ({ messageId }) => ({ message: await deleteMessage(userId, messageId) }));
   on("sync", syncSchema, async ({ since }) => syncMessages(userId, since));
   on("conversation:read", readSchema, async ({ conversationId, seq }) => ({ seq: await markRead(userId, conversationId, seq) }));
-  const lastTyping = new Map<string, number>();
   on("typing", typingSchema, async ({ conversationId, typing }) => {
-    // The socket is in a conversation's room exactly while its user is a member.
-    const room = rooms.conversation(conversationId);
-    if (!socket.rooms.has(room)) throw new AppError("not_found", "No such conversation");
-    // "Still typing" is relayed at most once a second per conversation; "stopped" always is.
-    const now = Date.now();
-    if (typing && now - (lastTyping.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return {};
-    lastTyping.set(conversationId, typing ? now : 0);
-    socket.to(room).emit("typing", { conversationId, userId, typing });
+    await reportTyping(io, socket, { userId, conversationId, typing });
     return {};
+  });
+  socket.on("ping", (ack) => {
+    if (typeof ack !== "function") return;
+    consume("ping", userId).then(
+      () => ack({ ok: true, userId }),
+      (err) => ack(failure(err)),
+    );
   });
 
   socket.onAny((event: string, ...args: unknown[]) => {
     if (KNOWN_EVENTS.has(event)) return;
-    const ack = args.at(-1);
-    if (typeof ack === "function") (ack as AnyAck)({ ok: false, error: { code: "bad_request", message: `Unknown event "${event}"` } });
+    const last = args.at(-1);
+    const ack: AnyAck = typeof last === "function" ? (last as AnyAck) : () => {};
+    consume("unknownEvent", userId).then(
+      () => ack({ ok: false, error: { code: "bad_request", message: `Unknown event "${event}"` } }),
+      (err) => ack(failure(err)),
+    );
   });
 }

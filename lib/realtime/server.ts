@@ -6,6 +6,7 @@ import { authenticateCookies } from "../auth";
 import { isCrossOrigin } from "../origin";
 import { log } from "../log";
 import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
+import { limitSocketsPerUser } from "./budget";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
 import { setRealtimeServer, type RealtimeServer } from "./registry";
@@ -61,6 +62,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       next(new Error("unavailable"));
     }
   });
+  // after authentication, which put the socket in its user's room
+  io.use(limitSocketsPerUser(io));
 
   io.on("connection", (socket) => {
     const { userId } = socket.data;
@@ -75,10 +78,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
         if (gone && targets.length) io.to(targets).emit("presence", { userId, online: false });
       });
     });
-    socket.on("ping", (ack) => {
-      if (typeof ack === "function") ack({ ok: true, userId });
-    });
-    registerHandlers(socket);
+    registerHandlers(io, socket);
     closeAtExpiry(socket);
     void reconcile(socket).catch((err) => log.error("realtime", "reconcile failed:", err));
   });

@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { freePort } from "@/db/embedded";
-import { closeTestSql, createAccount, ownLoopbackAddress, request, requestFrom, signIn, uniqueName } from "../support/api";
+import { LIMITS, type LimitName } from "@/lib/limiter";
+import { closeTestSql, createAccount, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
+import { callAction } from "../support/authz";
 import { startServerProcess } from "../support/server-process";
 
 afterAll(closeTestSql);
@@ -54,4 +57,120 @@ describe("rate limits", () => {
     const other = await createAccount();
     expect((await request("/api/users?q=x", { cookie: await signIn(other.username, other.password) })).status).toBe(200);
   }, 60_000);
+});
+
+type User = TestAccount & { cookie: string };
+const signedIn = async (): Promise<User> => {
+  const acct = await createAccount();
+  return { ...acct, cookie: await signIn(acct.username, acct.password) };
+};
+const SETTINGS = "app/(chat)/settings/actions.ts";
+
+interface Ctx {
+  ada: User;
+  bob: User;
+  carol: User;
+  groupId: string;
+}
+
+interface RouteRow {
+  limit: LimitName;
+  /** one call that counts, over HTTP or a server action (it may fail otherwise, but not with 429) */
+  call: (c: Ctx, i: number) => Promise<{ status: number; error?: string }>;
+  /** calls past the limit that would change something: each must be refused */
+  last: (c: Ctx) => Promise<{ status: number; error?: string }>[];
+  /** what the refused calls would have changed */
+  state: (c: Ctx) => Promise<unknown>;
+}
+
+const http = async (path: string, init: Parameters<typeof request>[1]) => {
+  const res = await request(path, init);
+  const text = await res.text();
+  const error = res.status >= 400 ? (JSON.parse(text) as { error: { code: string; message: string; retryAfter?: number } }).error : undefined;
+  if (res.status === 429) {
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(error).toMatchObject({ code: "rate_limited", retryAfter: expect.any(Number) });
+  }
+  return { status: res.status, error: error?.message };
+};
+const action = async (name: string, fields: Record<string, string>, c: Ctx) => {
+  const answer = await callAction("/settings", `${SETTINGS}#${name}`, fields, { cookie: c.ada.cookie });
+  const error = answer.result?.error as string | undefined;
+  // a form answers with state, not a status: a limit's message there stands for 429
+  return { status: Object.values(LIMITS).some((l) => error?.includes(l.message)) ? 429 : answer.status, error };
+};
+const members = (c: Ctx) => testSql()`select user_id, role from members where conversation_id = ${c.groupId} order by user_id`;
+const account = (c: Ctx) => testSql()`select id, display_name, bio, password_hash from users where id = ${c.ada.id}`;
+
+// prettier-ignore
+const ROUTES: Record<string, RouteRow> = {
+  "POST /api/conversations (groups and direct together)": { limit: "createConversation",
+    call: (c, i) => http("/api/conversations", { method: "POST", cookie: c.ada.cookie, json: i % 2 ? { kind: "direct", userId: c.bob.id } : { kind: "group", title: `G${i}`, memberIds: [c.bob.id] } }),
+    last: (c) => [
+      http("/api/conversations", { method: "POST", cookie: c.ada.cookie, json: { kind: "direct", userId: c.carol.id } }),
+      http("/api/conversations", { method: "POST", cookie: c.ada.cookie, json: { kind: "group", title: "One too many", memberIds: [c.carol.id] } }),
+    ],
+    state: (c) => testSql()`select id from conversations where created_by = ${c.ada.id} order by id` },
+  "PATCH /api/conversations/:id (rename)": { limit: "rename",
+    call: (c, i) => http(`/api/conversations/${c.groupId}`, { method: "PATCH", cookie: c.ada.cookie, json: { title: `Title ${i}` } }),
+    last: (c) => [http(`/api/conversations/${c.groupId}`, { method: "PATCH", cookie: c.ada.cookie, json: { title: "One too many" } })],
+    state: (c) => testSql()`select title from conversations where id = ${c.groupId}` },
+  "POST /api/conversations/:id/members": { limit: "addMembers",
+    call: (c) => http(`/api/conversations/${c.groupId}/members`, { method: "POST", cookie: c.ada.cookie, json: { userIds: [c.bob.id] } }),
+    last: (c) => [http(`/api/conversations/${c.groupId}/members`, { method: "POST", cookie: c.ada.cookie, json: { userIds: [c.carol.id] } })],
+    state: members },
+  "DELETE /api/conversations/:id/members/:userId (remove or leave)": { limit: "removeMember",
+    call: (c) => http(`/api/conversations/${c.groupId}/members/${randomUUID()}`, { method: "DELETE", cookie: c.ada.cookie }),
+    last: (c) => [
+      http(`/api/conversations/${c.groupId}/members/${c.bob.id}`, { method: "DELETE", cookie: c.ada.cookie }),
+      http(`/api/conversations/${c.groupId}/members/${c.ada.id}`, { method: "DELETE", cookie: c.ada.cookie }),
+    ],
+    state: members },
+  "PATCH /api/me and the settings form's updateProfile together": { limit: "profile",
+    call: (c, i) => (i % 2 ? action("updateProfile", { displayName: `Name ${i}`, bio: "" }, c) : http("/api/me", { method: "PATCH", cookie: c.ada.cookie, json: { bio: `bio ${i}` } })),
+    last: (c) => [
+      http("/api/me", { method: "PATCH", cookie: c.ada.cookie, json: { displayName: "One too many" } }),
+      action("updateProfile", { displayName: "One too many", bio: "x" }, c),
+    ],
+    state: account },
+  "password change and account deletion (HTTP and forms) together": { limit: "password",
+    call: (c, i) =>
+      [
+        () => http("/api/me/password", { method: "POST", cookie: c.ada.cookie, json: { currentPassword: "not the password", newPassword: "a new password" } }),
+        () => http("/api/me", { method: "DELETE", cookie: c.ada.cookie, json: { password: "not the password" } }),
+        () => action("changePassword", { currentPassword: "not the password", newPassword: "a new password" }, c),
+        () => action("deleteAccount", { password: "not the password" }, c),
+      ][i % 4](),
+    last: (c) => [
+      http("/api/me/password", { method: "POST", cookie: c.ada.cookie, json: { currentPassword: c.ada.password, newPassword: "a new password" } }),
+      http("/api/me", { method: "DELETE", cookie: c.ada.cookie, json: { password: c.ada.password } }),
+      action("deleteAccount", { password: c.ada.password }, c),
+    ],
+    state: async (c) => ({ user: await account(c), sessions: await testSql()`select id, revoked_at from sessions where user_id = ${c.ada.id} order by id` }) },
+  "GET /api/me/export": { limit: "export",
+    call: (c) => http("/api/me/export", { cookie: c.ada.cookie }),
+    last: (c) => [http("/api/me/export", { cookie: c.ada.cookie })],
+    state: async () => null },
+};
+
+describe("per-user limits of state-changing routes and forms", () => {
+  it.each(Object.entries(ROUTES))("%s: past the limit, 429 with Retry-After (forms: the limit's message), and nothing changes", async (_name, row) => {
+    const [ada, bob, carol] = await Promise.all([signedIn(), signedIn(), signedIn()]);
+    const group = await (await request("/api/conversations", { method: "POST", cookie: ada.cookie, json: { kind: "group", title: "Limits", memberIds: [bob.id] } })).json();
+    const c: Ctx = { ada, bob, carol, groupId: group.conversation.id };
+    // the group's creation counted already
+    const points = LIMITS[row.limit].points - (row.limit === "createConversation" ? 1 : 0);
+    for (let i = 0; i < points; i++) {
+      const answer = await row.call(c, i);
+      expect([i, answer.status]).not.toEqual([i, 429]);
+    }
+    const before = await row.state(c);
+    for (const refused of await Promise.all(row.last(c))) {
+      expect(refused.status).toBe(429);
+      expect(refused.error).toContain(LIMITS[row.limit].message);
+    }
+    expect(await row.state(c)).toEqual(before);
+    // the limit is the user's own: someone else is not affected
+    expect((await http("/api/conversations", { method: "POST", cookie: bob.cookie, json: { kind: "direct", userId: carol.id } })).status).toBe(201);
+  }, 120_000);
 });

@@ -29,7 +29,10 @@ class ScriptedSocket {
   disconnect() {
     this.connected = false;
   }
-  connect() {}
+  connects = 0;
+  connect() {
+    this.connects++;
+  }
   emit(event: string, payload: unknown, ack?: Handler) {
     this.emitted.push({ event, payload, ack });
   }
@@ -250,6 +253,23 @@ describe("<ChatProvider>", () => {
     await flush();
     expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Object.keys(state.conversations)).toEqual([C1]);
+  });
+
+  it("after a refused handshake retries in 2 s, but after rate_limited (too many tabs) waits 30 s, not in a tight loop", async () => {
+    jest.useFakeTimers();
+    await start();
+    socket.active = false; // a refusal by the server's middleware: socket.io-client does not retry on its own
+    await act(async () => socket.fire("disconnect", "io server disconnect"));
+    await act(async () => socket.fire("connect_error", new Error("unavailable")));
+    await act(async () => jest.advanceTimersByTime(2_000));
+    expect(socket.connects).toBe(1);
+
+    await act(async () => socket.fire("connect_error", new Error("rate_limited")));
+    await act(async () => jest.advanceTimersByTime(29_000));
+    expect(socket.connects).toBe(1);
+    expect(state.connection).toBe("reconnecting");
+    await act(async () => jest.advanceTimersByTime(1_000));
+    expect(socket.connects).toBe(2);
   });
 
   it("takes the list the page came with instead of fetching it, and the opening page of a conversation", async () => {

@@ -1,7 +1,7 @@
 import { registerUser, toPublicUser } from "@/lib/accounts";
 import { clientAddress } from "@/lib/auth";
 import { json, readJson, requireAuth, route } from "@/lib/http";
-import { consumeRegistration, consumeSearch } from "@/lib/limiter";
+import { consumeRegistration } from "@/lib/limiter";
 import { searchDirectory } from "@/lib/people";
 import { directoryQuerySchema, parseInput, registerSchema } from "@/lib/validation";
 
@@ -15,7 +15,6 @@ export const POST = route(async (req) => {
 /** The directory, for signed-in users: `q` matches username or display name, in any case. */
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
-  await consumeSearch(user.id);
   const query = parseInput(directoryQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-  return json(await searchDirectory(query));
+  return json(await searchDirectory({ ...query, userId: user.id }));
 });

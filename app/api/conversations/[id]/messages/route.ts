@@ -1,7 +1,6 @@
 import { json, readJson, requireAuth, route } from "@/lib/http";
 import { listMessages, sendMessage } from "@/lib/messages";
 import { pathId } from "@/lib/route-params";
-import { consumeSend } from "@/lib/limiter";
 import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -18,7 +17,6 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const conversationId = pathId((await params).id);
   const { clientId, body } = parseInput(restSendMessageSchema, await readJson(req));
-  await consumeSend(user.id);
   const { message, created } = await sendMessage({ conversationId, clientId, body, senderId: user.id });
   return json({ message }, created ? 201 : 200);
 });

@@ -1,0 +1,69 @@
+/**
+ * Connection-level flood limits, checked in memory before any handler runs: a budget of incoming
+ * events per socket, and a cap on one user's open sockets per node. (OWASP WebSocket Security cheat
+ * sheet: limit connections per user and messages per connection.) The per-user limits of each event
+ * are in the domain functions (lib/limiter.ts LIMITS); these stop the flood before it gets that far.
+ */
+import type { Event, Socket } from "socket.io";
+import { config } from "../config";
+import { MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../limiter";
+import { rooms, type SocketData } from "./events";
+import type { RealtimeServer } from "./registry";
+
+const RATE_LIMITED = (message: string) => ({ ok: false as const, error: { code: "rate_limited" as const, message } });
+
+/**
+ * A `socket.use` middleware: a token bucket of SOCKET_BUDGET.burst events refilled at
+ * SOCKET_BUDGET.perSecond. An event over budget is not handled: its ack (the packet's last argument,
+ * when it is a function) is answered `{ ok: false, error: { code: "rate_limited", message } }`, so a
+ * well-behaved client is never left waiting. A socket with more than SOCKET_BUDGET.disconnectAfter
+ * events refused within SOCKET_BUDGET.windowSeconds is disconnected. Off with RATE_LIMITS=off.
+ */
+export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packet: Event, next: (err?: Error) => void) => void {
+  const { burst, perSecond, disconnectAfter, windowSeconds } = SOCKET_BUDGET;
+  let tokens: number = burst;
+  let refilledAt = Date.now();
+  let refused = 0;
+  let windowStart = 0;
+  let closed = false;
+  return (packet, next) => {
+    if (!config.rateLimitsOn) return next();
+    if (closed) return; // packets already read when it was disconnected
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return next();
+    }
+    const ack = packet.at(-1);
+    if (typeof ack === "function") ack(RATE_LIMITED("Too many events from this connection. Slow down."));
+    if (now - windowStart > windowSeconds * 1000) {
+      windowStart = now;
+      refused = 0;
+    }
+    if (++refused > disconnectAfter) {
+      closed = true;
+      console.warn(`[realtime] disconnected a socket of user ${(socket.data as SocketData).userId}: it kept flooding past its event budget`);
+      socket.disconnect(true);
+    }
+  };
+}
+
+/**
+ * An `io.use` middleware, after authentication (which puts the socket in its user's room): refuses
+ * the handshake with connect_error `rate_limited` when the user already has MAX_SOCKETS_PER_USER
+ * sockets on this node. Counted from the room itself, so sockets still in their handshake count and
+ * nothing needs undoing when a socket goes. Off with RATE_LIMITS=off.
+ */
+export function limitSocketsPerUser(io: RealtimeServer): (socket: { data: Partial<SocketData> }, next: (err?: Error) => void) => void {
+  return (socket, next) => {
+    if (!config.rateLimitsOn || !socket.data.userId) return next();
+    // this node's sockets only (the Redis adapter's `rooms` is local too), this one included
+    const open = io.of("/").adapter.rooms.get(rooms.user(socket.data.userId))?.size ?? 0;
+    if (open <= MAX_SOCKETS_PER_USER) return next();
+    const refusal = new Error("rate_limited") as Error & { data?: unknown };
+    refusal.data = { message: `Too many open connections (at most ${MAX_SOCKETS_PER_USER}). Close a tab and try again.` };
+    next(refusal);
+  };
+}
