@@ -203,7 +203,3 @@ export async function limited<T>(name: LimitName, userId: string, fn: () => Prom
 
 /** Per client address: 20 registrations per hour. */
 export const consumeRegistration = (address: string) => consume("register", address);
-/** Per user: LIMITS.send (kept for callers of the earlier API; sendMessage counts it itself). */
-export const consumeSend = (userId: string) => consume("send", userId);
-/** Per user: LIMITS.search (kept for callers of the earlier API; searchDirectory counts it itself). */
-export const consumeSearch = (userId: string) => consume("search", userId);
