@@ -51,6 +51,11 @@ export function hasVisibleText(s: string): boolean {
   return s.replace(WHITE_SPACE, "").replace(INVISIBLE, "").length > 0;
 }
 
+/** `s` without its invisible characters (as `hasVisibleText` counts them); whitespace is kept. */
+export function withoutInvisible(s: string): string {
+  return s.replace(WHITE_SPACE, " ").replace(INVISIBLE, "");
+}
+
 /**
  * Latin look-alikes from other scripts, a small subset of UTS #39 confusables.txt (lowercase
  * Cyrillic and Greek letters that render like a Latin letter in common fonts). Used only to compare

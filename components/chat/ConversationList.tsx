@@ -51,7 +51,7 @@ function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView
         <span className={styles.rowText}>
           <span className={styles.rowTop}>
             <span className={styles.rowTitle} data-testid="conversation-name">
-              <PersonName name={title} handle={handle} />
+              <PersonName name={title} handle={handle} fit />
             </span>
             <time className={styles.rowTime} dateTime={lastActivity(c)}>
               {listTime(lastActivity(c), now)}

@@ -163,7 +163,7 @@ export function MessageList(props: MessageListProps) {
                 <header className={styles.groupHeader}>
                   {!row.own && (
                     <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || undefined}>
-                      <PersonName name={who.displayName} handle={handle} />
+                      <PersonName name={who.displayName} handle={handle} fit />
                     </span>
                   )}
                   <time className={styles.time} dateTime={first.createdAt} title={fullTime(first.createdAt)}>

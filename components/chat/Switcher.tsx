@@ -77,7 +77,7 @@ export function Switcher({ onClose }: { onClose(): void }) {
                     <Avatar user={other ?? { id: c.id, displayName: title }} size={28} />
                     <span className={styles.personText}>
                       <span className={styles.personName}>
-                        <PersonName name={title} handle={handles[c.id]} />
+                        <PersonName name={title} handle={handles[c.id]} fit />
                       </span>
                     </span>
                     {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}

@@ -64,8 +64,9 @@ export function conversationHandles(conversations: readonly ConversationView[], 
 }
 
 /**
- * How a group's sidebar preview names the sender: the first word of the name when no other member's
- * name starts with the same word, else the whole name; with the handle when `handlesToShow` says so.
+ * How a group's sidebar preview names the sender, short enough to leave room for the text: the
+ * first word of the name, plus the handle when `handlesToShow` says so (the handle is what tells
+ * them apart); the whole name when another member's name starts with the same word but differs.
  */
 export function previewSender(members: readonly Named[], senderId: string): { name: string; handle?: string } | undefined {
   const sender = members.find((m) => m.id === senderId);
@@ -74,5 +75,5 @@ export function previewSender(members: readonly Named[], senderId: string): { na
   const first = (name: string) => name.trim().split(/\s+/u)[0] ?? name;
   const firstKey = nameKey(first(sender.displayName));
   const clash = members.some((m) => m.id !== senderId && nameKey(first(m.displayName)) === firstKey);
-  return { name: clash || handle ? sender.displayName : first(sender.displayName), handle };
+  return { name: clash && !handle ? sender.displayName : first(sender.displayName), handle };
 }

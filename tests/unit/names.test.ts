@@ -60,8 +60,8 @@ describe("previewSender", () => {
   it("uses the whole name when another member's name starts with the same word", () => {
     expect(previewSender([person("1", "ada", "Ada Lovelace"), person("2", "ada_b", "Ada Byron")], "1")).toEqual({ name: "Ada Lovelace", handle: undefined });
   });
-  it("adds the handle when another member has the same name", () => {
-    expect(previewSender([person("1", "ada", "Ada"), person("2", "ada_x", "Ada")], "2")).toEqual({ name: "Ada", handle: "ada_x" });
+  it("adds the handle to the first name when another member has the same name", () => {
+    expect(previewSender([person("1", "ada", "Ada Lovelace"), person("2", "ada_x", "ada lovelace")], "2")).toEqual({ name: "ada", handle: "ada_x" });
   });
   it("knows no sender who is not a member", () => {
     expect(previewSender([person("1", "ada", "Ada")], "9")).toBeUndefined();
