@@ -1,6 +1,7 @@
 /** Input rules, shared by the server (route handlers, actions, sockets) and the forms. */
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
+import { isReservedName, isWellFormed, nameProblem } from "./text";
 
 export const LIMITS = {
   usernameMin: 3,
@@ -13,9 +14,32 @@ export const LIMITS = {
   bioMax: 280,
 } as const;
 
-// PostgreSQL text cannot hold NUL characters: refuse them up front, for every text field.
+/**
+ * Every text field of every transport starts here (DESIGN Text rules): a string, well-formed
+ * Unicode (a lone surrogate such as "\ud83d" cannot be stored as sent, so it is a 400, never a 500
+ * or a silently altered value), and no NUL (PostgreSQL text cannot hold it).
+ */
 const str = (what: string) =>
-  z.string({ error: `${what} must be text` }).refine((v) => !v.includes("\u0000"), `${what} may not contain NUL characters`);
+  z
+    .string({ error: `${what} must be text` })
+    .refine(isWellFormed, `${what} must be well-formed Unicode text (it holds a lone surrogate)`)
+    .refine((v) => !v.includes("\u0000"), `${what} may not contain NUL characters`);
+
+/**
+ * A name or title (display name, group title): trimmed, NFC-normalised, 1–`max` code points, and
+ * DESIGN's name rules (lib/text.ts `nameProblem`: no control or bidi characters, something visible).
+ */
+const nameText = (what: string, max: number, messages: { required: string; tooLong: string }) =>
+  str(what)
+    .max(1000, messages.tooLong)
+    .trim()
+    .normalize("NFC")
+    .min(1, messages.required)
+    .max(max, messages.tooLong)
+    .superRefine((v, ctx) => {
+      const problem = nameProblem(v, what);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 
 export const usernameSchema = str("Username")
   .max(200, `Username must be at most ${LIMITS.usernameMax} characters`)
@@ -36,12 +60,11 @@ export const passwordSchema = str("Password")
   .min(LIMITS.passwordMin, `Password must be at least ${LIMITS.passwordMin} characters`)
   .max(LIMITS.passwordMax, `Password must be at most ${LIMITS.passwordMax} characters`);
 
-export const displayNameSchema = str("Display name")
-  .max(1000, `Display name must be at most ${LIMITS.displayNameMax} characters`)
-  .trim()
-  .min(1, "Display name is required")
-  .max(LIMITS.displayNameMax, `Display name must be at most ${LIMITS.displayNameMax} characters`)
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "Display name may not contain control characters");
+/** A display name: the name rules, and none of the words the interface shows in place of a person (lib/text.ts RESERVED_NAMES). */
+export const displayNameSchema = nameText("Display name", LIMITS.displayNameMax, {
+  required: "Display name is required",
+  tooLong: `Display name must be at most ${LIMITS.displayNameMax} characters`,
+}).refine((v) => !isReservedName(v), "That name is reserved");
 
 export const registerSchema = z
   .strictObject(
@@ -149,12 +172,12 @@ export const messageBodySchema = str("Message")
   .min(1, "A message cannot be empty")
   .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`);
 
-export const groupTitleSchema = str("Title")
-  .max(1000, "A title may be at most 64 characters")
-  .trim()
-  .min(1, "Give the group a title")
-  .max(64, "A title may be at most 64 characters")
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A title may not contain control characters");
+export const GROUP_TITLE_MAX = 64;
+/** A group title: the name rules (lib/text.ts `nameProblem`). */
+export const groupTitleSchema = nameText("Title", GROUP_TITLE_MAX, {
+  required: "Give the group a title",
+  tooLong: `A title may be at most ${GROUP_TITLE_MAX} characters`,
+});
 
 const userIdList = z
   .array(uuidSchema("Member"), { error: "memberIds must be a list of user ids" })

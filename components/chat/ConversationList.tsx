@@ -2,33 +2,39 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/realtime/events";
 import { useChat } from "./ChatProvider";
 import { listTime } from "./format";
-import { conversationTitle, otherMember } from "./names";
+import { conversationHandles, conversationTitle, otherMember, previewSender } from "./names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
+import { PersonName } from "./PersonName";
 import { lastActivity, sortedConversations } from "./store";
 import { Switcher } from "./Switcher";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
 
-function previewOf(c: ConversationView, meId: string): string {
+/** "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the colon. */
+function previewOf(c: ConversationView, meId: string): ReactNode {
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
-  const body = m.deletedAt ? "message deleted" : m.body.replace(/\s+/g, " ");
-  if (m.senderId === meId) return `You: ${body}`;
+  const body = <bdi>{m.deletedAt ? "message deleted" : m.body.replace(/\s+/g, " ")}</bdi>;
+  if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
-    const name = m.senderId === null ? "Deleted user" : (c.members.find((x) => x.id === m.senderId)?.displayName ?? "Former member");
-    return `${name.split(" ")[0]}: ${body}`;
+    const sender = m.senderId === null ? { name: "Deleted user" } : (previewSender(c.members, m.senderId) ?? { name: "Former member" });
+    return (
+      <>
+        <PersonName name={sender.name} handle={"handle" in sender ? sender.handle : undefined} />: {body}
+      </>
+    );
   }
   return body;
 }
 
-function ConversationRow({ c, meId, active, now }: { c: ConversationView; meId: string; active: boolean; now: Date }) {
+function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string }) {
   const title = conversationTitle(c, meId);
   const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
   const unread = c.unreadCount > 0 && !active;
@@ -45,7 +51,7 @@ function ConversationRow({ c, meId, active, now }: { c: ConversationView; meId: 
         <span className={styles.rowText}>
           <span className={styles.rowTop}>
             <span className={styles.rowTitle} data-testid="conversation-name">
-              {title}
+              <PersonName name={title} handle={handle} fit />
             </span>
             <time className={styles.rowTime} dateTime={lastActivity(c)}>
               {listTime(lastActivity(c), now)}
@@ -86,6 +92,7 @@ export function ConversationList() {
   }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
   const list = sortedConversations(state);
+  const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
 
   return (
     <div className={styles.listPane}>
@@ -151,7 +158,7 @@ export function ConversationList() {
       {list.length > 0 && (
         <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} />
+            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} handle={handles[c.id]} />
           ))}
         </ul>
       )}

@@ -1,24 +1,36 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { OpeningView } from "@/lib/realtime/events";
+import { isolate } from "@/lib/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChat } from "./ChatProvider";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "./MessageList";
-import { conversationTitle, otherMember } from "./names";
+import { conversationTitle, handlesToShow, otherMember } from "./names";
+import { PersonName } from "./PersonName";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
 import msgStyles from "./Messages.module.scss";
 
-function typingLine(names: string[]): string {
-  if (names.length === 0) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return "Several people are typing…";
+/** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
+function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
+  if (people.length === 0 || people.length > 2) return people.length ? "Several people are typing…" : "";
+  const names = people.map((p, i) => (
+    <Fragment key={p.id}>
+      {i > 0 && " and "}
+      <PersonName name={p.name} handle={p.handle} />
+    </Fragment>
+  ));
+  return (
+    <>
+      {names}
+      {people.length === 1 ? " is typing…" : " are typing…"}
+    </>
+  );
 }
 
 function useVisible(): boolean {
@@ -93,13 +105,15 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     return map;
   }, [conversation?.members]);
 
-  const typingNames = Object.keys(state.typing[conversationId] ?? {})
-    .map((id) => people[id]?.displayName)
-    .filter((n): n is string => Boolean(n));
+  const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
+  const typingPeople = Object.keys(state.typing[conversationId] ?? {})
+    .filter((id) => people[id])
+    .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
 
   const title = conversation ? conversationTitle(conversation, state.meId) : "";
   useEffect(() => {
-    if (title) document.title = `${title} · Parley`;
+    // isolated: a right-to-left (or once-stored bidi-overriding) name cannot reorder "· Parley"
+    if (title) document.title = `${isolate(title)} · Parley`;
   }, [title]);
 
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
@@ -151,11 +165,10 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             {conversation && (
               <span className={styles.headerSub} data-testid="conversation-status">
                 {other ? (
-                  other.online ? (
-                    <span className={styles.onlineText}>Online</span>
-                  ) : (
-                    `@${other.username} · offline`
-                  )
+                  // the username always shows here: it is what tells this person from a namesake
+                  <>
+                    @{other.username} · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}
+                  </>
                 ) : (
                   `${conversation.members.length} members${onlineCount ? `, ${onlineCount} online` : ""}`
                 )}
@@ -201,12 +214,12 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       )}
 
       <div className={styles.typing} aria-live="polite" data-testid="typing-line">
-        {typingLine(typingNames)}
+        {typingLine(typingPeople)}
       </div>
       <Composer
         key={conversationId}
         initialDraft={actions.getDraft(conversationId)}
-        placeholder={conversation?.kind === "direct" ? `Message ${title.split(" ")[0]}` : "Message the group"}
+        placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
         onDraftChange={(t) => actions.setDraft(conversationId, t)}
         onTyping={onTyping}
         onSend={(body) => actions.send(conversationId, body)}

@@ -4,8 +4,11 @@ import { useState, type FormEvent } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView } from "@/lib/realtime/events";
+import { isolate } from "@/lib/text";
+import { groupTitleSchema } from "@/lib/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
+import { PersonName } from "./PersonName";
 import { PersonPicker } from "./PersonPicker";
 import styles from "./Dialog.module.scss";
 
@@ -38,8 +41,10 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
 
   function rename(e: FormEvent) {
     e.preventDefault();
-    if (!title.trim()) return setError("A group needs a name");
-    void run(() => actions.rename(conversation.id, title.trim()), "Name saved");
+    // the server's rule, checked here first for an immediate, precise message
+    const parsed = groupTitleSchema.safeParse(title);
+    if (!parsed.success) return setError(parsed.error.issues[0].message);
+    void run(() => actions.rename(conversation.id, parsed.data), "Name saved");
   }
 
   const members = [...conversation.members].sort((a, b) => (a.id === state.meId ? -1 : b.id === state.meId ? 1 : a.displayName.localeCompare(b.displayName)));
@@ -59,7 +64,9 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
           </div>
         </form>
       ) : (
-        <p className={styles.label}>{conversation.title}</p>
+        <p className={styles.label}>
+          <bdi>{conversation.title}</bdi>
+        </p>
       )}
       {saved && (
         <p role="status" className={styles.role}>
@@ -113,7 +120,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
               <Avatar user={m} size={32} online={m.online} />
               <span className={styles.personText}>
                 <span className={styles.personName}>
-                  {m.displayName}
+                  <bdi>{m.displayName}</bdi>
                   {m.id === state.meId && " (you)"}
                 </span>
                 <span className={styles.personHandle}>
@@ -127,8 +134,8 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
                   type="button"
                   className={styles.smallButton}
                   disabled={busy}
-                  onClick={() => void run(() => actions.removeMember(conversation.id, m.id), `${m.displayName} was removed`)}
-                  aria-label={`Remove ${m.displayName}`}
+                  onClick={() => void run(() => actions.removeMember(conversation.id, m.id), `${isolate(m.displayName)} (@${m.username}) was removed`)}
+                  aria-label={`Remove ${m.displayName} (@${m.username})`}
                 >
                   Remove
                 </button>

@@ -5,6 +5,8 @@ import { Avatar } from "@/components/Avatar";
 import type { MessageView } from "@/lib/realtime/events";
 import { fullTime, relativeTime } from "./format";
 import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
+import { handlesToShow } from "./names";
+import { PersonName } from "./PersonName";
 import { buildRows } from "./rows";
 import type { OutgoingMessage } from "./store";
 import styles from "./Messages.module.scss";
@@ -12,6 +14,8 @@ import styles from "./Messages.module.scss";
 export interface Person {
   id: string;
   displayName: string;
+  /** shown beside the name when another member's name reads the same */
+  username?: string;
   avatar?: string | null;
 }
 
@@ -111,6 +115,7 @@ export function MessageList(props: MessageListProps) {
     setUnseen(0);
   }
 
+  const handles = useMemo(() => handlesToShow(Object.values(people)), [people]);
   const person = (id: string | null): Person => (id === null ? DELETED_USER : (people[id] ?? { id, displayName: "Former member" }));
 
   return (
@@ -139,9 +144,16 @@ export function MessageList(props: MessageListProps) {
               </div>
             );
           const who = person(row.senderId);
+          const handle = row.senderId === null ? undefined : handles[row.senderId];
           const first = row.entries[0].message;
           return (
-            <section key={row.key} className={styles.group} data-own={row.own || undefined} data-testid="message-group" aria-label={row.own ? "You" : who.displayName}>
+            <section
+              key={row.key}
+              className={styles.group}
+              data-own={row.own || undefined}
+              data-testid="message-group"
+              aria-label={row.own ? "You" : handle ? `${who.displayName} @${handle}` : who.displayName}
+            >
               {!row.own && (
                 <div className={styles.groupAvatar}>
                   <Avatar user={who} size={36} />
@@ -151,7 +163,7 @@ export function MessageList(props: MessageListProps) {
                 <header className={styles.groupHeader}>
                   {!row.own && (
                     <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || undefined}>
-                      {who.displayName}
+                      <PersonName name={who.displayName} handle={handle} fit />
                     </span>
                   )}
                   <time className={styles.time} dateTime={first.createdAt} title={fullTime(first.createdAt)}>

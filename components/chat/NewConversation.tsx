@@ -3,12 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { PublicUser } from "@/lib/accounts";
+import { GROUP_TITLE_MAX, groupTitleSchema } from "@/lib/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { PersonPicker } from "./PersonPicker";
 import styles from "./Dialog.module.scss";
-
-const TITLE_MAX = 64;
 
 /**
  * Both dialogs end the same way: start a conversation, close, open it; or stay open with the
@@ -67,9 +66,11 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
 
   async function create(e: FormEvent) {
     e.preventDefault();
-    if (!title.trim()) return setError("Give the group a name");
+    // the server's rule, checked here first for an immediate, precise message
+    const parsed = groupTitleSchema.safeParse(title);
+    if (!parsed.success) return setError(parsed.error.issues[0].message);
     if (members.length === 0) return setError("Add at least one person");
-    await startAndOpen(() => actions.createGroup(title.trim(), members.map((m) => m.id)));
+    await startAndOpen(() => actions.createGroup(parsed.data, members.map((m) => m.id)));
   }
 
   return (
@@ -83,7 +84,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
           className={styles.input}
           value={title}
           onChange={(e) => setTitle(e.target.value)}
-          maxLength={TITLE_MAX}
+          maxLength={GROUP_TITLE_MAX}
           autoComplete="off"
           autoFocus
           required
@@ -92,8 +93,8 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
           <ul className={styles.chips} aria-label="Members to add">
             {members.map((m) => (
               <li key={m.id}>
-                <button type="button" className={styles.chip} onClick={() => toggle(m)} aria-label={`Remove ${m.displayName}`}>
-                  {m.displayName} <span aria-hidden="true">×</span>
+                <button type="button" className={styles.chip} onClick={() => toggle(m)} aria-label={`Remove ${m.displayName} (@${m.username})`}>
+                  <bdi>{m.displayName}</bdi> <span aria-hidden="true">×</span>
                 </button>
               </li>
             ))}

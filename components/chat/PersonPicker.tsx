@@ -67,7 +67,7 @@ export function PersonPicker({ meId, exclude = [], selected, onPick, label = "Se
             </button>
           </p>
         )}
-        {state.status === "ready" && shown.length === 0 && <p className={styles.note}>{query.trim() ? `No one matches “${query.trim()}”.` : "No one else is here yet."}</p>}
+        {state.status === "ready" && shown.length === 0 && <p className={styles.note}>{query.trim() ? <>No one matches “<bdi>{query.trim()}</bdi>”.</> : "No one else is here yet."}</p>}
         {state.status === "loading" && shown.length === 0 && (
           <ul className={styles.people} aria-label="Loading people">
             {[0, 1, 2].map((i) => (
@@ -88,7 +88,9 @@ export function PersonPicker({ meId, exclude = [], selected, onPick, label = "Se
                 >
                   <Avatar user={u} size={32} />
                   <span className={styles.personText}>
-                    <span className={styles.personName}>{u.displayName}</span>
+                    <span className={styles.personName}>
+                      <bdi>{u.displayName}</bdi>
+                    </span>
                     <span className={styles.personHandle}>@{u.username}</span>
                   </span>
                   {selected && (

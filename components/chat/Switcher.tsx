@@ -1,11 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type KeyboardEvent } from "react";
+import { useMemo, useState, type KeyboardEvent } from "react";
 import { Avatar } from "@/components/Avatar";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
-import { conversationTitle, otherMember } from "./names";
+import { conversationHandles, conversationTitle, otherMember } from "./names";
+import { PersonName } from "./PersonName";
 import { sortedConversations } from "./store";
 import styles from "./Dialog.module.scss";
 
@@ -15,6 +16,7 @@ export function Switcher({ onClose }: { onClose(): void }) {
   const router = useRouter();
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
+  const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
   const q = query.trim().toLowerCase();
   const matches = sortedConversations(state)
     .map((c) => ({ c, title: conversationTitle(c, state.meId) }))
@@ -74,7 +76,9 @@ export function Switcher({ onClose }: { onClose(): void }) {
                   <button type="button" tabIndex={-1} className={styles.person} aria-pressed={i === current} onClick={() => open(c.id)}>
                     <Avatar user={other ?? { id: c.id, displayName: title }} size={28} />
                     <span className={styles.personText}>
-                      <span className={styles.personName}>{title}</span>
+                      <span className={styles.personName}>
+                        <PersonName name={title} handle={handles[c.id]} fit />
+                      </span>
                     </span>
                     {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}
                   </button>

@@ -1,5 +1,6 @@
 /** Desktop notifications: only for others' messages, only while the tab is hidden, only when allowed. */
 import type { MessageView } from "@/lib/realtime/events";
+import { isolate } from "@/lib/text";
 import { conversationTitle } from "./names";
 import type { ChatState } from "./store";
 
@@ -11,7 +12,7 @@ export function notifyMessage(m: MessageView, state: ChatState, open: (conversat
   if (m.senderId === state.meId || typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
   const c = state.conversations[m.conversationId];
   const sender = c?.members.find((x) => x.id === m.senderId)?.displayName ?? "New message";
-  const title = c && c.kind === "group" ? `${sender} in ${conversationTitle(c, state.meId)}` : sender;
+  const title = c && c.kind === "group" ? `${isolate(sender)} in ${isolate(conversationTitle(c, state.meId))}` : sender;
   try {
     const n = new Notification(title, { body: preview(m), tag: m.conversationId });
     n.onclick = () => {

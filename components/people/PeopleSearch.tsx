@@ -105,7 +105,9 @@ export function PeopleSearch({ meId }: { meId: string }) {
 
       {(page.status === "ready" || page.status === "loading-more") && page.users.length === 0 && (
         <div className={styles.state} role="status">
-          {settled ? <p>No one matches “{settled}”.</p> : <p>No one else is here yet. Invite someone to sign up!</p>}
+          {settled ? <p>
+              No one matches “<bdi>{settled}</bdi>”.
+            </p> : <p>No one else is here yet. Invite someone to sign up!</p>}
         </div>
       )}
 
@@ -117,7 +119,7 @@ export function PeopleSearch({ meId }: { meId: string }) {
                 <Avatar user={u} size={40} />
                 <span className={styles.rowText}>
                   <span className={styles.rowName}>
-                    {u.displayName}
+                    <bdi>{u.displayName}</bdi>
                     {u.id === meId && <span className={styles.you}> (you)</span>}
                   </span>
                   <span className={styles.rowHandle}>@{u.username}</span>

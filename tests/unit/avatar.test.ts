@@ -7,6 +7,9 @@ describe("avatar", () => {
     expect(initials("  cher ")).toBe("C");
     expect(initials("😀 smile")).toBe("😀S");
     expect(initials("   ")).toBe("?");
+    // invisible and direction characters are no initials
+    expect(initials("\u200bada \u202eevE")).toBe("AE");
+    expect(initials("\u3164")).toBe("?");
   });
 
   it("gives each user a stable colour from the palette", () => {
