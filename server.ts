@@ -14,7 +14,7 @@ import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { answerMalformedRequests, withBoundedBody } from "./lib/body-limit";
 import { AppError, errorBody } from "./lib/errors";
 import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
-import { believeForwardedHeaders, isCrossOrigin } from "./lib/origin";
+import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
@@ -78,9 +78,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const proxyHops = trustedProxyHops();
     // Bounded bodies first (lib/body-limit.ts): the handler below runs only once a request's body
     // has arrived whole, within its size limit and deadline; otherwise 413 / 408 and the connection closes.
-    const httpServer = createServer(withBoundedBody((req: IncomingMessage, res: ServerResponse) => {
+    // Node's own Host check answers an empty 400 (ours below has the error shape); request heads
+    // must arrive within 15 s (slowloris), checked every 2 s rather than Node's default 30 s.
+    const serverOptions = { requireHostHeader: false, headersTimeout: 15_000, connectionsCheckingInterval: 2_000 };
+    const httpServer = createServer(serverOptions, withBoundedBody((req: IncomingMessage, res: ServerResponse) => {
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
+      // next-auth builds its URLs from Host: a missing or malformed one would make it answer 500.
+      if (!isValidHost(req.headers.host)) return refuse(res, new AppError("bad_request", "The Host header is missing or not valid"));
       // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
       // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies
