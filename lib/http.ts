@@ -97,3 +97,20 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     }
   };
 }
+
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * The handler for the methods a route does not serve: 405 `method_not_allowed` in the error shape,
+ * with `Allow` naming the ones it does (RFC 9110 §15.5.6; HEAD and OPTIONS come with GET from Next).
+ * Next alone answers these with an empty 405. A route exports it under every other name:
+ * `const other = otherMethods("GET", "POST"); export { other as PUT, other as PATCH, other as DELETE };`
+ */
+export function otherMethods(...allowed: (typeof ROUTE_METHODS)[number][]): (req: Request) => Promise<Response> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  return async () => {
+    const res = errorResponse(new AppError("method_not_allowed", `Use ${allowed.join(" or ")} here`));
+    res.headers.set("Allow", allow);
+    return res;
+  };
+}

@@ -1,5 +1,5 @@
 import { createConversation, listConversationViews } from "@/lib/conversations";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { createConversationSchema, parseInput } from "@/lib/validation";
 
 export const GET = route(async (req) => {
@@ -14,3 +14,6 @@ export const POST = route(async (req) => {
   const { conversation, created } = await createConversation(user.id, input);
   return json({ conversation }, created ? 201 : 200);
 });
+
+const other = otherMethods("GET", "POST");
+export { other as PUT, other as PATCH, other as DELETE };

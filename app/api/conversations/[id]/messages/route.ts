@@ -1,4 +1,4 @@
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { listMessages, sendMessage } from "@/lib/messages";
 import { pathId } from "@/lib/route-params";
 import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
@@ -20,3 +20,6 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const { message, created } = await sendMessage({ conversationId, clientId, body, senderId: user.id });
   return json({ message }, created ? 201 : 200);
 });
+
+const other = otherMethods("GET", "POST");
+export { other as PUT, other as PATCH, other as DELETE };
