@@ -44,8 +44,21 @@ export async function readText(req: Request, limit = MAX_JSON_BYTES): Promise<st
   return Buffer.concat(chunks).toString("utf8");
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
+const MEDIA_TYPE = new RegExp(`^[ \\t]*(${TOKEN}/${TOKEN})[ \\t]*(?:;|$)`, "i");
+
+/**
+ * The media type's essence (type/subtype, lowercase) of a Content-Type header, or null when the
+ * header is absent or not a media type (RFC 9110 §8.3: parameters follow `;`, never `,`).
+ */
+export function mediaTypeEssence(contentType: string | null): string | null {
+  const match = contentType === null ? null : MEDIA_TYPE.exec(contentType);
+  return match ? match[1].toLowerCase() : null;
+}
+
+/** Whether the request's media type is exactly application/json (any parameters). */
 export function isJson(req: Request): boolean {
-  return (req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json");
+  return mediaTypeEssence(req.headers.get("content-type")) === "application/json";
 }
 
 export function parseJson(text: string): unknown {
