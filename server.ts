@@ -43,7 +43,8 @@ function isDecodablePath(url: string): boolean {
 }
 
 function refuse(res: ServerResponse, err: AppError): void {
-  res.writeHead(err.status, { "content-type": "application/json" }).end(JSON.stringify(errorBody(err)));
+  const body = JSON.stringify(errorBody(err));
+  res.writeHead(err.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", "x-content-type-options": "nosniff" }).end(body);
 }
 
 /** Methods that change nothing (RFC 9110 safe methods): the only ones another origin may send. */
