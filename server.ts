@@ -47,6 +47,20 @@ function refuse(res: ServerResponse, err: AppError): void {
   res.writeHead(err.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", "x-content-type-options": "nosniff" }).end(body);
 }
 
+/** The methods Parley's routes and pages serve; others are 405 before Next sees them. */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+/** Whether a Next-Router-State-Tree header, when present, is what Next expects: URI-encoded JSON of an array. */
+function isRouterStateTree(value: string | string[] | undefined): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value) || value.length > 20_000) return false;
+  try {
+    return Array.isArray(JSON.parse(decodeURIComponent(value)));
+  } catch {
+    return false;
+  }
+}
+
 /** Methods that change nothing (RFC 9110 safe methods): the only ones another origin may send. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -87,6 +101,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
       // next-auth builds its URLs from Host: a missing or malformed one would make it answer 500.
       if (!isValidHost(req.headers.host)) return refuse(res, new AppError("bad_request", "The Host header is missing or not valid"));
+      // Methods Next cannot serve (TRACE, CONNECT, WebDAV's…) make it throw: a bare 500.
+      if (!KNOWN_METHODS.has(req.method ?? "")) return refuse(res, new AppError("method_not_allowed", "That method is not supported"));
+      // Next parses this header of client navigations and answers a bare 500 when it is not its JSON.
+      if (!isRouterStateTree(req.headers["next-router-state-tree"])) return refuse(res, new AppError("bad_request", "The router state header is not valid"));
+      // Parley shows no optimised images; Next's image endpoint logs the raw `url` it is given.
+      if ((req.url ?? "").split("?")[0] === "/_next/image") return refuse(res, new AppError("not_found", "Not found"));
       // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
       // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies

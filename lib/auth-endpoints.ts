@@ -153,7 +153,9 @@ async function authBody(req: Request, endpoint: string): Promise<Record<string, 
  * recovers); 413 `payload_too_large` for a body over 4 KiB.
  */
 export async function refuseAuthRequest(req: Request, segments: string[] | undefined): Promise<Response | null> {
-  const endpoint = (segments ?? []).join("/");
+  // A segment holding "/" came from %2F: it would look like two segments once joined, and the route
+  // would not recognise the sign-in it names (it compares segments), so it reached next-auth unthrottled.
+  const endpoint = (segments ?? []).some((s) => s.includes("/")) ? "" : (segments ?? []).join("/");
   const methods = Object.hasOwn(AUTH_ENDPOINTS, endpoint) ? AUTH_ENDPOINTS[endpoint] : undefined;
   if (!methods) return refuse(new AppError("not_found", "There is no such authentication endpoint"));
   // HEAD too: next-auth answers it with a text/plain 400, and nothing of Parley's sends it.
