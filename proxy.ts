@@ -38,5 +38,7 @@ export const config = {
   // Every page request, prefetches included: a `Purpose: prefetch` request without `RSC: 1` gets a
   // whole HTML document, and a prefetched answer may be the one a navigation uses, so each carries
   // the same policy. Not the API (next.config.mjs gives it its own) nor Next's static files.
-  matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"],
+  // The exclusions are anchored (`api/`, not `api`): `/apix` or `/favicon.icox` is a page (a 404
+  // with the app's scripts) and needs the policy as much as any other.
+  matcher: ["/((?!api/|api$|_next/static/|_next/image$|favicon\\.ico$).*)"],
 };

@@ -14,7 +14,7 @@ import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
 import { answerMalformedRequests, withBoundedBody } from "./lib/body-limit";
 import { AppError, errorBody } from "./lib/errors";
 import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
-import { believeForwardedHeaders, isCrossOrigin } from "./lib/origin";
+import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "./lib/origin";
 import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
@@ -43,7 +43,22 @@ function isDecodablePath(url: string): boolean {
 }
 
 function refuse(res: ServerResponse, err: AppError): void {
-  res.writeHead(err.status, { "content-type": "application/json" }).end(JSON.stringify(errorBody(err)));
+  const body = JSON.stringify(errorBody(err));
+  res.writeHead(err.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", "x-content-type-options": "nosniff" }).end(body);
+}
+
+/** The methods Parley's routes and pages serve; others are 405 before Next sees them. */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+/** Whether a Next-Router-State-Tree header, when present, is what Next expects: URI-encoded JSON of an array. */
+function isRouterStateTree(value: string | string[] | undefined): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value) || value.length > 20_000) return false;
+  try {
+    return Array.isArray(JSON.parse(decodeURIComponent(value)));
+  } catch {
+    return false;
+  }
 }
 
 /** Methods that change nothing (RFC 9110 safe methods): the only ones another origin may send. */
@@ -78,9 +93,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const proxyHops = trustedProxyHops();
     // Bounded bodies first (lib/body-limit.ts): the handler below runs only once a request's body
     // has arrived whole, within its size limit and deadline; otherwise 413 / 408 and the connection closes.
-    const httpServer = createServer(withBoundedBody((req: IncomingMessage, res: ServerResponse) => {
+    // Node's own Host check answers an empty 400 (ours below has the error shape); request heads
+    // must arrive within 15 s (slowloris), checked every 2 s rather than Node's default 30 s.
+    const serverOptions = { requireHostHeader: false, headersTimeout: 15_000, connectionsCheckingInterval: 2_000 };
+    const httpServer = createServer(serverOptions, withBoundedBody((req: IncomingMessage, res: ServerResponse) => {
       // The socket's peer, or what trusted proxies forwarded; a client-sent header is overwritten.
       req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxyHops);
+      // next-auth builds its URLs from Host: a missing or malformed one would make it answer 500.
+      if (!isValidHost(req.headers.host)) return refuse(res, new AppError("bad_request", "The Host header is missing or not valid"));
+      // Methods Next cannot serve (TRACE, CONNECT, WebDAV's…) make it throw: a bare 500.
+      if (!KNOWN_METHODS.has(req.method ?? "")) return refuse(res, new AppError("method_not_allowed", "That method is not supported"));
+      // Next parses this header of client navigations and answers a bare 500 when it is not its JSON.
+      if (!isRouterStateTree(req.headers["next-router-state-tree"])) return refuse(res, new AppError("bad_request", "The router state header is not valid"));
+      // Parley shows no optimised images; Next's image endpoint logs the raw `url` it is given.
+      if ((req.url ?? "").split("?")[0] === "/_next/image") return refuse(res, new AppError("not_found", "Not found"));
       // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
       // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies

@@ -7,7 +7,7 @@
  */
 import { AppError } from "./errors";
 import { MAX_AUTH_BODY_BYTES } from "./body-limit";
-import { errorResponse, readText } from "./http";
+import { errorResponse, mediaTypeEssence, parseJson, readText } from "./http";
 
 /** `<action>[/<provider>]` → the methods Parley uses it with. */
 export const AUTH_ENDPOINTS: Record<string, ReadonlyArray<"GET" | "POST">> = {
@@ -119,19 +119,29 @@ function refuse(err: AppError, headers: Record<string, string> = {}, expire: str
   return res;
 }
 
-/** The body next-auth would see (its getBody: JSON or urlencoded by Content-Type, else none). */
-async function authBody(req: Request): Promise<Record<string, unknown> | undefined> {
-  const type = req.headers.get("content-type") ?? "";
-  const json = type.includes("application/json");
-  if (!json && !type.includes("application/x-www-form-urlencoded")) return undefined;
-  const text = await readText(req.clone(), MAX_AUTH_BODY_BYTES);
-  if (!json) return Object.fromEntries(new URLSearchParams(text));
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    throw new AppError("bad_request", "The body is not valid JSON");
+/**
+ * The fields of a POST body, read by its media type's essence like the credentials sign-in
+ * (lib/login.ts): only a form or JSON. next-auth's own reader (getBody) looks for "application/json"
+ * anywhere in the header, so for the endpoints it reads itself (`signout`), a type whose essence and
+ * parameters disagree would be read two ways: it is refused, so what is checked here is what
+ * next-auth acts on. The credentials sign-in hands next-auth a re-encoded form, so it needs no such rule.
+ */
+async function authBody(req: Request, endpoint: string): Promise<Record<string, unknown>> {
+  const header = req.headers.get("content-type") ?? "";
+  const essence = mediaTypeEssence(header);
+  if (essence !== "application/json" && essence !== "application/x-www-form-urlencoded") {
+    throw new AppError("bad_request", "Send a form (application/x-www-form-urlencoded) or JSON body");
   }
+  if (endpoint !== "callback/credentials") {
+    // what next-auth's getBody will take it for (it matches these strings as written, case and all)
+    const nextAuthReads = header.includes("application/json") ? "application/json" : header.includes("application/x-www-form-urlencoded") ? "application/x-www-form-urlencoded" : null;
+    if (nextAuthReads !== essence) throw new AppError("bad_request", "Send Content-Type: application/x-www-form-urlencoded or application/json, as written");
+  }
+  const text = await readText(req.clone(), MAX_AUTH_BODY_BYTES);
+  if (essence === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  const parsed = parseJson(text);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "The body must be a JSON object");
+  return parsed as Record<string, unknown>;
 }
 
 /**
@@ -143,7 +153,9 @@ async function authBody(req: Request): Promise<Record<string, unknown> | undefin
  * recovers); 413 `payload_too_large` for a body over 4 KiB.
  */
 export async function refuseAuthRequest(req: Request, segments: string[] | undefined): Promise<Response | null> {
-  const endpoint = (segments ?? []).join("/");
+  // A segment holding "/" came from %2F: it would look like two segments once joined, and the route
+  // would not recognise the sign-in it names (it compares segments), so it reached next-auth unthrottled.
+  const endpoint = (segments ?? []).some((s) => s.includes("/")) ? "" : (segments ?? []).join("/");
   const methods = Object.hasOwn(AUTH_ENDPOINTS, endpoint) ? AUTH_ENDPOINTS[endpoint] : undefined;
   if (!methods) return refuse(new AppError("not_found", "There is no such authentication endpoint"));
   // HEAD too: next-auth answers it with a text/plain 400, and nothing of Parley's sends it.
@@ -161,8 +173,8 @@ export async function refuseAuthRequest(req: Request, segments: string[] | undef
 
   if (method === "POST") {
     try {
-      const body = await authBody(req);
-      const callbackUrl = body?.callbackUrl;
+      const body = await authBody(req, endpoint);
+      const callbackUrl = body.callbackUrl;
       if (callbackUrl !== undefined && (typeof callbackUrl !== "string" || !isSafeCallbackUrl(callbackUrl))) {
         return refuse(new AppError("bad_request", "callbackUrl must be a path or an http(s) URL"));
       }

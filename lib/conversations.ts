@@ -1,7 +1,7 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
 import { getSql } from "@/db";
 import { AppError } from "./errors";
-import { limited } from "./limiter";
+import { consume, limited } from "./limiter";
 import { toMessageView } from "./message-view";
 import { onlineUsers } from "./presence";
 import type { ConversationView, MemberView } from "./realtime/events";
@@ -56,6 +56,15 @@ export async function listConversationViews(userId: string, ids?: string[]): Pro
         })
       : null,
   }));
+}
+
+/**
+ * The whole list for GET /api/conversations: listConversationViews, counted against
+ * LIMITS.conversationList (rate_limited past it). Page renders use listConversationViews directly.
+ */
+export async function listConversations(userId: string): Promise<ConversationView[]> {
+  await consume("conversationList", userId);
+  return listConversationViews(userId);
 }
 
 /** One conversation as `userId` sees it; 404 for non-members (existence is not revealed). */

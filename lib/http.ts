@@ -44,8 +44,21 @@ export async function readText(req: Request, limit = MAX_JSON_BYTES): Promise<st
   return Buffer.concat(chunks).toString("utf8");
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
+const MEDIA_TYPE = new RegExp(`^[ \\t]*(${TOKEN}/${TOKEN})[ \\t]*(?:;|$)`, "i");
+
+/**
+ * The media type's essence (type/subtype, lowercase) of a Content-Type header, or null when the
+ * header is absent or not a media type (RFC 9110 §8.3: parameters follow `;`, never `,`).
+ */
+export function mediaTypeEssence(contentType: string | null): string | null {
+  const match = contentType === null ? null : MEDIA_TYPE.exec(contentType);
+  return match ? match[1].toLowerCase() : null;
+}
+
+/** Whether the request's media type is exactly application/json (any parameters). */
 export function isJson(req: Request): boolean {
-  return (req.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json");
+  return mediaTypeEssence(req.headers.get("content-type")) === "application/json";
 }
 
 export function parseJson(text: string): unknown {
@@ -95,5 +108,22 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     } catch (err) {
       return errorResponse(err);
     }
+  };
+}
+
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * The handler for the methods a route does not serve: 405 `method_not_allowed` in the error shape,
+ * with `Allow` naming the ones it does (RFC 9110 §15.5.6; HEAD and OPTIONS come with GET from Next).
+ * Next alone answers these with an empty 405. A route exports it under every other name:
+ * `const other = otherMethods("GET", "POST"); export { other as PUT, other as PATCH, other as DELETE };`
+ */
+export function otherMethods(...allowed: (typeof ROUTE_METHODS)[number][]): (req: Request) => Promise<Response> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  return async () => {
+    const res = errorResponse(new AppError("method_not_allowed", `Use ${allowed.join(" or ")} here`));
+    res.headers.set("Allow", allow);
+    return res;
   };
 }

@@ -99,6 +99,12 @@ export const LIMITS = {
   search: { points: 120, duration: 60, per: "user", message: "Too many searches." },
   /** the socket `ping` event (the app itself does not use it) */
   ping: { points: 60, duration: 60, per: "user", message: "Too many pings." },
+  /** a page of history over REST (GET …/messages): up to 100 messages each */
+  history: { points: 300, duration: 60, per: "user", message: "Too many history requests." },
+  /** the whole conversation list over REST (GET /api/conversations) */
+  conversationList: { points: 120, duration: 60, per: "user", message: "Too many requests for the conversation list." },
+  /** socket handshakes (each one authenticates, reads memberships and may announce presence to every room) */
+  handshake: { points: 60, duration: 60, per: "user", message: "Too many connections." },
   /** socket events the protocol does not have: answered bad_request while within this */
   unknownEvent: { points: 30, duration: 60, per: "user", message: "Too many unknown events." },
   /** POST /api/users and the register form */

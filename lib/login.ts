@@ -7,7 +7,7 @@
 import { NextRequest } from "next/server";
 import { clientAddress } from "./auth";
 import { AppError, errorBody, toAppError } from "./errors";
-import { errorResponse, json, parseJson, readText } from "./http";
+import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./http";
 import { appOrigin } from "./origin";
 import { reserveLoginAttempt, runLoginAttempt, settleLoginAttempt } from "./throttle";
 import { loginSchema, parseInput } from "./validation";
@@ -20,18 +20,6 @@ const FORWARDED_FIELDS = ["login", "password", "csrfToken", "callbackUrl", "json
 
 const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
-const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
-const MEDIA_TYPE = new RegExp(`^[ \\t]*(${TOKEN}/${TOKEN})[ \\t]*(?:;|$)`, "i");
-
-/**
- * The media type's essence (type/subtype, lowercase) of a Content-Type header, or null when the
- * header is absent or not a media type (RFC 9110 §8.3: parameters follow `;`, never `,`).
- */
-export function mediaTypeEssence(contentType: string | null): string | null {
-  const match = contentType === null ? null : MEDIA_TYPE.exec(contentType);
-  return match ? match[1].toLowerCase() : null;
-}
-
 type Fields = Partial<Record<(typeof FORWARDED_FIELDS)[number], string>>;
 
 const invalid = () => new AppError("bad_request", "Some fields are invalid");

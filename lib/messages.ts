@@ -246,6 +246,12 @@ export async function listMessages(
   return { messages: page, hasMore: rows.length > limit };
 }
 
+/** A page of history for GET …/messages: listMessages, counted against LIMITS.history (rate_limited past it). */
+export async function readHistory(userId: string, conversationId: string, query: { before?: number; after?: number; limit?: number }): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  await consume("history", userId);
+  return listMessages(userId, conversationId, query);
+}
+
 /**
  * A conversation with its newest page, as the page that opens it needs them (so the browser need
  * not ask again); null when it is not the caller's, or not a conversation id at all.

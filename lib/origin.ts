@@ -35,6 +35,15 @@ export function serializedOrigin(value: string): string | null {
 const HOST = /^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
+ * Whether a Host header value can name this server: a DNS name, IPv4 or bracketed IPv6 address with
+ * an optional port in 0–65535 (RFC 9110 §7.2). Anything else (spaces, a port out of range, an
+ * unclosed bracket, missing) would make next-auth fail to build its URLs, so server.ts answers it 400.
+ */
+export function isValidHost(host: string | undefined): boolean {
+  return host !== undefined && HOST.test(host) && serializedOrigin(`http://${host}`) !== null;
+}
+
+/**
  * The origin this app is served at, as the browser sees it: `NEXTAUTH_URL`'s origin when set;
  * otherwise `${proto}://${host}` from X-Forwarded-Host (else Host) and X-Forwarded-Proto ("http"
  * unless it says "https"). Those forwarding headers must already be the believable ones — server.ts

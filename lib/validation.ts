@@ -27,7 +27,8 @@ const str = (what: string) =>
 
 /**
  * A name or title (display name, group title): trimmed, NFC-normalised, 1–`max` code points, and
- * DESIGN's name rules (lib/text.ts `nameProblem`: no control or bidi characters, something visible).
+ * DESIGN's name rules (lib/text.ts `nameProblem`: no control, line-separator, bidi, private-use or
+ * unassigned characters, and something visible besides combining marks).
  */
 const nameText = (what: string, max: number, messages: { required: string; tooLong: string }) =>
   str(what)

@@ -1,4 +1,4 @@
-import { hasBidiControl, hasControlCharacter, hasVisibleText, isReservedName, nameKey } from "@/lib/text";
+import { isReservedName, nameKey, nameProblem } from "@/lib/text";
 import type { ConversationView, MemberView } from "@/lib/realtime/events";
 
 /** The other member of a direct conversation (or oneself, in a note-to-self). */
@@ -21,11 +21,12 @@ export interface Named {
 
 /**
  * A name that cannot be told apart by reading it: it reads like a label the interface uses
- * ("Deleted user", "You"), or it was stored before the text rules and carries control or bidi
- * characters, or nothing visible. Such names always get their @username beside them.
+ * ("Deleted user", "You"), or it was stored before the text rules and breaks one of them
+ * (lib/text.ts `nameProblem`: control or bidi characters, private-use or unassigned characters,
+ * nothing visible). Such names always get their @username beside them.
  */
 function misleading(name: string): boolean {
-  return isReservedName(name) || hasControlCharacter(name) || hasBidiControl(name) || !hasVisibleText(name);
+  return isReservedName(name) || nameProblem(name, "Name") !== null;
 }
 
 /**

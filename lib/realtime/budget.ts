@@ -6,7 +6,8 @@
  */
 import type { Event, Socket } from "socket.io";
 import { config } from "../config";
-import { MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../limiter";
+import { toAppError } from "../errors";
+import { consume, MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../limiter";
 import { rooms, type SocketData } from "./events";
 import type { RealtimeServer } from "./registry";
 
@@ -65,5 +66,25 @@ export function limitSocketsPerUser(io: RealtimeServer): (socket: { data: Partia
     const refusal = new Error("rate_limited") as Error & { data?: unknown };
     refusal.data = { message: `Too many open connections (at most ${MAX_SOCKETS_PER_USER}). Close a tab and try again.` };
     next(refusal);
+  };
+}
+
+/**
+ * An `io.use` middleware, after authentication: at most LIMITS.handshake handshakes per user a
+ * minute (a reconnect loop costs a session lookup, a membership read and a presence fan-out to every
+ * room each time); beyond it the handshake is refused with connect_error `rate_limited`, after which
+ * the client waits 30 s. Off with RATE_LIMITS=off.
+ */
+export function limitHandshakesPerUser(): (socket: { data: Partial<SocketData> }, next: (err?: Error) => void) => void {
+  return (socket, next) => {
+    if (!socket.data.userId) return next();
+    consume("handshake", socket.data.userId).then(
+      () => next(),
+      (err) => {
+        const refusal = new Error(toAppError(err).code) as Error & { data?: unknown };
+        refusal.data = { message: toAppError(err).message };
+        next(refusal);
+      },
+    );
   };
 }

@@ -6,7 +6,8 @@ import { authenticateCookies } from "../auth";
 import { isCrossOrigin } from "../origin";
 import { log } from "../log";
 import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
-import { limitSocketsPerUser } from "./budget";
+import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
+import { boundedParser } from "./parser";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
 import { setRealtimeServer, type RealtimeServer } from "./registry";
@@ -34,6 +35,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     path: "/socket.io",
     maxHttpBufferSize: opts.maxHttpBufferSize ?? MAX_PACKET_BYTES,
     serveClient: false,
+    // refuses packets nested too deeply before JSON.parse sees them (lib/realtime/parser.ts)
+    parser: boundedParser,
     destroyUpgrade: opts.destroyUpgrade ?? true,
   });
 
@@ -64,6 +67,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   });
   // after authentication, which put the socket in its user's room
   io.use(limitSocketsPerUser(io));
+  io.use(limitHandshakesPerUser());
 
   io.on("connection", (socket) => {
     const { userId } = socket.data;

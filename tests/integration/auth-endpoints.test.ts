@@ -86,6 +86,18 @@ describe("next-auth endpoints", () => {
     await expectErrorShape(nonString, 400, "bad_request");
   });
 
+  it("reads a sign-out body one way only: other media types, and a form whose parameters name JSON (next-auth would read it as JSON), are 400", async () => {
+    const acct = await createAccount();
+    const { cookie } = await postSignIn(acct.username, acct.password);
+    const c = await csrf(cookie);
+    const form = new URLSearchParams({ csrfToken: c.token, json: "true", callbackUrl: "/x" }).toString();
+    for (const type of ["text/plain", "application/x-www-form-urlencoded; x=application/json", "Application/X-WWW-Form-Urlencoded", "multipart/form-data; boundary=x"]) {
+      await expectErrorShape(await request("/api/auth/signout", { method: "POST", cookie: c.cookie, headers: { "content-type": type }, body: form }), 400, "bad_request");
+    }
+    // the same body as a plain form signs out
+    expect((await request("/api/auth/signout", { method: "POST", cookie: c.cookie, headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" }, body: form })).status).toBe(200);
+  });
+
   it.each([
     ["a callback URL with CR/LF", "next-auth.callback-url=http%3A%2F%2Fx%2F%0D%0ALocation%3A%20evil"],
     ["a callback URL that is not a URL", "next-auth.callback-url=%01%02"],

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeTestSql, createAccount, ownLoopbackAddress, postSignIn, request, requestFrom, signIn, signOut, testSql, uniqueName, type TestAccount } from "../support/api";
-import { callAction, dbState, FORGED_SESSION_COOKIE, expectNoLeak, pageInventory, routeInventory, serverActions } from "../support/authz";
+import { callAction, dbState, FORGED_SESSION_COOKIE, expectNoLeak, pageInventory, refusedMethodInventory, routeInventory, serverActions } from "../support/authz";
 
 afterAll(closeTestSql);
 
@@ -67,6 +67,13 @@ const ROUTES: Row[] = [
     path: () => "/api/auth/session", check: (res, text) => {
       expect(res.status).toBe(405);
       expect(JSON.parse(text).error.code).toBe("method_not_allowed");
+    } })),
+  // every other method of an API route: 405 in the error shape for everyone alike (otherMethods, lib/http.ts)
+  ...refusedMethodInventory().map((endpoint): Row => ({ endpoint, cells: { anonymous: "public", member: "public" },
+    check: (res, text) => {
+      expect(res.status).toBe(405);
+      expect(JSON.parse(text).error.code).toBe("method_not_allowed");
+      expect(res.headers.get("allow")).toMatch(/^(GET|POST|PATCH|DELETE)/);
     } })),
   { endpoint: "GET /api/conversations", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" } },
   { endpoint: "POST /api/conversations", cells: UNAUTHENTICATED,

@@ -383,4 +383,39 @@ describe("requests Node's parser refuses", () => {
     const body = answer.slice(answer.indexOf("\r\n\r\n") + 4);
     expect(CODES).toContain(JSON.parse(body).error.code);
   });
+
+  /** Sends a request head (Connection: close) and resolves with the status line and the body. */
+  async function answerTo(head: string): Promise<{ status: number; body: string }> {
+    const answer = await rawExchange(`${head}Connection: close\r\n\r\n`);
+    return { status: Number(answer.split(" ")[1]), body: answer.slice(answer.indexOf("\r\n\r\n") + 4) };
+  }
+
+  // next-auth builds its URLs from Host: these made it answer 500 (found by an attack pass)
+  const HOSTS = ["a b", "[::1", "evil.example:99999", "", "x\u00e9y"];
+  it.each(["/api/auth/session", "/api/auth/csrf", "/api/auth/signin", "/login", "/api/users"])("answers a missing or malformed Host on %s with 400 in the error shape", async (path) => {
+    for (const head of [...HOSTS.map((h) => `GET ${path} HTTP/1.1\r\nHost: ${h}\r\n`), `GET ${path} HTTP/1.1\r\n`]) {
+      const { status, body } = await answerTo(head);
+      expect([JSON.stringify(head), status]).toEqual([JSON.stringify(head), 400]);
+      expect(JSON.parse(body).error.code).toBe("bad_request");
+    }
+    // a well-formed Host the server is not usually called by is fine (a server has many names)
+    expect((await answerTo(`GET /api/auth/csrf HTTP/1.1\r\nHost: other.example:8080\r\n`)).status).toBe(200);
+  });
+
+  it("answers a request head that never finishes with 408 in the error shape (slowloris), within 20 s", async () => {
+    const url = new URL(baseUrl());
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      let got = "";
+      socket.on("data", (d: Buffer) => (got += d.toString("latin1")));
+      socket.on("error", () => {});
+      socket.on("close", () => resolve(got));
+      socket.write("GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+      setTimeout(() => socket.destroy(), 25_000);
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(answer.startsWith("HTTP/1.1 408 ")).toBe(true);
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.code).toBe("request_timeout");
+  }, 30_000);
 });

@@ -151,6 +151,15 @@ const ROUTES: Record<string, RouteRow> = {
     call: (c) => http("/api/me/export", { cookie: c.ada.cookie }),
     last: (c) => [http("/api/me/export", { cookie: c.ada.cookie })],
     state: async () => null },
+  // reads that return much: a page of history, the whole conversation list
+  "GET /api/conversations/:id/messages": { limit: "history",
+    call: (c) => http(`/api/conversations/${c.groupId}/messages?limit=100`, { cookie: c.ada.cookie }),
+    last: (c) => [http(`/api/conversations/${c.groupId}/messages?limit=100`, { cookie: c.ada.cookie })],
+    state: async () => null },
+  "GET /api/conversations": { limit: "conversationList",
+    call: (c) => http("/api/conversations", { cookie: c.ada.cookie }),
+    last: (c) => [http("/api/conversations", { cookie: c.ada.cookie })],
+    state: async () => null },
 };
 
 describe("per-user limits of state-changing routes and forms", () => {

@@ -24,6 +24,11 @@ const BAD_NAMES: Array<[string, string, RegExp]> = [
   ["a braille blank", " \u2800 ", /visible character/],
   ["U+0085 NEXT LINE", "Ada\u0085Lovelace", /control characters/],
   ["a line break", "Ada\nLovelace", /control characters/],
+  ["a paragraph separator (U+2029 ends bidi isolation)", "Team\u2029Deleted user", /control characters or line breaks/],
+  ["a right-to-left mark", "abc\u200f", /text-direction/],
+  ["combining marks only", "\u0301\u0301", /visible character/],
+  ["a private-use character", "\ue000", /private-use/],
+  ["interlinear annotation characters", "\ufff9x\ufffb", /annotation/],
 ];
 /** Display names that read as a label the interface shows in place of a person. */
 const RESERVED: Array<[string, string]> = [
@@ -32,6 +37,11 @@ const RESERVED: Array<[string, string]> = [
   ["a Cyrillic look-alike", "Dеleted User"],
   ["fullwidth letters", "Ｙｏｕ"],
   ["a UI label other than Deleted user", "former member"],
+  ["Latin small capitals", "ʏᴏᴜ"],
+  ["Cherokee letters", "ᎠEᏞETED USER"],
+  ["an Armenian look-alike", "Yօu"],
+  ["a combining dot below", "You\u0323"],
+  ["trailing punctuation", "You."],
 ];
 
 /** A raw JSON body: JSON.stringify writes a lone surrogate as the escape "\ud83d", as a hostile client would. */
@@ -170,6 +180,17 @@ describe("group titles", () => {
 
     expect((await testSql()`select title from conversations where id = ${conversation.id}`)[0].title).toBe("Fine title");
     expect((await testSql()`select count(*)::int as n from conversations where created_by = ${owner.id}`)[0].n).toBe(1);
+  });
+
+  it("keeps titles in other scripts, with emoji, and look-alikes of UI labels (titles are not reserved)", async () => {
+    const owner = await createAccount();
+    const other = await createAccount();
+    const cookie = await signIn(owner.username, owner.password);
+    for (const title of ["李小龍 👩‍👩‍👧‍👦", "محمد ודוד", "Zoë Ñandú", "ʏᴏᴜ"]) {
+      const res = await request("/api/conversations", { method: "POST", cookie, json: { kind: "group", title, memberIds: [other.id] } });
+      expect(res.status).toBe(201);
+      expect((await res.json()).conversation.title).toBe(title);
+    }
   });
 
   it("stores a renamed title NFC-normalised", async () => {

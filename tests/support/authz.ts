@@ -35,6 +35,21 @@ export function routeInventory(): string[] {
   return found.sort();
 }
 
+/**
+ * The "METHOD /path" entries that a route answers with `otherMethods` (lib/http.ts): exported as
+ * `other as METHOD`, they refuse every caller alike with 405.
+ */
+export function refusedMethodInventory(): string[] {
+  const found: string[] = [];
+  for (const file of walk(path.join(root, "app/api")).filter((f) => path.basename(f) === "route.ts")) {
+    const src = fs.readFileSync(file, "utf8");
+    if (!/otherMethods\(/.test(src)) continue;
+    const route = "/" + path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
+    for (const m of src.matchAll(/\bother as ([A-Z]+)\b/g)) found.push(`${m[1]} ${route}`);
+  }
+  return found.sort();
+}
+
 /** Every page as its URL pattern ("/c/[id]"), route groups dropped. */
 export function pageInventory(): string[] {
   return walk(path.join(root, "app"))

@@ -15,6 +15,11 @@ describe("handlesToShow", () => {
     ["a zero-width space", "A\u200bda"],
     ["fullwidth letters (NFKC)", "Ａｄａ"],
     ["a Cyrillic look-alike", "Аda"],
+    ["a Latin alpha", "Adɑ"],
+    ["Cherokee and Greek capitals", "ᎪᎠΑ"],
+    ["Latin small capitals", "ᴀᴅᴀ"],
+    ["a combining mark", "A\u0323da"],
+    ["trailing punctuation", "Ada."],
   ])("counts names that differ only by %s as the same", (_what, twin) => {
     expect(handlesToShow([person("1", "ada", "Ada"), person("2", "ada_x", twin)])).toEqual({ "1": "ada", "2": "ada_x" });
   });
@@ -26,6 +31,11 @@ describe("handlesToShow", () => {
   it("always shows the handle of a name stored before the rules: a UI label, bidi controls, nothing visible", () => {
     const people = [person("1", "mallory", "deleted user"), person("2", "eve", "\u202eEve"), person("3", "blank", "\u3164"), person("4", "bob", "Bob")];
     expect(handlesToShow(people)).toEqual({ "1": "mallory", "2": "eve", "3": "blank" });
+  });
+
+  it("always shows the handle of a stored name with an implicit direction mark, a line separator, private use or only marks", () => {
+    const people = [person("1", "rlm", "Eve\u200f"), person("2", "ls", "Ada\u2028Admin"), person("3", "pua", "\ue000"), person("4", "marks", "\u0301\u0301"), person("5", "bob", "Bob")];
+    expect(handlesToShow(people)).toEqual({ "1": "rlm", "2": "ls", "3": "pua", "4": "marks" });
   });
 
   it("compares entries without a username but never gives them a handle", () => {

@@ -1,4 +1,4 @@
-import { hasBidiControl, hasControlCharacter, hasVisibleText, isReservedName, isWellFormed, isolate, nameKey, nameProblem, RESERVED_NAMES } from "@/lib/text";
+import { hasBidiControl, hasControlCharacter, hasUndisplayableCharacter, hasVisibleText, isReservedName, isWellFormed, isolate, nameKey, nameProblem, RESERVED_NAMES } from "@/lib/text";
 import { displayNameSchema, groupTitleSchema, messageBodySchema, parseInput, profileUpdateSchema } from "@/lib/validation";
 import { AppError } from "@/lib/errors";
 
@@ -31,8 +31,32 @@ describe("character classes", () => {
   it("finds every explicit bidi control (UAX #9): LRE RLE PDF LRO RLO and LRI RLI FSI PDI", () => {
     for (let c = 0x202a; c <= 0x202e; c++) expect(hasBidiControl(`Ada${cp(c)}`)).toBe(true);
     for (let c = 0x2066; c <= 0x2069; c++) expect(hasBidiControl(`Ada${cp(c)}`)).toBe(true);
-    // the implicit marks are not controls that can reorder what follows
-    expect(hasBidiControl("Ada\u200e\u200f")).toBe(false);
+  });
+  it.each([
+    ["LEFT-TO-RIGHT MARK", "a\u200eb"],
+    ["RIGHT-TO-LEFT MARK", "abc\u200F"],
+    ["ARABIC LETTER MARK", "\u061Cabc"],
+  ])("counts the implicit mark %s as a bidi control (it changes how neutrals next to it are ordered)", (_what, s) => {
+    expect(hasBidiControl(s)).toBe(true);
+  });
+  it("finds the line and paragraph separators (Zl, Zp) with the control characters", () => {
+    expect(hasControlCharacter("a\u2028b")).toBe(true);
+    expect(hasControlCharacter("Team\u2029Deleted user")).toBe(true);
+  });
+  it.each([
+    ["a private-use character", "\uE000"],
+    ["a private-use character in plane 15", "Ada\u{F0000}"],
+    ["an unassigned code point", "\u0378"],
+    ["the noncharacter U+FFFF", "\uFFFF"],
+    ["the noncharacter U+1FFFE", "\u{1FFFE}"],
+    ["the noncharacter U+FDD0", "Ada\uFDD0"],
+    ["interlinear annotation characters", "\uFFF9x\uFFFB"],
+    ["an interlinear annotation separator", "Ada\uFFFA"],
+  ])("finds %s as undisplayable", (_what, s) => {
+    expect(hasUndisplayableCharacter(s)).toBe(true);
+  });
+  it("finds nothing undisplayable in letters of many scripts and in emoji", () => {
+    for (const s of ["Ada", "Zo\u00eb Ñandú Jürgen", "李小龍", "محمد", "דוד", "अनिल", "👩‍👩‍👧‍👦", "👍🏽"]) expect(hasUndisplayableCharacter(s)).toBe(false);
   });
   it.each([
     ["zero-width space", "\u200b"],
@@ -49,11 +73,13 @@ describe("character classes", () => {
     ["ideographic and no-break spaces", "\u3000\u00a0"],
     ["tag characters", "\u{e0041}\u{e0064}"],
     ["a mix with spaces", " \u200b \u3164 \u2800 "],
+    ["combining marks only", "\u0301\u0301"],
+    ["combining marks after a space", " \u0323\u20e3"],
   ])("sees nothing visible in %s", (_what, s) => {
     expect(hasVisibleText(s)).toBe(false);
   });
   it("sees visible text in letters, emoji and emoji joined by ZWJ", () => {
-    for (const s of ["a", "\u200bA\u200b", "👩‍💻", "☃", "。"]) expect(hasVisibleText(s)).toBe(true);
+    for (const s of ["a", "\u200bA\u200b", "👩‍💻", "☃", "。", "e\u0301", "अनिल", "สมชาย"]) expect(hasVisibleText(s)).toBe(true);
   });
 });
 
@@ -65,6 +91,26 @@ describe("nameKey and reserved names", () => {
     expect(nameKey("Ada\u3164Lovelace")).toBe("ada lovelace"); // a Hangul filler reads as a space
     expect(nameKey("STRASSE")).toBe(nameKey("straße"));
     expect(nameKey("Ada")).not.toBe(nameKey("Ada L"));
+  });
+  it("drops combining marks after NFKD, and punctuation at either end", () => {
+    expect(nameKey("You\u0323")).toBe("you");
+    expect(nameKey("Jos\u00e9")).toBe(nameKey("Jose"));
+    expect(nameKey("You.")).toBe("you");
+    expect(nameKey("«Deleted user»!")).toBe("deleted user");
+    expect(nameKey("Ada-Lovelace")).toBe("ada-lovelace"); // inner punctuation stays
+    expect(nameKey("...")).toBe("..."); // punctuation alone is kept, so such names still compare
+  });
+  it("maps Latin small capitals, Armenian, Cherokee and more Cyrillic and Greek look-alikes to Latin", () => {
+    expect(nameKey("ʏᴏᴜ")).toBe("you");
+    expect(nameKey("Yօu")).toBe("you"); // Armenian օ
+    expect(nameKey("Үou")).toBe("you"); // Cyrillic Ү U+04AE
+    expect(nameKey("Deleted usег")).toBe("deleted user"); // Cyrillic е, г
+    expect(nameKey("ᎠEᏞETED USER")).toBe("deleted user"); // Cherokee Ꭰ, Ꮮ
+    expect(nameKey("Υou")).toBe("you"); // Greek capital upsilon reads Y, not u
+    expect(nameKey("Νew message")).toBe("new message"); // Greek capital nu reads N, not v
+    expect(nameKey("Pɑrley")).toBe("parley"); // Latin alpha
+    // U+0251 LATIN SMALL LETTER ALPHA reads as a (UTS #39), so this reads "Deleted aser", not "Deleted user"
+    expect(nameKey("Deleted ɑser")).toBe("deleted aser");
   });
   it.each([
     "Deleted user",
@@ -82,11 +128,25 @@ describe("nameKey and reserved names", () => {
     "parley",
     "System",
     "new message",
+    "ʏᴏᴜ", // Latin small capitals
+    "Yօu", // Armenian oh
+    "Үou", // Cyrillic straight u
+    "Υou", // Greek capital upsilon
+    "Deleted usег", // Cyrillic ie and ghe
+    "Deleted սser", // Armenian seh
+    "ᎠEᏞETED USER", // Cherokee a and tle
+    "ꭰeleted user", // Cherokee small a
+    "You\u0323", // combining dot below
+    "You.",
+    "(You)",
+    "Νew message", // Greek capital nu
+    "Pɑrley", // Latin alpha
+    "ꜱʏꜱᴛᴇᴍ",
   ])("reserves %j", (name) => {
     expect(isReservedName(name)).toBe(true);
   });
   it("does not reserve names that merely contain a reserved word", () => {
-    for (const name of ["Deleted user fan", "Young", "Yousef", "Parley Bot 2", "Ada"]) expect(isReservedName(name)).toBe(false);
+    for (const name of ["Deleted user fan", "Young", "Yousef", "Parley Bot 2", "Ada", "Young.", "You2", "Y.o.u"]) expect(isReservedName(name)).toBe(false);
   });
   it("lists each label the interface shows in place of a person", () => {
     expect(RESERVED_NAMES).toEqual(expect.arrayContaining(["Deleted user", "Former member", "You"]));
@@ -98,6 +158,10 @@ describe("nameProblem", () => {
     expect(nameProblem("Ada\u0085", "Display name")).toMatch(/control characters/);
     expect(nameProblem("\u202eAda", "Display name")).toMatch(/text-direction/);
     expect(nameProblem("\u200b", "Title")).toMatch(/visible character/);
+    expect(nameProblem("a\u2028b", "Display name")).toBe("Display name may not contain control characters or line breaks");
+    expect(nameProblem("abc\u200F", "Display name")).toBe("Display name may not contain text-direction control characters or marks");
+    expect(nameProblem("\uE000", "Title")).toBe("Title may not contain private-use, unassigned or annotation characters");
+    expect(nameProblem("\u0301\u0301", "Title")).toBe("Title needs at least one visible character");
     expect(nameProblem("Ada Lovelace 👩‍💻", "Display name")).toBeNull();
   });
 });
@@ -126,9 +190,50 @@ describe("the schemas apply the rules", () => {
     ["NEXT LINE", "Ada\u0085Byron", /control characters/],
     ["a tab", "Ada\tByron", /control characters/],
     ["a lone surrogate", "Ada \ud83d", /well-formed/],
+    ["a line separator", "a\u2028b", /control characters or line breaks/],
+    ["a paragraph separator (it ends bidi isolation)", "Team\u2029Deleted user", /control characters or line breaks/],
+    ["a right-to-left mark", "abc\u200F", /text-direction/],
+    ["a left-to-right mark", "Ada\u200eByron", /text-direction/],
+    ["an Arabic letter mark", "\u061Cabc", /text-direction/],
+    ["combining marks only", "\u0301\u0301", /visible character/],
+    ["a private-use character", "\uE000", /private-use/],
+    ["an unassigned code point", "\u0378", /unassigned/],
+    ["the noncharacter U+FFFF", "\uFFFF", /unassigned/],
+    ["the noncharacter U+1FFFE", "\u{1FFFE}", /unassigned/],
+    ["interlinear annotation characters", "\uFFF9x\uFFFB", /annotation/],
   ])("refuses %s in a display name and a group title", (_what, value, message) => {
     expect(messageOf(displayNameSchema.safeParse(value))).toMatch(message);
     expect(messageOf(groupTitleSchema.safeParse(value))).toMatch(message);
+  });
+  it.each([
+    ["accented letters in NFC", "Zo\u00eb Ñandú Jürgen"],
+    ["accented letters typed decomposed", "Zoe\u0308"],
+    ["an emoji ZWJ sequence", "👩‍👩‍👧‍👦 Family"],
+    ["an emoji with a skin tone and a keycap", "👍🏽 1\ufe0f\u20e3"],
+    ["a flag", "🇳🇿 Kiri"],
+    ["CJK", "李小龍"],
+    ["Japanese with voiced marks", "がくと"],
+    ["Arabic", "محمد علي"],
+    ["Hebrew", "דוד כהן"],
+    ["Hindi", "अनिल कुमार"],
+    ["Thai", "สมชาย"],
+    ["Greek", "Ελένη"],
+    ["Cyrillic", "Анна"],
+    ["Armenian", "Արամ"],
+    ["Cherokee", "ᏣᎳᎩ"],
+  ])("keeps %s valid as a display name and a group title", (_what, value) => {
+    expect(displayNameSchema.parse(value)).toBe(value.normalize("NFC"));
+    expect(groupTitleSchema.parse(value)).toBe(value.normalize("NFC"));
+  });
+  it("leaves message bodies alone: separators, marks, private use and look-alikes are kept", () => {
+    const body = "line\u2028two \u200fמרק \u061C \uE000 \u0301 \uFFF9x\uFFFB You. ʏᴏᴜ";
+    expect(messageBodySchema.parse(body)).toBe(body);
+  });
+  it("reserves look-alikes of the interface's labels in display names only", () => {
+    for (const name of ["ʏᴏᴜ", "Yօu", "Үou", "Deleted usег", "ᎠEᏞETED USER", "You\u0323", "You."]) {
+      expect(messageOf(displayNameSchema.safeParse(name))).toBe("That name is reserved");
+      expect(groupTitleSchema.safeParse(name).success).toBe(true);
+    }
   });
   it("reserves names for people, not for group titles", () => {
     expect(messageOf(displayNameSchema.safeParse("Deleted\u200d User"))).toBe("That name is reserved");

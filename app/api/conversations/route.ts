@@ -1,10 +1,10 @@
-import { createConversation, listConversationViews } from "@/lib/conversations";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { createConversation, listConversations } from "@/lib/conversations";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { createConversationSchema, parseInput } from "@/lib/validation";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
-  return json({ conversations: await listConversationViews(user.id) });
+  return json({ conversations: await listConversations(user.id) });
 });
 
 /** A direct conversation (the existing one when there is one: 200) or a new group (201). */
@@ -14,3 +14,6 @@ export const POST = route(async (req) => {
   const { conversation, created } = await createConversation(user.id, input);
   return json({ conversation }, created ? 201 : 200);
 });
+
+const other = otherMethods("GET", "POST");
+export { other as PUT, other as PATCH, other as DELETE };

@@ -1,5 +1,5 @@
 import { databaseIsUp } from "@/lib/health";
-import { json } from "@/lib/http";
+import { json, otherMethods } from "@/lib/http";
 import { redisState } from "@/lib/redis";
 
 export const dynamic = "force-dynamic";
@@ -11,3 +11,6 @@ export async function GET() {
   const redis = redisState();
   return json({ ok: db, db: db ? "up" : "down", ...(redis && { redis }) }, db ? 200 : 503);
 }
+
+const other = otherMethods("GET");
+export { other as POST, other as PUT, other as PATCH, other as DELETE };

@@ -1,6 +1,6 @@
 import { toOwnProfile } from "@/lib/accounts";
 import { deleteAccount } from "@/lib/account";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { updateProfile } from "@/lib/people";
 import { sessionCookieName } from "@/lib/auth";
 import { deleteAccountSchema, parseInput, profileUpdateSchema } from "@/lib/validation";
@@ -24,3 +24,6 @@ export const DELETE = route(async (req) => {
   res.headers.append("Set-Cookie", `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
   return res;
 });
+
+const other = otherMethods("GET", "PATCH", "DELETE");
+export { other as POST, other as PUT };

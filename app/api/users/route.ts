@@ -1,6 +1,6 @@
 import { registerUser, toPublicUser } from "@/lib/accounts";
 import { clientAddress } from "@/lib/auth";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { consumeRegistration } from "@/lib/limiter";
 import { searchDirectory } from "@/lib/people";
 import { directoryQuerySchema, parseInput, registerSchema } from "@/lib/validation";
@@ -18,3 +18,6 @@ export const GET = route(async (req) => {
   const query = parseInput(directoryQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   return json(await searchDirectory({ ...query, userId: user.id }));
 });
+
+const other = otherMethods("GET", "POST");
+export { other as PUT, other as PATCH, other as DELETE };

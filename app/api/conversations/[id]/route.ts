@@ -1,5 +1,5 @@
 import { getConversationView, renameGroup } from "@/lib/conversations";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { pathId } from "@/lib/route-params";
 import { parseInput, renameConversationSchema } from "@/lib/validation";
 
@@ -16,3 +16,6 @@ export const PATCH = route<Ctx>(async (req, { params }) => {
   const { title } = parseInput(renameConversationSchema, await readJson(req));
   return json({ conversation: await renameGroup(user.id, id, title) });
 });
+
+const other = otherMethods("GET", "PATCH");
+export { other as POST, other as PUT, other as DELETE };

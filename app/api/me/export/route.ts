@@ -1,5 +1,5 @@
 import { exportUserData } from "@/lib/account";
-import { requireAuth, route } from "@/lib/http";
+import { otherMethods, requireAuth, route } from "@/lib/http";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
@@ -12,3 +12,6 @@ export const GET = route(async (req) => {
     },
   });
 });
+
+const other = otherMethods("GET");
+export { other as POST, other as PUT, other as PATCH, other as DELETE };

@@ -1,5 +1,5 @@
 import { changePassword } from "@/lib/account";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { changePasswordSchema, parseInput } from "@/lib/validation";
 
 export const POST = route(async (req) => {
@@ -8,3 +8,6 @@ export const POST = route(async (req) => {
   await changePassword(user.id, session.id, input);
   return json({ ok: true });
 });
+
+const other = otherMethods("POST");
+export { other as GET, other as PUT, other as PATCH, other as DELETE };

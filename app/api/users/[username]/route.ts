@@ -1,4 +1,4 @@
-import { json, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, requireAuth, route } from "@/lib/http";
 import { getPublicProfile } from "@/lib/people";
 
 export const GET = route<{ params: Promise<{ username: string }> }>(async (req, { params }) => {
@@ -6,3 +6,6 @@ export const GET = route<{ params: Promise<{ username: string }> }>(async (req, 
   const { username } = await params;
   return json({ user: await getPublicProfile(username) });
 });
+
+const other = otherMethods("GET");
+export { other as POST, other as PUT, other as PATCH, other as DELETE };

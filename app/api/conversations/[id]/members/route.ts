@@ -1,5 +1,5 @@
 import { addMembers } from "@/lib/conversations";
-import { json, readJson, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { pathId } from "@/lib/route-params";
 import { addMembersSchema, parseInput } from "@/lib/validation";
 
@@ -9,3 +9,6 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { par
   const { userIds } = parseInput(addMembersSchema, await readJson(req));
   return json({ conversation: await addMembers(user.id, id, userIds) });
 });
+
+const other = otherMethods("POST");
+export { other as GET, other as PUT, other as PATCH, other as DELETE };

@@ -1,5 +1,5 @@
-import { json, readJson, requireAuth, route } from "@/lib/http";
-import { listMessages, sendMessage } from "@/lib/messages";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
+import { readHistory, sendMessage } from "@/lib/messages";
 import { pathId } from "@/lib/route-params";
 import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
 
@@ -9,7 +9,7 @@ export const GET = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const id = pathId((await params).id);
   const query = parseInput(historyQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-  return json(await listMessages(user.id, id, query));
+  return json(await readHistory(user.id, id, query));
 });
 
 /** The same semantics as the socket's message:send: 201 when stored, 200 with the stored copy on a retry. */
@@ -20,3 +20,6 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const { message, created } = await sendMessage({ conversationId, clientId, body, senderId: user.id });
   return json({ message }, created ? 201 : 200);
 });
+
+const other = otherMethods("GET", "POST");
+export { other as PUT, other as PATCH, other as DELETE };

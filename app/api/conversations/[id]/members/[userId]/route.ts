@@ -1,5 +1,5 @@
 import { removeMember } from "@/lib/conversations";
-import { json, requireAuth, route } from "@/lib/http";
+import { json, otherMethods, requireAuth, route } from "@/lib/http";
 import { pathId } from "@/lib/route-params";
 
 /** Removes a member, or leaves when the user id is the caller's own. */
@@ -9,3 +9,6 @@ export const DELETE = route<{ params: Promise<{ id: string; userId: string }> }>
   await removeMember(user.id, pathId(p.id), pathId(p.userId, "member"));
   return json({ ok: true });
 });
+
+const other = otherMethods("DELETE");
+export { other as GET, other as POST, other as PUT, other as PATCH };
