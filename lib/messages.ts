@@ -66,7 +66,19 @@ class MessageWriter {
         await this.commit(batch);
       } catch (err) {
         const e = toAppError(err);
-        for (const p of batch) p.reject(e);
+        if (e.code === "unavailable" || batch.length === 1) {
+          for (const p of batch) p.reject(e);
+          continue;
+        }
+        // Nothing of the batch was committed or answered. One bad item must not fail the others:
+        // commit each alone, in order (seq order is kept), so only the one at fault is refused.
+        for (const p of batch) {
+          try {
+            await this.commit([p]);
+          } catch (one) {
+            p.reject(toAppError(one));
+          }
+        }
       }
     }
     this.draining = false;
@@ -89,9 +101,14 @@ class MessageWriter {
     await getSql().begin(async (tx) => {
       const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
       const json = JSON.stringify(indexed);
+      // The senders' rows are held (`for key share`) until commit: an account deletion either
+      // committed before (its memberships are gone: not_found) or waits for this batch (its
+      // messages then keep sender NULL) — never a foreign-key violation inside the batch.
       const members = await tx`
         select x.i from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
-        join members m on m.conversation_id = x.c and m.user_id = x.s`;
+        join members m on m.conversation_id = x.c and m.user_id = x.s
+        join users u on u.id = m.user_id
+        for key share of u`;
       const isMember = new Set(members.map((r) => r.i as number));
       const existing = await tx`
         select x.i, m.* from jsonb_to_recordset(${json}::jsonb) as x(i int, s uuid, k uuid)
