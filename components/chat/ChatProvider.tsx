@@ -91,13 +91,17 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
     }
   }, []);
 
-  /** Catches up after a (re)connect; only conversations the fresh list still has (sync refuses others). */
-  const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null) => {
+  /**
+   * Catches up from `held` (the positions held when the connection came back, taken before anything
+   * arrived on it: an own send's ack or a newer live message must not move the cursor past what
+   * was missed); only conversations the fresh list still has (sync refuses others).
+   */
+  const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null, held: Record<string, number>) => {
     const only = (list: ConversationView[] | null, positions: Record<string, number>) => {
       const ids = list ? new Set(list.map((c) => c.id)) : null;
       return Object.fromEntries(Object.entries(positions).filter(([id]) => !ids || ids.has(id)));
     };
-    let since = only(current, syncPositions(stateRef.current));
+    let since = only(current, held);
     let refetched = false;
     // again while the server says there is more, from the highest rev each answer brought
     for (let round = 0; round < 100 && Object.keys(since).length > 0; round++) {
@@ -135,7 +139,9 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
 
     socket.on("connect", () => {
       dispatch({ type: "connection", connection: "connected" });
-      void refreshList().then((list) => sync(socket, list));
+      // before the outbox resends: their acks would otherwise raise the positions sync starts from
+      const held = syncPositions(stateRef.current);
+      void refreshList().then((list) => sync(socket, list, held));
       outbox.resume();
     });
     socket.on("disconnect", () => dispatch({ type: "connection", connection: "reconnecting" }));
@@ -180,7 +186,10 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
     let resyncTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("resync", () => {
       clearTimeout(resyncTimer);
-      resyncTimer = setTimeout(() => void refreshList().then((list) => sync(socket, list)), Math.random() * RESYNC_SPREAD_MS);
+      resyncTimer = setTimeout(() => {
+        const held = syncPositions(stateRef.current);
+        void refreshList().then((list) => sync(socket, list, held));
+      }, Math.random() * RESYNC_SPREAD_MS);
     });
     let leaveTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("session:revoked", ({ reason }) => {

@@ -20,12 +20,17 @@ async function call<T>(path: string, init?: { method?: string; json?: unknown; s
     body: init?.json !== undefined ? JSON.stringify(init.json) : undefined,
     signal: init?.signal,
   });
-  const data = (await res.json().catch(() => null)) as ({ error?: { code: string; message: string; fields?: Record<string, string> } } & T) | null;
+  // an abort while the body arrives rejects here: let it be the AbortError callers ignore
+  const data = (await res.json().catch((err: unknown) => {
+    if (init?.signal?.aborted) throw err;
+    return null;
+  })) as ({ error?: { code: string; message: string; fields?: Record<string, string> } } & T) | null;
   if (!res.ok) {
     // a field's own message ("That name is reserved") says more than the summary ("Some fields are invalid")
     const fieldMessage = data?.error?.fields ? Object.values(data.error.fields)[0] : undefined;
     throw new ApiError(res.status, data?.error?.code ?? "internal", fieldMessage ?? data?.error?.message ?? `The server answered ${res.status}`);
   }
+  if (data === null) throw new ApiError(res.status, "internal", "The server's answer could not be read");
   return data as T;
 }
 
