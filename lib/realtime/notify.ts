@@ -1,13 +1,16 @@
 /** Membership changes reach clients at once: sockets join or leave rooms, and each user gets their view. */
 import { listConversationViews } from "../conversations";
 import { rooms } from "./events";
-import { getRealtimeServer } from "./registry";
+import { getRealtimeServer, noteMembershipChange } from "./registry";
 
 /** Puts every socket of `userIds` in the conversation's room and sends each user their view of it. */
 export async function announceConversation(conversationId: string, userIds: string[], event: "conversation:new" | "conversation:updated"): Promise<void> {
   const io = getRealtimeServer();
   if (!io || userIds.length === 0) return;
-  if (event === "conversation:new") io.in(userIds.map(rooms.user)).socketsJoin(rooms.conversation(conversationId));
+  if (event === "conversation:new") {
+    for (const userId of userIds) noteMembershipChange(userId, conversationId);
+    io.in(userIds.map(rooms.user)).socketsJoin(rooms.conversation(conversationId));
+  }
   await Promise.all(
     userIds.map(async (userId) => {
       const [view] = await listConversationViews(userId, [conversationId]);
@@ -20,6 +23,7 @@ export async function announceConversation(conversationId: string, userIds: stri
 export async function announceRemoval(conversationId: string, userId: string): Promise<void> {
   const io = getRealtimeServer();
   if (!io) return;
+  noteMembershipChange(userId, conversationId);
   io.in(rooms.user(userId)).socketsLeave(rooms.conversation(conversationId));
   io.to(rooms.user(userId)).emit("conversation:removed", { conversationId });
 }

@@ -10,7 +10,7 @@ import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
 import { rooms } from "./events";
 import { registerHandlers } from "./handlers";
-import { setRealtimeServer, type RealtimeServer } from "./registry";
+import { lastMembershipChange, membershipChangedSince, setRealtimeServer, type RealtimeServer } from "./registry";
 
 /** 1 MiB + 64 KiB: see RealtimeOptions.maxHttpBufferSize. */
 export const MAX_PACKET_BYTES = 1024 * 1024 + 64 * 1024;
@@ -116,6 +116,8 @@ type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
  * are read again (one query) and whatever changed in between is corrected.
  */
 async function reconcile(socket: RealtimeSocket): Promise<void> {
+  // the socket is connected (announcements reach it) from here: changes numbered after this are newer than the read
+  const started = lastMembershipChange();
   const rows = await getSql()`
     select m.conversation_id from sessions s left join members m on m.user_id = s.user_id
     where s.id = ${socket.data.sessionId} and s.revoked_at is null and s.expires_at > now()`;
@@ -125,8 +127,10 @@ async function reconcile(socket: RealtimeSocket): Promise<void> {
     return;
   }
   const current = new Set(rows.filter((r) => r.conversation_id).map((r) => rooms.conversation(r.conversation_id)));
-  for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room)) socket.leave(room);
-  socket.join([...current]);
+  // A membership announced while the read was in flight is newer than the read: leave it as is.
+  const settledMeanwhile = (room: string) => membershipChangedSince(socket.data.userId, room.slice("conversation:".length), started);
+  for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room) && !settledMeanwhile(room)) socket.leave(room);
+  socket.join([...current].filter((room) => !settledMeanwhile(room)));
 }
 
 /** Longest delay setTimeout takes (about 24.8 days; a session lives 30). */
