@@ -1,6 +1,7 @@
 /**
  * Parley's one process: Next.js (pages, actions, route handlers) and Socket.IO on one HTTP server.
- * Without DATABASE_URL it starts an embedded PostgreSQL in .data/postgres and stops it last.
+ * Without DATABASE_URL it starts an embedded PostgreSQL in .data/postgres and stops it last (as
+ * root, possibly with the data elsewhere and .data/postgres a link to it: db/embedded-root.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
@@ -81,7 +82,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (!process.env.DATABASE_URL) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: secrets.dbPassword, database: "parley" });
     process.env.DATABASE_URL = embedded.url;
-    console.log("[parley] embedded PostgreSQL started (data in .data/postgres)");
+    const shown = embedded.dataDir.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), embedded.dataDir) : embedded.dataDir;
+    console.log(`[parley] embedded PostgreSQL started (${embedded.note ?? `data in ${shown}`})`);
   }
   try {
     await runMigrations(process.env.DATABASE_URL!);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
+import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
 import { collectGarbage } from "./inspector";
@@ -186,6 +187,7 @@ async function idleSockets(load: LoadProcess, parley: Child): Promise<IdlePoint[
 async function cleanup(): Promise<void> {
   for (const child of children.splice(0).reverse()) await child.stop().catch(() => {});
   await db?.stop().catch(() => {});
+  removeEmbeddedData(path.join(dir, "postgres")); // as root, possibly under /var/lib/parley
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

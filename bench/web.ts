@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort, startEmbeddedDatabase } from "../db/embedded";
+import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
 
@@ -112,6 +113,7 @@ fairly stable, but rerun before drawing fine conclusions.
       await exited;
     }
     await db.stop();
+    removeEmbeddedData(path.join(dir, "postgres")); // as root, possibly under /var/lib/parley
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

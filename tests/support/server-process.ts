@@ -16,11 +16,17 @@ export interface ServerProcess {
 /**
  * Starts `server.ts` in production mode on 127.0.0.1:`port` with `env` on top of this process's
  * environment (give `DATABASE_URL: undefined` for the embedded database) and waits until healthy.
+ * `where` runs another script (e.g. `scripts/start.ts`, `npm start`) in another copy of the project.
  */
-export async function startServerProcess(port: number, env: Record<string, string | undefined>, timeoutMs = 90_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  port: number,
+  env: Record<string, string | undefined>,
+  timeoutMs = 90_000,
+  where: { cwd?: string; script?: string } = {},
+): Promise<ServerProcess> {
   const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env, NODE_ENV: "production" };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env: merged as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", where.script ?? "server.ts"], { cwd: where.cwd ?? root, env: merged as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let printed = "";
   const keep = (chunk: Buffer) => (printed = (printed + chunk.toString()).slice(-256 * 1024));
   proc.stdout!.on("data", keep);

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort, startEmbeddedDatabase } from "../../db/embedded";
+import { removeEmbeddedData } from "../../db/embedded-root";
 import { runMigrations } from "../../db/migrate";
 import { ensureBuild } from "../../scripts/build";
 
@@ -33,7 +34,7 @@ async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   let stopDb = async () => {};
   if (!databaseUrl) {
-    fs.rmSync(path.join(dataDir, "postgres"), { recursive: true, force: true });
+    removeEmbeddedData(path.join(dataDir, "postgres"));
     const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: "parley-test", database: "parley_test" });
     databaseUrl = db.url;
     stopDb = db.stop;
@@ -63,6 +64,8 @@ async function main() {
       await exited;
     }
     await stopDb();
+    // as root in a folder user postgres cannot enter, the data is elsewhere (db/embedded-root.ts)
+    removeEmbeddedData(path.join(dataDir, "postgres"));
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   };
