@@ -12,7 +12,7 @@ import { conversationHandles, conversationTitle, handlesToShow, otherMember, pre
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
 import { PersonName } from "./PersonName";
-import { DELETED_USER_NAME } from "./people";
+import { DELETED_USER, DELETED_USER_NAME } from "./people";
 import { lastActivity, sortedConversations, type ChatState } from "./store";
 import { Switcher } from "./Switcher";
 import { useNow } from "./useNow";
@@ -59,7 +59,11 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
         data-unread={unread || undefined}
         data-testid="conversation-item"
       >
-        {other ? <Avatar user={other} size={40} online={other.online} /> : <Avatar user={{ id: c.id, displayName: title }} size={40} />}
+        {other ? (
+          <Avatar user={other} size={40} online={other.online} />
+        ) : (
+          <Avatar user={c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title }} size={40} />
+        )}
         <span className={styles.rowText}>
           <span className={styles.rowTop}>
             <span className={styles.rowTitle} data-testid="conversation-name">

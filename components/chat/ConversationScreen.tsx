@@ -11,7 +11,7 @@ import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "./MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "./names";
-import { DELETED_USER_NAME, unknownSenders } from "./people";
+import { DELETED_USER, unknownSenders } from "./people";
 import { PersonName } from "./PersonName";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
@@ -110,7 +110,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     const members = new Set(conversation?.members.map((m) => m.id));
     for (const m of items ?? []) {
       if (!m.senderId || members.has(m.senderId) || !(m.senderId in state.people)) continue;
-      map[m.senderId] = state.people[m.senderId] ?? { id: m.senderId, displayName: DELETED_USER_NAME };
+      map[m.senderId] = state.people[m.senderId] ?? DELETED_USER;
     }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
@@ -169,7 +169,11 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         </Link>
         <div className={styles.headerMeta}>
           {conversation &&
-            (other ? <Avatar user={other} size={36} online={other.online} /> : <Avatar user={{ id: conversation.id, displayName: title }} size={36} />)}
+            (other ? (
+              <Avatar user={other} size={36} online={other.online} />
+            ) : (
+              <Avatar user={closed ? DELETED_USER : { id: conversation.id, displayName: title }} size={36} />
+            ))}
           <div className={styles.headerText}>
             <h1 className={styles.headerTitle} data-testid="conversation-title">
               {title || "Loading…"}

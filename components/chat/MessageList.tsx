@@ -6,7 +6,7 @@ import type { MessageView } from "@/lib/realtime/events";
 import { fullTime, relativeTime } from "./format";
 import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
 import { handlesToShow } from "./names";
-import { DELETED_USER_NAME } from "./people";
+import { DELETED_USER } from "./people";
 import { PersonName } from "./PersonName";
 import { buildRows } from "./rows";
 import type { OutgoingMessage } from "./store";
@@ -36,7 +36,6 @@ interface MessageListProps extends MessageHandlers {
   now?: Date;
 }
 
-const DELETED_USER: Person = { id: "deleted-user", displayName: DELETED_USER_NAME };
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 150;
 
@@ -163,7 +162,7 @@ export function MessageList(props: MessageListProps) {
               <div className={styles.groupBody}>
                 <header className={styles.groupHeader}>
                   {!row.own && (
-                    <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || undefined}>
+                    <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || who === DELETED_USER || undefined}>
                       <PersonName name={who.displayName} handle={handle} fit />
                     </span>
                   )}

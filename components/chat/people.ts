@@ -10,6 +10,9 @@ import type { ChatState } from "./store";
 /** Shown for a message whose sender's account is gone (senderId null, or a lookup found nothing). */
 export const DELETED_USER_NAME = "Deleted user";
 
+/** Whoever's account is gone, as one person (one avatar colour) wherever the page shows them. */
+export const DELETED_USER = { id: "deleted-user", displayName: DELETED_USER_NAME } as const;
+
 /** A profile changed: every member entry of that person and the kept profile take the new name, avatar and bio. */
 export function applyUserUpdate(state: ChatState, user: PublicUser): ChatState {
   let changed = false;
