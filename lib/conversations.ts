@@ -23,6 +23,8 @@ export async function listConversationViews(userId: string, ids?: string[]): Pro
       (select json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
                 'avatar', u.avatar, 'role', mm.role, 'lastReadSeq', mm.last_read_seq) order by mm.joined_at, u.username)
         from members mm join users u on u.id = mm.user_id where mm.conversation_id = c.id) as members,
+      (c.kind = 'direct' and not exists (
+        select 1 from members other where other.conversation_id = c.id and other.user_id <> ${userId})) as peer_deleted,
       lm.id as lm_id, lm.seq as lm_seq, lm.rev as lm_rev, lm.sender_id as lm_sender_id, lm.client_id as lm_client_id,
       lm.body as lm_body, lm.created_at as lm_created_at, lm.edited_at as lm_edited_at, lm.deleted_at as lm_deleted_at
     from members me
@@ -40,6 +42,7 @@ export async function listConversationViews(userId: string, ids?: string[]): Pro
     role: r.role,
     lastReadSeq: Number(r.last_read_seq),
     unreadCount: r.unread_count,
+    peerDeleted: r.peer_deleted === true,
     members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: online.has(m.id) })),
     lastMessage: r.lm_id
       ? toMessageView({

@@ -33,6 +33,7 @@ interface Pending extends SendInput {
 
 const MAX_BATCH = 500;
 const notFound = () => new AppError("not_found", "No such conversation");
+const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 
 function emit(event: "message:new" | "message:updated", message: MessageView): void {
   getRealtimeServer()?.to(rooms.conversation(message.conversationId)).emit(event, message);
@@ -104,12 +105,18 @@ class MessageWriter {
       // The senders' rows are held (`for key share`) until commit: an account deletion either
       // committed before (its memberships are gone: not_found) or waits for this batch (its
       // messages then keep sender NULL) — never a foreign-key violation inside the batch.
+      // A direct conversation whose other member deleted the account refuses new sends
+      // (DESIGN.md, Conversations): nobody is left to read them.
       const members = await tx`
-        select x.i from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
+        select x.i, (c.kind = 'direct' and not exists (
+          select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted
+        from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
         join members m on m.conversation_id = x.c and m.user_id = x.s
         join users u on u.id = m.user_id
+        join conversations c on c.id = x.c
         for key share of u`;
-      const isMember = new Set(members.map((r) => r.i as number));
+      const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
+      for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
       const existing = await tx`
         select x.i, m.* from jsonb_to_recordset(${json}::jsonb) as x(i int, s uuid, k uuid)
         join messages m on m.sender_id = x.s and m.client_id = x.k`;

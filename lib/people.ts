@@ -1,23 +1,47 @@
 /** Profiles and the directory. */
-import { and, eq, gt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { toPublicUser, type PublicUser } from "./accounts";
 import { AppError } from "./errors";
-import { limited } from "./limiter";
+import { consume, limited } from "./limiter";
+import { announceUser } from "./realtime/notify";
 import type { ProfileUpdate } from "./validation";
 
-/** Changes the caller's display name, bio or avatar. Throws `rate_limited` past LIMITS.profile, `not_found`. */
+/**
+ * Changes the caller's display name, bio or avatar. When one of them really changed, everyone who
+ * shares a conversation with the caller (and the caller's other tabs) gets `user:updated`.
+ * Throws `rate_limited` past LIMITS.profile, `not_found`.
+ */
 export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
   return limited("profile", userId, async () => {
-    const [user] = await getDb()
-      .update(users)
-      .set({ ...changes, updatedAt: new Date() })
-      .where(eq(users.id, userId))
-      .returning();
-    if (!user) throw new AppError("not_found", "No such user");
+    const { before, user } = await getDb().transaction(async (tx) => {
+      const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
+      if (!before) throw new AppError("not_found", "No such user");
+      const [user] = await tx
+        .update(users)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(eq(users.id, userId))
+        .returning();
+      return { before, user };
+    });
+    const shown = (u: User) => [u.displayName, u.bio, u.avatar].join("\u0000");
+    if (shown(before) !== shown(user)) await announceUser(toPublicUser(user));
     return user;
   });
+}
+
+/**
+ * The public profiles of `ids` that exist (a deleted account is simply absent), for showing the
+ * senders of messages who are no longer members. Public fields only; any signed-in user may ask,
+ * as with the directory. At most PROFILE_LOOKUP_MAX ids (validated by the caller).
+ * Throws `rate_limited` past LIMITS.profiles.
+ */
+export async function lookupProfiles(query: { userId: string; ids: string[] }): Promise<PublicUser[]> {
+  await consume("profiles", query.userId);
+  if (!query.ids.length) return [];
+  const rows = await getDb().select().from(users).where(inArray(users.id, query.ids));
+  return rows.map(toPublicUser);
 }
 
 export async function getPublicProfile(username: string): Promise<PublicUser> {

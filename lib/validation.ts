@@ -226,3 +226,14 @@ export const historyQuerySchema = z.strictObject({
   after: seqParam.optional(),
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
 });
+
+/** At most this many ids in one public-profile lookup (GET /api/users?ids=). */
+export const PROFILE_LOOKUP_MAX = 100;
+
+/** GET /api/users?ids=a,b,c: public profiles by id, for senders who are no longer members. */
+export const profileLookupSchema = z.strictObject({
+  ids: str("ids")
+    .max(PROFILE_LOOKUP_MAX * 37, `At most ${PROFILE_LOOKUP_MAX} ids`)
+    .transform((s) => [...new Set(s.split(",").filter(Boolean))])
+    .pipe(z.array(uuidSchema("ids")).min(1, "Name at least one id").max(PROFILE_LOOKUP_MAX, `At most ${PROFILE_LOOKUP_MAX} ids`)),
+});

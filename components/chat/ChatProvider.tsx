@@ -9,6 +9,8 @@ import { newClientId } from "./format";
 import { notifyMessage } from "./notify";
 import { ACK_TIMEOUT_MS, Outbox, type ChatSocket } from "./outbox";
 import { chatReducer, initialChatState, syncPositions, type ChatState, type OutgoingMessage } from "./store";
+import { usePeopleLookup } from "./usePeopleLookup";
+import { useRecounts } from "./useRecounts";
 import { ReconnectBanner } from "./ReconnectBanner";
 import { TitleSync } from "./TitleSync";
 
@@ -41,6 +43,8 @@ export interface ChatActions {
   setActive(conversationId: string | null): void;
   getDraft(conversationId: string): string;
   setDraft(conversationId: string, text: string): void;
+  /** Looks up the public profiles of these senders (batched, once per id per page) into `state.people`. */
+  lookupPeople(userIds: string[]): void;
 }
 
 interface ChatContextValue {
@@ -78,6 +82,8 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
   const [outbox] = useState(() => new Outbox({ getState: () => stateRef.current, dispatch, getSocket: () => socketRef.current }));
   const typingSent = useRef(new Map<string, number>());
   const readSent = useRef(new Map<string, number>());
+  const lookupPeople = usePeopleLookup(dispatch);
+  useRecounts(state.recount, dispatch);
 
   const refreshList = useCallback(async (): Promise<ConversationView[] | null> => {
     dispatch({ type: "list:loading" });
@@ -181,6 +187,7 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
     socket.on("read", (p) => dispatch({ type: "read", ...p }));
     socket.on("typing", (p) => dispatch({ type: "typing", ...p, until: Date.now() + TYPING_SHOWN_MS }));
     socket.on("presence", (p) => dispatch({ type: "presence", ...p }));
+    socket.on("user:updated", (user) => dispatch({ type: "user:updated", user }));
     // The server missed other nodes' broadcasts for a while (Redis was down): catch up as after a
     // reconnect, at a random moment within RESYNC_SPREAD_MS so a node's clients don't all ask at once.
     let resyncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -361,8 +368,9 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
         if (text) drafts.current.set(conversationId, text);
         else drafts.current.delete(conversationId);
       },
+      lookupPeople,
     };
-  }, [refreshList, outbox]);
+  }, [refreshList, outbox, lookupPeople]);
 
   const value = useMemo(() => ({ state, actions }), [state, actions]);
   const unread = Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);

@@ -8,23 +8,24 @@ import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/realtime/events";
 import { useChat } from "./ChatProvider";
 import { listTime } from "./format";
-import { conversationHandles, conversationTitle, otherMember, previewSender } from "./names";
+import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "./names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
 import { PersonName } from "./PersonName";
-import { lastActivity, sortedConversations } from "./store";
+import { DELETED_USER, DELETED_USER_NAME } from "./people";
+import { lastActivity, sortedConversations, type ChatState } from "./store";
 import { Switcher } from "./Switcher";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
 
 /** "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the colon. */
-function previewOf(c: ConversationView, meId: string): ReactNode {
+function previewOf(c: ConversationView, meId: string, people: ChatState["people"]): ReactNode {
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
   const body = <bdi>{m.deletedAt ? "message deleted" : m.body.replace(/\s+/g, " ")}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
-    const sender = m.senderId === null ? { name: "Deleted user" } : (previewSender(c.members, m.senderId) ?? { name: "Former member" });
+    const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
     return (
       <>
         <PersonName name={sender.name} handle={"handle" in sender ? sender.handle : undefined} />: {body}
@@ -34,7 +35,18 @@ function previewOf(c: ConversationView, meId: string): ReactNode {
   return body;
 }
 
-function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string }) {
+/**
+ * A sender who is no longer a member: their public profile's name once looked up (./people.ts),
+ * with the handle when it reads like a member's name.
+ */
+function formerSender(members: ConversationView["members"], people: ChatState["people"], id: string): { name: string; handle?: string } {
+  const p = people[id];
+  if (p === null) return { name: DELETED_USER_NAME };
+  return p ? { name: p.displayName, handle: handlesToShow([...members, p])[id] } : { name: "Former member" };
+}
+
+function ConversationRow(props: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string; people: ChatState["people"] }) {
+  const { c, meId, active, now, handle, people } = props;
   const title = conversationTitle(c, meId);
   const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
   const unread = c.unreadCount > 0 && !active;
@@ -47,7 +59,11 @@ function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView
         data-unread={unread || undefined}
         data-testid="conversation-item"
       >
-        {other ? <Avatar user={other} size={40} online={other.online} /> : <Avatar user={{ id: c.id, displayName: title }} size={40} />}
+        {other ? (
+          <Avatar user={other} size={40} online={other.online} />
+        ) : (
+          <Avatar user={c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title }} size={40} />
+        )}
         <span className={styles.rowText}>
           <span className={styles.rowTop}>
             <span className={styles.rowTitle} data-testid="conversation-name">
@@ -58,7 +74,7 @@ function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView
             </time>
           </span>
           <span className={styles.rowBottom}>
-            <span className={styles.rowPreview}>{previewOf(c, meId)}</span>
+            <span className={styles.rowPreview}>{previewOf(c, meId, people)}</span>
             {unread && (
               <span className={styles.badge} data-testid="unread-badge">
                 {c.unreadCount > 99 ? "99+" : c.unreadCount}
@@ -93,6 +109,18 @@ export function ConversationList() {
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
   const list = sortedConversations(state);
   const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
+  // a group's last message may come from someone who left: name them by their public profile
+  const unknownSenders = useMemo(
+    () =>
+      Object.values(state.conversations).flatMap((c) => {
+        const s = c.kind === "group" ? c.lastMessage?.senderId : null;
+        return s && !c.members.some((m) => m.id === s) && !(s in state.people) ? [s] : [];
+      }),
+    [state.conversations, state.people],
+  );
+  useEffect(() => {
+    if (unknownSenders.length) actions.lookupPeople(unknownSenders);
+  }, [actions, unknownSenders]);
 
   return (
     <div className={styles.listPane}>
@@ -158,7 +186,7 @@ export function ConversationList() {
       {list.length > 0 && (
         <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} handle={handles[c.id]} />
+            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={state.people} />
           ))}
         </ul>
       )}

@@ -11,6 +11,7 @@ import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "./MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "./names";
+import { DELETED_USER, unknownSenders } from "./people";
 import { PersonName } from "./PersonName";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
@@ -99,11 +100,21 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount]);
 
   const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
+  // senders who are no longer members are named by their public profile, looked up once
+  const unknown = useMemo(() => (conversation && items ? unknownSenders(state.people, conversation, items) : []), [state.people, conversation, items]);
+  useEffect(() => {
+    if (unknown.length) actions.lookupPeople(unknown);
+  }, [actions, unknown]);
   const people = useMemo(() => {
     const map: Record<string, Person> = {};
+    const members = new Set(conversation?.members.map((m) => m.id));
+    for (const m of items ?? []) {
+      if (!m.senderId || members.has(m.senderId) || !(m.senderId in state.people)) continue;
+      map[m.senderId] = state.people[m.senderId] ?? DELETED_USER;
+    }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
-  }, [conversation?.members]);
+  }, [conversation?.members, items, state.people]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
   const typingPeople = Object.keys(state.typing[conversationId] ?? {})
@@ -145,6 +156,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     );
 
   const other = conversation?.kind === "direct" ? otherMember(conversation, state.meId) : undefined;
+  const closed = conversation?.kind === "direct" && conversation.peerDeleted;
   const onlineCount = conversation?.members.filter((m) => m.online && m.id !== state.meId).length ?? 0;
 
   return (
@@ -157,14 +169,20 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         </Link>
         <div className={styles.headerMeta}>
           {conversation &&
-            (other ? <Avatar user={other} size={36} online={other.online} /> : <Avatar user={{ id: conversation.id, displayName: title }} size={36} />)}
+            (other ? (
+              <Avatar user={other} size={36} online={other.online} />
+            ) : (
+              <Avatar user={closed ? DELETED_USER : { id: conversation.id, displayName: title }} size={36} />
+            ))}
           <div className={styles.headerText}>
             <h1 className={styles.headerTitle} data-testid="conversation-title">
               {title || "Loading…"}
             </h1>
             {conversation && (
               <span className={styles.headerSub} data-testid="conversation-status">
-                {other ? (
+                {closed ? (
+                  "This account was deleted"
+                ) : other ? (
                   // the username always shows here: it is what tells this person from a namesake
                   <>
                     @{other.username} · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}
@@ -216,14 +234,20 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       <div className={styles.typing} aria-live="polite" data-testid="typing-line">
         {typingLine(typingPeople)}
       </div>
-      <Composer
-        key={conversationId}
-        initialDraft={actions.getDraft(conversationId)}
-        placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
-        onDraftChange={(t) => actions.setDraft(conversationId, t)}
-        onTyping={onTyping}
-        onSend={(body) => actions.send(conversationId, body)}
-      />
+      {closed ? (
+        <p className={styles.closedNotice} role="status" data-testid="conversation-closed">
+          This account was deleted. You can read this conversation, but nobody will get new messages in it.
+        </p>
+      ) : (
+        <Composer
+          key={conversationId}
+          initialDraft={actions.getDraft(conversationId)}
+          placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
+          onDraftChange={(t) => actions.setDraft(conversationId, t)}
+          onTyping={onTyping}
+          onSend={(body) => actions.send(conversationId, body)}
+        />
+      )}
       {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </div>
   );

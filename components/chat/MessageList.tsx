@@ -6,6 +6,7 @@ import type { MessageView } from "@/lib/realtime/events";
 import { fullTime, relativeTime } from "./format";
 import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
 import { handlesToShow } from "./names";
+import { DELETED_USER } from "./people";
 import { PersonName } from "./PersonName";
 import { buildRows } from "./rows";
 import type { OutgoingMessage } from "./store";
@@ -23,7 +24,7 @@ interface MessageListProps extends MessageHandlers {
   messages: MessageView[];
   outgoing: OutgoingMessage[];
   meId: string;
-  /** who is who: the conversation's members (others show as "Former member") */
+  /** who is who: the conversation's members and the looked-up senders who left (others show as "Former member" until looked up) */
   people: Record<string, Person>;
   /** the read position when the conversation was opened; the divider goes before the first later message from someone else */
   readSeqAtOpen: number | null;
@@ -35,7 +36,6 @@ interface MessageListProps extends MessageHandlers {
   now?: Date;
 }
 
-const DELETED_USER: Person = { id: "deleted-user", displayName: "Deleted user" };
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 150;
 
@@ -162,7 +162,7 @@ export function MessageList(props: MessageListProps) {
               <div className={styles.groupBody}>
                 <header className={styles.groupHeader}>
                   {!row.own && (
-                    <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || undefined}>
+                    <span className={styles.sender} data-testid="sender-name" data-deleted-user={row.senderId === null || who === DELETED_USER || undefined}>
                       <PersonName name={who.displayName} handle={handle} fit />
                     </span>
                   )}

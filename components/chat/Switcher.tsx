@@ -6,6 +6,7 @@ import { Avatar } from "@/components/Avatar";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { conversationHandles, conversationTitle, otherMember } from "./names";
+import { DELETED_USER } from "./people";
 import { PersonName } from "./PersonName";
 import { sortedConversations } from "./store";
 import styles from "./Dialog.module.scss";
@@ -74,7 +75,7 @@ export function Switcher({ onClose }: { onClose(): void }) {
               return (
                 <li key={c.id} id={`switch-${c.id}`} role="option" aria-selected={i === current}>
                   <button type="button" tabIndex={-1} className={styles.person} aria-pressed={i === current} onClick={() => open(c.id)}>
-                    <Avatar user={other ?? { id: c.id, displayName: title }} size={28} />
+                    <Avatar user={other ?? (c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title })} size={28} />
                     <span className={styles.personText}>
                       <span className={styles.personName}>
                         <PersonName name={title} handle={handles[c.id]} fit />

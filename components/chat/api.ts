@@ -50,6 +50,8 @@ export const chatApi = {
     if (params.before !== undefined) q.set("before", String(params.before));
     return call<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${q}`);
   },
+  /** public profiles by id (at most 100); accounts that are gone are absent from the answer */
+  lookupUsers: (ids: string[]) => call<{ users: PublicUser[] }>(`/api/users?${new URLSearchParams({ ids: ids.join(",") })}`),
   searchUsers: (q: string, signal?: AbortSignal) =>
     call<{ users: PublicUser[]; nextCursor: string | null }>(`/api/users?${new URLSearchParams({ q, limit: "20" })}`, { signal }),
 };

@@ -1,15 +1,20 @@
 import { isReservedName, nameKey, nameProblem } from "@/lib/text";
 import type { ConversationView, MemberView } from "@/lib/realtime/events";
+import { DELETED_USER_NAME } from "./people";
 
-/** The other member of a direct conversation (or oneself, in a note-to-self). */
+/**
+ * The other member of a direct conversation; undefined once they deleted their account
+ * (`peerDeleted`: only oneself is left, and that must never stand in for them).
+ */
 export function otherMember(c: ConversationView, meId: string): MemberView | undefined {
-  return c.members.find((m) => m.id !== meId) ?? c.members[0];
+  if (c.peerDeleted) return undefined;
+  return c.members.find((m) => m.id !== meId);
 }
 
-/** A group's title, or the other person's name for a direct conversation. */
+/** A group's title, or the other person's name for a direct conversation ("Deleted user" once their account is gone). */
 export function conversationTitle(c: ConversationView, meId: string): string {
   if (c.kind === "group") return c.title?.trim() || c.members.map((m) => m.displayName).join(", ") || "Group";
-  return otherMember(c, meId)?.displayName ?? "Deleted user";
+  return otherMember(c, meId)?.displayName ?? DELETED_USER_NAME;
 }
 
 /** Someone (or something) shown by name; `username` is absent where there is none (a group). */

@@ -1,5 +1,8 @@
 /** The chat state and its reducer: pure, so every realtime event is applied the same way everywhere. */
+import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import { applyPeople, applyUserUpdate } from "./people";
+import { applyRefreshed, countUnsure, markRecount, readUnsure } from "./unread";
 
 export interface OutgoingMessage {
   clientId: string;
@@ -28,6 +31,10 @@ export interface ChatState {
   typing: Record<string, Record<string, number>>;
   /** "refused": the server refused this page's origin (connect_error "forbidden"); not retried */
   connection: "connecting" | "connected" | "reconnecting" | "refused";
+  /** public profiles of people met outside the member lists (senders who left; oneself), by id; null: no such account */
+  people: Record<string, PublicUser | null>;
+  /** conversations whose unread count could not be worked out locally: the provider asks the server (./unread.ts) */
+  recount: Record<string, true>;
 }
 
 export type ChatAction =
@@ -49,10 +56,14 @@ export type ChatAction =
   | { type: "typing"; conversationId: string; userId: string; typing: boolean; until?: number }
   | { type: "typing:expire"; now: number }
   | { type: "presence"; userId: string; online: boolean }
-  | { type: "connection"; connection: ChatState["connection"] };
+  | { type: "connection"; connection: ChatState["connection"] }
+  | { type: "conversation:refreshed"; conversation: ConversationView }
+  | { type: "recount:abandon"; conversationId: string }
+  | { type: "user:updated"; user: PublicUser }
+  | { type: "people:loaded"; users: PublicUser[]; asked: string[] };
 
 export function initialChatState(meId: string): ChatState {
-  return { meId, listStatus: "loading", conversations: {}, threads: {}, outbox: [], typing: {}, connection: "connecting" };
+  return { meId, listStatus: "loading", conversations: {}, threads: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {} };
 }
 
 /** Inserts or replaces messages by id, keeping seq order; an older revision never replaces a newer one. */
@@ -95,7 +106,8 @@ function applyToConversation(c: ConversationView, m: MessageView, meId: string, 
   const unreadByOther = m.senderId !== meId && m.seq > c.lastReadSeq;
   if (isNew && unreadByOther && !m.deletedAt) next.unreadCount = c.unreadCount + 1;
   // an unread message deleted before it was read no longer counts
-  if (known && !known.deletedAt && m.deletedAt && unreadByOther) next.unreadCount = Math.max(0, c.unreadCount - 1);
+  // (unless a view taken after this change already left it out: ./unread.ts)
+  if (known && !known.deletedAt && m.deletedAt && unreadByOther && m.rev > c.lastSeq) next.unreadCount = Math.max(0, c.unreadCount - 1);
   if (m.senderId === meId && m.seq > c.lastReadSeq) {
     // one's own message means everything before it was seen
     next.lastReadSeq = m.seq;
@@ -179,8 +191,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const items = mergeMessages(thread.items, action.messages);
       return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, items, hasOlder: action.hasMore, loadingOlder: false } } };
     }
-    case "messages":
-      return applyMessages(state, action.messages);
+    case "messages": {
+      // one at a time, so each is judged against the state it lands on (./unread.ts)
+      let next = state;
+      for (const m of action.messages) next = markRecount(applyMessages(next, [m]), countUnsure(next, m) ? [m.conversationId] : []);
+      return next;
+    }
     case "outbox:add":
       return { ...state, outbox: [...state.outbox, action.message] };
     case "outbox:status":
@@ -193,6 +209,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "read": {
       const c = state.conversations[action.conversationId];
       if (!c) return state;
+      if (readUnsure(state, action)) state = markRecount(state, [c.id]);
       const members = c.members.map((m) => (m.id === action.userId && action.seq > m.lastReadSeq ? { ...m, lastReadSeq: action.seq } : m));
       const mine = action.userId === state.meId && action.seq >= c.lastReadSeq;
       return {
@@ -235,6 +252,14 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case "connection":
       return state.connection === action.connection ? state : { ...state, connection: action.connection };
+    case "conversation:refreshed":
+      return applyRefreshed(state, action.conversation);
+    case "recount:abandon":
+      return markRecount(state, [action.conversationId], false);
+    case "user:updated":
+      return applyUserUpdate(state, action.user);
+    case "people:loaded":
+      return applyPeople(state, action.users, action.asked);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { PublicUser } from "@/lib/accounts";
-import { Avatar } from "@/components/Avatar";
 import styles from "./AppShell.module.scss";
+import { MeSummary } from "./MeSummary";
 import { ShellFrame } from "./ShellFrame";
 import { SidebarNav } from "./SidebarNav";
 import { SignOutButton } from "./SignOutButton";
@@ -19,13 +19,7 @@ export function AppShell({ user, sidebar, children }: AppShellProps) {
     <ShellFrame>
       <aside className={styles.sidebar} aria-label="Conversations">
         <header className={styles.me}>
-          <Avatar user={user} size={40} online />
-          <div className={styles.meText}>
-            <span className={styles.meName} data-testid="me-name" title={user.displayName}>
-              {user.displayName}
-            </span>
-            <span className={styles.meHandle}>@{user.username}</span>
-          </div>
+          <MeSummary user={user} />
           <ThemeToggle />
           <SignOutButton />
         </header>

@@ -1,4 +1,5 @@
 /** The Socket.IO protocol's typed maps, shared by the server and the browser client. See docs/protocol.md. */
+import type { PublicUser } from "../accounts";
 import type { ErrorCode } from "../errors";
 
 export type Ack<T extends object = object> =
@@ -47,6 +48,11 @@ export interface ConversationView {
   lastReadSeq: number;
   unreadCount: number;
   lastMessage: MessageView | null;
+  /**
+   * Direct conversations only: the other member deleted their account. The conversation stays
+   * readable (their messages show as "Deleted user") and refuses new sends (403 / ack `forbidden`).
+   */
+  peerDeleted: boolean;
 }
 
 /** A conversation with its newest page of messages, as the page that opens it sends them. */
@@ -65,6 +71,8 @@ export interface ServerToClientEvents {
   read: (payload: { conversationId: string; userId: string; seq: number }) => void;
   typing: (payload: { conversationId: string; userId: string; typing: boolean }) => void;
   presence: (payload: { userId: string; online: boolean }) => void;
+  /** a display name, avatar or bio changed: sent to everyone who shares a conversation with the user, and to the user's own sockets */
+  "user:updated": (user: PublicUser) => void;
   /** this node lost broadcasts from other nodes for a while (Redis was down): run `sync` again */
   resync: (payload: { reason: "redis_recovered" }) => void;
   "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" | "expired" }) => void;

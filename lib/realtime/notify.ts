@@ -1,4 +1,6 @@
-/** Membership changes reach clients at once: sockets join or leave rooms, and each user gets their view. */
+/** Membership and profile changes reach clients at once: sockets join or leave rooms, each user gets their view. */
+import { getSql } from "@/db";
+import type { PublicUser } from "../accounts";
 import { listConversationViews } from "../conversations";
 import { rooms } from "./events";
 import { getRealtimeServer, noteMembershipChange } from "./registry";
@@ -26,4 +28,16 @@ export async function announceRemoval(conversationId: string, userId: string): P
   noteMembershipChange(userId, conversationId);
   io.in(rooms.user(userId)).socketsLeave(rooms.conversation(conversationId));
   io.to(rooms.user(userId)).emit("conversation:removed", { conversationId });
+}
+
+/**
+ * Tells everyone who shares a conversation with `user` (their sockets are in its rooms) and the
+ * user's own sockets (other tabs) that the public profile changed: `user:updated` PublicUser.
+ * One emit to the union of rooms, so a socket in several of them gets it once; nobody else gets it.
+ */
+export async function announceUser(user: PublicUser): Promise<void> {
+  const io = getRealtimeServer();
+  if (!io) return;
+  const rows = await getSql()`select conversation_id from members where user_id = ${user.id}`;
+  io.to([rooms.user(user.id), ...rows.map((r) => rooms.conversation(r.conversation_id as string))]).emit("user:updated", user);
 }

@@ -75,6 +75,7 @@ const TRAFFIC: { [E in keyof ServerToClientEvents]: ((f: Fixture) => Promise<unk
   typing:                 (f) => f.owner.socket.timeout(5000).emitWithAck("typing", { conversationId: f.groupId, typing: true }),
   read:                   (f) => f.owner.socket.timeout(5000).emitWithAck("conversation:read", { conversationId: f.groupId, seq: 2 }),
   "conversation:updated": (f) => request(`/api/conversations/${f.groupId}`, { method: "PATCH", cookie: f.owner.cookie, json: { title: `${f.title} (renamed)` } }),
+  "user:updated":         (f) => request("/api/me", { method: "PATCH", cookie: f.owner.cookie, json: { displayName: `Owner ${randomUUID().slice(0, 8)}` } }),
   // last: the member goes offline
   presence:               async (f) => f.member.socket.disconnect(),
   "conversation:new":     "sent to the added user's own room",

@@ -88,6 +88,7 @@ const conversation: ConversationView = {
   title: null,
   createdAt: "2026-03-01T10:00:00.000Z",
   lastSeq: 5,
+  peerDeleted: false,
   members: [],
   role: "member",
   lastReadSeq: 5,

@@ -20,6 +20,7 @@ function conversation(id: string, over: Partial<ConversationView> = {}): Convers
     lastReadSeq: 0,
     unreadCount: 0,
     lastMessage: null,
+    peerDeleted: false,
     ...over,
   };
 }

@@ -2,8 +2,8 @@ import { registerUser, toPublicUser } from "@/lib/accounts";
 import { clientAddress } from "@/lib/auth";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
 import { consumeRegistration } from "@/lib/limiter";
-import { searchDirectory } from "@/lib/people";
-import { directoryQuerySchema, parseInput, registerSchema } from "@/lib/validation";
+import { lookupProfiles, searchDirectory } from "@/lib/people";
+import { directoryQuerySchema, parseInput, profileLookupSchema, registerSchema } from "@/lib/validation";
 
 export const POST = route(async (req) => {
   const input = parseInput(registerSchema, await readJson(req));
@@ -12,10 +12,18 @@ export const POST = route(async (req) => {
   return json({ user: toPublicUser(user) }, 201);
 });
 
-/** The directory, for signed-in users: `q` matches username or display name, in any case. */
+/**
+ * For signed-in users: the directory (`q` matches username or display name, in any case), or with
+ * `ids=a,b,…` the public profiles of those users (`{ users }`; deleted accounts are absent).
+ */
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
-  const query = parseInput(directoryQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  if ("ids" in params) {
+    const { ids } = parseInput(profileLookupSchema, params);
+    return json({ users: await lookupProfiles({ userId: user.id, ids }) });
+  }
+  const query = parseInput(directoryQuerySchema, params);
   return json(await searchDirectory({ ...query, userId: user.id }));
 });
 

@@ -1,0 +1,22 @@
+"use client";
+
+import type { PublicUser } from "@/lib/accounts";
+import { Avatar } from "@/components/Avatar";
+import { useOptionalChat } from "@/components/chat/ChatProvider";
+import styles from "./AppShell.module.scss";
+
+/** One's own avatar, name and handle at the top of the sidebar; a name changed in another tab shows at once (`user:updated`). */
+export function MeSummary({ user }: { user: PublicUser }) {
+  const me = useOptionalChat()?.state.people[user.id] ?? user;
+  return (
+    <>
+      <Avatar user={me} size={40} online />
+      <div className={styles.meText}>
+        <span className={styles.meName} data-testid="me-name" title={me.displayName}>
+          {me.displayName}
+        </span>
+        <span className={styles.meHandle}>@{me.username}</span>
+      </div>
+    </>
+  );
+}

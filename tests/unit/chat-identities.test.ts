@@ -1,0 +1,176 @@
+/**
+ * The store's side of issue 11, item 5: unread counts that stay true (exact where the page can tell,
+ * a recount from the server where it cannot), profiles of senders who left, and `user:updated`.
+ */
+import type { PublicUser } from "@/lib/accounts";
+import { chatReducer, initialChatState, type ChatAction, type ChatState } from "@/components/chat/store";
+import { conversationTitle, otherMember } from "@/components/chat/names";
+import { unknownSenders } from "@/components/chat/people";
+import type { ConversationView, MessageView } from "@/lib/realtime/events";
+
+const ME = "me";
+const BOB = "bob";
+const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 11, minute)).toISOString();
+
+function conversation(over: Partial<ConversationView> = {}): ConversationView {
+  return {
+    id: "c1",
+    kind: "direct",
+    title: null,
+    createdAt: at(0),
+    lastSeq: 0,
+    members: [
+      { id: ME, username: "me", displayName: "Me", avatar: null, role: "member", lastReadSeq: 0, online: true },
+      { id: BOB, username: "bob", displayName: "Bob", avatar: null, role: "member", lastReadSeq: 0, online: true },
+    ],
+    role: "member",
+    lastReadSeq: 0,
+    unreadCount: 0,
+    lastMessage: null,
+    peerDeleted: false,
+    ...over,
+  };
+}
+
+function message(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return { id: `m${seq}`, conversationId: "c1", seq, rev: seq, senderId: BOB, clientId: `k${seq}`, body: `hi ${seq}`, createdAt: at(seq), editedAt: null, deletedAt: null, ...over };
+}
+const deleted = (m: MessageView, rev: number): MessageView => ({ ...m, rev, body: "", deletedAt: at(rev) });
+const run = (s: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReducer, s);
+const live = (...messages: MessageView[]): ChatAction => ({ type: "messages", messages });
+
+/** The list as loaded, without the thread (the conversation is not open). */
+const listOnly = (c = conversation()) => run(initialChatState(ME), { type: "list:loaded", conversations: [c] });
+
+describe("unread counts on an open page", () => {
+  it("recounts from the server when someone deletes unread messages of a conversation that is not open", () => {
+    // Bob sends two, then deletes both; Ada's thread is not loaded, so the page cannot tell what was counted
+    let s = run(listOnly(), live(message(1)), live(message(2)));
+    expect(s.conversations.c1.unreadCount).toBe(2);
+    expect(s.recount).toEqual({});
+    s = run(s, live(deleted(message(1), 3)), live(deleted(message(2), 4)));
+    expect(s.recount).toEqual({ c1: true });
+    // the server's view (GET /api/conversations/:id) taken after both deletions puts it right
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 4, unreadCount: 0, lastMessage: deleted(message(2), 4) }) });
+    expect(s.conversations.c1.unreadCount).toBe(0);
+    expect(s.recount).toEqual({});
+  });
+
+  it("ignores a view older than what it holds, keeping the mark so that it is asked for again", () => {
+    let s = run(listOnly(), live(message(1)), live(message(2)), live(deleted(message(1), 3)));
+    const marked = s.recount;
+    // a view taken before the deletion (lastSeq 2) would bring the count back to 2
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) }) });
+    expect(s.conversations.c1.unreadCount).toBe(2);
+    expect(s.recount).toEqual({ c1: true });
+    expect(s.recount).not.toBe(marked); // a new identity: the provider's effect asks again
+    // and one taken before a read from another tab is stale too
+    s = run(s, { type: "read", conversationId: "c1", userId: ME, seq: 3 });
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 3, lastReadSeq: 0, unreadCount: 1, lastMessage: message(2) }) });
+    expect(s.conversations.c1.unreadCount).toBe(0);
+    expect(s.conversations.c1.lastReadSeq).toBe(3);
+  });
+
+  it("counts a deletion in an open conversation exactly, once, however often it arrives (sync and live)", () => {
+    let s = run(listOnly(conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) })), {
+      type: "thread:loaded",
+      conversationId: "c1",
+      messages: [message(1), message(2)],
+      hasMore: false,
+    });
+    const gone = deleted(message(1), 3);
+    s = run(s, live(gone), live(gone), live(gone));
+    expect(s.conversations.c1.unreadCount).toBe(1);
+    expect(s.recount).toEqual({});
+  });
+
+  it("does not take a deletion off twice when a newer view already left it out", () => {
+    let s = run(listOnly(conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) })), {
+      type: "thread:loaded",
+      conversationId: "c1",
+      messages: [message(1), message(2)],
+      hasMore: false,
+    });
+    // the list fetched after a reconnect already counts the deletion (rev 3), whose live event comes late
+    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 1, lastMessage: message(2) })] });
+    s = run(s, live(deleted(message(1), 3)));
+    expect(s.conversations.c1.unreadCount).toBe(1);
+  });
+
+  it("changes no count for edits, nor for one's own deletions, and marks nothing", () => {
+    let s = run(listOnly(), live(message(1)), live(message(2)));
+    s = run(s, live({ ...message(1), rev: 3, body: "edited", editedAt: at(3) }), live(message(4, { senderId: ME })), live(deleted(message(4, { senderId: ME }), 5)));
+    expect(s.conversations.c1.unreadCount).toBe(0); // one's own message read everything before it
+    expect(s.recount).toEqual({});
+    let t = run(listOnly(), live(message(1)), live({ ...message(1), rev: 2, body: "edited", editedAt: at(2) }));
+    expect(t.conversations.c1.unreadCount).toBe(1);
+    t = run(t, live({ ...message(1), rev: 2, body: "edited", editedAt: at(2) }));
+    expect(t.conversations.c1.unreadCount).toBe(1);
+    expect(t.recount).toEqual({});
+  });
+
+  it("recounts when a read from another tab lands before the loaded page, and not when it lands inside it", () => {
+    const opened = (hasMore: boolean) =>
+      run(listOnly(conversation({ lastSeq: 60, unreadCount: 50, lastMessage: message(60) })), {
+        type: "thread:loaded",
+        conversationId: "c1",
+        messages: Array.from({ length: 50 }, (_, i) => message(i + 11)),
+        hasMore,
+      });
+    const inside = run(opened(true), { type: "read", conversationId: "c1", userId: ME, seq: 40 });
+    expect(inside.conversations.c1.unreadCount).toBe(20);
+    expect(inside.recount).toEqual({});
+    const before = run(opened(true), { type: "read", conversationId: "c1", userId: ME, seq: 5 });
+    expect(before.recount).toEqual({ c1: true });
+    // not open at all: the read position alone cannot say how many are left
+    const closed = run(listOnly(conversation({ lastSeq: 60, unreadCount: 50, lastMessage: message(60) })), { type: "read", conversationId: "c1", userId: ME, seq: 30 });
+    expect(closed.recount).toEqual({ c1: true });
+    // someone else's read changes nothing of one's own count
+    expect(run(opened(true), { type: "read", conversationId: "c1", userId: BOB, seq: 5 }).recount).toEqual({});
+  });
+
+  it("drops the mark when the provider gives up, and a view of a conversation no longer held is ignored", () => {
+    let s = run(listOnly(), live(message(1)), live(deleted(message(1), 2)));
+    expect(s.recount).toEqual({ c1: true });
+    s = run(s, { type: "recount:abandon", conversationId: "c1" });
+    expect(s.recount).toEqual({});
+    expect(run(s, { type: "conversation:refreshed", conversation: conversation({ id: "gone" }) })).toBe(s);
+  });
+});
+
+describe("identities on an open page", () => {
+  const bob = (over: Partial<PublicUser> = {}): PublicUser => ({ id: BOB, username: "bob", displayName: "Bob", bio: "", avatar: null, createdAt: at(0), ...over });
+
+  it("renames a person in every conversation on user:updated, and oneself in the shell", () => {
+    const group = conversation({ id: "g1", kind: "group", title: "Team" });
+    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [conversation(), group] });
+    s = run(s, { type: "user:updated", user: bob({ displayName: "Robert" }) });
+    expect(s.conversations.c1.members.find((m) => m.id === BOB)?.displayName).toBe("Robert");
+    expect(s.conversations.g1.members.find((m) => m.id === BOB)?.displayName).toBe("Robert");
+    expect(conversationTitle(s.conversations.c1, ME)).toBe("Robert");
+    s = run(s, { type: "user:updated", user: { ...bob(), id: ME, username: "me", displayName: "Me Myself" } });
+    expect(s.people[ME]?.displayName).toBe("Me Myself");
+    // someone the page has never met is not kept
+    expect(run(s, { type: "user:updated", user: bob({ id: "stranger" }) })).toBe(s);
+  });
+
+  it("names senders who left by their looked-up profile, and an account that is gone as null", () => {
+    const group = conversation({ id: "g1", kind: "group", title: "Team" });
+    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [group] });
+    const items = [message(1, { conversationId: "g1", senderId: "grace" }), message(2, { conversationId: "g1", senderId: "gone" }), message(3, { conversationId: "g1" })];
+    expect(unknownSenders(s.people, s.conversations.g1, items)).toEqual(["grace", "gone"]);
+    s = run(s, { type: "people:loaded", users: [bob({ id: "grace", username: "grace", displayName: "Grace Hopper" })], asked: ["grace", "gone"] });
+    expect(s.people.grace?.displayName).toBe("Grace Hopper");
+    expect(s.people.gone).toBeNull();
+    expect(unknownSenders(s.people, s.conversations.g1, items)).toEqual([]);
+    // a later rename reaches the kept profile too
+    s = run(s, { type: "user:updated", user: bob({ id: "grace", username: "grace", displayName: "Amazing Grace" }) });
+    expect(s.people.grace?.displayName).toBe("Amazing Grace");
+  });
+
+  it("never shows oneself as the other person of a direct conversation whose account was deleted", () => {
+    const dm = conversation({ peerDeleted: true, members: [conversation().members[0]] });
+    expect(otherMember(dm, ME)).toBeUndefined();
+    expect(conversationTitle(dm, ME)).toBe("Deleted user");
+  });
+});
