@@ -100,7 +100,7 @@ async function openAda(ada: ChatUser, conversationId: string, tabs: number, rout
   return { context, pages, scriptErrors, ...network };
 }
 
-describe("catching up after a reconnect", () => {
+describe("catching up on missed messages (issue 11, item 1)", () => {
   for (const tabs of [1, 2]) {
     it(`shows both sides' messages sent while Ada was offline, round after round (${tabs} tab${tabs > 1 ? "s" : ""})`, async () => {
       const [ada, bob] = await Promise.all([chatUser({ displayName: "Ada Away" }), chatUser({ displayName: "Bob Here" })]);
