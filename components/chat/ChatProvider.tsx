@@ -13,6 +13,7 @@ import { usePeopleLookup } from "./usePeopleLookup";
 import { useRecounts } from "./useRecounts";
 import { ReconnectBanner } from "./ReconnectBanner";
 import { TitleSync } from "./TitleSync";
+import { useGapSync } from "./useGapSync";
 
 const TYPING_EVERY_MS = 3_000;
 const TYPING_SHOWN_MS = 5_000;
@@ -97,41 +98,54 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
     }
   }, []);
 
+  /** Catch-up `sync` requests under way (a gap's catch-up waits for them). */
+  const syncing = useRef(0);
+
   /**
-   * Catches up from `held` (the positions held when the connection came back, taken before anything
-   * arrived on it: an own send's ack or a newer live message must not move the cursor past what
-   * was missed); only conversations the fresh list still has (sync refuses others).
+   * Catches up from `from` (threads' cursors: syncPositions or gapPositions, store.ts), only for
+   * conversations the fresh list still has (sync refuses others). Each answer goes to the store as
+   * a "sync" action with the ends known when it was asked, which is what lets the cursors move.
    */
-  const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null, held: Record<string, number>) => {
+  const sync = useCallback(async (socket: ChatSocket, current: ConversationView[] | null, from: Record<string, number>) => {
     const only = (list: ConversationView[] | null, positions: Record<string, number>) => {
       const ids = list ? new Set(list.map((c) => c.id)) : null;
       return Object.fromEntries(Object.entries(positions).filter(([id]) => !ids || ids.has(id)));
     };
-    let since = only(current, held);
+    let since = only(current, from);
+    const conversations = stateRef.current.conversations;
+    const ends = Object.fromEntries(Object.keys(since).map((id) => [id, conversations[id]?.lastSeq ?? 0]));
     let refetched = false;
-    // again while the server says there is more, from the highest rev each answer brought
-    for (let round = 0; round < 100 && Object.keys(since).length > 0; round++) {
-      let res;
-      try {
-        res = await socket.timeout(10_000).emitWithAck("sync", { since });
-      } catch {
-        return;
+    syncing.current += 1;
+    try {
+      // again while the server says there is more, from the highest rev each answer brought
+      for (let round = 0; round < 100 && Object.keys(since).length > 0; round++) {
+        let res;
+        try {
+          res = await socket.timeout(10_000).emitWithAck("sync", { since });
+        } catch {
+          return;
+        }
+        if (!res.ok && res.error.code === "not_found" && !refetched) {
+          // removed from a conversation since the list was fetched: catch up on the others
+          refetched = true;
+          const fresh = await refreshList();
+          if (!fresh) return;
+          since = only(fresh, since);
+          continue;
+        }
+        if (!res.ok) return;
+        const asked = Object.fromEntries(Object.keys(since).map((id) => [id, ends[id] ?? 0]));
+        dispatch({ type: "sync", messages: res.messages, hasMore: res.hasMore, ends: asked });
+        if (!res.hasMore || res.messages.length === 0) return;
+        since = { ...since };
+        for (const m of res.messages) since[m.conversationId] = Math.max(since[m.conversationId] ?? 0, m.rev);
       }
-      if (!res.ok && res.error.code === "not_found" && !refetched) {
-        // removed from a conversation since the list was fetched: catch up on the others
-        refetched = true;
-        const fresh = await refreshList();
-        if (!fresh) return;
-        since = only(fresh, since);
-        continue;
-      }
-      if (!res.ok) return;
-      dispatch({ type: "messages", messages: res.messages });
-      if (!res.hasMore || res.messages.length === 0) return;
-      since = { ...since };
-      for (const m of res.messages) since[m.conversationId] = Math.max(since[m.conversationId] ?? 0, m.rev);
+    } finally {
+      syncing.current -= 1;
     }
   }, [refreshList]);
+
+  useGapSync(state, stateRef, syncing, (since) => (socketRef.current?.connected ? sync(socketRef.current, null, since) : Promise.resolve()));
 
   const initialList = useRef(initialConversations);
   useEffect(() => {
@@ -145,9 +159,8 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
 
     socket.on("connect", () => {
       dispatch({ type: "connection", connection: "connected" });
-      // before the outbox resends: their acks would otherwise raise the positions sync starts from
-      const held = syncPositions(stateRef.current);
-      void refreshList().then((list) => sync(socket, list, held));
+      // from the cursors, which nothing received out of order (the outbox's acks included) moves
+      void refreshList().then((list) => sync(socket, list, syncPositions(stateRef.current)));
       outbox.resume();
     });
     socket.on("disconnect", () => dispatch({ type: "connection", connection: "reconnecting" }));
@@ -193,10 +206,7 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
     let resyncTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("resync", () => {
       clearTimeout(resyncTimer);
-      resyncTimer = setTimeout(() => {
-        const held = syncPositions(stateRef.current);
-        void refreshList().then((list) => sync(socket, list, held));
-      }, Math.random() * RESYNC_SPREAD_MS);
+      resyncTimer = setTimeout(() => void refreshList().then((list) => sync(socket, list, syncPositions(stateRef.current))), Math.random() * RESYNC_SPREAD_MS);
     });
     let leaveTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("session:revoked", ({ reason }) => {

@@ -1,6 +1,7 @@
 /** The chat state and its reducer: pure, so every realtime event is applied the same way everywhere. */
 import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import { hasGap, holdPosition, NO_CURSOR, raiseTo, type Cursor } from "./cursor";
 import { applyPeople, applyUserUpdate } from "./people";
 import { applyRefreshed, countUnsure, markRecount, readUnsure } from "./unread";
 
@@ -19,6 +20,8 @@ export interface Thread {
   items: MessageView[];
   hasOlder: boolean;
   loadingOlder: boolean;
+  /** what `sync` starts from: see cursor.ts (only meaningful while ready) */
+  cursor: Cursor;
 }
 
 export interface ChatState {
@@ -48,7 +51,13 @@ export type ChatAction =
   | { type: "thread:loaded"; conversationId: string; messages: MessageView[]; hasMore: boolean }
   | { type: "thread:older-loading"; conversationId: string; loading: boolean }
   | { type: "thread:older"; conversationId: string; messages: MessageView[]; hasMore: boolean }
+  /** live events and acknowledgements: each is one position, held in whatever order it comes */
   | { type: "messages"; messages: MessageView[] }
+  /**
+   * One `sync` answer. `ends`: each named conversation's `lastSeq` as this client knew it when the
+   * request left; a complete answer (`hasMore` false) proves everything up to there is held.
+   */
+  | { type: "sync"; messages: MessageView[]; hasMore: boolean; ends: Record<string, number> }
   | { type: "outbox:add"; message: OutgoingMessage }
   | { type: "outbox:status"; clientId: string; status: OutgoingMessage["status"]; error?: string }
   | { type: "outbox:remove"; clientId: string }
@@ -90,15 +99,36 @@ export function sortedConversations(state: ChatState): ConversationView[] {
   return Object.values(state.conversations).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)) || b.lastSeq - a.lastSeq);
 }
 
-/** The highest position held per conversation, for `sync` after a (re)connect. */
+/**
+ * Per loaded thread, the position up to which this client holds everything (its cursor, never the
+ * highest rev held: an own acknowledgement or a message seen out of order can be above a missed
+ * one), for `sync` after a (re)connect. Conversations known only from the list have none: the list
+ * itself is fetched again on connect, and their thread is loaded fresh when opened.
+ */
 export function syncPositions(state: ChatState): Record<string, number> {
   const since: Record<string, number> = {};
   for (const c of Object.values(state.conversations)) {
     const thread = state.threads[c.id];
-    if (thread?.status === "ready") since[c.id] = thread.items.reduce((max, m) => Math.max(max, m.rev), 0);
+    if (thread?.status === "ready") since[c.id] = thread.cursor.synced;
   }
   return since;
 }
+
+/** The cursors of the loaded threads that may be missing something (cursor.ts `hasGap`): what a catch-up `sync` asks for. */
+export function gapPositions(state: ChatState): Record<string, number> {
+  const since: Record<string, number> = {};
+  for (const c of Object.values(state.conversations)) {
+    const thread = state.threads[c.id];
+    if (thread?.status === "ready" && hasGap(thread.cursor, c.lastSeq)) since[c.id] = thread.cursor.synced;
+  }
+  return since;
+}
+
+function maxRev(messages: MessageView[]): number {
+  return messages.reduce((max, m) => Math.max(max, m.rev), 0);
+}
+
+const emptyThread = (status: "loading" | "error"): Thread => ({ status, items: [], hasOlder: false, loadingOlder: false, cursor: NO_CURSOR });
 
 function applyToConversation(c: ConversationView, m: MessageView, meId: string, isNew: boolean, known: MessageView | undefined): ConversationView {
   const next = { ...c, lastSeq: Math.max(c.lastSeq, m.rev, m.seq) };
@@ -123,6 +153,11 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
     const conv = conversations[m.conversationId];
     const thread = threads[m.conversationId];
     const known = thread?.items.find((x) => x.id === m.id);
+    if (thread?.status === "ready") {
+      // the position is held even when the message is a repeat or lies outside the loaded page
+      const cursor = holdPosition(threads[m.conversationId].cursor, m.rev);
+      if (cursor !== threads[m.conversationId].cursor) threads = { ...threads, [m.conversationId]: { ...threads[m.conversationId], cursor } };
+    }
     if (known && known.rev >= m.rev) continue;
     // is it news? with the thread loaded: one not in it; otherwise one newer than the list's last message
     const threadReady = thread?.status === "ready";
@@ -132,7 +167,7 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
       const oldest = thread.items[0]?.seq;
       // a change to a message older than the loaded page stays out of it (it arrives with the older page)
       if (known || !thread.hasOlder || oldest === undefined || m.seq > oldest) {
-        threads = { ...threads, [m.conversationId]: { ...thread, items: mergeMessages(thread.items, [m]) } };
+        threads = { ...threads, [m.conversationId]: { ...threads[m.conversationId], items: mergeMessages(threads[m.conversationId].items, [m]) } };
       }
     }
   }
@@ -171,13 +206,16 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, conversations, threads, outbox: state.outbox.filter((o) => o.conversationId !== action.conversationId) };
     }
     case "thread:loading":
-      return { ...state, threads: { ...state.threads, [action.conversationId]: { status: "loading", items: [], hasOlder: false, loadingOlder: false } } };
+      return { ...state, threads: { ...state.threads, [action.conversationId]: emptyThread("loading") } };
     case "thread:error":
-      return { ...state, threads: { ...state.threads, [action.conversationId]: { status: "error", items: [], hasOlder: false, loadingOlder: false } } };
+      return { ...state, threads: { ...state.threads, [action.conversationId]: emptyThread("error") } };
     case "thread:loaded": {
       const held = state.threads[action.conversationId];
-      const items = mergeMessages(held?.status === "ready" ? held.items : [], action.messages);
-      const next = { ...state, threads: { ...state.threads, [action.conversationId]: { status: "ready" as const, items, hasOlder: action.hasMore, loadingOlder: false } } };
+      const ready = held?.status === "ready";
+      const items = mergeMessages(ready ? held.items : [], action.messages);
+      // the page is the conversation as it was when fetched: everything up to its highest rev is held
+      const cursor = raiseTo(ready ? held.cursor : NO_CURSOR, maxRev(action.messages));
+      const next = { ...state, threads: { ...state.threads, [action.conversationId]: { status: "ready" as const, items, hasOlder: action.hasMore, loadingOlder: false, cursor } } };
       return applyMessages(next, action.messages);
     }
     case "thread:older-loading": {
@@ -191,12 +229,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const items = mergeMessages(thread.items, action.messages);
       return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, items, hasOlder: action.hasMore, loadingOlder: false } } };
     }
-    case "messages": {
-      // one at a time, so each is judged against the state it lands on (./unread.ts)
-      let next = state;
-      for (const m of action.messages) next = markRecount(applyMessages(next, [m]), countUnsure(next, m) ? [m.conversationId] : []);
-      return next;
-    }
+    case "messages":
+      return applyIncoming(state, action.messages);
+    case "sync":
+      return applySync(applyIncoming(state, action.messages), action);
     case "outbox:add":
       return { ...state, outbox: [...state.outbox, action.message] };
     case "outbox:status":
@@ -263,9 +299,36 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   }
 }
 
+/** Applies live or synced messages one at a time, so each is judged against the state it lands on (./unread.ts). */
+function applyIncoming(state: ChatState, messages: MessageView[]): ChatState {
+  let next = state;
+  for (const m of messages) next = markRecount(applyMessages(next, [m]), countUnsure(next, m) ? [m.conversationId] : []);
+  return next;
+}
+
 /** Unread messages after `seq` among those held (used when a read position lands mid-thread). */
 function countUnread(state: ChatState, conversationId: string, seq: number): number {
   const thread = state.threads[conversationId];
   if (!thread) return 0;
   return thread.items.filter((m) => m.seq > seq && m.senderId !== state.meId && !m.deletedAt).length;
+}
+
+/**
+ * What a `sync` answer proves: it holds every change after the positions asked from (by
+ * conversation, then rev), so each conversation in it is held up to its highest rev in the answer
+ * (positions in between that it lacks were superseded by a later change of the same message); when
+ * complete, each conversation asked about is also held up to the end this client knew of then.
+ */
+function applySync(state: ChatState, action: Extract<ChatAction, { type: "sync" }>): ChatState {
+  const upTo = new Map<string, number>();
+  for (const m of action.messages) upTo.set(m.conversationId, Math.max(upTo.get(m.conversationId) ?? 0, m.rev));
+  if (!action.hasMore) for (const [id, end] of Object.entries(action.ends)) upTo.set(id, Math.max(upTo.get(id) ?? 0, end));
+  let threads = state.threads;
+  for (const [id, rev] of upTo) {
+    const thread = threads[id];
+    if (thread?.status !== "ready") continue;
+    const cursor = raiseTo(thread.cursor, rev);
+    if (cursor !== thread.cursor) threads = { ...threads, [id]: { ...thread, cursor } };
+  }
+  return threads === state.threads ? state : { ...state, threads };
 }

@@ -1,6 +1,7 @@
 /**
  * The realtime store against a scripted socket: the same clientId on every retry until an ack,
- * failed-then-retry, and `sync` from the highest rev held after a reconnect (again while hasMore).
+ * failed-then-retry, `sync` from the catch-up cursor after a reconnect (again while hasMore), and a
+ * gap's catch-up without a reconnect (issue 11, item 1).
  */
 import { act, render } from "@testing-library/react";
 import { useEffect } from "react";
@@ -183,7 +184,7 @@ describe("<ChatProvider>", () => {
     expect(state.outbox).toMatchObject([{ status: "failed", error: "No such conversation" }]);
   });
 
-  it("after a reconnect refetches the list and syncs from the highest rev held, again while hasMore", async () => {
+  it("after a reconnect refetches the list and syncs from its cursor, again while hasMore", async () => {
     await start();
     await act(async () => actions.loadThread(C1));
     await flush();
@@ -291,5 +292,85 @@ describe("<ChatProvider>", () => {
     await act(async () => actions.prime({ conversation, messages: [message(1)], hasMore: false }));
     expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(fetches).toEqual([]);
+  });
+
+  it("after a reconnect syncs from below a missed message even when its own resent message was acknowledged first", async () => {
+    await start();
+    await act(async () => actions.loadThread(C1));
+    await flush();
+    await act(async () => socket.fire("disconnect", "transport close"));
+    await act(async () => actions.send(C1, "from ada"));
+    // back: the outbox resends at once, and its ack (rev 7: Bob's 6 was missed) comes before the list
+    let releaseList!: () => void;
+    const listHeld = new Promise<void>((r) => (releaseList = r));
+    const plainFetch = global.fetch;
+    global.fetch = jest.fn(async (url: string | URL | Request) => {
+      if (String(url) === "/api/conversations") await listHeld;
+      return plainFetch(url);
+    }) as typeof fetch;
+    await act(async () => socket.fire("connect"));
+    const resend = socket.sent("message:send").at(-1)!;
+    const { clientId } = resend.payload as { clientId: string };
+    await act(async () => resend.ack!(null, { ok: true, message: message(7, { senderId: ME, clientId, body: "from ada" }) }));
+    await act(async () => releaseList());
+    await flush();
+    const [sync] = socket.sent("sync");
+    expect(sync.payload).toEqual({ since: { [C1]: 5 } });
+    await act(async () => sync.ack!(null, { ok: true, messages: [message(6, { body: "from bob" }), message(7, { senderId: ME, clientId, body: "from ada" })], hasMore: false }));
+    await flush();
+    expect(state.threads[C1].items.map((m) => m.body)).toEqual(["body 1", "body 2", "body 3", "body 4", "body 5", "from bob", "from ada"]);
+  });
+
+  it("catches up a gap about a second after it shows, without a reconnect, and backs off only while it stays", async () => {
+    jest.useFakeTimers();
+    await start();
+    await act(async () => actions.loadThread(C1));
+    await flush();
+    const syncs = () => socket.sent("sync");
+    const before = syncs().length;
+
+    // an out-of-order message that the missing one follows closely: no sync at all
+    await act(async () => socket.fire("message:new", message(7)));
+    await act(async () => socket.fire("message:new", message(6)));
+    await act(async () => jest.advanceTimersByTime(3_000));
+    await flush();
+    expect(syncs()).toHaveLength(before);
+
+    // message 8 never comes; 9 shows the gap: one sync from 7, a second later
+    await act(async () => socket.fire("message:new", message(9)));
+    await act(async () => jest.advanceTimersByTime(900));
+    expect(syncs()).toHaveLength(before);
+    await act(async () => jest.advanceTimersByTime(200));
+    await flush();
+    expect(syncs()).toHaveLength(before + 1);
+    expect(syncs().at(-1)!.payload).toEqual({ since: { [C1]: 7 } });
+    // refused: the same gap again after 2 s, then 4 s
+    await act(async () => syncs().at(-1)!.ack!(null, { ok: false, error: { code: "rate_limited", message: "Too many sync requests." } }));
+    await flush();
+    await act(async () => jest.advanceTimersByTime(1_900));
+    expect(syncs()).toHaveLength(before + 1);
+    await act(async () => jest.advanceTimersByTime(200));
+    await flush();
+    expect(syncs()).toHaveLength(before + 2);
+    await act(async () => syncs().at(-1)!.ack!(null, { ok: false, error: { code: "rate_limited", message: "Too many sync requests." } }));
+    await flush();
+    await act(async () => jest.advanceTimersByTime(3_900));
+    expect(syncs()).toHaveLength(before + 2);
+    await act(async () => jest.advanceTimersByTime(200));
+    await flush();
+    expect(syncs()).toHaveLength(before + 3);
+    await act(async () => syncs().at(-1)!.ack!(null, { ok: true, messages: [message(8), message(9)], hasMore: false }));
+    await flush();
+    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    // closed: nothing more; a new gap is caught up a second later again, not after the backed-off delay
+    await act(async () => jest.advanceTimersByTime(10_000));
+    await flush();
+    expect(syncs()).toHaveLength(before + 3);
+    await act(async () => socket.fire("message:updated", message(1, { rev: 11, body: "edited", editedAt: "2026-03-01T12:00:00.000Z" })));
+    await act(async () => jest.advanceTimersByTime(1_100));
+    await flush();
+    expect(syncs()).toHaveLength(before + 4);
+    expect(syncs().at(-1)!.payload).toEqual({ since: { [C1]: 9 } });
   });
 });

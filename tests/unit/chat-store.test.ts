@@ -1,4 +1,4 @@
-import { chatReducer, initialChatState, syncPositions, sortedConversations, type ChatState } from "@/components/chat/store";
+import { chatReducer, gapPositions, initialChatState, syncPositions, sortedConversations, type ChatAction, type ChatState } from "@/components/chat/store";
 import { linkify } from "@/components/chat/format";
 import type { ConversationView, MessageView } from "@/lib/realtime/events";
 
@@ -106,6 +106,119 @@ describe("the chat store", () => {
     expect(Object.keys(s.typing.c1)).toEqual([ADA]);
     s = chatReducer(s, { type: "typing:expire", now: 1001 });
     expect(s.typing.c1).toEqual({});
+  });
+});
+
+/** Applies actions in turn. */
+const apply = (s: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReducer, s);
+const live = (...messages: MessageView[]): ChatAction => ({ type: "messages", messages });
+const syncAnswer = (messages: MessageView[], hasMore: boolean, ends: Record<string, number>): ChatAction => ({ type: "sync", messages, hasMore, ends });
+
+// Issue 11, item 1: the cursor sync starts from never passes a position not held (docs/protocol.md, "Catching up")
+describe("the catch-up cursor", () => {
+  it("is not moved by one's own acknowledged send above a missed message", () => {
+    // Ada missed Bob's message 2 while offline; her own send comes back acknowledged as 3
+    let s = withThread([message(1)]);
+    s = apply(s, live(message(3, { senderId: ME })));
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual([1, 3]);
+    expect(syncPositions(s)).toEqual({ c1: 1 });
+    expect(gapPositions(s)).toEqual({ c1: 1 });
+    // sync from 1 brings 2 (and 3 again): now everything up to 3 is held
+    s = apply(s, syncAnswer([message(2), message(3, { senderId: ME })], false, { c1: 3 }));
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(syncPositions(s)).toEqual({ c1: 3 });
+    expect(gapPositions(s)).toEqual({});
+  });
+
+  it("is moved by one's own acknowledged send when it is the next position", () => {
+    let s = withThread([message(1)]);
+    s = apply(s, live(message(2, { senderId: ME })));
+    expect(syncPositions(s)).toEqual({ c1: 2 });
+    expect(gapPositions(s)).toEqual({});
+  });
+
+  it("holds a message seen out of order until the ones before it arrive, then joins them up", () => {
+    let s = withThread([message(1)]);
+    s = apply(s, live(message(4)), live(message(3)));
+    expect(syncPositions(s)).toEqual({ c1: 1 });
+    expect(gapPositions(s)).toEqual({ c1: 1 });
+    s = apply(s, live(message(2)));
+    expect(syncPositions(s)).toEqual({ c1: 4 });
+    expect(gapPositions(s)).toEqual({});
+    // a repeat changes nothing
+    expect(apply(s, live(message(3)))).toBe(s);
+  });
+
+  it("counts edits and deletions as positions, in order or not", () => {
+    let s = withThread([message(1), message(2)]);
+    s = apply(s, live(message(1, { rev: 3, body: "edited", editedAt: "2026-03-01T11:05:00.000Z" })));
+    expect(syncPositions(s)).toEqual({ c1: 3 });
+    // position 4 (an edit) is missed, 5 (deleting the same message) arrives: the missed edit is superseded, but only sync can tell
+    s = apply(s, live(message(1, { rev: 5, body: "", deletedAt: "2026-03-01T11:06:00.000Z" })));
+    expect(syncPositions(s)).toEqual({ c1: 3 });
+    s = apply(s, syncAnswer([message(1, { rev: 5, body: "", deletedAt: "2026-03-01T11:06:00.000Z" })], false, { c1: 5 }));
+    expect(syncPositions(s)).toEqual({ c1: 5 });
+    // a change to a message older than the loaded page is not shown, but its position is held
+    s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 9 })] });
+    s = apply(s, { type: "thread:loaded", conversationId: "c1", messages: [message(8), message(9)], hasMore: true }, live(message(2, { rev: 10, body: "old, edited" })));
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual([8, 9]);
+    expect(syncPositions(s)).toEqual({ c1: 10 });
+  });
+
+  it("moves only as far as each sync page reaches, and past superseded positions", () => {
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 }), conversation("c2", { lastSeq: 1 })] });
+    for (const id of ["c1", "c2"]) s = chatReducer(s, { type: "thread:loaded", conversationId: id, messages: [message(1, { id: `${id}-1`, conversationId: id })], hasMore: false });
+    // the list (fetched on reconnect) says c1 ends at 3 and c2 at 6
+    s = apply(s, { type: "conversation:upsert", conversation: { ...s.conversations.c1, lastSeq: 3 } }, { type: "conversation:upsert", conversation: { ...s.conversations.c2, lastSeq: 6 } });
+    expect(gapPositions(s)).toEqual({ c1: 1, c2: 1 });
+    const c2 = (seq: number, over: Partial<MessageView> = {}) => message(seq, { id: `c2-${seq}`, conversationId: "c2", ...over });
+    // first page: all of c1, the start of c2; more to come, so c2 is held only up to what came
+    s = apply(s, syncAnswer([message(2, { id: "c1-2" }), message(3, { id: "c1-3" }), c2(2)], true, { c1: 3, c2: 6 }));
+    expect(syncPositions(s)).toEqual({ c1: 3, c2: 2 });
+    // last page: c2's message 3 was edited at 5, message 4 at 6: positions 3 and 5 no longer exist as such
+    s = apply(s, syncAnswer([c2(3, { rev: 5, body: "edited" }), c2(4, { rev: 6, body: "edited" })], false, { c2: 6 }));
+    expect(syncPositions(s)).toEqual({ c1: 3, c2: 6 });
+    expect(gapPositions(s)).toEqual({});
+  });
+
+  it("keeps a live event that arrives while a sync is under way", () => {
+    let s = withThread([message(1)]);
+    // sync asked from 1 knowing the end was 3; 4 and 5 arrive live before its answer
+    s = apply(s, live(message(5)), live(message(4)), syncAnswer([message(2), message(3)], false, { c1: 3 }));
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(syncPositions(s)).toEqual({ c1: 5 });
+  });
+
+  it("starts from a loaded page, and sees the gap when the conversation went on while it loaded", () => {
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 })] });
+    // no thread yet: nothing to sync from, nothing to catch up
+    s = apply(s, live(message(2)));
+    expect(syncPositions(s)).toEqual({});
+    expect(gapPositions(s)).toEqual({});
+    // the page was rendered before message 2
+    s = apply(s, { type: "thread:loaded", conversationId: "c1", messages: [message(1)], hasMore: false });
+    expect(syncPositions(s)).toEqual({ c1: 1 });
+    expect(gapPositions(s)).toEqual({ c1: 1 });
+    s = apply(s, syncAnswer([message(2)], false, { c1: 2 }));
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual([1, 2]);
+    expect(gapPositions(s)).toEqual({});
+  });
+
+  it("forgets a conversation's cursor when it is removed, and starts afresh when it comes back", () => {
+    let s = withThread([message(1), message(2)]);
+    s = apply(s, { type: "conversation:remove", conversationId: "c1" });
+    expect(syncPositions(s)).toEqual({});
+    s = apply(s, { type: "conversation:upsert", conversation: conversation("c1", { lastSeq: 5 }) });
+    expect(syncPositions(s)).toEqual({});
+    s = apply(s, { type: "thread:loaded", conversationId: "c1", messages: [message(1), message(2), message(5)], hasMore: false });
+    expect(syncPositions(s)).toEqual({ c1: 5 });
+    expect(gapPositions(s)).toEqual({});
+  });
+
+  it("claims nothing from an incomplete answer beyond what it brought", () => {
+    let s = withThread([message(1)]);
+    s = apply(s, syncAnswer([], true, { c1: 9 }));
+    expect(syncPositions(s)).toEqual({ c1: 1 });
   });
 });
 
