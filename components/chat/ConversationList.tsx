@@ -65,7 +65,9 @@ function ConversationRow({ c, meId, active, now, handle }: { c: ConversationView
             </time>
           </span>
           <span className={styles.rowBottom}>
-            <span className={styles.rowPreview}>{previewOf(c, meId)}</span>
+            <span className={styles.rowPreview} data-testid="conversation-preview">
+              {previewOf(c, meId)}
+            </span>
             {unread && (
               <span className={styles.badge} data-testid="unread-badge">
                 {c.unreadCount > 99 ? "99+" : c.unreadCount}

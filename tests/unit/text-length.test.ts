@@ -87,7 +87,7 @@ describe("graphemes without Intl.Segmenter (older browsers)", () => {
         expect(fallback.truncate(`${FLAG}${FLAG}${FLAG}`, 4)).toBe(`${FLAG}…`);
       });
     } finally {
-      Intl.Segmenter = segmenter;
+      (Intl as { Segmenter?: unknown }).Segmenter = segmenter;
     }
   });
 });
@@ -148,6 +148,8 @@ describe("avatar initials are whole graphemes", () => {
     [`${HANGUL_JAMO} ${DEVANAGARI}`, `${HANGUL_JAMO}${DEVANAGARI}`],
     ["\u200bada \u202eevE", "AE"],
     ["\u3164", "?"],
+    ["Z\u030d\u030e\u0304\u0305\u033f\u0316 ed", "ZE"], // a zalgo stack is no part of an initial
+    ["སྒྲུབ", "སྒྲུ"], // a Tibetan stack of 3 is
   ])("initials(%j) is %j", (name, expected) => {
     expect(initials(name)).toBe(expected);
   });
