@@ -20,6 +20,7 @@ import { createRealtime } from "./lib/realtime/server";
 import { setRealtimeServer } from "./lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
 import { loadLocalSecrets } from "./lib/secrets";
+import { parseForm } from "./lib/text-decoding";
 
 export interface StartOptions {
   dev?: boolean;
@@ -37,6 +38,18 @@ export interface RunningServer {
 function isDecodablePath(url: string): boolean {
   try {
     decodeURIComponent(url.split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an `/api/` URL's query decodes to UTF-8 text (lib/text-decoding.ts `parseForm`); other URLs always pass. */
+function isDecodableApiQuery(url: string): boolean {
+  const q = url.indexOf("?");
+  if (q === -1 || !url.startsWith("/api/")) return true;
+  try {
+    parseForm(url.slice(q + 1), "The query");
     return true;
   } catch {
     return false;
@@ -111,6 +124,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if ((req.url ?? "").split("?")[0] === "/_next/image") return refuse(res, new AppError("not_found", "Not found"));
       // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
+      // Next re-encodes a query it cannot decode as U+FFFD, so route handlers never see the bytes:
+      // an API query whose escapes are not UTF-8 is refused here (DESIGN Text rules; pages keep Next's reading).
+      if (!isDecodableApiQuery(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The query is not valid UTF-8 text"));
       // CSRF: a page of another origin (a sibling subdomain is the same site, so SameSite cookies
       // let it through) may change nothing: route handlers, server actions (also posted as a plain
       // form, which Next would answer with a bare 500), pages and next-auth alike.

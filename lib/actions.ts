@@ -13,6 +13,18 @@ export interface ActionState {
   values?: Record<string, string>;
 }
 
+/** The answer to an action called with something else than the form's fields (only a hand-made request can). */
+export const NOT_A_FORM = "Send the form's fields";
+
+/**
+ * Whether an action's argument is really a FormData. An action is a public endpoint whose
+ * arguments the caller encodes: a request can pass a string (a lone surrogate, say) or an object
+ * where the form should be, and reading it as a form would fail with a 500.
+ */
+export function isForm(form: unknown): form is FormData {
+  return form instanceof FormData;
+}
+
 /**
  * Wraps `fn` as a server action: checks the session itself (an action is a public endpoint), picks
  * `fieldNames` from the form, validates them and maps typed errors to form state. Passwords are
@@ -24,6 +36,7 @@ export function actionWithSession<S extends z.ZodType>(
   fn: (input: z.infer<S>, live: LiveSession) => Promise<string | void>,
 ) {
   return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    if (!isForm(form)) return { error: NOT_A_FORM };
     const raw: Record<string, unknown> = {};
     const values: Record<string, string> = {};
     for (const name of fieldNames) {

@@ -8,6 +8,7 @@
 import { AppError } from "./errors";
 import { MAX_AUTH_BODY_BYTES } from "./body-limit";
 import { errorResponse, mediaTypeEssence, parseJson, readText } from "./http";
+import { parseForm } from "./text-decoding";
 
 /** `<action>[/<provider>]` → the methods Parley uses it with. */
 export const AUTH_ENDPOINTS: Record<string, ReadonlyArray<"GET" | "POST">> = {
@@ -138,7 +139,7 @@ async function authBody(req: Request, endpoint: string): Promise<Record<string, 
     if (nextAuthReads !== essence) throw new AppError("bad_request", "Send Content-Type: application/x-www-form-urlencoded or application/json, as written");
   }
   const text = await readText(req.clone(), MAX_AUTH_BODY_BYTES);
-  if (essence === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  if (essence === "application/x-www-form-urlencoded") return Object.fromEntries(parseForm(text));
   const parsed = parseJson(text);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "The body must be a JSON object");
   return parsed as Record<string, unknown>;

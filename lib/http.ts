@@ -4,6 +4,7 @@ import { NextResponse } from "next/server";
 import { authenticateCookies } from "./auth";
 import { MAX_JSON_BYTES } from "./body-limit";
 import { AppError, errorBody, toAppError } from "./errors";
+import { decodeUtf8 } from "./text-decoding";
 import { isCrossOrigin } from "./origin";
 import type { LiveSession } from "./sessions";
 
@@ -41,7 +42,7 @@ export async function readText(req: Request, limit = MAX_JSON_BYTES): Promise<st
       chunks.push(value);
     }
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeUtf8(Buffer.concat(chunks), "The body");
 }
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";

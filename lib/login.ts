@@ -8,6 +8,7 @@ import { NextRequest } from "next/server";
 import { clientAddress } from "./auth";
 import { AppError, errorBody, toAppError } from "./errors";
 import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./http";
+import { parseForm } from "./text-decoding";
 import { appOrigin } from "./origin";
 import { reserveLoginAttempt, runLoginAttempt, settleLoginAttempt } from "./throttle";
 import { loginSchema, parseInput } from "./validation";
@@ -25,7 +26,7 @@ type Fields = Partial<Record<(typeof FORWARDED_FIELDS)[number], string>>;
 const invalid = () => new AppError("bad_request", "Some fields are invalid");
 
 function fromForm(text: string): Fields {
-  const params = new URLSearchParams(text);
+  const params = parseForm(text);
   const fields: Fields = {};
   for (const name of FORWARDED_FIELDS) {
     const values = params.getAll(name);

@@ -7,6 +7,8 @@
  * default-ignorable and blank-looking characters, confusable letters).
  */
 
+import { longestMarkRun, markTowerMessage, MAX_MARK_RUN } from "./text-length";
+
 /**
  * Direction controls, UAX #9 §2: the explicit embeddings and overrides (U+202A–U+202E) and isolates
  * (U+2066–U+2069), and the implicit marks LRM U+200E, RLM U+200F and ALM U+061C, which are invisible
@@ -90,11 +92,6 @@ export function hasVisibleText(s: string): boolean {
   return s.replace(WHITE_SPACE, "").replace(INVISIBLE, "").replace(MARK, "").length > 0;
 }
 
-/** `s` without its invisible characters (as `hasVisibleText` counts them); whitespace is kept. */
-export function withoutInvisible(s: string): string {
-  return s.replace(WHITE_SPACE, " ").replace(INVISIBLE, "");
-}
-
 /**
  * Letters that render like a Latin letter in common fonts, each mapped to that (lowercase) Latin
  * letter: a hand-picked subset of Unicode UTS #39 confusables.txt (https://www.unicode.org/Public/security/latest/confusables.txt),
@@ -172,8 +169,8 @@ export function isReservedName(name: string): boolean {
 /**
  * What is wrong with a name or title (display name, group title), as a message for its field, or
  * null when it follows DESIGN's Text rules: no control characters or line/paragraph separators, no
- * bidi controls or marks, no private-use, unassigned or annotation characters, and something visible
- * (not marks alone). Expects a trimmed, NFC-normalised string (the schemas do that first). Only for
+ * bidi controls or marks, no private-use, unassigned or annotation characters, something visible
+ * (not marks alone), and no more than MAX_MARK_RUN combining marks in a row (lib/text-length.ts). Expects a trimmed, NFC-normalised string (the schemas do that first). Only for
  * names and titles: message bodies may hold any of these.
  */
 export function nameProblem(name: string, what: string): string | null {
@@ -181,6 +178,7 @@ export function nameProblem(name: string, what: string): string | null {
   if (hasBidiControl(name)) return `${what} may not contain text-direction control characters or marks`;
   if (hasUndisplayableCharacter(name)) return `${what} may not contain private-use, unassigned or annotation characters`;
   if (!hasVisibleText(name)) return `${what} needs at least one visible character`;
+  if (longestMarkRun(name) > MAX_MARK_RUN) return markTowerMessage(what);
   return null;
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
 import { isReservedName, isWellFormed, nameProblem } from "./text";
+import { longestMarkRun, markTowerMessage, MAX_MARK_RUN } from "./text-length";
 
 export const LIMITS = {
   usernameMin: 3,
@@ -14,16 +15,35 @@ export const LIMITS = {
   bioMax: 280,
 } as const;
 
+/** The counter under a display-name field (components/Field.tsx `count`): NFC like the server, shown from 14 left. */
+export const NAME_COUNT = { max: LIMITS.displayNameMax, nfc: true, from: LIMITS.displayNameMax - 14 } as const;
+
 /**
  * Every text field of every transport starts here (DESIGN Text rules): a string, well-formed
  * Unicode (a lone surrogate such as "\ud83d" cannot be stored as sent, so it is a 400, never a 500
- * or a silently altered value), and no NUL (PostgreSQL text cannot hold it).
+ * or a silently altered value), and no NUL (PostgreSQL text cannot hold it). Noncharacters
+ * (U+FFFE, U+FFFF, …) and other control characters are well-formed and pass here; names and titles
+ * refuse them (`nameProblem`), message bodies keep them (docs/text.md).
+ *
+ * Lengths: zod 4's string `.max`/`.min` count Unicode code points (DESIGN Text rules), exactly like
+ * lib/text-length.ts `textLength`, which the forms and the composer count with;
+ * tests/unit/text-length.test.ts fails if a zod upgrade changes that.
  */
 const str = (what: string) =>
   z
     .string({ error: `${what} must be text` })
     .refine(isWellFormed, `${what} must be well-formed Unicode text (it holds a lone surrogate)`)
     .refine((v) => !v.includes("\u0000"), `${what} may not contain NUL characters`);
+
+/**
+ * Text shown to other people (message bodies, bios; names and titles check it in `nameProblem`):
+ * at most MAX_MARK_RUN combining marks in a row (lib/text-length.ts), so no "zalgo" tower of marks.
+ */
+function noMarkTower(what: string) {
+  return (v: string, ctx: z.RefinementCtx) => {
+    if (longestMarkRun(v) > MAX_MARK_RUN) ctx.addIssue({ code: "custom", message: markTowerMessage(what) });
+  };
+}
 
 /**
  * A name or title (display name, group title): trimmed, NFC-normalised, 1–`max` code points, and
@@ -115,7 +135,8 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 export const bioSchema = str("Bio")
   .max(5000, `Bio must be at most ${LIMITS.bioMax} characters`)
   .trim()
-  .max(LIMITS.bioMax, `Bio must be at most ${LIMITS.bioMax} characters`);
+  .max(LIMITS.bioMax, `Bio must be at most ${LIMITS.bioMax} characters`)
+  .superRefine(noMarkTower("Bio"));
 
 export const profileUpdateSchema = z
   .strictObject(
@@ -148,7 +169,8 @@ export const deleteAccountSchema = z.strictObject(
 export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
 
 export const directoryQuerySchema = z.strictObject({
-  q: str("q").max(64, "The search may be at most 64 characters").trim().toLowerCase().default(""),
+  // NFC like the stored names, so a search typed with combining accents finds them
+  q: str("q").max(64, "The search may be at most 64 characters").trim().normalize("NFC").toLowerCase().default(""),
   cursor: str("cursor").max(200, "Invalid cursor").optional(),
   limit: z.coerce
     .number({ error: "limit must be a number" })
@@ -171,9 +193,12 @@ export const messageBodySchema = str("Message")
   .max(MESSAGE_MAX * 4, `A message may be at most ${MESSAGE_MAX} characters`)
   .trim()
   .min(1, "A message cannot be empty")
-  .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`);
+  .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`)
+  .superRefine(noMarkTower("A message"));
 
 export const GROUP_TITLE_MAX = 64;
+/** Title fields show their counter (components/CharCount.tsx) from this many characters. */
+export const TITLE_COUNT_FROM = GROUP_TITLE_MAX - 14;
 /** A group title: the name rules (lib/text.ts `nameProblem`). */
 export const groupTitleSchema = nameText("Title", GROUP_TITLE_MAX, {
   required: "Give the group a title",

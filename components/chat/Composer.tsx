@@ -1,12 +1,15 @@
 "use client";
 
 import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { BODY_MAX } from "./format";
+import { textLength } from "@/lib/text-length";
+import { MESSAGE_MAX, messageBodySchema } from "@/lib/validation";
 import styles from "./Composer.module.scss";
 
 /** The remaining-characters counter appears from this many characters left. */
 export const COUNTER_FROM = 200;
 const MAX_HEIGHT_PX = 200;
+
+const count = (n: number) => `${n.toLocaleString("en")} character${n === 1 ? "" : "s"}`;
 
 interface ComposerProps {
   /** starting text (the conversation's draft) */
@@ -18,13 +21,17 @@ interface ComposerProps {
   onTyping?(typing: boolean): void;
 }
 
-/** Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit. */
+/**
+ * Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit.
+ * Counts like the server (lib/text-length.ts `textLength`: code points of the trimmed text, so an
+ * emoji is one character) and checks the body with the server's own schema before sending.
+ */
 export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
-  const length = text.trim().length;
-  const remaining = BODY_MAX - length;
+  const length = textLength(text.trim());
+  const remaining = MESSAGE_MAX - length;
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -43,16 +50,16 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
 
   function submit(e?: FormEvent) {
     e?.preventDefault();
-    const body = text.trim();
-    if (!body) {
+    if (!text.trim()) {
       setRefusal("Write something first");
       return;
     }
-    if (body.length > BODY_MAX) {
-      setRefusal(`A message can be at most ${BODY_MAX} characters`);
+    const parsed = messageBodySchema.safeParse(text);
+    if (!parsed.success) {
+      setRefusal(parsed.error.issues[0].message);
       return;
     }
-    onSend(body);
+    onSend(parsed.data);
     update("");
     input.current?.focus();
   }
@@ -88,7 +95,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
         />
         {remaining <= COUNTER_FROM && (
           <span id="composer-counter" className={styles.counter} data-over={remaining < 0 || undefined} aria-live="polite">
-            {remaining >= 0 ? `${remaining} characters left` : `${-remaining} characters over the limit`}
+            {remaining >= 0 ? `${count(remaining)} left` : `${count(-remaining)} over the limit`}
           </span>
         )}
       </div>

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/realtime/events";
+import { truncate } from "@/lib/text-length";
 import { useChat } from "./ChatProvider";
 import { listTime } from "./format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "./names";
@@ -18,11 +19,17 @@ import { Switcher } from "./Switcher";
 import { useNow } from "./useNow";
 import styles from "./Chat.module.scss";
 
+/**
+ * How much of the last message a sidebar row holds, in code points, cut on a grapheme boundary
+ * (lib/text-length.ts): more than one line shows; CSS ends the visible line with its own "…".
+ */
+export const LIST_PREVIEW = 200;
+
 /** "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the colon. */
 function previewOf(c: ConversationView, meId: string, people: ChatState["people"]): ReactNode {
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
-  const body = <bdi>{m.deletedAt ? "message deleted" : m.body.replace(/\s+/g, " ")}</bdi>;
+  const body = <bdi>{m.deletedAt ? "message deleted" : truncate(m.body.replace(/\s+/g, " "), LIST_PREVIEW)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
     const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
@@ -74,7 +81,9 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
             </time>
           </span>
           <span className={styles.rowBottom}>
-            <span className={styles.rowPreview}>{previewOf(c, meId, people)}</span>
+            <span className={styles.rowPreview} data-testid="conversation-preview">
+              {previewOf(c, meId, people)}
+            </span>
             {unread && (
               <span className={styles.badge} data-testid="unread-badge">
                 {c.unreadCount > 99 ? "99+" : c.unreadCount}

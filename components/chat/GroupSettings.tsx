@@ -5,7 +5,8 @@ import { Avatar } from "@/components/Avatar";
 import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView } from "@/lib/realtime/events";
 import { isolate } from "@/lib/text";
-import { groupTitleSchema } from "@/lib/validation";
+import { CharCount, countedLength } from "@/components/CharCount";
+import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { PersonName } from "./PersonName";
@@ -57,11 +58,15 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
             Group name
           </label>
           <div className={styles.row}>
-            <input id="group-rename" className={styles.input} style={{ flex: 1 }} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={64} autoFocus />
+            <input id="group-rename" className={styles.input} style={{ flex: 1 }} value={title} onChange={(e) => setTitle(e.target.value)}
+              aria-describedby={countedLength(title, true) >= TITLE_COUNT_FROM ? "group-rename-count" : undefined}
+              autoFocus
+            />
             <button type="submit" className={styles.primary} disabled={busy || title.trim() === (conversation.title ?? "")}>
               Save
             </button>
           </div>
+          <CharCount id="group-rename-count" value={title} max={GROUP_TITLE_MAX} nfc from={TITLE_COUNT_FROM} />
         </form>
       ) : (
         <p className={styles.label}>

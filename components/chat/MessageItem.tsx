@@ -2,7 +2,8 @@
 
 import { memo, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/realtime/events";
-import { BODY_MAX, clockTime, fullTime } from "./format";
+import { messageBodySchema } from "@/lib/validation";
+import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingMessage } from "./store";
 import styles from "./Messages.module.scss";
@@ -24,11 +25,13 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
   const deleted = message.deletedAt !== null;
 
   async function save() {
-    const body = draft.trim();
-    if (!body || body.length > BODY_MAX) {
-      setError(body ? `At most ${BODY_MAX} characters` : "A message cannot be empty");
+    // the server's rule (code points, marks), checked here first for an immediate, precise message
+    const parsed = messageBodySchema.safeParse(draft);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0].message);
       return;
     }
+    const body = parsed.data;
     if (body === message.body) {
       setMode("view");
       return;

@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { PublicUser } from "@/lib/accounts";
-import { GROUP_TITLE_MAX, groupTitleSchema } from "@/lib/validation";
+import { CharCount, countedLength } from "@/components/CharCount";
+import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { PersonPicker } from "./PersonPicker";
@@ -84,11 +85,12 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
           className={styles.input}
           value={title}
           onChange={(e) => setTitle(e.target.value)}
-          maxLength={GROUP_TITLE_MAX}
+          aria-describedby={countedLength(title, true) >= TITLE_COUNT_FROM ? "group-title-count" : undefined}
           autoComplete="off"
           autoFocus
           required
         />
+        <CharCount id="group-title-count" value={title} max={GROUP_TITLE_MAX} nfc from={TITLE_COUNT_FROM} />
         {members.length > 0 && (
           <ul className={styles.chips} aria-label="Members to add">
             {members.map((m) => (

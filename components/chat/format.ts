@@ -2,7 +2,6 @@
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const GROUP_WINDOW_MS = 5 * 60 * 1000;
-export const BODY_MAX = 4000;
 
 function startOfDay(d: Date): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
@@ -100,9 +99,4 @@ export function newClientId(): string {
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Characters as a person counts them (and as the server does after trim). */
-export function bodyLength(body: string): number {
-  return body.trim().length;
 }

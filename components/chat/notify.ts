@@ -1,11 +1,16 @@
 /** Desktop notifications: only for others' messages, only while the tab is hidden, only when allowed. */
 import type { MessageView } from "@/lib/realtime/events";
 import { isolate } from "@/lib/text";
+import { truncate } from "@/lib/text-length";
 import { conversationTitle } from "./names";
 import type { ChatState } from "./store";
 
-function preview(m: MessageView): string {
-  return m.deletedAt ? "message deleted" : m.body.length > 140 ? `${m.body.slice(0, 140)}…` : m.body;
+/** How much of a message a notification shows, in code points. */
+export const NOTIFICATION_PREVIEW = 140;
+
+/** A notification's text: at most NOTIFICATION_PREVIEW code points, cut on a grapheme boundary. */
+export function preview(m: Pick<MessageView, "body" | "deletedAt">): string {
+  return m.deletedAt ? "message deleted" : truncate(m.body, NOTIFICATION_PREVIEW);
 }
 
 export function notifyMessage(m: MessageView, state: ChatState, open: (conversationId: string) => void): void {

@@ -4,7 +4,8 @@ import { useActionState, useState } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/actions";
-import { LIMITS } from "@/lib/validation";
+import { CharCount, countedLength } from "@/components/CharCount";
+import { LIMITS, NAME_COUNT } from "@/lib/validation";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 
@@ -13,11 +14,11 @@ type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 export function ProfileForm({ action, profile }: { action: Action; profile: { displayName: string; bio: string } }) {
   const [state, formAction, pending] = useActionState(action, {});
   const values = { ...profile, ...state.values };
-  const [bioLength, setBioLength] = useState(values.bio.length);
+  const [bio, setBio] = useState(values.bio);
   const f = state.fields ?? {};
   return (
     <form className={styles.form} action={formAction} noValidate aria-label="Profile">
-      <Field name="displayName" label="Display name" defaultValue={values.displayName} maxLength={LIMITS.displayNameMax} required error={f.displayName} />
+      <Field name="displayName" label="Display name" defaultValue={values.displayName} count={NAME_COUNT} required error={f.displayName} />
       <div className={formStyles.field}>
         <label className={formStyles.label} htmlFor="field-bio">
           Bio
@@ -27,14 +28,11 @@ export function ProfileForm({ action, profile }: { action: Action; profile: { di
           name="bio"
           className={`${formStyles.input} ${styles.textarea}`}
           defaultValue={values.bio}
-          maxLength={LIMITS.bioMax}
-          aria-invalid={f.bio ? true : undefined}
+          aria-invalid={f.bio || countedLength(bio) > LIMITS.bioMax ? true : undefined}
           aria-describedby={f.bio ? "field-bio-error" : "field-bio-count"}
-          onChange={(e) => setBioLength(e.target.value.length)}
+          onChange={(e) => setBio(e.target.value)}
         />
-        <span id="field-bio-count" className={styles.counter}>
-          {bioLength} / {LIMITS.bioMax}
-        </span>
+        <CharCount id="field-bio-count" value={bio} max={LIMITS.bioMax} />
         {f.bio && (
           <span id="field-bio-error" className={formStyles.error} role="alert">
             {f.bio}

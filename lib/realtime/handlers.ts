@@ -7,6 +7,8 @@ import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, toAppError } from "../errors";
 import { consume } from "../limiter";
+import { isWellFormed } from "../text";
+import { truncate } from "../text-length";
 import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages";
 import { eventBudget } from "./budget";
 import { reportTyping } from "./typing";
@@ -27,9 +29,20 @@ type AnyAck = (res: Ack<object>) => void;
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
+/**
+ * An error as an ack. An ack has no `fields`, so a payload refused for one field says what is wrong
+ * with it ("A message may be at most 4000 characters"), not just "Some fields are invalid".
+ */
 function failure(err: unknown): Extract<Ack, { ok: false }> {
   const e = toAppError(err);
-  return { ok: false, error: { code: e.code, message: e.message } };
+  const fieldMessages = Object.values(e.fields ?? {});
+  const message = fieldMessages.length === 1 ? fieldMessages[0] : e.message;
+  return { ok: false, error: { code: e.code, message } };
+}
+
+/** An unknown event's name, quoted for its refusal: never ill-formed text (DESIGN Text rules), at most 64 code points. */
+function eventName(event: unknown): string {
+  return typeof event === "string" && isWellFormed(event) ? `"${truncate(event, 64)}"` : "(a name that is not well-formed text)";
 }
 
 /** Attaches the event budget and every client event's handler to a connected socket. */
@@ -76,7 +89,7 @@ export function registerHandlers(io: RealtimeServer, socket: ParleySocket): void
     const last = args.at(-1);
     const ack: AnyAck = typeof last === "function" ? (last as AnyAck) : () => {};
     consume("unknownEvent", userId).then(
-      () => ack({ ok: false, error: { code: "bad_request", message: `Unknown event "${event}"` } }),
+      () => ack({ ok: false, error: { code: "bad_request", message: `Unknown event ${eventName(event)}` } }),
       (err) => ack(failure(err)),
     );
   });

@@ -59,12 +59,51 @@ describe("<Composer>", () => {
     expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();
     await user.type(input, "{Enter}");
     expect(onSend).not.toHaveBeenCalled();
-    expect(screen.getByRole("alert")).toHaveTextContent("A message can be at most 4000 characters");
+    expect(screen.getByRole("alert")).toHaveTextContent("A message may be at most 4000 characters");
 
     fireEvent.change(input, { target: { value: "x".repeat(4000) } });
     expect(screen.getByText("0 characters left")).toBeInTheDocument();
     await user.type(input, "{Enter}");
     expect(onSend).toHaveBeenCalledWith("x".repeat(4000));
+  });
+
+  it("counts characters as the server does: an emoji is one, so 2,500 emoji send and 4,001 are one over", async () => {
+    const user = userEvent.setup();
+    const { onSend, input } = setup();
+    const send = screen.getByRole("button", { name: "Send" });
+
+    fireEvent.change(input, { target: { value: "😀".repeat(2500) } }); // the issue's example: 5,000 UTF-16 units
+    expect(screen.queryByText(/over the limit/)).not.toBeInTheDocument();
+    expect(input).not.toHaveAttribute("aria-invalid");
+    expect(send).toBeEnabled();
+
+    fireEvent.change(input, { target: { value: "👩🏽‍💻".repeat(1000) } }); // 4 code points each
+    expect(screen.getByText("0 characters left")).toBeInTheDocument();
+
+    fireEvent.change(input, { target: { value: "😀".repeat(4001) } });
+    expect(screen.getByText("1 character over the limit")).toBeInTheDocument();
+    expect(send).toBeDisabled();
+
+    fireEvent.change(input, { target: { value: "😀".repeat(5000) } });
+    expect(screen.getByText("1,000 characters over the limit")).toBeInTheDocument();
+
+    fireEvent.change(input, { target: { value: `  ${"😀".repeat(4000)}  ` } });
+    expect(screen.getByText("0 characters left")).toBeInTheDocument();
+    expect(send).toBeEnabled();
+    await user.click(send);
+    expect(onSend).toHaveBeenCalledWith("😀".repeat(4000));
+  });
+
+  it("refuses a tower of more than 30 combining marks with the server's message, before sending", async () => {
+    const user = userEvent.setup();
+    const { onSend, input } = setup();
+    fireEvent.change(input, { target: { value: `Z${"\u0336".repeat(31)}` } });
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByRole("alert")).toHaveTextContent("A message may have at most 30 accents or other combining marks in a row");
+    fireEvent.change(input, { target: { value: `Z${"\u0336".repeat(30)}` } });
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    expect(onSend).toHaveBeenCalledWith(`Z${"\u0336".repeat(30)}`);
   });
 
   it("starts from the conversation's draft and reports every change of it", async () => {

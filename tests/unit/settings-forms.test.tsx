@@ -42,6 +42,30 @@ describe("<ProfileForm>", () => {
     expect(screen.queryByRole("status")).not.toBeInTheDocument();
   });
 
+  it("counts the name and the bio in code points, as the server does, and lets a name of 64 emoji be typed", async () => {
+    const user = userEvent.setup();
+    render(<ProfileForm action={fakeAction(() => ({})).action} profile={{ displayName: "Ada", bio: "👩🏽‍💻 " + "🚀".repeat(100) }} />);
+    const name = screen.getByLabelText("Display name");
+    const bio = screen.getByLabelText("Bio");
+    expect(bio).toHaveAccessibleDescription("105 / 280"); // 4 + 1 + 100 code points (205 UTF-16 units)
+    expect(name).not.toHaveAttribute("maxLength");
+    expect(bio).not.toHaveAttribute("maxLength");
+    expect(screen.queryByText(/\/ 64/)).not.toBeInTheDocument(); // the name's counter shows from 50
+
+    await user.clear(name);
+    await user.type(name, "😀".repeat(64));
+    expect(name).toHaveValue("😀".repeat(64)); // a UTF-16 maxLength of 64 stopped at 32
+    expect(name).toHaveAccessibleDescription("64 / 64");
+    expect(name).not.toHaveAttribute("aria-invalid");
+    await user.type(name, "😀");
+    expect(name).toHaveAccessibleDescription("65 / 64 characters: 1 over the limit");
+    expect(name).toHaveAttribute("aria-invalid", "true");
+
+    await user.clear(name);
+    await user.type(name, "e\u0301".repeat(60)); // 120 code points typed, 60 once NFC-normalised like the server
+    expect(name).toHaveAccessibleDescription("60 / 64");
+  });
+
   it("shows a display-name error next to that field and keeps what the user typed", async () => {
     const user = userEvent.setup();
     const { action, calls } = fakeAction((form) => ({

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { registerUser } from "@/lib/accounts";
 import { clientAddress } from "@/lib/auth";
 import { consumeRegistration } from "@/lib/limiter";
+import { isForm, NOT_A_FORM } from "@/lib/actions";
 import { signInFromAction } from "@/lib/current-user";
 import { AppError, toAppError } from "@/lib/errors";
 import { fieldErrors, registerSchema } from "@/lib/validation";
@@ -19,6 +20,7 @@ const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : unde
 
 /** The /register form: the same validation and lib function as POST /api/users, then signed in. */
 export async function register(_prev: RegisterState, form: FormData): Promise<RegisterState> {
+  if (!isForm(form)) return { error: NOT_A_FORM };
   const input = {
     username: text(form.get("username")),
     email: text(form.get("email")),

@@ -1,0 +1,172 @@
+/**
+ * Text that draws outside its box (issue 11, item 7; docs/text.md): stacked combining marks
+ * ("zalgo") in a message, a name, a title or a sidebar preview paint only inside their own box —
+ * the bubble, the one-line label — on a phone and a desktop, light and dark.
+ *
+ * The fonts on this machine draw a stack of marks as one blob on its letter, so the text under test
+ * is drawn with tests/support/tall-marks-font.ts, whose marks reach as far above and below the line
+ * as a tower of them does in a phone's fonts. (Screenshots for people are taken in the real fonts
+ * first.) How it is measured: the page is captured twice, once as it is and once with the text
+ * made `visibility: hidden` (same layout, no ink); the pixels that differ are that text's ink, and
+ * none may lie outside its box. As a control, the same text with its box's overflow made visible
+ * must be seen outside, so the instrument is not blind. (A Range's client rects cannot tell: they
+ * follow the font's ascent and descent, not the marks drawn above and below them.)
+ */
+import sharp from "sharp";
+import type { Locator, Page } from "playwright-core";
+import { baseUrl, closeTestSql, testSql } from "../support/api";
+import { DESKTOP, openPage, PHONE, screenshot, signInWithForm, useBrowser } from "../support/browser";
+import { chatUser, createGroup, send, type ChatUser } from "../support/chat";
+import { closeAllSockets } from "../support/sockets";
+import { tallMarksFont } from "../support/tall-marks-font";
+
+jest.setTimeout(300_000);
+
+const browser = useBrowser();
+
+/** Marks that stack above (U+030D…) and below (U+0316…) a letter, as zalgo generators use. */
+const ABOVE = "\u030d\u030e\u0304\u0305\u033f\u0311\u0306\u0310\u0352\u0357";
+const BELOW = "\u0316\u0317\u0318\u0319\u031c\u031d\u031e\u031f\u0320\u0324";
+/** `word` with `n` (≤ 30, the accepted maximum) stacked marks on each letter, half above, half below. */
+const zalgo = (word: string, n: number) => [...word].map((c) => c + (ABOVE.repeat(3).slice(0, n / 2) + BELOW.repeat(3).slice(0, n / 2))).join("");
+/** The issue's example, stored before the 30-mark rule existed: "Z" with 50 U+0336 / U+0489 marks, and 50 stacked ones. */
+const STORED_BEFORE = `Z${"\u0336\u0489".repeat(25)} and ${zalgo("H", 20)}${ABOVE.repeat(3)}${BELOW.repeat(2)}e comes`;
+
+const BODY = `${zalgo("Hello", 30)} ${zalgo("world", 30)} ${zalgo("zalgo", 30)} ${zalgo("is", 30)} ${zalgo("here", 30)}`;
+const NAME = zalgo("Zed", 30).slice(0, 64); // at most 64 code points
+const TITLE = `${zalgo("Zg", 30)}`;
+
+let viewer: ChatUser;
+let zed: ChatUser;
+let groupId: string;
+
+beforeAll(async () => {
+  viewer = await chatUser({ displayName: "Grace Hopper" });
+  zed = await chatUser({ displayName: NAME });
+  groupId = (await createGroup(zed, TITLE, [viewer])).id;
+  for (const body of ["before", BODY, "placeholder", "after", zalgo("preview", 30)]) {
+    const ack = await send(zed, groupId, body);
+    expect([body.slice(0, 10), ack.ok]).toEqual([body.slice(0, 10), true]);
+  }
+  // a message stored before the rule: the server refuses it now, but old rows must be drawn safely too
+  await testSql()`update messages set body = ${STORED_BEFORE} where conversation_id = ${groupId} and body = 'placeholder'`;
+});
+
+afterAll(async () => {
+  closeAllSockets();
+  await closeTestSql();
+});
+
+async function pixels(page: Page): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(await page.screenshot({ animations: "disabled", caret: "hide" })).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/**
+ * The ink of `text` (its pixels, found by hiding it) inside and outside `box`'s rectangle, in
+ * device pixels (the scale factor is 1). A 1 px margin allows for anti-aliasing at the border.
+ */
+async function ink(page: Page, text: Locator, box: Locator): Promise<{ inside: number; outside: number }> {
+  await text.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.mouse.move(0, 0); // no hover controls
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const rect = (await box.boundingBox())!;
+  const shown = await pixels(page);
+  await text.evaluate((el) => ((el as HTMLElement).style.visibility = "hidden"));
+  const hidden = await pixels(page);
+  await text.evaluate((el) => ((el as HTMLElement).style.visibility = ""));
+  let inside = 0;
+  let outside = 0;
+  for (let y = 0; y < shown.height; y++) {
+    for (let x = 0; x < shown.width; x++) {
+      const i = (y * shown.width + x) * 4;
+      const diff = Math.abs(shown.data[i] - hidden.data[i]) + Math.abs(shown.data[i + 1] - hidden.data[i + 1]) + Math.abs(shown.data[i + 2] - hidden.data[i + 2]);
+      if (diff < 24) continue;
+      const within = x >= rect.x - 1 && x <= rect.x + rect.width + 1 && y >= rect.y - 1 && y <= rect.y + rect.height + 1;
+      if (within) inside++;
+      else outside++;
+    }
+  }
+  return { inside, outside };
+}
+
+/** A message's text and its bubble, by the text's beginning. */
+function bubble(page: Page, start: RegExp): { text: Locator; box: Locator } {
+  const text = page.getByTestId("message-body").filter({ hasText: start });
+  return { text, box: text.locator("xpath=..") };
+}
+
+/** Draws the elements of `texts` in the tall-marks font (loaded once per page). */
+async function inTallMarks(page: Page, texts: Locator[]): Promise<void> {
+  await page.evaluate(async (bytes) => {
+    if ([...document.fonts].some((f) => f.family === "ParleyTallMarks")) return;
+    const face = new FontFace("ParleyTallMarks", new Uint8Array(bytes).buffer);
+    document.fonts.add(await face.load());
+  }, [...tallMarksFont()]);
+  for (const t of texts) await t.evaluate((el) => ((el as HTMLElement).style.fontFamily = "ParleyTallMarks, sans-serif"));
+}
+
+/** `text`'s ink against `box` as the app draws it, and with the box's overflow made visible (the control). */
+async function clipping(page: Page, text: Locator, box: Locator) {
+  const clipped = await ink(page, text, box);
+  await box.evaluate((el) => ((el as HTMLElement).style.overflow = "visible"));
+  const unclipped = await ink(page, text, box);
+  await box.evaluate((el) => ((el as HTMLElement).style.overflow = ""));
+  return { drawn: clipped.inside > 20, outside: clipped.outside, controlSeesOutside: unclipped.outside > 100 };
+}
+
+describe("stacked combining marks stay inside their own box", () => {
+  for (const [viewport, scheme] of [
+    [PHONE, "light"],
+    [PHONE, "dark"],
+    [DESKTOP, "light"],
+    [DESKTOP, "dark"],
+  ] as const) {
+    const size = `${viewport.width}×${viewport.height}`;
+    it(`at ${size}, ${scheme}: messages, the sender's name, the header title and the sidebar`, async () => {
+      const { context, page, scriptErrors } = await openPage(browser(), viewport, scheme);
+      await signInWithForm(page, viewer.username, viewer.password);
+      await page.waitForURL(`${baseUrl()}/`);
+      const name = `${viewport === PHONE ? "phone" : "desktop"}-${scheme}`;
+      const found: Record<string, Awaited<ReturnType<typeof clipping>>> = {};
+
+      // the sidebar (the home page on a phone): the title and the zalgo preview, each within its line
+      const row = page.getByTestId("conversation-item").first(); // the viewer's only conversation
+      await row.waitFor();
+      const rowTitle = row.getByTestId("conversation-name");
+      const preview = row.getByTestId("conversation-preview");
+      await screenshot(page, `zalgo-list-${name}`);
+      if (viewport === PHONE) {
+        await inTallMarks(page, [rowTitle, preview]);
+        found.listTitle = await clipping(page, rowTitle, rowTitle);
+        found.listPreview = await clipping(page, preview, preview);
+      }
+
+      await page.goto(`${baseUrl()}/c/${groupId}`);
+      await bubble(page, /^after$/).text.waitFor();
+      await bubble(page, /^H\u030d/).text.first().evaluate((el) => el.scrollIntoView({ block: "center" }));
+      await screenshot(page, `zalgo-chat-${name}`);
+
+      const accepted = bubble(page, /^H\u030d/);
+      const old = bubble(page, /^Z\u0336/);
+      const sender = page.getByTestId("sender-name").first();
+      const title = page.getByTestId("conversation-title");
+      await inTallMarks(page, [accepted.text, old.text, sender, title, ...(viewport === DESKTOP ? [rowTitle, preview] : [])]);
+      found.acceptedMessage = await clipping(page, accepted.text, accepted.box);
+      found.messageStoredBeforeTheRule = await clipping(page, old.text, old.box);
+      found.senderName = await clipping(page, sender, sender);
+      found.headerTitle = await clipping(page, title, title);
+      if (viewport === DESKTOP) {
+        found.listTitle = await clipping(page, rowTitle, rowTitle);
+        found.listPreview = await clipping(page, preview, preview);
+      }
+
+      for (const [label, result] of Object.entries(found)) {
+        expect([label, result]).toEqual([label, { drawn: true, outside: 0, controlSeesOutside: true }]);
+      }
+      await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).resolves.toBeLessThanOrEqual(0);
+      expect(scriptErrors).toEqual([]);
+      await context.close();
+    });
+  }
+});
