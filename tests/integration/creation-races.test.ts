@@ -6,7 +6,7 @@
  * half-created; the deleted account is in no conversation afterwards.
  */
 import { closeTestSql, testSql } from "../support/api";
-import { addToGroup, call, DeletionClock, httpUser, httpUsers, membersOf, sleep, spread, type Answer, type HttpUser } from "../support/races";
+import { addToGroup, call, DeletionClock, httpUsers, membersOf, sleep, spread, type Answer, type HttpUser } from "../support/races";
 
 jest.setTimeout(240_000);
 afterAll(closeTestSql);
@@ -35,12 +35,13 @@ describe("conversations made while an account is deleted", () => {
         return { id: idOf(a)!, owner: pool[k], before: [pool[k].id, pool[k + 6].id].sort() };
       }),
     );
+    const victims = await httpUsers(ROUNDS);
     const clock = new DeletionClock();
     const problems: string[] = [];
     const outcomes = new Map<string, number>();
     const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
     for (let round = 0; round < ROUNDS; round++) {
-      const victim = await httpUser();
+      const victim = victims[round];
       const creators = [0, 1].map((k) => ({ by: pool[(round * 2 + k) % 12], with: pool[(round * 2 + k + 6) % 12], title: `Racing ${round}.${k}` }));
       const groups = [0, 1].map((k) => standing[(round * 2 + k) % 6]);
       // the deletion's transaction runs after its password check (argon2): the four requests are aimed across it
@@ -80,6 +81,7 @@ describe("conversations made while an account is deleted", () => {
   it(`makes one direct conversation per pair however it is started, and none with a deleted account (${ROUNDS} rounds)`, async () => {
     const pool = await httpUsers(16);
     const pairs = pool.flatMap((a, i) => pool.slice(i + 1).map((b) => [a, b] as const));
+    const victims = await httpUsers(ROUNDS);
     const clock = new DeletionClock();
     const problems: string[] = [];
     const outcomes = new Map<string, number>();
@@ -95,7 +97,7 @@ describe("conversations made while an account is deleted", () => {
       }
 
       // three people start one with someone who is deleting the account
-      const victim = await httpUser();
+      const victim = victims[round];
       const starters = [0, 1].map((k) => pool[(round * 2 + k) % pool.length]);
       const [deleted, started] = await Promise.all([clock.delete(victim), Promise.all(starters.map((s, k) => after(clock.at(spread(round, k, 2)), () => startDirect(s, victim))))]);
       if (deleted.status !== 204) problems.push(`round ${round}: deletion answered ${deleted.status}`);

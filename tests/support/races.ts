@@ -12,10 +12,8 @@ export async function httpUser(): Promise<HttpUser> {
 }
 
 /** `n` fresh signed-in accounts (a few at a time: each costs two argon2 hashes). */
-export async function httpUsers(n: number): Promise<HttpUser[]> {
-  const out: HttpUser[] = [];
-  while (out.length < n) out.push(...(await Promise.all(Array.from({ length: Math.min(4, n - out.length) }, httpUser))));
-  return out;
+export function httpUsers(n: number): Promise<HttpUser[]> {
+  return inParallel(n, 4, httpUser);
 }
 
 /** A status and the parsed body (null when there is none), so a failure can show what the server said. */
@@ -98,4 +96,19 @@ export class DeletionClock {
 export function spread(round: number, k: number, n: number, from = 0.35, to = 1.05): number {
   const step = (to - from) / n;
   return from + step * (k + ((round * 0.37) % 1));
+}
+
+/** `fn(0)`…`fn(n - 1)`, `width` at a time; the results in order. For setting up many rounds quickly. */
+export async function inParallel<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
 }
