@@ -1,5 +1,5 @@
 /** Account settings that need the password: change it, delete the account. And the data export. */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
@@ -66,8 +66,10 @@ export async function changePassword(userId: string, currentSessionId: string, i
 
 /**
  * Deletes the account: profile, credentials, sessions and memberships go (cascades); messages stay
- * with sender_id NULL, shown as "Deleted user". A group the user owned passes to its longest-standing
- * admin, else its longest-standing member. Username and email are free for reuse at once.
+ * with sender_id NULL, shown as "Deleted user". A group the user owned passes to the next in line, as
+ * on leave (lib/conversations.ts removeMember); a conversation left with no member is deleted. The
+ * account's conversations are locked first (lib/locks.ts), so concurrent leaves, adds and sends see the
+ * account either whole or gone. Username and email are free for reuse at once.
  * Refused with the wrong-password error (403 `forbidden`, field password) when the password changed
  * after it was verified, and with 401 when `actingSessionId` is no longer live. The user row is locked
  * at the verified version first, so no sign-in can add a session between the list of sessions to
@@ -84,6 +86,12 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
       .for("update");
     if (!locked) throw wrongPassword("password");
     await requireLiveSession(tx, userId, actingSessionId);
+    // The lock order of lib/locks.ts: this user's row (above), then every conversation of the account,
+    // in id order, so no leave, removal, add or send batch changes them until this commits.
+    await tx.execute(sql`
+      select id from conversations
+      where id in (select conversation_id from members where user_id = ${userId}) or created_by = ${userId}
+      order by id for no key update`);
     const memberships = await tx.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
     const live = await tx
       .select({ id: sessions.id })
@@ -101,7 +109,16 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
       ) chosen
       where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`);
     await tx.delete(users).where(eq(users.id, userId));
-    return { memberships, live };
+    // A conversation the account was the last member of goes, with its history (as when the last member leaves).
+    const ids = memberships.map((m) => m.id);
+    const emptied = ids.length
+      ? await tx
+          .delete(conversations)
+          .where(and(inArray(conversations.id, ids), notExists(tx.select({ one: sql`1` }).from(members).where(eq(members.conversationId, conversations.id)))))
+          .returning({ id: conversations.id })
+      : [];
+    const gone = new Set(emptied.map((c) => c.id));
+    return { memberships: memberships.filter((m) => !gone.has(m.id)), live };
   });
   disconnectSessions(
     live.map((s) => s.id),

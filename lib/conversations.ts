@@ -1,7 +1,9 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
+import type postgres from "postgres";
 import { getSql } from "@/db";
 import { AppError } from "./errors";
 import { consume, limited } from "./limiter";
+import { holdUsers, lockConversation } from "./locks";
 import { toMessageView } from "./message-view";
 import { onlineUsers } from "./presence";
 import type { ConversationView, MemberView } from "./realtime/events";
@@ -9,6 +11,7 @@ import { announceConversation, announceRemoval } from "./realtime/notify";
 import type { CreateConversationInput } from "./validation";
 
 type Role = "owner" | "admin" | "member";
+type Tx = postgres.TransactionSql;
 
 const notFound = () => new AppError("not_found", "No such conversation");
 
@@ -77,61 +80,70 @@ export async function getConversationView(userId: string, conversationId: string
   return view;
 }
 
-async function memberIds(conversationId: string): Promise<string[]> {
-  const rows = await getSql()`select user_id from members where conversation_id = ${conversationId}`;
+/** Who is in the conversation now (inside `tx`, under its lock: stays true until commit). */
+async function memberIdsIn(tx: Tx, conversationId: string): Promise<string[]> {
+  const rows = await tx`select user_id from members where conversation_id = ${conversationId} order by joined_at, user_id`;
   return rows.map((r) => r.user_id as string);
 }
 
-async function requireRole(userId: string, conversationId: string): Promise<{ role: Role; kind: "direct" | "group" }> {
-  const [row] = await getSql()`
-    select m.role, c.kind from members m join conversations c on c.id = m.conversation_id
-    where m.conversation_id = ${conversationId} and m.user_id = ${userId}`;
+/**
+ * Locks the conversation (lib/locks.ts) and answers the caller's role and the conversation's kind, as
+ * they stay until commit. `not_found` when there is no such conversation or the caller is not in it.
+ */
+async function requireRole(tx: Tx, userId: string, conversationId: string): Promise<{ role: Role; kind: "direct" | "group" }> {
+  const conversation = await lockConversation(tx, conversationId);
+  if (!conversation) throw notFound();
+  const [row] = await tx`select role from members where conversation_id = ${conversationId} and user_id = ${userId}`;
   if (!row) throw notFound();
-  return { role: row.role, kind: row.kind };
+  return { role: row.role, kind: conversation.kind };
 }
 
-async function requireUsersExist(ids: string[]): Promise<void> {
-  if (!ids.length) return;
-  const rows = await getSql()`select id from users where id in ${getSql()(ids)}`;
-  if (rows.length !== new Set(ids).size) {
-    throw new AppError("bad_request", "Some of those people do not exist", { memberIds: "Some of those people do not exist" });
-  }
-}
+const signedOut = () => new AppError("unauthorized", "Sign in to continue");
+const noSuchPeople = () => new AppError("bad_request", "Some of those people do not exist", { memberIds: "Some of those people do not exist" });
 
 /**
  * Starts a direct conversation (or returns the existing one: `created: false`) or creates a group
  * with the caller as owner; every member's sockets join it and get `conversation:new`. Throws
- * `rate_limited` past LIMITS.createConversation (both kinds, existing direct ones too), `bad_request`,
- * `not_found` (no such user), `forbidden` (a direct conversation the caller has left).
+ * `rate_limited` past LIMITS.createConversation (both kinds, existing direct ones too), `bad_request`
+ * (also: a member id with no account, deleted or not), `not_found` (no such user for a direct one),
+ * `forbidden` (a direct conversation the caller has left), `unauthorized` (the caller's own account was
+ * deleted meanwhile). The people named are held (lib/locks.ts) until the conversation is committed, so
+ * a deletion racing it either comes first (refused as above, nothing created) or takes them out after.
+ * Two people starting their direct conversation at once get the same one (direct_key is unique).
  */
 export async function createConversation(userId: string, input: CreateConversationInput): Promise<{ conversation: ConversationView; created: boolean }> {
   return limited("createConversation", userId, async () => {
     const sql = getSql();
     if (input.kind === "direct") {
-      if (input.userId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
-      const [other] = await sql`select id from users where id = ${input.userId}`;
-      if (!other) throw new AppError("not_found", "No such user");
-      const directKey = [userId, input.userId].sort().join(":");
-      const created = await sql.begin(async (tx) => {
+      const otherId = input.userId;
+      if (otherId === userId) throw new AppError("bad_request", "Start a conversation with someone else", { userId: "That is you" });
+      const directKey = [userId, otherId].sort().join(":");
+      const { id, created } = await sql.begin(async (tx) => {
+        const found = await holdUsers(tx, [userId, otherId]);
+        if (!found.has(userId)) throw signedOut();
+        if (!found.has(otherId)) throw new AppError("not_found", "No such user");
         const [row] = await tx`
           insert into conversations (kind, direct_key, created_by) values ('direct', ${directKey}, ${userId})
           on conflict (direct_key) do nothing returning id`;
-        if (!row) return null;
-        await tx`insert into members (conversation_id, user_id, role) values (${row.id}, ${userId}, 'member'), (${row.id}, ${input.userId}, 'member')`;
-        return row.id as string;
+        if (row) {
+          await tx`insert into members (conversation_id, user_id, role) values (${row.id}, ${userId}, 'member'), (${row.id}, ${otherId}, 'member')`;
+          return { id: row.id as string, created: true };
+        }
+        // Already there, or committed a moment ago by the other person's start (the insert waited for
+        // it; this statement sees it).
+        const [existing] = await tx`select c.id from conversations c join members m on m.conversation_id = c.id and m.user_id = ${userId} where c.direct_key = ${directKey}`;
+        if (!existing) throw new AppError("forbidden", "You can no longer write in that conversation");
+        return { id: existing.id as string, created: false };
       });
-      if (created) {
-        await announceConversation(created, [userId, input.userId], "conversation:new");
-        return { conversation: await getConversationView(userId, created), created: true };
-      }
-      const [existing] = await sql`select c.id from conversations c join members m on m.conversation_id = c.id and m.user_id = ${userId} where c.direct_key = ${directKey}`;
-      if (!existing) throw new AppError("forbidden", "You can no longer write in that conversation");
-      return { conversation: await getConversationView(userId, existing.id), created: false };
+      if (created) await announceConversation(id, [userId, otherId], "conversation:new");
+      return { conversation: await getConversationView(userId, id), created };
     }
 
     const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
-    await requireUsersExist(others);
     const id = await sql.begin(async (tx) => {
+      const found = await holdUsers(tx, [userId, ...others]);
+      if (!found.has(userId)) throw signedOut();
+      if (others.some((o) => !found.has(o))) throw noSuchPeople();
       const [row] = await tx`insert into conversations (kind, title, created_by) values ('group', ${input.title}, ${userId}) returning id`;
       const rows = [{ conversation_id: row.id, user_id: userId, role: "owner" }, ...others.map((o) => ({ conversation_id: row.id, user_id: o, role: "member" }))];
       await tx`insert into members ${tx(rows, "conversation_id", "user_id", "role")}`;
@@ -142,34 +154,50 @@ export async function createConversation(userId: string, input: CreateConversati
   });
 }
 
-/** Retitles a group (owner or admin) and tells every member. Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`. */
+/**
+ * Retitles a group (owner or admin, as they are when the change commits) and tells every member.
+ * Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`.
+ */
 export async function renameGroup(userId: string, conversationId: string, title: string): Promise<ConversationView> {
   return limited("rename", userId, async () => {
-    const { role, kind } = await requireRole(userId, conversationId);
-    if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
-    if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
-    await getSql()`update conversations set title = ${title} where id = ${conversationId}`;
-    await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
+    const members = await getSql().begin(async (tx) => {
+      const { role, kind } = await requireRole(tx, userId, conversationId);
+      if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
+      if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can rename the group");
+      await tx`update conversations set title = ${title} where id = ${conversationId}`;
+      return memberIdsIn(tx, conversationId);
+    });
+    await announceConversation(conversationId, members, "conversation:updated");
     return getConversationView(userId, conversationId);
   });
 }
 
-/** Adds people to a group (owner or admin), at most 256 members. Throws `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`. */
+/**
+ * Adds people to a group (owner or admin), at most 256 members. The people are held and the group
+ * locked until commit (lib/locks.ts), so an account deleted meanwhile is refused (`bad_request`,
+ * fields.memberIds) or removed again by its deletion, and a role lost meanwhile is refused. Throws
+ * `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`.
+ */
 export async function addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationView> {
   return limited("addMembers", userId, async () => {
-    const { role, kind } = await requireRole(userId, conversationId);
-    if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
-    if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
     const ids = [...new Set(userIds)];
-    await requireUsersExist(ids);
-    const sql = getSql();
-    const before = new Set(await memberIds(conversationId));
-    const added = ids.filter((id) => !before.has(id));
-    if (before.size + added.length > 256) throw new AppError("bad_request", "A group may have at most 256 members");
+    const { added, before } = await getSql().begin(async (tx) => {
+      const found = await holdUsers(tx, ids); // users before the conversation: the lock order
+      const { role, kind } = await requireRole(tx, userId, conversationId);
+      if (kind !== "group") throw new AppError("bad_request", "Members can only be added to groups");
+      if (role === "member") throw new AppError("forbidden", "Only the owner or an admin can add members");
+      if (found.size !== ids.length) throw noSuchPeople();
+      const before = await memberIdsIn(tx, conversationId);
+      const added = ids.filter((id) => !before.includes(id));
+      if (before.length + added.length > 256) throw new AppError("bad_request", "A group may have at most 256 members");
+      if (added.length) {
+        await tx`insert into members ${tx(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")}`;
+      }
+      return { added, before };
+    });
     if (added.length) {
-      await sql`insert into members ${sql(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")} on conflict do nothing`;
       await announceConversation(conversationId, added, "conversation:new");
-      await announceConversation(conversationId, [...before], "conversation:updated");
+      await announceConversation(conversationId, before, "conversation:updated");
     }
     return getConversationView(userId, conversationId);
   });
@@ -177,21 +205,23 @@ export async function addMembers(userId: string, conversationId: string, userIds
 
 /**
  * Removes `targetId` from a group: anyone may leave; the owner removes anyone, an admin removes
- * members. When the owner leaves, the longest-standing admin (else member) becomes owner. Throws
- * `rate_limited` past LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
+ * members. When the owner goes, the next in line becomes owner: the longest-standing admin, else the
+ * longest-standing member (ties: lowest user id). When the last member goes, the group is deleted
+ * with its history. All of it under the group's lock (lib/locks.ts), so concurrent leaves, removals
+ * and deletions always leave exactly one owner in a group with members (docs/integrity.md, "Item 3").
+ * Throws `rate_limited` past LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
  */
 export async function removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
   return limited("removeMember", userId, async () => {
-    const { role, kind } = await requireRole(userId, conversationId);
-    if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
-    const sql = getSql();
-    if (targetId !== userId) {
-      const [target] = await sql`select role from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
-      if (!target) throw new AppError("not_found", "That person is not a member");
-      const allowed = role === "owner" || (role === "admin" && target.role === "member");
-      if (!allowed) throw new AppError("forbidden", role === "member" ? "Only the owner or an admin can remove members" : "Admins can remove members only");
-    }
-    await sql.begin(async (tx) => {
+    const remaining = await getSql().begin(async (tx) => {
+      const { role, kind } = await requireRole(tx, userId, conversationId);
+      if (kind !== "group") throw new AppError("bad_request", "You cannot leave or remove people from a direct conversation");
+      if (targetId !== userId) {
+        const [target] = await tx`select role from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
+        if (!target) throw new AppError("not_found", "That person is not a member");
+        const allowed = role === "owner" || (role === "admin" && target.role === "member");
+        if (!allowed) throw new AppError("forbidden", role === "member" ? "Only the owner or an admin can remove members" : "Admins can remove members only");
+      }
       const [gone] = await tx`delete from members where conversation_id = ${conversationId} and user_id = ${targetId} returning role`;
       if (gone?.role === "owner") {
         await tx`
@@ -199,8 +229,11 @@ export async function removeMember(userId: string, conversationId: string, targe
             select user_id from members where conversation_id = ${conversationId}
             order by (role = 'admin') desc, joined_at, user_id limit 1)`;
       }
+      const remaining = await memberIdsIn(tx, conversationId);
+      if (!remaining.length) await tx`delete from conversations where id = ${conversationId}`;
+      return remaining;
     });
     await announceRemoval(conversationId, targetId);
-    await announceConversation(conversationId, await memberIds(conversationId), "conversation:updated");
+    await announceConversation(conversationId, remaining, "conversation:updated");
   });
 }

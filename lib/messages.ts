@@ -8,6 +8,7 @@ import { getSql } from "@/db";
 import { listConversationViews } from "./conversations";
 import { AppError, toAppError } from "./errors";
 import { consume, limited } from "./limiter";
+import { holdUsers, lockConversation, lockConversations } from "./locks";
 import { toMessageView } from "./message-view";
 import { rooms, type MessageView, type OpeningView } from "./realtime/events";
 import { getRealtimeServer } from "./realtime/registry";
@@ -31,9 +32,18 @@ interface Pending extends SendInput {
   reject(err: unknown): void;
 }
 
+/** What a committed batch gave each item (a stored message or a refusal), and the copies that follow it. */
+interface Outcome {
+  results: (readonly [Pending, SendResult | AppError])[];
+  followers: Map<Pending, Pending[]>;
+}
+
 const MAX_BATCH = 500;
 const notFound = () => new AppError("not_found", "No such conversation");
+/** The other member of a direct conversation deleted the account: nobody is left to read (DESIGN.md). */
 const peerDeleted = () => new AppError("forbidden", "This account was deleted");
+/** The sender's account was deleted while the send was on its way (its sessions went with it). */
+const accountGone = () => new AppError("unauthorized", "This account was deleted");
 
 function emit(event: "message:new" | "message:updated", message: MessageView): void {
   getRealtimeServer()?.to(rooms.conversation(message.conversationId)).emit(event, message);
@@ -63,30 +73,59 @@ class MessageWriter {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      let outcome: Outcome;
       try {
-        await this.commit(batch);
+        outcome = await this.commit(batch);
       } catch (err) {
         const e = toAppError(err);
         if (e.code === "unavailable" || batch.length === 1) {
           for (const p of batch) p.reject(e);
           continue;
         }
-        // Nothing of the batch was committed or answered. One bad item must not fail the others:
-        // commit each alone, in order (seq order is kept), so only the one at fault is refused.
+        // Nothing of the batch was committed or answered (its transaction rolled back whole, seq
+        // bumps included). One bad item must not fail the others: commit each alone, in order (seq
+        // order is kept, no position is skipped), so only the one at fault is refused.
         for (const p of batch) {
           try {
-            await this.commit([p]);
+            outcome = await this.commit([p]);
           } catch (one) {
             p.reject(toAppError(one));
+            continue;
           }
+          this.answer(outcome);
         }
+        continue;
       }
+      this.answer(outcome);
     }
     this.draining = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** After commit: emit the new messages in seq order, then answer every sender. Never throws. */
+  private answer({ results, followers }: Outcome): void {
+    try {
+      const created = results.filter(([, r]) => !(r instanceof AppError) && r.created) as [Pending, SendResult][];
+      created.sort(([, a], [, b]) => a.message.seq - b.message.seq);
+      for (const [, r] of created) emit("message:new", r.message);
+    } catch (err) {
+      toAppError(err); // logged; the messages are stored, and sync delivers them
+    }
+    for (const [p, r] of results) {
+      for (const q of [p, ...(followers.get(p) ?? [])]) {
+        if (r instanceof AppError) q.reject(r);
+        else q.resolve(q === p ? r : { message: r.message, created: false });
+      }
+    }
+  }
+
+  /**
+   * Commits one batch in one transaction and says what each item got; answers nobody (a throw means
+   * nothing was committed). Locks in the order of lib/locks.ts: the senders' rows (`for key share`),
+   * then the conversations in id order, so a deletion, leave or removal racing the batch either
+   * committed before it (the sender is refused) or waits for it (the message is stored first).
+   */
+  private async commit(batch: Pending[]): Promise<Outcome> {
     // A clientId sent twice within one batch is stored once; the later copies follow the first.
     const primary = new Map<string, Pending>();
     const followers = new Map<Pending, Pending[]>();
@@ -100,21 +139,19 @@ class MessageWriter {
     const settled = new Map<Pending, SendResult | AppError>();
 
     await getSql().begin(async (tx) => {
+      const senders = await holdUsers(tx, items.map((p) => p.senderId));
+      await lockConversations(tx, items.map((p) => p.conversationId));
       const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
       const json = JSON.stringify(indexed);
-      // The senders' rows are held (`for key share`) until commit: an account deletion either
-      // committed before (its memberships are gone: not_found) or waits for this batch (its
-      // messages then keep sender NULL) — never a foreign-key violation inside the batch.
       // A direct conversation whose other member deleted the account refuses new sends
-      // (DESIGN.md, Conversations): nobody is left to read them.
+      // (DESIGN.md, Conversations): nobody is left to read them. A retry of a message stored
+      // before the deletion still gets its stored copy (below).
       const members = await tx`
         select x.i, (c.kind = 'direct' and not exists (
           select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted
         from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
         join members m on m.conversation_id = x.c and m.user_id = x.s
-        join users u on u.id = m.user_id
-        join conversations c on c.id = x.c
-        for key share of u`;
+        join conversations c on c.id = x.c`;
       const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
       for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
       const existing = await tx`
@@ -123,9 +160,8 @@ class MessageWriter {
       for (const row of existing) settled.set(items[row.i], { message: toMessageView(row), created: false });
 
       const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
-      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, notFound());
+      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? notFound() : accountGone());
       if (!fresh.length) return;
-
       // Positions: bump each touched conversation once by its count, then hand them out in order.
       const counts = new Map<string, number>();
       for (const p of fresh) counts.set(p.conversationId, (counts.get(p.conversationId) ?? 0) + 1);
@@ -155,17 +191,7 @@ class MessageWriter {
       }
     });
 
-    // Committed: emit new messages in seq order, then answer every sender.
-    const results = items.map((p) => [p, settled.get(p)!] as const);
-    const created = results.filter(([, r]) => !(r instanceof AppError) && r.created) as [Pending, SendResult][];
-    created.sort(([, a], [, b]) => a.message.seq - b.message.seq);
-    for (const [, r] of created) emit("message:new", r.message);
-    for (const [p, r] of results) {
-      for (const q of [p, ...(followers.get(p) ?? [])]) {
-        if (r instanceof AppError) q.reject(r);
-        else q.resolve(q === p ? r : { message: r.message, created: false });
-      }
-    }
+    return { results: items.map((p) => [p, settled.get(p)!] as const), followers };
   }
 }
 
@@ -179,7 +205,8 @@ export function messagesSettled(): Promise<void> {
 /**
  * Stores a message (or answers a retry of the same clientId with the stored one) once its batch
  * commits, then emits `message:new` to the conversation. Throws `rate_limited` past LIMITS.send
- * (counted per sender over sockets and HTTP together), `not_found` when the sender is not a member.
+ * (counted per sender over sockets and HTTP together), `not_found` when the sender is not a member
+ * (when the batch commits), `unauthorized` when the sender's account was deleted meanwhile.
  */
 export async function sendMessage(input: SendInput): Promise<SendResult> {
   await consume("send", input.senderId);
@@ -191,6 +218,10 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
 async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
   const sql = getSql();
   const message = await sql.begin(async (tx) => {
+    // The membership is checked under the conversation's lock (lib/locks.ts): a removal racing the
+    // change either came first (not_found) or waits for it.
+    const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
+    if (located) await lockConversation(tx, located.conversation_id);
     const [target] = await tx`
       select m.id, m.conversation_id, m.sender_id, m.deleted_at from messages m
       join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}

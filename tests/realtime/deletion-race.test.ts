@@ -17,8 +17,12 @@ afterAll(() => {
 });
 
 const ROUNDS = 50;
-/** what the deleted user's own sends may be answered; "closed": the deletion closed the socket before the answer left */
-const CLEAR = /^(not_found|unauthorized|forbidden|closed)$/;
+/**
+ * What the deleted user's own sends may be answered: `unauthorized` (the account is gone, so is every
+ * session), or "closed" (the deletion closed the socket before the answer left). Over HTTP: 201
+ * (stored before the deletion) or 401.
+ */
+const CLEAR = /^(unauthorized|closed)$/;
 
 type Ack = { ok: true } | { ok: false; error: { code: string; message: string } };
 
@@ -65,12 +69,25 @@ describe("an account deleted while its groups are busy", () => {
       await new Promise((r) => setTimeout(r, 50));
       // the leaver and the bystanders send steadily through the deletion, so some batches hold both
       const results = await Promise.all([
-        sendStream(leaver, group.id, 25, 6),
+        sendStream(leaver, group.id, 22, 6),
         Promise.all([sendStream(b, group.id, 3, 40), sendStream(c, group.id, 3, 40)]).then((x) => x.flat()),
         request("/api/me", { method: "DELETE", cookie: leaver.cookie, json: { password: leaver.password } }).then((r) => r.status),
+        // the same user's sends over HTTP, spread across the deletion
+        Promise.all(
+          [0, 8, 16, 24, 32].map(async (ms) => {
+            await new Promise((r) => setTimeout(r, ms));
+            const res = await request(`/api/conversations/${group.id}/messages`, { method: "POST", cookie: leaver.cookie, json: { clientId: randomUUID(), body: `h${ms}` } });
+            return { status: res.status, body: await res.text() };
+          }),
+        ),
       ]);
-      const [leaverAcks, bystanderAcks, deleted] = results;
+      const [leaverAcks, bystanderAcks, deleted, leaverPosts] = results;
       expect(deleted).toBe(204);
+      for (const post of leaverPosts) {
+        const code = post.status === 201 ? "http stored" : `http ${post.status}`;
+        leaverCodes.set(code, (leaverCodes.get(code) ?? 0) + 1);
+        expect([round, post.status === 201 || post.status === 401 ? "clear" : post]).toEqual([round, "clear"]);
+      }
       for (const ack of bystanderAcks) expect([round, ack]).toEqual([round, expect.objectContaining({ ok: true })]);
       for (const ack of leaverAcks) {
         const code = ack.ok ? "stored" : ack.error.code;

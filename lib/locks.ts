@@ -1,0 +1,42 @@
+/**
+ * Row locks for every check-then-act on memberships, roles and accounts (docs/integrity.md, "Item 3:
+ * concurrent changes"). Every writer takes them in one order, so no two transactions can wait on each
+ * other in a circle (no deadlock):
+ *   1. users rows: `for key share` by whoever is about to reference them (group creation, adds, direct
+ *      conversations, send batches); `for update` only by the account deletion, one user at a time;
+ *   2. conversations rows: `for no key update`, in id order: every change of members, roles or title,
+ *      every send batch, and the account deletion for each conversation of the account;
+ *   3. members rows: read and written only while 2 is held, so a membership or role seen under the lock
+ *      stays true until commit.
+ * `for no key update` does not block the `for key share` a foreign key takes, so inserting members or
+ * messages that reference a locked conversation never waits on the lock's holder.
+ */
+import type postgres from "postgres";
+
+type Tx = postgres.TransactionSql;
+
+/**
+ * Holds the rows of `ids` (`for key share`, until commit): an account deletion of any of them waits
+ * for this transaction, or has already committed. Returns the ids that exist.
+ */
+export async function holdUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await tx`select id from users where id in ${tx([...new Set(ids)])} order by id for key share`;
+  return new Set(rows.map((r) => r.id as string));
+}
+
+/**
+ * Locks one conversation for a change of its members, roles or title (`for no key update`, until
+ * commit). Returns its kind, or null when it does not exist.
+ */
+export async function lockConversation(tx: Tx, conversationId: string): Promise<{ kind: "direct" | "group" } | null> {
+  const [row] = await tx`select kind from conversations where id = ${conversationId} for no key update`;
+  return row ? { kind: row.kind } : null;
+}
+
+/** Locks several conversations (`for no key update`, in id order, until commit). Returns the ids that exist. */
+export async function lockConversations(tx: Tx, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await tx`select id from conversations where id in ${tx([...new Set(ids)])} order by id for no key update`;
+  return new Set(rows.map((r) => r.id as string));
+}
