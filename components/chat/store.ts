@@ -3,7 +3,7 @@ import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView, MessageView } from "@/lib/realtime/events";
 import { hasGap, holdPosition, NO_CURSOR, raiseTo, type Cursor } from "./cursor";
 import { applyPeople, applyUserUpdate } from "./people";
-import { applyRefreshed, countUnsure, markRecount, readUnsure } from "./unread";
+import { applyRefreshed, countUnsure, isStaleView, markRecount, readUnsure } from "./unread";
 
 export interface OutgoingMessage {
   clientId: string;
@@ -177,6 +177,26 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
   return { ...state, conversations, threads, outbox };
 }
 
+/**
+ * A conversation's view from the server (the list, `conversation:new` / `:updated`) over the one held.
+ * A view taken before changes this client has already applied (a live message or a read that
+ * overtook the fetch: `isStaleView`) brings its title, members and role, but the positions, the
+ * unread count and the last message stay the held ones — else the stale count undid live news (a
+ * badge that never showed "2"). Otherwise the view wins, except for a newer last message held;
+ * members' read positions never move back.
+ */
+export function mergeView(held: ConversationView | undefined, fetched: ConversationView): ConversationView {
+  if (!held) return fetched;
+  // read receipts only move forward, whichever of the two is older
+  const readBy = new Map(held.members.map((m) => [m.id, m.lastReadSeq]));
+  const view = { ...fetched, members: fetched.members.map((m) => ((readBy.get(m.id) ?? 0) > m.lastReadSeq ? { ...m, lastReadSeq: readBy.get(m.id)! } : m)) };
+  if (isStaleView(held, view)) {
+    return { ...view, lastSeq: held.lastSeq, lastReadSeq: held.lastReadSeq, unreadCount: held.unreadCount, lastMessage: held.lastMessage };
+  }
+  if (held.lastMessage && (!view.lastMessage || held.lastMessage.seq > view.lastMessage.seq)) return { ...view, lastMessage: held.lastMessage, lastSeq: Math.max(view.lastSeq, held.lastSeq) };
+  return view;
+}
+
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case "list:loading":
@@ -185,18 +205,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return state.listStatus === "ready" ? state : { ...state, listStatus: "error" };
     case "list:loaded": {
       const conversations: Record<string, ConversationView> = {};
-      for (const c of action.conversations) {
-        const held = state.conversations[c.id];
-        // keep a newer last message this client already holds (an event that overtook the fetch)
-        conversations[c.id] = held?.lastMessage && c.lastMessage && held.lastMessage.seq > c.lastMessage.seq ? { ...c, lastMessage: held.lastMessage, lastSeq: Math.max(c.lastSeq, held.lastSeq) } : c;
-      }
+      for (const c of action.conversations) conversations[c.id] = mergeView(state.conversations[c.id], c);
       const threads = Object.fromEntries(Object.entries(state.threads).filter(([id]) => conversations[id]));
       return { ...state, listStatus: "ready", conversations, threads };
     }
     case "conversation:upsert": {
-      const held = state.conversations[action.conversation.id];
-      let c = action.conversation;
-      if (held?.lastMessage && (!c.lastMessage || held.lastMessage.seq > c.lastMessage.seq)) c = { ...c, lastMessage: held.lastMessage, lastSeq: Math.max(c.lastSeq, held.lastSeq) };
+      const c = mergeView(state.conversations[action.conversation.id], action.conversation);
       return { ...state, conversations: { ...state.conversations, [c.id]: c } };
     }
     case "conversation:remove": {

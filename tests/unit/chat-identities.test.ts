@@ -138,6 +138,29 @@ describe("unread counts on an open page", () => {
   });
 });
 
+describe("views fetched before live news (the list at connect, conversation:updated)", () => {
+  it("keeps the count and last message of live messages that overtook the list they were sent after", () => {
+    // the page connects and asks for the list; Bob's two messages arrive live before its answer
+    let s = run(listOnly(), live(message(1)), live(message(2)));
+    s = run(s, { type: "list:loaded", conversations: [conversation()] });
+    expect(s.conversations.c1.unreadCount).toBe(2);
+    expect(s.conversations.c1.lastMessage?.id).toBe("m2");
+    expect(s.conversations.c1.lastSeq).toBe(2);
+    // a list taken after them is taken as it is
+    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 3, lastMessage: message(3) })] });
+    expect(s.conversations.c1.unreadCount).toBe(3);
+  });
+
+  it("takes a stale announcement's title and members but not its count, and never moves a read receipt back", () => {
+    const group = (over: Partial<ConversationView> = {}) => conversation({ kind: "group", title: "Old", ...over });
+    let s = run(listOnly(group()), live(message(1)), { type: "read", conversationId: "c1", userId: BOB, seq: 1 });
+    s = run(s, { type: "conversation:upsert", conversation: group({ title: "New" }) });
+    expect(s.conversations.c1.title).toBe("New");
+    expect(s.conversations.c1.unreadCount).toBe(1);
+    expect(s.conversations.c1.members.find((m) => m.id === BOB)?.lastReadSeq).toBe(1);
+  });
+});
+
 describe("identities on an open page", () => {
   const bob = (over: Partial<PublicUser> = {}): PublicUser => ({ id: BOB, username: "bob", displayName: "Bob", bio: "", avatar: null, createdAt: at(0), ...over });
 
