@@ -322,8 +322,9 @@ export function ChatProvider({ meId, initialConversations, children }: { meId: s
         const thread = s.threads[conversationId];
         if (!c || thread?.status !== "ready" || !thread.items.length) return;
         const seq = thread.items[thread.items.length - 1].seq;
-        if (seq > c.lastReadSeq || c.unreadCount > 0) dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq) });
-        // the server's position for us (its `read` echo), not the local one that one's own sends move
+        if (seq > c.lastReadSeq || c.unreadCount > 0) dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq), local: true });
+        // the server's position for us (its `read` echo or a fetched view), not the local one that
+        // one's own sends and the local read above move; ConversationScreen asks again once connected
         const stored = Math.max(c.members.find((m) => m.id === s.meId)?.lastReadSeq ?? 0, readSent.current.get(conversationId) ?? 0);
         if (seq > stored && socketRef.current?.connected) {
           readSent.current.set(conversationId, seq);

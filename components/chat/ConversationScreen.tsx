@@ -94,10 +94,12 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }
 
   const newestSeq = items?.length ? items[items.length - 1].seq : 0;
-  // open and visible means read; the divider keeps showing where the unread part began
+  // open and visible means read; the divider keeps showing where the unread part began. Asked again
+  // once connected: a read taken before the socket was up is only local until then.
+  const connected = state.connection === "connected";
   useEffect(() => {
     if (visible && newestSeq > 0) actions.markRead(conversationId);
-  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount]);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected]);
 
   const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
   // senders who are no longer members are named by their public profile, looked up once

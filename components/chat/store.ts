@@ -61,7 +61,11 @@ export type ChatAction =
   | { type: "outbox:add"; message: OutgoingMessage }
   | { type: "outbox:status"; clientId: string; status: OutgoingMessage["status"]; error?: string }
   | { type: "outbox:remove"; clientId: string }
-  | { type: "read"; conversationId: string; userId: string; seq: number }
+  /**
+   * A read position: the server's `read` event, or (`local`) this page reading what it shows — which
+   * moves one's own count but not one's member entry, the server's position `markRead` compares with.
+   */
+  | { type: "read"; conversationId: string; userId: string; seq: number; local?: boolean }
   | { type: "typing"; conversationId: string; userId: string; typing: boolean; until?: number }
   | { type: "typing:expire"; now: number }
   | { type: "presence"; userId: string; online: boolean }
@@ -182,14 +186,12 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
  * A view taken before changes this client has already applied (a live message or a read that
  * overtook the fetch: `isStaleView`) brings its title, members and role, but the positions, the
  * unread count and the last message stay the held ones — else the stale count undid live news (a
- * badge that never showed "2"). Otherwise the view wins, except for a newer last message held;
- * members' read positions never move back.
+ * badge that never showed "2"). Otherwise the view wins, except for a newer last message held.
+ * Members (with their read positions) are always the view's: `markRead` compares one's own stored
+ * position with the server's, so a locally raised one must not survive a fetched view.
  */
-export function mergeView(held: ConversationView | undefined, fetched: ConversationView): ConversationView {
-  if (!held) return fetched;
-  // read receipts only move forward, whichever of the two is older
-  const readBy = new Map(held.members.map((m) => [m.id, m.lastReadSeq]));
-  const view = { ...fetched, members: fetched.members.map((m) => ((readBy.get(m.id) ?? 0) > m.lastReadSeq ? { ...m, lastReadSeq: readBy.get(m.id)! } : m)) };
+export function mergeView(held: ConversationView | undefined, view: ConversationView): ConversationView {
+  if (!held) return view;
   if (isStaleView(held, view)) {
     return { ...view, lastSeq: held.lastSeq, lastReadSeq: held.lastReadSeq, unreadCount: held.unreadCount, lastMessage: held.lastMessage };
   }
@@ -260,7 +262,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       const c = state.conversations[action.conversationId];
       if (!c) return state;
       if (readUnsure(state, action)) state = markRecount(state, [c.id]);
-      const members = c.members.map((m) => (m.id === action.userId && action.seq > m.lastReadSeq ? { ...m, lastReadSeq: action.seq } : m));
+      const members = action.local ? c.members : c.members.map((m) => (m.id === action.userId && action.seq > m.lastReadSeq ? { ...m, lastReadSeq: action.seq } : m));
       const mine = action.userId === state.meId && action.seq >= c.lastReadSeq;
       return {
         ...state,
