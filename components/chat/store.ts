@@ -22,6 +22,11 @@ export interface Thread {
   loadingOlder: boolean;
   /** what `sync` starts from: see cursor.ts (only meaningful while ready) */
   cursor: Cursor;
+  /**
+   * Changes to messages older than the loaded page, kept until their page is merged: that page may
+   * have been fetched before the change, and the cursor has already passed it.
+   */
+  outside?: MessageView[];
 }
 
 export interface ChatState {
@@ -38,6 +43,12 @@ export interface ChatState {
   people: Record<string, PublicUser | null>;
   /** conversations whose unread count could not be worked out locally: the provider asks the server (./unread.ts) */
   recount: Record<string, true>;
+  /**
+   * Per conversation, the position up to which its unread count came from a server view (the list,
+   * an announcement, a recount): a message at or below it is already counted, however it arrives
+   * (a `sync` after a reconnect brings messages the fresh list counted).
+   */
+  countedTo: Record<string, number>;
 }
 
 export type ChatAction =
@@ -76,7 +87,7 @@ export type ChatAction =
   | { type: "people:loaded"; users: PublicUser[]; asked: string[] };
 
 export function initialChatState(meId: string): ChatState {
-  return { meId, listStatus: "loading", conversations: {}, threads: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {} };
+  return { meId, listStatus: "loading", conversations: {}, threads: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {} };
 }
 
 /** Inserts or replaces messages by id, keeping seq order; an older revision never replaces a newer one. */
@@ -165,13 +176,16 @@ function applyMessages(state: ChatState, messages: MessageView[]): ChatState {
     if (known && known.rev >= m.rev) continue;
     // is it news? with the thread loaded: one not in it; otherwise one newer than the list's last message
     const threadReady = thread?.status === "ready";
-    const isNew = !known && m.rev === m.seq && (threadReady || !conv?.lastMessage || m.seq > conv.lastMessage.seq);
+    const isNew = !known && m.rev === m.seq && m.seq > (state.countedTo[m.conversationId] ?? 0) && (threadReady || !conv?.lastMessage || m.seq > conv.lastMessage.seq);
     if (conv) conversations = { ...conversations, [conv.id]: applyToConversation(conv, m, state.meId, isNew, known) };
     if (thread?.status === "ready") {
       const oldest = thread.items[0]?.seq;
-      // a change to a message older than the loaded page stays out of it (it arrives with the older page)
+      // a change to a message older than the loaded page stays out of it until its page comes
+      const held = threads[m.conversationId];
       if (known || !thread.hasOlder || oldest === undefined || m.seq > oldest) {
-        threads = { ...threads, [m.conversationId]: { ...threads[m.conversationId], items: mergeMessages(threads[m.conversationId].items, [m]) } };
+        threads = { ...threads, [m.conversationId]: { ...held, items: mergeMessages(held.items, [m]) } };
+      } else {
+        threads = { ...threads, [m.conversationId]: { ...held, outside: mergeMessages(held.outside ?? [], [m]) } };
       }
     }
   }
@@ -199,6 +213,13 @@ export function mergeView(held: ConversationView | undefined, view: Conversation
   return view;
 }
 
+/** `countedTo` after taking `view` over `held`: raised to the view's end unless the view is stale (mergeView). */
+function noteCounted(countedTo: ChatState["countedTo"], held: ConversationView | undefined, view: ConversationView): ChatState["countedTo"] {
+  if (held && isStaleView(held, view)) return countedTo;
+  if ((countedTo[view.id] ?? 0) >= view.lastSeq) return countedTo;
+  return { ...countedTo, [view.id]: view.lastSeq };
+}
+
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case "list:loading":
@@ -207,13 +228,18 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return state.listStatus === "ready" ? state : { ...state, listStatus: "error" };
     case "list:loaded": {
       const conversations: Record<string, ConversationView> = {};
-      for (const c of action.conversations) conversations[c.id] = mergeView(state.conversations[c.id], c);
+      let countedTo = state.countedTo;
+      for (const c of action.conversations) {
+        conversations[c.id] = mergeView(state.conversations[c.id], c);
+        countedTo = noteCounted(countedTo, state.conversations[c.id], c);
+      }
       const threads = Object.fromEntries(Object.entries(state.threads).filter(([id]) => conversations[id]));
-      return { ...state, listStatus: "ready", conversations, threads };
+      return { ...state, listStatus: "ready", conversations, threads, countedTo };
     }
     case "conversation:upsert": {
       const c = mergeView(state.conversations[action.conversation.id], action.conversation);
-      return { ...state, conversations: { ...state.conversations, [c.id]: c } };
+      const countedTo = noteCounted(state.countedTo, state.conversations[c.id], action.conversation);
+      return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo };
     }
     case "conversation:remove": {
       if (!state.conversations[action.conversationId]) return state;
@@ -242,8 +268,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "thread:older": {
       const thread = state.threads[action.conversationId];
       if (!thread) return state;
-      const items = mergeMessages(thread.items, action.messages);
-      return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, items, hasOlder: action.hasMore, loadingOlder: false } } };
+      const paged = mergeMessages(thread.items, action.messages);
+      // changes that came while (or before) this page was on its way win over its older copies
+      const oldest = paged[0]?.seq ?? Infinity;
+      const outside = thread.outside ?? [];
+      const items = mergeMessages(paged, outside.filter((m) => !action.hasMore || m.seq >= oldest));
+      const rest = outside.filter((m) => action.hasMore && m.seq < oldest);
+      return { ...state, threads: { ...state.threads, [action.conversationId]: { ...thread, items, hasOlder: action.hasMore, loadingOlder: false, outside: rest } } };
     }
     case "messages":
       return applyIncoming(state, action.messages);
@@ -304,8 +335,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case "connection":
       return state.connection === action.connection ? state : { ...state, connection: action.connection };
-    case "conversation:refreshed":
-      return applyRefreshed(state, action.conversation);
+    case "conversation:refreshed": {
+      const held = state.conversations[action.conversation.id];
+      const next = applyRefreshed(state, action.conversation);
+      return held ? { ...next, countedTo: noteCounted(next.countedTo, held, action.conversation) } : next;
+    }
     case "recount:abandon":
       return markRecount(state, [action.conversationId], false);
     case "user:updated":

@@ -222,6 +222,34 @@ describe("the catch-up cursor", () => {
   });
 });
 
+// Found by the attack pass on issue 11: counts and changes a reconnect or an older page must not lose or double
+describe("catching up without counting twice or losing changes", () => {
+  it("does not count again the messages a reconnect's sync brings when the fresh list already counted them", () => {
+    // the thread was opened earlier; while offline Ada sent two; the list on reconnect counts them
+    let s = withThread([message(1)]);
+    s = apply(s, { type: "read", conversationId: "c1", userId: ME, seq: 1 });
+    s = apply(s, { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 3, lastReadSeq: 1, unreadCount: 2, lastMessage: message(3) })] });
+    s = apply(s, syncAnswer([message(2), message(3)], false, { c1: 3 }));
+    expect(s.conversations.c1.unreadCount).toBe(2);
+    // news after the list is counted as ever
+    s = apply(s, live(message(4)));
+    expect(s.conversations.c1.unreadCount).toBe(3);
+  });
+
+  it("keeps a change to an old message that lands while its older page is on the way", () => {
+    const page = Array.from({ length: 10 }, (_, i) => message(11 + i));
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 20 })] });
+    s = apply(s, { type: "thread:loaded", conversationId: "c1", messages: page, hasMore: true });
+    // message 3 is deleted and 5 edited while the page of 1..10 (fetched before) is on its way
+    s = apply(s, live(message(3, { rev: 21, body: "", deletedAt: "2026-03-01T12:00:00.000Z" }), message(5, { rev: 22, body: "edited", editedAt: "2026-03-01T12:01:00.000Z" })));
+    expect(s.threads.c1.items[0].seq).toBe(11);
+    s = apply(s, { type: "thread:older", conversationId: "c1", messages: Array.from({ length: 10 }, (_, i) => message(1 + i)), hasMore: false });
+    expect(s.threads.c1.items.find((m) => m.seq === 3)?.deletedAt).not.toBeNull();
+    expect(s.threads.c1.items.find((m) => m.seq === 5)?.body).toBe("edited");
+    expect(s.threads.c1.items.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});
+
 describe("linkify", () => {
   it("links only http and https, leaving trailing punctuation outside", () => {
     expect(linkify("go to https://a.example/x, or http://b.example. javascript:alert(1) <b>x</b>")).toEqual([
