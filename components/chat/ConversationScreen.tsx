@@ -126,7 +126,17 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const title = conversation ? conversationTitle(conversation, state.meId) : "";
   useEffect(() => {
     // isolated: a right-to-left (or once-stored bidi-overriding) name cannot reorder "· Parley"
-    if (title) document.title = `${isolate(title)} · Parley`;
+    if (!title) return;
+    const wanted = `${isolate(title)} · Parley`;
+    // Next writes the page's metadata title ("Conversation") after this runs on a direct load: put it
+    // back whenever the title changes (TitleSync keeps its "(n) " in front of either)
+    const apply = () => {
+      if (document.title.replace(/^\(\d+\) /, "") !== wanted) document.title = wanted;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
   }, [title]);
 
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);

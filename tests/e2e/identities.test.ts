@@ -64,6 +64,10 @@ describe("an open page stays true", () => {
     const tab2 = await A.context.newPage();
     await tab2.goto(`${baseUrl()}/c/${dm.id}`);
     await expect(messageWith(tab2, "third thought, edited").waitFor()).resolves.toBeUndefined();
+    // opened by its address, the tab is named for the conversation, not the page's "Conversation"
+    await tab2.waitForFunction(() => document.title.includes("Bob Deleting") && document.title.endsWith(" · Parley"), null, { timeout: 10_000 });
+    await tab2.waitForTimeout(1_000);
+    await expect(tab2.title()).resolves.toContain("Bob Deleting");
     await expect(badge.waitFor({ state: "detached" })).resolves.toBeUndefined();
     await titleIs(A.page, "Parley");
     expect(A.scriptErrors).toEqual([]);
