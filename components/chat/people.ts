@@ -51,3 +51,18 @@ export function unknownSenders(people: ChatState["people"], c: ConversationView,
   for (const m of messages) if (m.senderId && !members.has(m.senderId) && !(m.senderId in people)) unknown.add(m.senderId);
   return [...unknown];
 }
+
+/**
+ * Forgets the kept profiles of people who just left `held` (removed, left, or deleted the account),
+ * so their messages are looked up again: a profile kept from before may belong to an account that is
+ * now gone ("Deleted user"), which nothing else tells the page.
+ */
+export function forgetDeparted(people: ChatState["people"], held: ConversationView | undefined, view: ConversationView): ChatState["people"] {
+  if (!held) return people;
+  const still = new Set(view.members.map((m) => m.id));
+  const gone = held.members.filter((m) => !still.has(m.id) && m.id in people);
+  if (!gone.length) return people;
+  const next = { ...people };
+  for (const m of gone) delete next[m.id];
+  return next;
+}

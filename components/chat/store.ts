@@ -2,7 +2,7 @@
 import type { PublicUser } from "@/lib/accounts";
 import type { ConversationView, MessageView } from "@/lib/realtime/events";
 import { hasGap, holdPosition, NO_CURSOR, raiseTo, type Cursor } from "./cursor";
-import { applyPeople, applyUserUpdate } from "./people";
+import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
 import { applyRefreshed, countUnsure, isStaleView, markRecount, readUnsure } from "./unread";
 
 export interface OutgoingMessage {
@@ -229,17 +229,20 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "list:loaded": {
       const conversations: Record<string, ConversationView> = {};
       let countedTo = state.countedTo;
+      let people = state.people;
       for (const c of action.conversations) {
         conversations[c.id] = mergeView(state.conversations[c.id], c);
         countedTo = noteCounted(countedTo, state.conversations[c.id], c);
+        people = forgetDeparted(people, state.conversations[c.id], c);
       }
       const threads = Object.fromEntries(Object.entries(state.threads).filter(([id]) => conversations[id]));
-      return { ...state, listStatus: "ready", conversations, threads, countedTo };
+      return { ...state, listStatus: "ready", conversations, threads, countedTo, people };
     }
     case "conversation:upsert": {
       const c = mergeView(state.conversations[action.conversation.id], action.conversation);
       const countedTo = noteCounted(state.countedTo, state.conversations[c.id], action.conversation);
-      return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo };
+      const people = forgetDeparted(state.people, state.conversations[c.id], action.conversation);
+      return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo, people };
     }
     case "conversation:remove": {
       if (!state.conversations[action.conversationId]) return state;

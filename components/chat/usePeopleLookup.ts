@@ -13,7 +13,7 @@ const RETRY_AFTER_MS = 10_000;
 
 /**
  * Looks up public profiles by id for senders who are not members (GET /api/users?ids=): each id once
- * per page, gathered into batches, the answers kept in `state.people` (./people.ts). Returns the
+ * while it is held in `state.people` (asked again after the store forgets it), gathered into batches, the answers kept in `state.people` (./people.ts). Returns the
  * stable function components call with the ids they cannot name.
  */
 export function usePeopleLookup(dispatch: Dispatch<ChatAction>): (ids: string[]) => void {
@@ -37,7 +37,11 @@ export function usePeopleLookup(dispatch: Dispatch<ChatAction>): (ids: string[])
         for (let i = 0; i < all.length; i += BATCH) {
           const chunk = all.slice(i, i + BATCH);
           chatApi.lookupUsers(chunk).then(
-            ({ users }) => dispatch({ type: "people:loaded", users, asked: chunk }),
+            ({ users }) => {
+              dispatch({ type: "people:loaded", users, asked: chunk });
+              // answered: `state.people` now says who they are; one forgotten there (forgetDeparted) may be asked again
+              chunk.forEach((id) => asked.current.delete(id));
+            },
             () => setTimeout(() => chunk.forEach((id) => asked.current.delete(id)), RETRY_AFTER_MS),
           );
         }

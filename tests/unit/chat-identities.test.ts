@@ -168,6 +168,19 @@ describe("views fetched before live news (the list at connect, conversation:upda
   });
 });
 
+describe("people who leave", () => {
+  it("forgets the kept profile of someone who left a conversation, so a deleted account is looked up again", () => {
+    const group = (members: ConversationView["members"]) => conversation({ kind: "group", title: "G", members });
+    const base = conversation().members;
+    const eve = { id: "eve", username: "eve", displayName: "Eve", avatar: null, role: "member" as const, lastReadSeq: 0, online: false };
+    let s = run(listOnly(group([...base, eve])), { type: "people:loaded", users: [{ id: "eve", username: "eve", displayName: "Eve", bio: "", avatar: null, createdAt: at(0) }], asked: ["eve"] });
+    expect(s.people.eve?.displayName).toBe("Eve");
+    s = run(s, { type: "conversation:upsert", conversation: group(base) });
+    expect("eve" in s.people).toBe(false);
+    expect(unknownSenders(s.people, s.conversations.c1, [message(1, { senderId: "eve" })])).toEqual(["eve"]);
+  });
+});
+
 describe("identities on an open page", () => {
   const bob = (over: Partial<PublicUser> = {}): PublicUser => ({ id: BOB, username: "bob", displayName: "Bob", bio: "", avatar: null, createdAt: at(0), ...over });
 
