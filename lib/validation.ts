@@ -1,7 +1,7 @@
 /** Input rules, shared by the server (route handlers, actions, sockets) and the forms. */
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
-import { isReservedName, isWellFormed, nameProblem } from "./text";
+import { hasVisibleText, isReservedName, isWellFormed, nameProblem } from "./text";
 import { longestMarkRun, markTowerMessage, MAX_MARK_RUN } from "./text-length";
 
 export const LIMITS = {
@@ -194,6 +194,8 @@ export const messageBodySchema = str("Message")
   .trim()
   .min(1, "A message cannot be empty")
   .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`)
+  // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble
+  .refine(hasVisibleText, "A message needs some visible text")
   .superRefine(noMarkTower("A message"));
 
 export const GROUP_TITLE_MAX = 64;

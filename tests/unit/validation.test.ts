@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { parseInput, registerSchema } from "@/lib/validation";
+import { messageBodySchema, parseInput, registerSchema } from "@/lib/validation";
 
 const valid = { username: "ada_99", email: "ada@example.com", password: "engines!", displayName: "Ada" };
 
@@ -45,5 +45,19 @@ describe("registerSchema", () => {
     expect(registerSchema.safeParse({ ...valid, displayName: "d".repeat(65) }).success).toBe(false);
     expect(registerSchema.safeParse({ ...valid, password: "p".repeat(201) }).success).toBe(false);
     expect(registerSchema.safeParse({ ...valid, email: `${"e".repeat(250)}@x.io` }).success).toBe(false);
+  });
+});
+
+describe("messageBodySchema", () => {
+  it("refuses a body of only invisible characters, which would show as an empty bubble", () => {
+    for (const body of ["\u200b", "\u3164\u3164", "\u2800", "\u00ad", "\u2063", " \u200b\u200d "]) {
+      const parsed = messageBodySchema.safeParse(body);
+      expect([JSON.stringify(body), parsed.success]).toEqual([JSON.stringify(body), false]);
+    }
+    expect(messageBodySchema.safeParse("\u200b").error?.issues[0].message).toBe("A message needs some visible text");
+  });
+
+  it("keeps bodies with anything visible: emoji, a letter between invisibles", () => {
+    for (const body of ["❤️", "👍🏽", "\u200ba\u200b", "ㅤhi", "1"]) expect(messageBodySchema.safeParse(body).success).toBe(true);
   });
 });
