@@ -11,13 +11,14 @@ import type { ProfileUpdate } from "./validation";
 /**
  * Changes the caller's display name, bio or avatar. When one of them really changed, everyone who
  * shares a conversation with the caller (and the caller's other tabs) gets `user:updated`.
- * Throws `rate_limited` past LIMITS.profile, `not_found`.
+ * Throws `rate_limited` past LIMITS.profile, `unauthorized` when the account was deleted meanwhile.
  */
 export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
   return limited("profile", userId, async () => {
     const { before, user } = await getDb().transaction(async (tx) => {
       const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
-      if (!before) throw new AppError("not_found", "No such user");
+      // the account was deleted after this request's session was checked: signed out, as the session is gone
+      if (!before) throw new AppError("unauthorized", "This account was deleted");
       const [user] = await tx
         .update(users)
         .set({ ...changes, updatedAt: new Date() })
