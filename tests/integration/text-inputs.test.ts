@@ -224,6 +224,28 @@ describe("noncharacters and control characters: what is kept and what is refused
   });
 });
 
+describe("unknown keys in a JSON body are named, not echoed as sent", () => {
+  const raw = (body: string) => request("/api/me", { method: "PATCH", cookie: owner.cookie, headers: { "content-type": "application/json" }, body });
+
+  it("an ill-formed key is named well-formed, a long key cut to 64 code points, at most 20 named", async () => {
+    const lone = await raw('{"bio":"ok","\\ud83d":1,"a\\u0000b":2}');
+    expect(lone.status).toBe(400);
+    const loneText = await lone.text();
+    expect(loneText).not.toMatch(/\\ud83d|\\u0000/i); // JSON.stringify writes a lone surrogate as that escape
+    expect(JSON.parse(loneText).error.fields).toEqual({ "\ufffd": "Unknown field", "a\ufffdb": "Unknown field" });
+
+    const long = await raw(JSON.stringify({ bio: "ok", ["k".repeat(20_000)]: 1, ["👩🏽‍💻".repeat(30)]: 2 }));
+    expect(long.status).toBe(400);
+    const keys = Object.keys((await long.json()).error.fields);
+    expect(keys).toEqual(["k".repeat(63) + "…", "👩🏽‍💻".repeat(15) + "…"]); // 4 code points each: 15 fit before the ellipsis
+
+    const many = await raw(JSON.stringify({ bio: "x".repeat(300), ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) }));
+    expect(many.status).toBe(400);
+    const fields = (await many.json()).error.fields as Record<string, string>;
+    expect(Object.keys(fields).filter((k) => k !== "bio")).toHaveLength(20);
+  });
+});
+
 describe("lengths are code points, at the exact boundaries", () => {
   const patchMe = (json: unknown) => request("/api/me", { method: "PATCH", cookie: owner.cookie, json });
 
