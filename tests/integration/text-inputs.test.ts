@@ -246,6 +246,29 @@ describe("unknown keys in a JSON body are named, not echoed as sent", () => {
   });
 });
 
+describe("the user agent a session stores (lib/sessions.ts cleanUserAgent)", () => {
+  /** Signs `acct` in sending `agent` as the User-Agent header's bytes; returns what the new session stored. */
+  async function storedAgent(acct: TestAccount, agent: Buffer): Promise<string | null> {
+    const c = await csrf();
+    const res = await request("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: c.cookie, "user-agent": agent.toString("latin1") },
+      body: new URLSearchParams({ login: acct.username, password: acct.password, csrfToken: c.token, json: "true" }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const [row] = await testSql()`select user_agent from sessions where user_id = ${acct.id} order by created_at desc limit 1`;
+    return row.user_agent as string | null;
+  }
+
+  it("is decoded as UTF-8 when it is UTF-8, kept as latin1 otherwise, without control characters, cut to 256", async () => {
+    const acct = await createAccount();
+    expect(await storedAgent(acct, Buffer.from("Zoë 😀\tParley/1.0", "utf8"))).toBe("Zoë 😀 Parley/1.0");
+    expect(await storedAgent(acct, Buffer.from("Caf\xe9 \x85\x9fBrowser", "latin1"))).toBe("Café Browser"); // not UTF-8; C1 controls dropped
+    const long = await storedAgent(acct, Buffer.from("👩🏽‍💻".repeat(100), "utf8"));
+    expect(long).toBe("👩🏽‍💻".repeat(63) + "…"); // 4 code points each: 63 fit in 255
+  });
+});
+
 describe("lengths are code points, at the exact boundaries", () => {
   const patchMe = (json: unknown) => request("/api/me", { method: "PATCH", cookie: owner.cookie, json });
 
