@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
 import { isReservedName, isWellFormed, nameProblem } from "./text";
-import { longestMarkRun, markTowerMessage, MAX_MARK_RUN, truncate } from "./text-length";
+import { longestMarkRun, markTowerMessage, MAX_MARK_RUN, textLength, truncate } from "./text-length";
 
 export const LIMITS = {
   usernameMin: 3,
@@ -77,9 +77,22 @@ export const emailSchema = str("Email")
   .max(LIMITS.emailMax, "Enter a valid email address")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
-export const passwordSchema = str("Password")
-  .min(LIMITS.passwordMin, `Password must be at least ${LIMITS.passwordMin} characters`)
-  .max(LIMITS.passwordMax, `Password must be at most ${LIMITS.passwordMax} characters`);
+const PASSWORD_SHORT = `Password must be at least ${LIMITS.passwordMin} characters`;
+const PASSWORD_LONG = `Password must be at most ${LIMITS.passwordMax} characters`;
+
+export const passwordSchema = str("Password").min(LIMITS.passwordMin, PASSWORD_SHORT).max(LIMITS.passwordMax, PASSWORD_LONG);
+
+/**
+ * The forms' check of a new password's length before sending, in code points like
+ * {@link passwordSchema} (lib/text-length.ts textLength; not HTML `minLength`, which counts UTF-16
+ * units and takes "😀😀😀😀" as 8): the server's message, or undefined when the length is fine.
+ */
+export function passwordLengthProblem(password: string): string | undefined {
+  const n = textLength(password);
+  if (n < LIMITS.passwordMin) return PASSWORD_SHORT;
+  if (n > LIMITS.passwordMax) return PASSWORD_LONG;
+  return undefined;
+}
 
 /** A display name: the name rules, and none of the words the interface shows in place of a person (lib/text.ts RESERVED_NAMES). */
 export const displayNameSchema = nameText("Display name", LIMITS.displayNameMax, {
