@@ -1,29 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState, type FormEvent } from "react";
+import { useActionState } from "react";
 import { register, type RegisterState } from "@/app/(auth)/register/actions";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import { LIMITS, NAME_COUNT, passwordLengthProblem } from "@/lib/validation";
+import { LIMITS, NAME_COUNT } from "@/lib/validation";
 import styles from "./AuthCard.module.scss";
 
 export function RegisterForm() {
   const [state, action, pending] = useActionState<RegisterState, FormData>(register, {});
   const f = state.fields ?? {};
   const v = state.values ?? {};
-  // the length is checked here in code points, as the server counts (no HTML minLength: UTF-16 units)
-  const [tooShort, setTooShort] = useState<string>();
-  const check = (e: FormEvent<HTMLFormElement>) => {
-    const problem = passwordLengthProblem(String(new FormData(e.currentTarget).get("password") ?? ""));
-    setTooShort(problem);
-    if (problem) e.preventDefault();
-  };
   return (
     <>
       <h1 className={styles.title}>Create your account</h1>
       <p className={styles.subtitle}>Chat with people and groups in real time.</p>
-      <form className={styles.form} action={action} onSubmit={check} noValidate>
+      {/* no HTML minLength on the password: it counts UTF-16 units ("😀😀😀😀" would be 8); the server
+          counts code points and answers every field's error at once */}
+      <form className={styles.form} action={action} noValidate>
         {state.error && (
           <div className={formStyles.alert} role="alert">
             {state.error}
@@ -58,7 +53,7 @@ export function RegisterForm() {
           autoComplete="new-password"
           required
           hint={`At least ${LIMITS.passwordMin} characters`}
-          error={tooShort ?? f.password}
+          error={f.password}
         />
         <button className={formStyles.button} type="submit" disabled={pending}>
           {pending ? "Creating account…" : "Create account"}
