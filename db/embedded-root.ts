@@ -65,7 +65,7 @@ export function makeTraversable(dir: string, ids: RunAs): void {
   if (ids.uid === undefined) return;
   const cwd = process.cwd();
   const inside = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
-  for (let d = path.resolve(dir); d.startsWith(inside); d = path.dirname(d)) {
+  for (let d = path.resolve(dir); d.startsWith(inside) && d !== cwd && d !== path.dirname(d); d = path.dirname(d)) {
     const mode = fs.statSync(d).mode & 0o777;
     if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o011);
   }
