@@ -55,11 +55,17 @@ function firstBlocked(ids: RunAs, p: string): string {
   return p;
 }
 
-/** As root, the folders from `dir` up to (not including) the working directory become passable (o+x). */
+/**
+ * As root, the folders from `dir` up to (not including) the working directory become passable
+ * (o+x), whatever the umask made them. Only folders inside the working directory: a sibling whose
+ * name merely starts the same (`app2` next to `app`) is left alone.
+ */
 export function makeTraversable(dir: string, ids: RunAs): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
   if (ids.uid === undefined) return;
-  for (let d = dir; d.startsWith(process.cwd()) && d !== process.cwd(); d = path.dirname(d)) {
+  const cwd = process.cwd();
+  const inside = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  for (let d = path.resolve(dir); d.startsWith(inside) && d !== cwd && d !== path.dirname(d); d = path.dirname(d)) {
     const mode = fs.statSync(d).mode & 0o777;
     if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o011);
   }
@@ -70,11 +76,11 @@ export function makeTraversable(dir: string, ids: RunAs): void {
  * its path made readable plus a hash of it, so two checkouts never share one and a moved checkout
  * gets its own.
  */
-export function rootPlaceFor(dataDir: string): string {
+export function rootPlaceFor(dataDir: string, places = ROOT_PLACES): string {
   const abs = path.resolve(dataDir);
   const hash = createHash("sha256").update(abs).digest("hex").slice(0, 12);
   const slug = abs.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+/, "").slice(-48);
-  return path.join(ROOT_PLACES, `${slug}-${hash}`);
+  return path.join(places, `${slug}-${hash}`);
 }
 
 function isLink(p: string): boolean {
@@ -151,21 +157,24 @@ export interface Placement {
  * when not root). Otherwise the unreachable part goes to {@link rootPlaceFor}(dataDir): a folder
  * of root's (mode 711: that user may pass, not write) holding `ORIGIN` (the data directory's path),
  * `bin-<version>/` (a copy of the binaries) and `postgres/` (the data, owned by that user, mode 700,
- * linked from `dataDir`). Once relocated, the data stays there. Throws one line saying what to do
- * when that place cannot be made.
+ * linked from `dataDir`). Once relocated, the data stays there. The modes are set explicitly, not
+ * left to the umask (under umask 077 a created folder would be 700 and initdb fail with EACCES),
+ * and an existing `places` folder with the wrong mode is repaired. `places` is {@link ROOT_PLACES}
+ * except in tests. Throws one line saying what to do when that place cannot be made.
  */
-export function placeForPostgres(bins: Binaries, dataDir: string, ids: RunAs): Placement {
+export function placeForPostgres(bins: Binaries, dataDir: string, ids: RunAs, places = ROOT_PLACES): Placement {
   if (ids.uid === undefined) return { bins, dataDir };
   makeTraversable(path.dirname(dataDir), ids);
   const binsOk = canEnter(ids, bins.postgres);
   const dataOk = canEnter(ids, path.dirname(dataDir)) && !isLink(dataDir);
   if (binsOk && dataOk) return { bins, dataDir };
 
-  const place = rootPlaceFor(dataDir);
+  const place = rootPlaceFor(dataDir, places);
   const blocked = firstBlocked(ids, binsOk ? path.dirname(dataDir) : bins.postgres);
   try {
     // root's, so user postgres cannot plant links where root writes; its data folder inside is its own, mode 700
-    fs.mkdirSync(ROOT_PLACES, { recursive: true, mode: 0o711 });
+    fs.mkdirSync(places, { recursive: true, mode: 0o711 });
+    fs.chmodSync(places, 0o711); // the umask may have narrowed it, or an earlier start under another umask
     fs.mkdirSync(place, { recursive: true, mode: 0o711 });
     fs.chmodSync(place, 0o711);
     fs.writeFileSync(path.join(place, "ORIGIN"), `${dataDir}\n`, { mode: 0o600 });

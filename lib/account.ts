@@ -71,7 +71,8 @@ export async function changePassword(userId: string, currentSessionId: string, i
  * account's conversations are locked first (lib/locks.ts), so concurrent leaves, adds and sends see the
  * account either whole or gone. Username and email are free for reuse at once.
  * Refused with the wrong-password error (403 `forbidden`, field password) when the password changed
- * after it was verified, and with 401 when `actingSessionId` is no longer live. The user row is locked
+ * after it was verified, and with 401 when `actingSessionId` is no longer live or the account is already
+ * gone (two deletions at once: one 204, the other 401, never the password error). The user row is locked
  * at the verified version first, so no sign-in can add a session between the list of sessions to
  * disconnect and the delete.
  */
@@ -79,12 +80,10 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
   await consume("password", userId); // rate_limited past LIMITS.password (shared with changePassword): each call verifies an argon2 hash
   const user = await requirePassword(userId, password, "password");
   const { memberships, live } = await getDb().transaction(async (tx) => {
-    const [locked] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.id, userId), eq(users.credentialVersion, user.credentialVersion)))
-      .for("update");
-    if (!locked) throw wrongPassword("password");
+    const [locked] = await tx.select({ credentialVersion: users.credentialVersion }).from(users).where(eq(users.id, userId)).for("update");
+    // gone: deleted meanwhile (by this account's other request), its sessions with it
+    if (!locked) throw new AppError("unauthorized", "Sign in to continue");
+    if (locked.credentialVersion !== user.credentialVersion) throw wrongPassword("password");
     await requireLiveSession(tx, userId, actingSessionId);
     // The lock order of lib/locks.ts: this user's row (above), then every conversation of the account,
     // in id order, so no leave, removal, add or send batch changes them until this commits.

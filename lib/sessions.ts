@@ -2,6 +2,7 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
+import { truncate } from "./text-length";
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const TOUCH_EVERY_MS = 60_000;
@@ -13,6 +14,31 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export interface LiveSession {
   session: Session;
   user: User;
+}
+
+/** A stored user agent is at most this many code points (real ones are 100–200), cut on a grapheme boundary. */
+export const USER_AGENT_MAX = 256;
+
+/**
+ * The User-Agent header as it is stored and shown (sessions list, export). Node hands header
+ * values over as latin1, one character per byte, so "Zoë 😀" arrives as "ZoÃ« ð\x9F\x98\x80":
+ * when those bytes are valid UTF-8 (RFC 9110 §5.5 allows only opaque octets, UTF-8 is what
+ * clients send) they are decoded, otherwise the latin1 reading stays. Tabs become spaces, other
+ * control characters (C0, DEL, C1) are dropped, the result is cut to {@link USER_AGENT_MAX} code
+ * points with "…", and blank becomes null.
+ */
+export function cleanUserAgent(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw;
+  if (!/[^\x00-\xff]/.test(s) && /[\x80-\xff]/.test(s)) {
+    try {
+      s = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(s, "latin1"));
+    } catch {
+      /* not UTF-8: keep the latin1 reading */
+    }
+  }
+  s = s.replace(/\t/g, " ").replace(/[\p{Cc}\ud800-\udfff]/gu, "").trim();
+  return s ? truncate(s, USER_AGENT_MAX) : null;
 }
 
 /**
@@ -31,6 +57,7 @@ export interface LiveSession {
  * - If the change locks the row first, this statement waits for it to commit, then re-checks the
  *   updated row (or finds it deleted): the version no longer matches, nothing is inserted.
  * Either way no live session verified against the old hash outlives the change.
+ * `userAgent` is the raw header, stored through {@link cleanUserAgent}.
  */
 export async function createSession(userId: string, userAgent: string | null, credentialVersion: number): Promise<Session | null> {
   const [row] = await getDb()
@@ -44,7 +71,7 @@ export async function createSession(userId: string, userAgent: string | null, cr
           lastSeenAt: sql<Date>`now()`.as("last_seen_at"),
           expiresAt: sql<Date>`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`.as("expires_at"),
           revokedAt: sql<Date | null>`null::timestamptz`.as("revoked_at"),
-          userAgent: sql<string | null>`${userAgent?.slice(0, 512) ?? null}::text`.as("user_agent"),
+          userAgent: sql<string | null>`${cleanUserAgent(userAgent)}::text`.as("user_agent"),
         })
         .from(users)
         .where(and(eq(users.id, userId), eq(users.credentialVersion, credentialVersion)))

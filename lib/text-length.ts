@@ -110,16 +110,31 @@ export function firstVisibleGrapheme(s: string): string {
  */
 export const MAX_MARK_RUN = 30;
 
-const MARK_RUN = /\p{M}+/gu;
+/**
+ * A run of marks together with the invisible format characters between them (ZWJ, ZWNJ, tag
+ * characters, other Cf, default-ignorables): those draw nothing, so marks on either side stack on
+ * the same base and must not reset the count ("Z" + 25 marks + ZWJ + 25 marks is one tower of 50).
+ */
+const MARK_RUN = /[\p{M}\p{Cf}\p{Default_Ignorable_Code_Point}]+/gu;
+const MARK = /\p{M}/gu;
 
 /** The refusal for more than MAX_MARK_RUN marks in a row, `what` being the field ("A message", "Title"). */
 export function markTowerMessage(what: string): string {
   return `${what} may have at most ${MAX_MARK_RUN} accents or other combining marks in a row`;
 }
 
-/** The longest run of combining marks (Unicode categories Mn, Mc, Me) in `s`, in code points. */
+/**
+ * The longest run of combining marks (Unicode categories Mn, Mc, Me) in `s`, in code points; format
+ * characters (Cf, default-ignorables) inside a run neither end it nor count. Emoji sequences stay
+ * short: in "👨‍👩‍👧" each ZWJ sits between pictographs, a keycap "1️⃣" has 2 marks, a tag flag none.
+ */
 export function longestMarkRun(s: string): number {
   let longest = 0;
-  for (const m of s.matchAll(MARK_RUN)) longest = Math.max(longest, textLength(m[0]));
+  for (const m of s.matchAll(MARK_RUN)) {
+    if (m[0].length <= longest) continue; // (never more marks than UTF-16 units)
+    let n = 0;
+    for (const _ of m[0].matchAll(MARK)) n++;
+    longest = Math.max(longest, n);
+  }
   return longest;
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
 import { hasVisibleText, isReservedName, isWellFormed, nameProblem } from "./text";
-import { longestMarkRun, markTowerMessage, MAX_MARK_RUN } from "./text-length";
+import { longestMarkRun, markTowerMessage, MAX_MARK_RUN, textLength, truncate } from "./text-length";
 
 export const LIMITS = {
   usernameMin: 3,
@@ -77,9 +77,22 @@ export const emailSchema = str("Email")
   .max(LIMITS.emailMax, "Enter a valid email address")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
-export const passwordSchema = str("Password")
-  .min(LIMITS.passwordMin, `Password must be at least ${LIMITS.passwordMin} characters`)
-  .max(LIMITS.passwordMax, `Password must be at most ${LIMITS.passwordMax} characters`);
+const PASSWORD_SHORT = `Password must be at least ${LIMITS.passwordMin} characters`;
+const PASSWORD_LONG = `Password must be at most ${LIMITS.passwordMax} characters`;
+
+export const passwordSchema = str("Password").min(LIMITS.passwordMin, PASSWORD_SHORT).max(LIMITS.passwordMax, PASSWORD_LONG);
+
+/**
+ * The forms' check of a new password's length before sending, in code points like
+ * {@link passwordSchema} (lib/text-length.ts textLength; not HTML `minLength`, which counts UTF-16
+ * units and takes "😀😀😀😀" as 8): the server's message, or undefined when the length is fine.
+ */
+export function passwordLengthProblem(password: string): string | undefined {
+  const n = textLength(password);
+  if (n < LIMITS.passwordMin) return PASSWORD_SHORT;
+  if (n > LIMITS.passwordMax) return PASSWORD_LONG;
+  return undefined;
+}
 
 /** A display name: the name rules, and none of the words the interface shows in place of a person (lib/text.ts RESERVED_NAMES). */
 export const displayNameSchema = nameText("Display name", LIMITS.displayNameMax, {
@@ -109,12 +122,33 @@ export const loginSchema = z.object({
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 
-/** Zod issues as one message per field (the first one wins). */
+/** At most this many unknown keys are named in one error; the rest are left out (a body may hold thousands). */
+export const MAX_UNKNOWN_FIELDS = 20;
+/** An unknown key is named in the error cut to this many code points, on a grapheme boundary (the longest field name is far shorter). */
+export const MAX_FIELD_KEY = 64;
+
+/** A client's key as it may be echoed back: lone surrogates and control characters shown as U+FFFD, cut to {@link MAX_FIELD_KEY}. */
+function shownKey(key: string): string {
+  return truncate(key.replace(/[\ud800-\udfff\p{Cc}]/gu, "\ufffd"), MAX_FIELD_KEY);
+}
+
+/**
+ * Zod issues as one message per field (the first one wins). Unknown keys are named "Unknown field"
+ * under {@link shownKey} (never ill-formed, at most {@link MAX_FIELD_KEY} code points), at most
+ * {@link MAX_UNKNOWN_FIELDS} of them; the schema's own fields always get their message.
+ */
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
+  let unknown = 0;
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) fields[key] ??= "Unknown field";
+      for (const key of issue.keys) {
+        if (unknown >= MAX_UNKNOWN_FIELDS) break;
+        const shown = shownKey(key);
+        if (Object.hasOwn(fields, shown)) continue;
+        fields[shown] = "Unknown field";
+        unknown++;
+      }
       continue;
     }
     const key = issue.path.length ? String(issue.path[0]) : "_";

@@ -16,6 +16,8 @@ export function RegisterForm() {
     <>
       <h1 className={styles.title}>Create your account</h1>
       <p className={styles.subtitle}>Chat with people and groups in real time.</p>
+      {/* no HTML minLength on the password: it counts UTF-16 units ("😀😀😀😀" would be 8); the server
+          counts code points and answers every field's error at once */}
       <form className={styles.form} action={action} noValidate>
         {state.error && (
           <div className={formStyles.alert} role="alert">
@@ -50,7 +52,6 @@ export function RegisterForm() {
           type="password"
           autoComplete="new-password"
           required
-          minLength={LIMITS.passwordMin}
           hint={`At least ${LIMITS.passwordMin} characters`}
           error={f.password}
         />

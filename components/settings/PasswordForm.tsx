@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState, type FormEvent } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/actions";
-import { LIMITS } from "@/lib/validation";
+import { LIMITS, passwordLengthProblem } from "@/lib/validation";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 
@@ -13,18 +13,24 @@ type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 export function PasswordForm({ action }: { action: Action }) {
   const [state, formAction, pending] = useActionState(action, {});
   const f = state.fields ?? {};
+  // the length is checked here in code points, as the server counts (no HTML minLength: UTF-16 units)
+  const [tooShort, setTooShort] = useState<string>();
+  const check = (e: FormEvent<HTMLFormElement>) => {
+    const problem = passwordLengthProblem(String(new FormData(e.currentTarget).get("newPassword") ?? ""));
+    setTooShort(problem);
+    if (problem) e.preventDefault();
+  };
   return (
-    <form className={styles.form} action={formAction} noValidate aria-label="Change password">
+    <form className={styles.form} action={formAction} onSubmit={check} noValidate aria-label="Change password">
       <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={f.currentPassword} />
       <Field
         name="newPassword"
         label="New password"
         type="password"
         autoComplete="new-password"
-        minLength={LIMITS.passwordMin}
         required
         hint={`At least ${LIMITS.passwordMin} characters`}
-        error={f.newPassword}
+        error={tooShort ?? f.newPassword}
       />
       <FormStatus state={state} />
       <div className={styles.actions}>

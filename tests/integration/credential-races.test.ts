@@ -92,6 +92,19 @@ describe("a credential change beats sign-ins in flight", () => {
     }
   }, 300_000);
 
+  it("answers two deletions of one account at once with one 204 and one 401, never the password error", async () => {
+    for (let round = 0; round < 10; round++) {
+      const acct = await createAccount();
+      const cookie = await signIn(acct.username, acct.password);
+      const del = () => request("/api/me", { method: "DELETE", cookie, json: { password: acct.password } });
+      const answers = await Promise.all([del(), del()]);
+      const statuses = answers.map((r) => r.status).sort();
+      const bodies = await Promise.all(answers.map((r) => r.text()));
+      expect([round, statuses, bodies.filter((b) => /Wrong password/.test(b))]).toEqual([round, [204, 401], []]);
+      expect(await testSql()`select id from users where id = ${acct.id}`).toEqual([]);
+    }
+  }, 300_000);
+
   it("lets exactly one of two concurrent password changes win", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const acct = await createAccount();

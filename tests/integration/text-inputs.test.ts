@@ -224,6 +224,51 @@ describe("noncharacters and control characters: what is kept and what is refused
   });
 });
 
+describe("unknown keys in a JSON body are named, not echoed as sent", () => {
+  const raw = (body: string) => request("/api/me", { method: "PATCH", cookie: owner.cookie, headers: { "content-type": "application/json" }, body });
+
+  it("an ill-formed key is named well-formed, a long key cut to 64 code points, at most 20 named", async () => {
+    const lone = await raw('{"bio":"ok","\\ud83d":1,"a\\u0000b":2}');
+    expect(lone.status).toBe(400);
+    const loneText = await lone.text();
+    expect(loneText).not.toMatch(/\\ud83d|\\u0000/i); // JSON.stringify writes a lone surrogate as that escape
+    expect(JSON.parse(loneText).error.fields).toEqual({ "\ufffd": "Unknown field", "a\ufffdb": "Unknown field" });
+
+    const long = await raw(JSON.stringify({ bio: "ok", ["k".repeat(20_000)]: 1, ["👩🏽‍💻".repeat(30)]: 2 }));
+    expect(long.status).toBe(400);
+    const keys = Object.keys((await long.json()).error.fields);
+    expect(keys).toEqual(["k".repeat(63) + "…", "👩🏽‍💻".repeat(15) + "…"]); // 4 code points each: 15 fit before the ellipsis
+
+    const many = await raw(JSON.stringify({ bio: "x".repeat(300), ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) }));
+    expect(many.status).toBe(400);
+    const fields = (await many.json()).error.fields as Record<string, string>;
+    expect(Object.keys(fields).filter((k) => k !== "bio")).toHaveLength(20);
+  });
+});
+
+describe("the user agent a session stores (lib/sessions.ts cleanUserAgent)", () => {
+  /** Signs `acct` in sending `agent` as the User-Agent header's bytes; returns what the new session stored. */
+  async function storedAgent(acct: TestAccount, agent: Buffer): Promise<string | null> {
+    const c = await csrf();
+    const res = await request("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: c.cookie, "user-agent": agent.toString("latin1") },
+      body: new URLSearchParams({ login: acct.username, password: acct.password, csrfToken: c.token, json: "true" }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const [row] = await testSql()`select user_agent from sessions where user_id = ${acct.id} order by created_at desc limit 1`;
+    return row.user_agent as string | null;
+  }
+
+  it("is decoded as UTF-8 when it is UTF-8, kept as latin1 otherwise, without control characters, cut to 256", async () => {
+    const acct = await createAccount();
+    expect(await storedAgent(acct, Buffer.from("Zoë 😀\tParley/1.0", "utf8"))).toBe("Zoë 😀 Parley/1.0");
+    expect(await storedAgent(acct, Buffer.from("Caf\xe9 \x85\x9fBrowser", "latin1"))).toBe("Café Browser"); // not UTF-8; C1 controls dropped
+    const long = await storedAgent(acct, Buffer.from("👩🏽‍💻".repeat(100), "utf8"));
+    expect(long).toBe("👩🏽‍💻".repeat(63) + "…"); // 4 code points each: 63 fit in 255
+  });
+});
+
 describe("lengths are code points, at the exact boundaries", () => {
   const patchMe = (json: unknown) => request("/api/me", { method: "PATCH", cookie: owner.cookie, json });
 

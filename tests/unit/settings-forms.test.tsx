@@ -200,13 +200,34 @@ describe("<PasswordForm>", () => {
     expect(calls).toEqual([{ currentPassword: "not it at all", newPassword: "a brand new secret" }]);
   });
 
+  it("counts the new password in code points like the server: 4 emoji are refused before sending, 8 are sent", async () => {
+    const user = userEvent.setup();
+    const { action, calls } = fakeAction(() => ({ success: "Password changed." }));
+    render(<PasswordForm action={action} />);
+    const next = screen.getByLabelText("New password");
+    expect(next).not.toHaveAttribute("minLength"); // the browser would count UTF-16 units: "😀😀😀😀" is 8
+    expect(next).not.toHaveAttribute("maxLength");
+
+    await user.type(screen.getByLabelText("Current password"), "correct horse battery");
+    await user.type(next, "😀😀😀😀");
+    await user.click(screen.getByRole("button", { name: "Change password" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Password must be at least 8 characters");
+    expect(next).toHaveAttribute("aria-invalid", "true");
+    expect(calls).toEqual([]);
+
+    await user.type(next, "😀😀😀😀");
+    await user.click(screen.getByRole("button", { name: "Change password" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Password changed.");
+    expect(calls).toEqual([{ currentPassword: "correct horse battery", newPassword: "😀".repeat(8) }]);
+  });
+
   it("replaces the hint with the new-password error", async () => {
     const user = userEvent.setup();
     const { action } = fakeAction(() => ({ fields: { newPassword: "Password must be at least 8 characters" } }));
     render(<PasswordForm action={action} />);
 
     await user.type(screen.getByLabelText("Current password"), "correct horse battery");
-    await user.type(screen.getByLabelText("New password"), "short");
+    await user.type(screen.getByLabelText("New password"), "refused by the server");
     await user.click(screen.getByRole("button", { name: "Change password" }));
 
     const alert = await screen.findByRole("alert");

@@ -168,6 +168,36 @@ describe("runs of combining marks", () => {
     expect(longestMarkRun("Z" + "\u0336".repeat(50) + "a\u0301")).toBe(50);
   });
 
+  it("counts on across format characters between marks (ZWJ, ZWNJ, tags, soft hyphen), which draw nothing", () => {
+    const half = "\u0336".repeat(20);
+    for (const joiner of ["\u200d", "\u200c", "\u2060", "\u00ad", "\u{e0041}", "\u200b", "\u180e", "\u2064\u200d"]) {
+      expect([joiner, longestMarkRun("Z" + half + joiner + half)]).toEqual([joiner, 40]);
+      expect(messageBodySchema.safeParse("Z" + half + joiner + half).success).toBe(false);
+    }
+    expect(longestMarkRun("Z" + half + "\ufe0f" + half)).toBe(41); // a variation selector is a mark itself
+    expect(displayNameSchema.safeParse("Z" + [half, half, half].join("\u200d\u200c")).success).toBe(false);
+  });
+
+  it("keeps ordinary emoji sequences well under the limit", () => {
+    const emoji = [
+      "👨\u200d👩\u200d👧\u200d👦", // family
+      "👩🏽\u200d💻", // skin tone in a ZWJ sequence
+      "🇫🇷🇯🇵", // flags from regional indicators
+      "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", // a tag flag (Scotland)
+      "1\ufe0f\u20e3#\ufe0f\u20e3", // keycaps
+      "🏳\ufe0f\u200d🌈", // rainbow flag
+      "❤\ufe0f\u200d🔥",
+    ];
+    for (const e of emoji) {
+      expect([e, longestMarkRun(e)]).toEqual([e, expect.any(Number)]);
+      expect(longestMarkRun(e)).toBeLessThanOrEqual(2);
+      expect(messageBodySchema.safeParse(e.repeat(20)).success).toBe(true);
+      expect(displayNameSchema.safeParse(e).success).toBe(true);
+    }
+    expect(longestMarkRun("1\ufe0f\u20e3")).toBe(2);
+    expect(longestMarkRun("🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}")).toBe(0);
+  });
+
   it("accepts up to MAX_MARK_RUN marks in a row and refuses one more, in messages and names", () => {
     const at = "Z" + "\u0336\u0489".repeat(MAX_MARK_RUN / 2);
     const over = at + "\u0301";
