@@ -55,7 +55,12 @@ export async function changePassword(userId: string, currentSessionId: string, i
       .set({ passwordHash, credentialVersion: sql`${users.credentialVersion} + 1`, updatedAt: new Date() })
       .where(and(eq(users.id, userId), eq(users.credentialVersion, user.credentialVersion)))
       .returning({ id: users.id });
-    if (!changed.length) throw wrongPassword("currentPassword");
+    if (!changed.length) {
+      // gone: the account was deleted meanwhile, its sessions with it — signed out, not a wrong password
+      const [still] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+      if (!still) throw new AppError("unauthorized", "Sign in to continue");
+      throw wrongPassword("currentPassword");
+    }
     await requireLiveSession(tx, userId, currentSessionId);
     // A new statement, so a new snapshot: it sees every session committed before the update above
     // got the row, including sign-ins that held it `for share` (createSession).
