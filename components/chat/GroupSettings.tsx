@@ -69,7 +69,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
           <CharCount id="group-rename-count" value={title} max={GROUP_TITLE_MAX} nfc from={TITLE_COUNT_FROM} />
         </form>
       ) : (
-        <p className={styles.label}>
+        <p className={styles.label} data-testid="group-title-line">
           <bdi>{conversation.title}</bdi>
         </p>
       )}

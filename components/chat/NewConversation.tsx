@@ -95,7 +95,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
           <ul className={styles.chips} aria-label="Members to add">
             {members.map((m) => (
               <li key={m.id}>
-                <button type="button" className={styles.chip} onClick={() => toggle(m)} aria-label={`Remove ${m.displayName} (@${m.username})`}>
+                <button type="button" className={styles.chip} data-testid="member-chip" onClick={() => toggle(m)} aria-label={`Remove ${m.displayName} (@${m.username})`}>
                   <bdi>{m.displayName}</bdi> <span aria-hidden="true">×</span>
                 </button>
               </li>
