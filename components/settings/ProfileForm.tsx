@@ -16,15 +16,8 @@ export function ProfileForm({ action, profile }: { action: Action; profile: { di
   const values = { ...profile, ...state.values };
   const [bio, setBio] = useState(values.bio);
   const f = state.fields ?? {};
-  // Only what was changed here is sent: a field left as this form showed it must not undo a change
-  // saved meanwhile from another tab or device (a lost update). Nothing changed: both are sent.
-  const submit = (form: FormData) => {
-    const changed = (["displayName", "bio"] as const).filter((k) => form.get(k) !== values[k]);
-    if (changed.length) for (const k of ["displayName", "bio"] as const) if (!changed.includes(k)) form.delete(k);
-    formAction(form);
-  };
   return (
-    <form className={styles.form} action={submit} noValidate aria-label="Profile">
+    <form className={styles.form} action={formAction} noValidate aria-label="Profile">
       <Field name="displayName" label="Display name" defaultValue={values.displayName} count={NAME_COUNT} required error={f.displayName} />
       <div className={formStyles.field}>
         <label className={formStyles.label} htmlFor="field-bio">
