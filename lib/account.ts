@@ -3,7 +3,7 @@ import { and, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
 import { getUserById, toOwnProfile } from "./accounts";
-import { AppError } from "./errors";
+import { AppError, signedOut } from "./errors";
 import { consume } from "./limiter";
 import { hashPassword, verifyPassword } from "./passwords";
 import { announceConversation } from "./realtime/notify";
@@ -15,7 +15,7 @@ const wrongPassword = (field: string) => new AppError("forbidden", "Wrong passwo
 /** The user, with the credential version their password was verified against. */
 async function requirePassword(userId: string, password: string, field: string) {
   const user = await getUserById(userId);
-  if (!user) throw new AppError("unauthorized", "Sign in to continue");
+  if (!user) throw signedOut();
   if (!(await verifyPassword(user.passwordHash, password))) throw wrongPassword(field);
   return user;
 }
@@ -31,7 +31,7 @@ async function requireLiveSession(tx: Transaction, userId: string, sessionId: st
     .from(sessions)
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
     .for("update");
-  if (!acting) throw new AppError("unauthorized", "Sign in to continue");
+  if (!acting) throw signedOut();
 }
 
 /**
@@ -58,7 +58,7 @@ export async function changePassword(userId: string, currentSessionId: string, i
     if (!changed.length) {
       // gone: the account was deleted meanwhile, its sessions with it — signed out, not a wrong password
       const [still] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-      if (!still) throw new AppError("unauthorized", "Sign in to continue");
+      if (!still) throw signedOut();
       throw wrongPassword("currentPassword");
     }
     await requireLiveSession(tx, userId, currentSessionId);
@@ -87,7 +87,7 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
   const { memberships, live } = await getDb().transaction(async (tx) => {
     const [locked] = await tx.select({ credentialVersion: users.credentialVersion }).from(users).where(eq(users.id, userId)).for("update");
     // gone: deleted meanwhile (by this account's other request), its sessions with it
-    if (!locked) throw new AppError("unauthorized", "Sign in to continue");
+    if (!locked) throw signedOut();
     if (locked.credentialVersion !== user.credentialVersion) throw wrongPassword("password");
     await requireLiveSession(tx, userId, actingSessionId);
     // The lock order of lib/locks.ts: this user's row (above), then every conversation of the account,
@@ -144,7 +144,7 @@ export async function exportUserData(userId: string) {
   await consume("export", userId); // rate_limited past LIMITS.export
   const db = getDb();
   const user = await getUserById(userId);
-  if (!user) throw new AppError("unauthorized", "Sign in to continue");
+  if (!user) throw signedOut();
   const [sessionRows, membershipRows, messageRows] = await Promise.all([
     db
       .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt, userAgent: sessions.userAgent })

@@ -1,7 +1,7 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
 import type postgres from "postgres";
 import { getSql } from "@/db";
-import { AppError } from "./errors";
+import { AppError, signedOut } from "./errors";
 import { consume, limited } from "./limiter";
 import { holdUsers, lockConversation } from "./locks";
 import { toMessageView } from "./message-view";
@@ -98,7 +98,6 @@ async function requireRole(tx: Tx, userId: string, conversationId: string): Prom
   return { role: row.role, kind: conversation.kind };
 }
 
-const signedOut = () => new AppError("unauthorized", "Sign in to continue");
 const noSuchPeople = () => new AppError("bad_request", "Some of those people do not exist", { memberIds: "Some of those people do not exist" });
 
 /**

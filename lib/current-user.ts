@@ -5,7 +5,7 @@ import { cache } from "react";
 import { encode } from "next-auth/jwt";
 import { authenticateCookies, sessionCookieName } from "./auth";
 import { config } from "./config";
-import { AppError } from "./errors";
+import { signedOut } from "./errors";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
 
 async function cookieRecord(): Promise<Record<string, string>> {
@@ -30,7 +30,7 @@ export async function requireSession(): Promise<LiveSession> {
  */
 export async function signInFromAction(user: { id: string; displayName: string; credentialVersion: number }): Promise<void> {
   const session = await createSession(user.id, (await headers()).get("user-agent"), user.credentialVersion);
-  if (!session) throw new AppError("unauthorized", "Sign in to continue");
+  if (!session) throw signedOut();
   const token = await encode({
     token: { sub: user.id, name: user.displayName, sid: session.id },
     secret: config.authSecret!,

@@ -79,6 +79,9 @@ function isConnectionError(err: unknown): boolean {
 }
 
 /** Any thrown value as an AppError; unexpected ones are logged once here and hidden from clients. */
+/** The one "no live session" refusal (401): signed out, or the account is gone under the request. */
+export const signedOut = (): AppError => new AppError("unauthorized", "Sign in to continue");
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   // server.ts (tsx) and Next's bundles each load their own copy of this module, so an AppError

@@ -3,7 +3,7 @@ import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
 import { authenticateCookies } from "./auth";
 import { MAX_JSON_BYTES } from "./body-limit";
-import { AppError, errorBody, toAppError } from "./errors";
+import { AppError, errorBody, signedOut, toAppError } from "./errors";
 import { decodeUtf8 } from "./text-decoding";
 import { isCrossOrigin } from "./origin";
 import type { LiveSession } from "./sessions";
@@ -94,7 +94,7 @@ export async function authenticate(req: Request): Promise<LiveSession | null> {
 
 export async function requireAuth(req: Request): Promise<LiveSession> {
   const live = await authenticate(req);
-  if (!live) throw new AppError("unauthorized", "Sign in to continue");
+  if (!live) throw signedOut();
   return live;
 }
 

@@ -7,20 +7,11 @@
 import { randomUUID } from "node:crypto";
 import { callAction, dbState, serverActionId } from "../support/authz";
 import { baseUrl, closeTestSql, createAccount, csrf, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
+import { EMOJI, ILL_FORMED } from "../support/text-samples";
 
 jest.setTimeout(120_000);
 afterAll(closeTestSql);
 
-/** Strings no text input may take; JSON.stringify writes lone surrogates as "\udXXX" escapes, as a hostile client would. */
-const ILL_FORMED: Array<[string, string]> = [
-  ["a lone high surrogate", "Ada \ud83d"],
-  ["a lone low surrogate", "\ude00 Ada"],
-  ["a reversed pair", "Ada \ude00\ud83d"],
-  ["a high surrogate before a letter", "\ud83dAda"],
-  ["a NUL", "Ada\u0000Lovelace"],
-];
-
-const EMOJI = "😀"; // one code point, two UTF-16 units
 
 type Call = { path: string; method: string; body: Record<string, unknown>; cookie?: string; from?: string };
 

@@ -8,6 +8,7 @@ import { isWellFormed } from "@/lib/text";
 import { closeTestSql, testSql } from "../support/api";
 import { chatUser, createGroup, send, type ChatUser } from "../support/chat";
 import { closeAllSockets } from "../support/sockets";
+import { EMOJI, ILL_FORMED } from "../support/text-samples";
 
 jest.setTimeout(120_000);
 afterAll(async () => {
@@ -15,14 +16,6 @@ afterAll(async () => {
   await closeTestSql();
 });
 
-const ILL_FORMED: Array<[string, string]> = [
-  ["a lone high surrogate", "Ada \ud83d"],
-  ["a lone low surrogate", "\ude00 Ada"],
-  ["a reversed pair", "Ada \ude00\ud83d"],
-  ["a high surrogate before a letter", "\ud83dAda"],
-  ["a NUL", "Ada\u0000Lovelace"],
-];
-const EMOJI = "😀";
 
 let ada: ChatUser;
 let bob: ChatUser;
