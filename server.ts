@@ -10,17 +10,17 @@ import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
-import { messagesSettled } from "./lib/messages";
-import { CLIENT_ADDRESS_HEADER } from "./lib/auth";
-import { answerMalformedRequests, withBoundedBody } from "./lib/body-limit";
-import { AppError, errorBody } from "./lib/errors";
-import { clientAddressOf, trustedProxyHops } from "./lib/client-address";
-import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "./lib/origin";
-import { createRealtime } from "./lib/realtime/server";
-import { setRealtimeServer } from "./lib/realtime/registry";
-import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "./lib/redis";
-import { loadLocalSecrets } from "./lib/secrets";
-import { parseForm } from "./lib/text-decoding";
+import { messagesSettled } from "@/lib/messages/service";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/sessions/next-auth";
+import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
+import { AppError, errorBody } from "@/lib/platform/errors";
+import { clientAddressOf, trustedProxyHops } from "@/lib/http/client-address";
+import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
+import { createRealtime } from "@/lib/realtime/server";
+import { setRealtimeServer } from "@/lib/realtime/registry";
+import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
+import { loadLocalSecrets } from "@/lib/platform/secrets";
+import { parseForm } from "@/lib/platform/text-decoding";
 
 export interface StartOptions {
   dev?: boolean;
@@ -44,7 +44,7 @@ function isDecodablePath(url: string): boolean {
   }
 }
 
-/** Whether an `/api/` URL's query decodes to UTF-8 text (lib/text-decoding.ts `parseForm`); other URLs always pass. */
+/** Whether an `/api/` URL's query decodes to UTF-8 text (lib/platform/text-decoding.ts `parseForm`); other URLs always pass. */
 function isDecodableApiQuery(url: string): boolean {
   const q = url.indexOf("?");
   if (q === -1 || !url.startsWith("/api/")) return true;
@@ -106,7 +106,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const handle = app.getRequestHandler();
 
     const proxyHops = trustedProxyHops();
-    // Bounded bodies first (lib/body-limit.ts): the handler below runs only once a request's body
+    // Bounded bodies first (lib/http/body-limit.ts): the handler below runs only once a request's body
     // has arrived whole, within its size limit and deadline; otherwise 413 / 408 and the connection closes.
     // Node's own Host check answers an empty 400 (ours below has the error shape); request heads
     // must arrive within 15 s (slowloris), checked every 2 s rather than Node's default 30 s.

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { Server } from "socket.io";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "../lib/realtime/events";
+import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
 
 const httpServer = createServer();
 const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false });

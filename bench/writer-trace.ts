@@ -1,7 +1,7 @@
 /**
  * Bench-only instrumentation, preloaded into the Parley server by bench/run.ts
  * (`--import ./bench/writer-trace.ts`, active when BENCH_WRITER_TRACE=1): times every group commit
- * of lib/messages.ts's writer without changing it, by wrapping the writer's `commit` (transaction,
+ * of lib/messages/service.ts's writer without changing it, by wrapping the writer's `commit` (transaction,
  * then emits and acks) and the pool's `begin` (the transaction alone) when they are first stored on
  * globalThis. Once a second it prints one line to stderr:
  * `[writer-trace] {"batches":[[size, batch ms, transaction ms], …]}`.

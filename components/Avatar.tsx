@@ -1,4 +1,4 @@
-import { avatarColor, initials } from "@/lib/avatar";
+import { avatarColor, initials } from "@/lib/people/avatar";
 import styles from "./Avatar.module.scss";
 
 interface AvatarProps {

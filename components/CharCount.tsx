@@ -1,8 +1,8 @@
-import { textLength } from "@/lib/text-length";
+import { textLength } from "@/lib/platform/text-length";
 import styles from "./Form.module.scss";
 
 /**
- * How much of a text field's limit is used, counted as the server counts it (lib/text-length.ts
+ * How much of a text field's limit is used, counted as the server counts it (lib/platform/text-length.ts
  * `textLength`: code points of the trimmed text, NFC-normalised first for names and titles, which
  * the server normalises before it counts): "12 / 64", marked when over. Shown once `from` is
  * reached (default: always). The field points at `id` with aria-describedby.

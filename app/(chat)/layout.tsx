@@ -2,9 +2,9 @@ import type { ReactNode } from "react";
 import { ChatProvider } from "@/components/chat/ChatProvider";
 import { ConversationList } from "@/components/chat/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
-import { toPublicUser } from "@/lib/accounts";
-import { listConversationViews } from "@/lib/conversations";
-import { requireSession } from "@/lib/current-user";
+import { toPublicUser } from "@/lib/accounts/register";
+import { listConversationViews } from "@/lib/conversations/service";
+import { requireSession } from "@/lib/http/current-session";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
-import { requireSession } from "@/lib/current-user";
+import { requireSession } from "@/lib/http/current-session";
 
 export default async function HomePage() {
   const { user } = await requireSession();

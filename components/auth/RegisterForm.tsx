@@ -5,7 +5,7 @@ import { useActionState } from "react";
 import { register, type RegisterState } from "@/app/(auth)/register/actions";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import { LIMITS, NAME_COUNT } from "@/lib/validation";
+import { LIMITS, NAME_COUNT } from "@/lib/platform/validation";
 import styles from "./AuthCard.module.scss";
 
 export function RegisterForm() {

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
-import type { ConversationView, OpeningView } from "@/lib/realtime/events";
+import type { ConversationView, OpeningView } from "@/lib/realtime/contract";
 import { chatApi } from "./api";
 import { newClientId } from "./format";
 import { notifyMessage } from "./notify";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { textLength } from "@/lib/text-length";
-import { MESSAGE_MAX, messageBodySchema } from "@/lib/validation";
+import { textLength } from "@/lib/platform/text-length";
+import { MESSAGE_MAX, messageBodySchema } from "@/lib/platform/validation";
 import styles from "./Composer.module.scss";
 
 /** The remaining-characters counter appears from this many characters left. */
@@ -23,7 +23,7 @@ interface ComposerProps {
 
 /**
  * Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit.
- * Counts like the server (lib/text-length.ts `textLength`: code points of the trimmed text, so an
+ * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
  * emoji is one character) and checks the body with the server's own schema before sending.
  */
 export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping }: ComposerProps) {

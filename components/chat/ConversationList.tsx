@@ -5,8 +5,8 @@ import { usePathname } from "next/navigation";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
-import type { ConversationView } from "@/lib/realtime/events";
-import { truncate } from "@/lib/text-length";
+import type { ConversationView } from "@/lib/realtime/contract";
+import { truncate } from "@/lib/platform/text-length";
 import { useChat } from "./ChatProvider";
 import { listTime } from "./format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "./names";
@@ -21,7 +21,7 @@ import styles from "./Chat.module.scss";
 
 /**
  * How much of the last message a sidebar row holds, in code points, cut on a grapheme boundary
- * (lib/text-length.ts): more than one line shows; CSS ends the visible line with its own "…".
+ * (lib/platform/text-length.ts): more than one line shows; CSS ends the visible line with its own "…".
  */
 export const LIST_PREVIEW = 200;
 

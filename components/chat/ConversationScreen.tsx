@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { OpeningView } from "@/lib/realtime/events";
-import { isolate } from "@/lib/text";
+import type { OpeningView } from "@/lib/realtime/contract";
+import { isolate } from "@/lib/platform/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChat } from "./ChatProvider";
 import { Composer } from "./Composer";

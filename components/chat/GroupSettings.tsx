@@ -2,11 +2,11 @@
 
 import { useState, type FormEvent } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { PublicUser } from "@/lib/accounts";
-import type { ConversationView } from "@/lib/realtime/events";
-import { isolate } from "@/lib/text";
+import type { PublicUser } from "@/lib/accounts/register";
+import type { ConversationView } from "@/lib/realtime/contract";
+import { isolate } from "@/lib/platform/text";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/validation";
+import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/platform/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { PersonName } from "./PersonName";

@@ -1,8 +1,8 @@
 "use client";
 
 import { memo, useState, type KeyboardEvent } from "react";
-import type { MessageView } from "@/lib/realtime/events";
-import { messageBodySchema } from "@/lib/validation";
+import type { MessageView } from "@/lib/realtime/contract";
+import { messageBodySchema } from "@/lib/platform/validation";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingMessage } from "./store";

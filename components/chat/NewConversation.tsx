@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { PublicUser } from "@/lib/accounts";
+import type { PublicUser } from "@/lib/accounts/register";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/validation";
+import { GROUP_TITLE_MAX, groupTitleSchema, TITLE_COUNT_FROM } from "@/lib/platform/validation";
 import { useChat } from "./ChatProvider";
 import { Dialog } from "./Dialog";
 import { PersonPicker } from "./PersonPicker";

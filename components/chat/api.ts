@@ -1,6 +1,6 @@
 /** The chat's HTTP calls, typed by the contract in DESIGN.md. */
-import type { PublicUser } from "@/lib/accounts";
-import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import type { PublicUser } from "@/lib/accounts/register";
+import type { ConversationView, MessageView } from "@/lib/realtime/contract";
 
 export class ApiError extends Error {
   constructor(

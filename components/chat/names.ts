@@ -1,5 +1,5 @@
-import { isReservedName, nameKey, nameProblem } from "@/lib/text";
-import type { ConversationView, MemberView } from "@/lib/realtime/events";
+import { isReservedName, nameKey, nameProblem } from "@/lib/platform/text";
+import type { ConversationView, MemberView } from "@/lib/realtime/contract";
 import { DELETED_USER_NAME } from "./people";
 
 /**
@@ -27,7 +27,7 @@ export interface Named {
 /**
  * A name that cannot be told apart by reading it: it reads like a label the interface uses
  * ("Deleted user", "You"), or it was stored before the text rules and breaks one of them
- * (lib/text.ts `nameProblem`: control or bidi characters, private-use or unassigned characters,
+ * (lib/platform/text.ts `nameProblem`: control or bidi characters, private-use or unassigned characters,
  * nothing visible). Such names always get their @username beside them.
  */
 function misleading(name: string): boolean {
@@ -36,7 +36,7 @@ function misleading(name: string): boolean {
 
 /**
  * Which of `people` need their `@username` shown beside their name, as id → username: everyone
- * whose name reads the same as another's (compared by lib/text.ts `nameKey`: NFKC, case folding,
+ * whose name reads the same as another's (compared by lib/platform/text.ts `nameKey`: NFKC, case folding,
  * spacing, invisible characters, look-alike letters) and everyone whose name is `misleading`.
  * Entries without a username are compared but never get one. Pure; order does not matter.
  *

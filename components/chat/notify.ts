@@ -1,7 +1,7 @@
 /** Desktop notifications: only for others' messages, only while the tab is hidden, only when allowed. */
-import type { MessageView } from "@/lib/realtime/events";
-import { isolate } from "@/lib/text";
-import { truncate } from "@/lib/text-length";
+import type { MessageView } from "@/lib/realtime/contract";
+import { isolate } from "@/lib/platform/text";
+import { truncate } from "@/lib/platform/text-length";
 import { conversationTitle } from "./names";
 import type { ChatState } from "./store";
 

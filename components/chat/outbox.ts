@@ -1,6 +1,6 @@
 /** Sending: every message is retried with its one clientId until acknowledged (the server stores it once). */
 import type { Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
 import type { ChatAction, ChatState } from "./store";
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

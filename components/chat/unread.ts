@@ -8,7 +8,7 @@
  * its count once the view is at least as new as everything applied (`isStaleView`).
  * Pure; docs/chat-ui.md "Unread counts" lists the cases.
  */
-import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import type { ConversationView, MessageView } from "@/lib/realtime/contract";
 import type { ChatState } from "./store";
 
 /**

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, type Dispatch } from "react";
 import { chatApi } from "./api";
 import type { ChatAction } from "./store";
 
-/** The server's cap on ids per lookup (lib/validation.ts PROFILE_LOOKUP_MAX). */
+/** The server's cap on ids per lookup (lib/platform/validation.ts PROFILE_LOOKUP_MAX). */
 const BATCH = 100;
 /** Ids asked for within this window go out in one request. */
 const GATHER_MS = 30;

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Field } from "@/components/Field";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/http/action";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 

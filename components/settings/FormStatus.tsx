@@ -1,5 +1,5 @@
 import formStyles from "@/components/Form.module.scss";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/http/action";
 import styles from "./Settings.module.scss";
 
 /** The form-level message of an action: an error alert or a success note. */

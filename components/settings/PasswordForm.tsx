@@ -3,8 +3,8 @@
 import { useActionState, useState, type FormEvent } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import type { ActionState } from "@/lib/actions";
-import { LIMITS, passwordLengthProblem } from "@/lib/validation";
+import type { ActionState } from "@/lib/http/action";
+import { LIMITS, passwordLengthProblem } from "@/lib/platform/validation";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 

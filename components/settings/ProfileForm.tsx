@@ -3,9 +3,9 @@
 import { useActionState, useState } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/http/action";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { LIMITS, NAME_COUNT } from "@/lib/validation";
+import { LIMITS, NAME_COUNT } from "@/lib/platform/validation";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { PublicUser } from "@/lib/accounts";
+import type { PublicUser } from "@/lib/accounts/register";
 import { Avatar } from "@/components/Avatar";
 import { useOptionalChat } from "@/components/chat/ChatProvider";
 import styles from "./AppShell.module.scss";

@@ -2,13 +2,13 @@
  * Connection-level flood limits, checked in memory before any handler runs: a budget of incoming
  * events per socket, and a cap on one user's open sockets per node. (OWASP WebSocket Security cheat
  * sheet: limit connections per user and messages per connection.) The per-user limits of each event
- * are in the domain functions (lib/limiter.ts LIMITS); these stop the flood before it gets that far.
+ * are in the domain functions (lib/platform/rate-limit.ts LIMITS); these stop the flood before it gets that far.
  */
 import type { Event, Socket } from "socket.io";
-import { config } from "../config";
-import { toAppError } from "../errors";
-import { consume, MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../limiter";
-import { rooms, type SocketData } from "./events";
+import { config } from "../platform/config";
+import { toAppError } from "../platform/errors";
+import { consume, MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../platform/rate-limit";
+import { rooms, type SocketData } from "./contract";
 import type { RealtimeServer } from "./registry";
 
 const RATE_LIMITED = (message: string) => ({ ok: false as const, error: { code: "rate_limited" as const, message } });

@@ -5,11 +5,11 @@
  */
 import type { Socket } from "socket.io";
 import type { z } from "zod";
-import { AppError, toAppError } from "../errors";
-import { consume } from "../limiter";
-import { isWellFormed } from "../text";
-import { truncate } from "../text-length";
-import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages";
+import { AppError, toAppError } from "../platform/errors";
+import { consume } from "../platform/rate-limit";
+import { isWellFormed } from "../platform/text";
+import { truncate } from "../platform/text-length";
+import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages/service";
 import { eventBudget } from "./budget";
 import { reportTyping } from "./typing";
 import {
@@ -20,8 +20,8 @@ import {
   sendMessageSchema,
   syncSchema,
   typingSchema,
-} from "../validation";
-import { CLIENT_EVENTS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./events";
+} from "../platform/validation";
+import { CLIENT_EVENTS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./contract";
 import type { RealtimeServer } from "./registry";
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

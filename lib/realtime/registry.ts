@@ -3,8 +3,8 @@
  * not share module instances with server.ts: it lives on globalThis.
  */
 import type { Server } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./events";
-import { rooms } from "./events";
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./contract";
+import { rooms } from "./contract";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 

@@ -2,13 +2,13 @@ import type { Server as HttpServer } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { getSql } from "@/db";
-import { authenticateCookies } from "../auth";
-import { isCrossOrigin } from "../origin";
-import { log } from "../log";
-import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../presence";
+import { authenticateCookies } from "../sessions/next-auth";
+import { isCrossOrigin } from "../http/origin";
+import { log } from "../platform/log";
+import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
-import { rooms } from "./events";
+import { rooms } from "./contract";
 import { registerHandlers } from "./handlers";
 import { lastMembershipChange, membershipChangedSince, setRealtimeServer, type RealtimeServer } from "./registry";
 
@@ -43,7 +43,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   // Cross-site WebSocket hijacking (OWASP WebSocket Security cheat sheet): a WebSocket is not bound
   // by CORS and carries the cookie, so a page of another origin on the same site (a sibling
   // subdomain, another port) would connect as the user. Refused before authentication, on every
-  // transport: the handshake request's Origin must be the app's own (lib/origin.ts).
+  // transport: the handshake request's Origin must be the app's own (lib/http/origin.ts).
   io.use((socket, next) => {
     if (isCrossOrigin(socket.request.headers)) return next(new Error("forbidden"));
     next();
@@ -88,7 +88,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   });
 
   if (opts.sweepPresence) {
-    // Keeps this node's presence fresh and announces users whose nodes died (see lib/presence.ts).
+    // Keeps this node's presence fresh and announces users whose nodes died (see lib/people/presence.ts).
     const timer = setInterval(() => {
       refreshPresence()
         .then(async (gone) => {

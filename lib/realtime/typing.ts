@@ -6,9 +6,9 @@
  * the next window. A client repeats "typing" every 3 s and shows another's for 5 s, so a repeat
  * dropped inside a window is never missed. With several nodes each node coalesces its own sockets.
  */
-import { consume } from "../limiter";
-import { AppError } from "../errors";
-import { rooms } from "./events";
+import { consume } from "../platform/rate-limit";
+import { AppError } from "../platform/errors";
+import { rooms } from "./contract";
 import type { RealtimeServer } from "./registry";
 
 export const TYPING_WINDOW_MS = 1000;

@@ -1,5 +1,5 @@
 /**
- * next-auth's endpoints behind Parley's guard (lib/auth-endpoints.ts): only the actions Parley uses,
+ * next-auth's endpoints behind Parley's guard (lib/http/next-auth-guard.ts): only the actions Parley uses,
  * with the methods it uses them with; hostile queries, bodies and cookies refused in the error shape;
  * `_log` closed, so nobody writes into the server log; the server's own log lines stay one line each.
  */

@@ -62,13 +62,13 @@ const ROUTES: Row[] = [
       expect(res.status).toBe(401);
       expect(res.headers.getSetCookie().join()).not.toContain("session-token");
     } },
-  // next-auth's route refuses the methods it does not use, for everyone alike (lib/auth-endpoints.ts)
+  // next-auth's route refuses the methods it does not use, for everyone alike (lib/http/next-auth-guard.ts)
   ...["PUT", "PATCH", "DELETE"].map((method): Row => ({ endpoint: `${method} /api/auth/[...nextauth]`, cells: { anonymous: "public", member: "public" },
     path: () => "/api/auth/session", check: (res, text) => {
       expect(res.status).toBe(405);
       expect(JSON.parse(text).error.code).toBe("method_not_allowed");
     } })),
-  // every other method of an API route: 405 in the error shape for everyone alike (otherMethods, lib/http.ts)
+  // every other method of an API route: 405 in the error shape for everyone alike (otherMethods, lib/http/route.ts)
   ...refusedMethodInventory().map((endpoint): Row => ({ endpoint, cells: { anonymous: "public", member: "public" },
     check: (res, text) => {
       expect(res.status).toBe(405);

@@ -9,10 +9,10 @@
 import fc from "fast-check";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
-import { BODY_DEADLINE_MS, MAX_AUTH_BODY_BYTES, MAX_FORM_BODY_BYTES, MAX_JSON_BYTES } from "@/lib/body-limit";
+import { BODY_DEADLINE_MS, MAX_AUTH_BODY_BYTES, MAX_FORM_BODY_BYTES, MAX_JSON_BYTES } from "@/lib/http/body-limit";
 import { baseUrl, closeTestSql, createAccount, csrf, ownLoopbackAddress, request, signIn, testSql } from "../support/api";
 import { openDescriptors, openServerConnections, rawRequest, type RawAnswer } from "../support/raw-http";
-import { SOCKET_BUDGET } from "@/lib/limiter";
+import { SOCKET_BUDGET } from "@/lib/platform/rate-limit";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
 
 jest.setTimeout(120_000);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { freePort } from "@/db/embedded";
-import { LIMITS, type LimitName } from "@/lib/limiter";
+import { LIMITS, type LimitName } from "@/lib/platform/rate-limit";
 import { closeTestSql, createAccount, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
 import { callAction } from "../support/authz";
 import { startServerProcess } from "../support/server-process";

@@ -237,7 +237,7 @@ describe("unknown keys in a JSON body are named, not echoed as sent", () => {
   });
 });
 
-describe("the user agent a session stores (lib/sessions.ts cleanUserAgent)", () => {
+describe("the user agent a session stores (lib/sessions/store.ts cleanUserAgent)", () => {
   /** Signs `acct` in sending `agent` as the User-Agent header's bytes; returns what the new session stored. */
   async function storedAgent(acct: TestAccount, agent: Buffer): Promise<string | null> {
     const c = await csrf();

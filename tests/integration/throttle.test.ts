@@ -1,5 +1,5 @@
 import { closeTestSql, createAccount, csrf, ownLoopbackAddress, postSignIn, request, requestFrom, testSql } from "../support/api";
-import { LOGIN_LIMITS } from "@/lib/throttle";
+import { LOGIN_LIMITS } from "@/lib/accounts/login-throttle";
 
 afterAll(closeTestSql);
 

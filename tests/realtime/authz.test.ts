@@ -5,7 +5,7 @@
  * nothing and is relayed to no one. The HTTP side is tests/integration/authz.test.ts.
  */
 import { randomUUID } from "node:crypto";
-import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/realtime/events";
+import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/realtime/contract";
 import { closeTestSql, request, signIn, signOut } from "../support/api";
 import { dbState, expectNoLeak, FORGED_SESSION_COOKIE } from "../support/authz";
 import { chatUser, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";

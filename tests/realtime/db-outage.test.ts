@@ -10,7 +10,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { io, type Socket } from "socket.io-client";
 import { freePort, isAlive } from "@/db/embedded";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
 import { launchBrowser } from "../support/browser";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 

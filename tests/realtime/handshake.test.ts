@@ -1,4 +1,4 @@
-import { LIMITS, MAX_SOCKETS_PER_USER } from "@/lib/limiter";
+import { LIMITS, MAX_SOCKETS_PER_USER } from "@/lib/platform/rate-limit";
 import { closeTestSql, createAccount, request, signIn, signOut, testSql, type TestAccount } from "../support/api";
 import { chatUser, createGroup, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets, connected, connectSocket, type ClientSocket } from "../support/sockets";

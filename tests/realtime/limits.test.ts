@@ -6,8 +6,8 @@
  * The HTTP routes' limits are in tests/integration/limits.test.ts.
  */
 import { randomUUID } from "node:crypto";
-import { LIMITS, MAX_SOCKETS_PER_USER, SOCKET_BUDGET, type LimitName } from "@/lib/limiter";
-import type { ClientToServerEvents } from "@/lib/realtime/events";
+import { LIMITS, MAX_SOCKETS_PER_USER, SOCKET_BUDGET, type LimitName } from "@/lib/platform/rate-limit";
+import type { ClientToServerEvents } from "@/lib/realtime/contract";
 import { closeTestSql, request, testSql } from "../support/api";
 import { chatUser, createDirect, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
 import { json, nodeCluster, userOn } from "../support/nodes";

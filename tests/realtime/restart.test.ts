@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { freePort } from "@/db/embedded";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/events";
+import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
 import { closeTestSql, testSql } from "../support/api";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 

@@ -4,7 +4,7 @@
  * stored, never echoed back ill-formed — and message lengths are code points, exactly to the limit.
  */
 import { randomUUID } from "node:crypto";
-import { isWellFormed } from "@/lib/text";
+import { isWellFormed } from "@/lib/platform/text";
 import { closeTestSql, testSql } from "../support/api";
 import { chatUser, createGroup, send, type ChatUser } from "../support/chat";
 import { closeAllSockets } from "../support/sockets";

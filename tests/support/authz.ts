@@ -36,7 +36,7 @@ export function routeInventory(): string[] {
 }
 
 /**
- * The "METHOD /path" entries that a route answers with `otherMethods` (lib/http.ts): exported as
+ * The "METHOD /path" entries that a route answers with `otherMethods` (lib/http/route.ts): exported as
  * `other as METHOD`, they refuse every caller alike with 405.
  */
 export function refusedMethodInventory(): string[] {

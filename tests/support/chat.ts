@@ -1,6 +1,6 @@
 /** Helpers for messaging tests: signed-in users with sockets, conversations made over HTTP. */
 import { randomUUID } from "node:crypto";
-import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import type { ConversationView, MessageView } from "@/lib/realtime/contract";
 import { createAccount, request, signIn, type TestAccount } from "./api";
 import { connected, connectSocket, type ClientSocket } from "./sockets";
 

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
 import { baseUrl } from "./api";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,4 @@
-import { sessionTokenFromCookies } from "@/lib/auth";
+import { sessionTokenFromCookies } from "@/lib/sessions/next-auth";
 
 describe("sessionTokenFromCookies", () => {
   it("reads the plain and the __Secure- cookie", () => {

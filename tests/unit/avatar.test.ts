@@ -1,4 +1,4 @@
-import { AVATAR_PALETTE, avatarColor, initials } from "@/lib/avatar";
+import { AVATAR_PALETTE, avatarColor, initials } from "@/lib/people/avatar";
 
 describe("avatar", () => {
   it("derives initials from the first and last word", () => {

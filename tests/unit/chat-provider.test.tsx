@@ -5,7 +5,7 @@
  */
 import { act, render } from "@testing-library/react";
 import { useEffect } from "react";
-import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import type { ConversationView, MessageView } from "@/lib/realtime/contract";
 
 type Handler = (...args: unknown[]) => void;
 interface Emitted {

@@ -1,6 +1,6 @@
 import { chatReducer, gapPositions, initialChatState, syncPositions, sortedConversations, type ChatAction, type ChatState } from "@/components/chat/store";
 import { linkify } from "@/components/chat/format";
-import type { ConversationView, MessageView } from "@/lib/realtime/events";
+import type { ConversationView, MessageView } from "@/lib/realtime/contract";
 
 const ME = "me";
 const ADA = "ada";

@@ -1,4 +1,4 @@
-import { clientAddressOf, entryFromOutermostProxy, splitForwardingList } from "@/lib/client-address";
+import { clientAddressOf, entryFromOutermostProxy, splitForwardingList } from "@/lib/http/client-address";
 
 describe("clientAddressOf", () => {
   it("is the TCP peer when no proxy is trusted, whatever X-Forwarded-For says", () => {

@@ -1,5 +1,5 @@
-import { authOptions } from "@/lib/auth";
-import { formatLogLine, log, LOG_VALUE_MAX } from "@/lib/log";
+import { authOptions } from "@/lib/sessions/next-auth";
+import { formatLogLine, log, LOG_VALUE_MAX } from "@/lib/platform/log";
 
 /** Everything console.log / warn / error print while `fn` runs, as the text a terminal would get. */
 function printed(fn: () => void): string {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { appOrigin, believeForwardedHeaders, forwardedPairs, isCrossOrigin, isSameOrigin, serializedOrigin } from "@/lib/origin";
+import { appOrigin, believeForwardedHeaders, forwardedPairs, isCrossOrigin, isSameOrigin, serializedOrigin } from "@/lib/http/origin";
 
 describe("serializedOrigin", () => {
   it("is the RFC 6454 serialisation of an http(s) origin: lowercase, default port dropped", () => {

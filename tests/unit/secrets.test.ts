@@ -8,7 +8,7 @@ describe("loadLocalSecrets", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-secrets-"));
     // All children call it at the same instant (they spin until a shared start time).
     const startAt = Date.now() + 3000;
-    const script = `const { loadLocalSecrets } = require("./lib/secrets.ts"); while (Date.now() < ${startAt}); process.stdout.write(JSON.stringify(loadLocalSecrets(${JSON.stringify(dir)})));`;
+    const script = `const { loadLocalSecrets } = require("./lib/platform/secrets.ts"); while (Date.now() < ${startAt}); process.stdout.write(JSON.stringify(loadLocalSecrets(${JSON.stringify(dir)})));`;
     const outputs = await Promise.all(
       Array.from({ length: 6 }, () => new Promise<string>((resolve, reject) => {
         const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../..") });

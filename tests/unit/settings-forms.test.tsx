@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { DangerZone } from "@/components/settings/DangerZone";
 import { PasswordForm } from "@/components/settings/PasswordForm";
 import { ProfileForm } from "@/components/settings/ProfileForm";
-import type { ActionState } from "@/lib/actions";
+import type { ActionState } from "@/lib/http/action";
 
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 

@@ -1,13 +1,13 @@
 /**
  * One length rule and one cut rule (DESIGN Text rules; docs/text.md): lengths in code points,
- * the same in zod's schemas as in lib/text-length.ts; cuts for display on grapheme boundaries.
+ * the same in zod's schemas as in lib/platform/text-length.ts; cuts for display on grapheme boundaries.
  */
 import { z } from "zod";
-import { initials } from "@/lib/avatar";
-import { firstVisibleGrapheme, graphemes, longestMarkRun, MAX_MARK_RUN, textLength, truncate } from "@/lib/text-length";
-import { displayNameSchema, groupTitleSchema, LIMITS, MESSAGE_MAX, messageBodySchema } from "@/lib/validation";
+import { initials } from "@/lib/people/avatar";
+import { firstVisibleGrapheme, graphemes, longestMarkRun, MAX_MARK_RUN, textLength, truncate } from "@/lib/platform/text-length";
+import { displayNameSchema, groupTitleSchema, LIMITS, MESSAGE_MAX, messageBodySchema } from "@/lib/platform/validation";
 import { preview } from "@/components/chat/notify";
-import { isWellFormed } from "@/lib/text";
+import { isWellFormed } from "@/lib/platform/text";
 
 const FAMILY = "👨‍👩‍👧‍👦"; // 4 people joined by 3 ZWJ: 7 code points, 11 UTF-16 units, 1 grapheme
 const CODER = "👩🏽‍💻"; // woman, skin tone, ZWJ, laptop: 4 code points, 1 grapheme
@@ -81,7 +81,7 @@ describe("graphemes without Intl.Segmenter (older browsers)", () => {
     delete (Intl as { Segmenter?: unknown }).Segmenter;
     try {
       jest.isolateModules(() => {
-        const fallback = require("@/lib/text-length") as typeof import("@/lib/text-length");
+        const fallback = require("@/lib/platform/text-length") as typeof import("@/lib/platform/text-length");
         const s = `a${FAMILY}${CODER}${FLAG}${FLAG}${FLAG}${SCOTLAND}${E_ACUTE_NFD}z`;
         expect([...fallback.graphemes(s)]).toEqual(["a", FAMILY, CODER, FLAG, FLAG, FLAG, SCOTLAND, E_ACUTE_NFD, "z"]);
         expect(fallback.truncate(`${FLAG}${FLAG}${FLAG}`, 4)).toBe(`${FLAG}…`);

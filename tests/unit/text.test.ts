@@ -1,6 +1,6 @@
-import { hasBidiControl, hasControlCharacter, hasUndisplayableCharacter, hasVisibleText, isReservedName, isWellFormed, isolate, nameKey, nameProblem, RESERVED_NAMES } from "@/lib/text";
-import { displayNameSchema, groupTitleSchema, messageBodySchema, parseInput, profileUpdateSchema } from "@/lib/validation";
-import { AppError } from "@/lib/errors";
+import { hasBidiControl, hasControlCharacter, hasUndisplayableCharacter, hasVisibleText, isReservedName, isWellFormed, isolate, nameKey, nameProblem, RESERVED_NAMES } from "@/lib/platform/text";
+import { displayNameSchema, groupTitleSchema, messageBodySchema, parseInput, profileUpdateSchema } from "@/lib/platform/validation";
+import { AppError } from "@/lib/platform/errors";
 
 const cp = (n: number) => String.fromCodePoint(n);
 

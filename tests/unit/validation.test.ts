@@ -1,5 +1,5 @@
-import { AppError } from "@/lib/errors";
-import { messageBodySchema, parseInput, registerSchema } from "@/lib/validation";
+import { AppError } from "@/lib/platform/errors";
+import { messageBodySchema, parseInput, registerSchema } from "@/lib/platform/validation";
 
 const valid = { username: "ada_99", email: "ada@example.com", password: "engines!", displayName: "Ada" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/LoginForm";
-import { getCurrentSession } from "@/lib/current-user";
+import { getCurrentSession } from "@/lib/http/current-session";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -2,13 +2,13 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { registerUser } from "@/lib/accounts";
-import { clientAddress } from "@/lib/auth";
-import { consumeRegistration } from "@/lib/limiter";
-import { isForm, NOT_A_FORM } from "@/lib/actions";
-import { signInFromAction } from "@/lib/current-user";
-import { AppError, toAppError } from "@/lib/errors";
-import { fieldErrors, registerSchema } from "@/lib/validation";
+import { registerUser } from "@/lib/accounts/register";
+import { clientAddress } from "@/lib/sessions/next-auth";
+import { consumeRegistration } from "@/lib/platform/rate-limit";
+import { isForm, NOT_A_FORM } from "@/lib/http/action";
+import { signInFromAction } from "@/lib/http/current-session";
+import { AppError, toAppError } from "@/lib/platform/errors";
+import { fieldErrors, registerSchema } from "@/lib/platform/validation";
 
 export interface RegisterState {
   error?: string;

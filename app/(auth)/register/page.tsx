@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { RegisterForm } from "@/components/auth/RegisterForm";
-import { getCurrentSession } from "@/lib/current-user";
+import { getCurrentSession } from "@/lib/http/current-session";
 
 export const metadata: Metadata = { title: "Create your account" };
 

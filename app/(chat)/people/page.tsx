@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PeopleSearch } from "@/components/people/PeopleSearch";
 import { PageHeader } from "@/components/shell/PageHeader";
-import { requireSession } from "@/lib/current-user";
+import { requireSession } from "@/lib/http/current-session";
 
 export const metadata: Metadata = { title: "People" };
 

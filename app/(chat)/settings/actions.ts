@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { changePassword as changePasswordIn, deleteAccount as deleteAccountIn } from "@/lib/account";
-import { actionWithSession } from "@/lib/actions";
-import { clearSessionCookie } from "@/lib/current-user";
-import { updateProfile as updateProfileIn } from "@/lib/people";
-import { changePasswordSchema, deleteAccountSchema, profileUpdateSchema } from "@/lib/validation";
+import { changePassword as changePasswordIn, deleteAccount as deleteAccountIn } from "@/lib/accounts/settings";
+import { actionWithSession } from "@/lib/http/action";
+import { clearSessionCookie } from "@/lib/http/current-session";
+import { updateProfile as updateProfileIn } from "@/lib/people/profile";
+import { changePasswordSchema, deleteAccountSchema, profileUpdateSchema } from "@/lib/platform/validation";
 
 export const updateProfile = actionWithSession(profileUpdateSchema, ["displayName", "bio"], async (input, { user }) => {
   await updateProfileIn(user.id, input);

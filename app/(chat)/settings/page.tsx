@@ -5,7 +5,7 @@ import { ProfileForm } from "@/components/settings/ProfileForm";
 import styles from "@/components/settings/Settings.module.scss";
 import page from "@/components/settings/SettingsPage.module.scss";
 import { PageHeader } from "@/components/shell/PageHeader";
-import { requireSession } from "@/lib/current-user";
+import { requireSession } from "@/lib/http/current-session";
 import { changePassword, deleteAccount, updateProfile } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };

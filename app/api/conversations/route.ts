@@ -1,6 +1,6 @@
-import { createConversation, listConversations } from "@/lib/conversations";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { createConversationSchema, parseInput } from "@/lib/validation";
+import { createConversation, listConversations } from "@/lib/conversations/service";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { createConversationSchema, parseInput } from "@/lib/platform/validation";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);

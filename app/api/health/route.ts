@@ -1,6 +1,6 @@
-import { databaseIsUp } from "@/lib/health";
-import { json, otherMethods } from "@/lib/http";
-import { redisState } from "@/lib/redis";
+import { databaseIsUp } from "@/lib/platform/health";
+import { json, otherMethods } from "@/lib/http/route";
+import { redisState } from "@/lib/platform/redis";
 
 export const dynamic = "force-dynamic";
 

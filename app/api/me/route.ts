@@ -1,9 +1,9 @@
-import { toOwnProfile } from "@/lib/accounts";
-import { deleteAccount } from "@/lib/account";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { updateProfile } from "@/lib/people";
-import { sessionCookieName } from "@/lib/auth";
-import { deleteAccountSchema, parseInput, profileUpdateSchema } from "@/lib/validation";
+import { toOwnProfile } from "@/lib/accounts/register";
+import { deleteAccount } from "@/lib/accounts/settings";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { updateProfile } from "@/lib/people/profile";
+import { sessionCookieName } from "@/lib/sessions/next-auth";
+import { deleteAccountSchema, parseInput, profileUpdateSchema } from "@/lib/platform/validation";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);

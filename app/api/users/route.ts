@@ -1,9 +1,9 @@
-import { registerUser, toPublicUser } from "@/lib/accounts";
-import { clientAddress } from "@/lib/auth";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { consumeRegistration } from "@/lib/limiter";
-import { lookupProfiles, searchDirectory } from "@/lib/people";
-import { directoryQuerySchema, parseInput, profileLookupSchema, registerSchema } from "@/lib/validation";
+import { registerUser, toPublicUser } from "@/lib/accounts/register";
+import { clientAddress } from "@/lib/sessions/next-auth";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { consumeRegistration } from "@/lib/platform/rate-limit";
+import { lookupProfiles, searchDirectory } from "@/lib/people/profile";
+import { directoryQuerySchema, parseInput, profileLookupSchema, registerSchema } from "@/lib/platform/validation";
 
 export const POST = route(async (req) => {
   const input = parseInput(registerSchema, await readJson(req));

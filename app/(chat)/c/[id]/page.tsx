@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ConversationScreen } from "@/components/chat/ConversationScreen";
-import { requireSession } from "@/lib/current-user";
-import { openingView } from "@/lib/messages";
+import { requireSession } from "@/lib/http/current-session";
+import { openingView } from "@/lib/messages/service";
 
 export const metadata: Metadata = { title: "Conversation" };
 

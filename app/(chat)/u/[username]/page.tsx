@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ProfileCard } from "@/components/people/ProfileCard";
 import { PageHeader } from "@/components/shell/PageHeader";
-import { requireSession } from "@/lib/current-user";
-import { AppError } from "@/lib/errors";
-import { getPublicProfile } from "@/lib/people";
+import { requireSession } from "@/lib/http/current-session";
+import { AppError } from "@/lib/platform/errors";
+import { getPublicProfile } from "@/lib/people/profile";
 
 type Props = { params: Promise<{ username: string }> };
 

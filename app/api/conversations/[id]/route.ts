@@ -1,7 +1,7 @@
-import { getConversationView, renameGroup } from "@/lib/conversations";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { pathId } from "@/lib/route-params";
-import { parseInput, renameConversationSchema } from "@/lib/validation";
+import { getConversationView, renameGroup } from "@/lib/conversations/service";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { pathId } from "@/lib/http/params";
+import { parseInput, renameConversationSchema } from "@/lib/platform/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
 

@@ -1,5 +1,5 @@
-import { exportUserData } from "@/lib/account";
-import { otherMethods, requireAuth, route } from "@/lib/http";
+import { exportUserData } from "@/lib/accounts/settings";
+import { otherMethods, requireAuth, route } from "@/lib/http/route";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);

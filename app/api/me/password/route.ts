@@ -1,6 +1,6 @@
-import { changePassword } from "@/lib/account";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { changePasswordSchema, parseInput } from "@/lib/validation";
+import { changePassword } from "@/lib/accounts/settings";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { changePasswordSchema, parseInput } from "@/lib/platform/validation";
 
 export const POST = route(async (req) => {
   const { user, session } = await requireAuth(req);

@@ -1,5 +1,5 @@
-import { json, otherMethods, requireAuth, route } from "@/lib/http";
-import { getPublicProfile } from "@/lib/people";
+import { json, otherMethods, requireAuth, route } from "@/lib/http/route";
+import { getPublicProfile } from "@/lib/people/profile";
 
 export const GET = route<{ params: Promise<{ username: string }> }>(async (req, { params }) => {
   await requireAuth(req);

@@ -1,7 +1,7 @@
-import { addMembers } from "@/lib/conversations";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { pathId } from "@/lib/route-params";
-import { addMembersSchema, parseInput } from "@/lib/validation";
+import { addMembers } from "@/lib/conversations/service";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { pathId } from "@/lib/http/params";
+import { addMembersSchema, parseInput } from "@/lib/platform/validation";
 
 export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
   const { user } = await requireAuth(req);

@@ -1,7 +1,7 @@
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http";
-import { readHistory, sendMessage } from "@/lib/messages";
-import { pathId } from "@/lib/route-params";
-import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/validation";
+import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { readHistory, sendMessage } from "@/lib/messages/service";
+import { pathId } from "@/lib/http/params";
+import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/platform/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
 

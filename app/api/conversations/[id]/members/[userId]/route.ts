@@ -1,6 +1,6 @@
-import { removeMember } from "@/lib/conversations";
-import { json, otherMethods, requireAuth, route } from "@/lib/http";
-import { pathId } from "@/lib/route-params";
+import { removeMember } from "@/lib/conversations/service";
+import { json, otherMethods, requireAuth, route } from "@/lib/http/route";
+import { pathId } from "@/lib/http/params";
 
 /** Removes a member, or leaves when the user id is the caller's own. */
 export const DELETE = route<{ params: Promise<{ id: string; userId: string }> }>(async (req, { params }) => {

@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
-import { truncate } from "./text-length";
+import { truncate } from "../platform/text-length";
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const TOUCH_EVERY_MS = 60_000;

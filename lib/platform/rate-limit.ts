@@ -51,7 +51,7 @@ export interface Limit {
   points: number;
   /** the window, in seconds (a fixed window that starts with the key's first event) */
   duration: number;
-  /** what the key is: the acting user's id, or the client's address (see lib/client-address.ts) */
+  /** what the key is: the acting user's id, or the client's address (see lib/http/client-address.ts) */
   per: "user" | "address";
   /** shown to the user, followed by "Try again in N s." */
   message: string;

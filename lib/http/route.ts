@@ -1,12 +1,12 @@
 /** Route-handler plumbing: JSON bodies with limits, the error shape, authentication, origin checks. */
 import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
-import { authenticateCookies } from "./auth";
+import { authenticateCookies } from "../sessions/next-auth";
 import { MAX_JSON_BYTES } from "./body-limit";
-import { AppError, errorBody, signedOut, toAppError } from "./errors";
-import { decodeUtf8 } from "./text-decoding";
+import { AppError, errorBody, signedOut, toAppError } from "../platform/errors";
+import { decodeUtf8 } from "../platform/text-decoding";
 import { isCrossOrigin } from "./origin";
-import type { LiveSession } from "./sessions";
+import type { LiveSession } from "../sessions/store";
 
 export { MAX_JSON_BYTES };
 
@@ -78,7 +78,7 @@ export async function readJson(req: Request, limit = MAX_JSON_BYTES): Promise<un
 
 /**
  * Refuses a state-changing request (any method but GET, HEAD, OPTIONS) sent by a page of another
- * origin, by its Origin header against the app's own origin (`isCrossOrigin`, lib/origin.ts): a CSRF
+ * origin, by its Origin header against the app's own origin (`isCrossOrigin`, lib/http/origin.ts): a CSRF
  * defence next to SameSite cookies, which do not stop a sibling subdomain (same site). Throws
  * AppError "forbidden" (403). server.ts refuses these before Next runs; this keeps every route
  * handler safe on its own.

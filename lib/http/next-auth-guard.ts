@@ -5,10 +5,10 @@
  * `callbackUrl` with CR/LF ends up in a Location header, which the runtime refuses to build), and
  * takes any `_log` post into the server log. Everything refused here gets the API's error shape.
  */
-import { AppError } from "./errors";
+import { AppError } from "../platform/errors";
 import { MAX_AUTH_BODY_BYTES } from "./body-limit";
-import { errorResponse, mediaTypeEssence, parseJson, readText } from "./http";
-import { parseForm } from "./text-decoding";
+import { errorResponse, mediaTypeEssence, parseJson, readText } from "./route";
+import { parseForm } from "../platform/text-decoding";
 
 /** `<action>[/<provider>]` → the methods Parley uses it with. */
 export const AUTH_ENDPOINTS: Record<string, ReadonlyArray<"GET" | "POST">> = {
@@ -122,7 +122,7 @@ function refuse(err: AppError, headers: Record<string, string> = {}, expire: str
 
 /**
  * The fields of a POST body, read by its media type's essence like the credentials sign-in
- * (lib/login.ts): only a form or JSON. next-auth's own reader (getBody) looks for "application/json"
+ * (lib/http/sign-in.ts): only a form or JSON. next-auth's own reader (getBody) looks for "application/json"
  * anywhere in the header, so for the endpoints it reads itself (`signout`), a type whose essence and
  * parameters disagree would be read two ways: it is refused, so what is checked here is what
  * next-auth acts on. The credentials sign-in hands next-auth a re-encoded form, so it needs no such rule.

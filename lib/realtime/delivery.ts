@@ -1,8 +1,8 @@
 /** Membership and profile changes reach clients at once: sockets join or leave rooms, each user gets their view. */
 import { getSql } from "@/db";
-import type { PublicUser } from "../accounts";
-import { listConversationViews } from "../conversations";
-import { rooms } from "./events";
+import type { PublicUser } from "../accounts/register";
+import { listConversationViews } from "../conversations/service";
+import { rooms } from "./contract";
 import { getRealtimeServer, noteMembershipChange } from "./registry";
 
 /** Puts every socket of `userIds` in the conversation's room and sends each user their view of it. */

@@ -1,7 +1,7 @@
 /**
  * Bytes and percent-escapes to text, strictly (DESIGN Text rules: every input is well-formed
  * Unicode): what is not UTF-8 is refused with 400 `bad_request`, never replaced with U+FFFD. Used
- * by lib/http.ts (request bodies), the sign-in readers and server.ts (API query strings).
+ * by lib/http/route.ts (request bodies), the sign-in readers and server.ts (API query strings).
  */
 import { AppError } from "./errors";
 

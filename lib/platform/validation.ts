@@ -26,7 +26,7 @@ export const NAME_COUNT = { max: LIMITS.displayNameMax, nfc: true, from: LIMITS.
  * refuse them (`nameProblem`), message bodies keep them (docs/text.md).
  *
  * Lengths: zod 4's string `.max`/`.min` count Unicode code points (DESIGN Text rules), exactly like
- * lib/text-length.ts `textLength`, which the forms and the composer count with;
+ * lib/platform/text-length.ts `textLength`, which the forms and the composer count with;
  * tests/unit/text-length.test.ts fails if a zod upgrade changes that.
  */
 const str = (what: string) =>
@@ -37,7 +37,7 @@ const str = (what: string) =>
 
 /**
  * Text shown to other people (message bodies, bios; names and titles check it in `nameProblem`):
- * at most MAX_MARK_RUN combining marks in a row (lib/text-length.ts), so no "zalgo" tower of marks.
+ * at most MAX_MARK_RUN combining marks in a row (lib/platform/text-length.ts), so no "zalgo" tower of marks.
  */
 function noMarkTower(what: string) {
   return (v: string, ctx: z.RefinementCtx) => {
@@ -47,7 +47,7 @@ function noMarkTower(what: string) {
 
 /**
  * A name or title (display name, group title): trimmed, NFC-normalised, 1–`max` code points, and
- * DESIGN's name rules (lib/text.ts `nameProblem`: no control, line-separator, bidi, private-use or
+ * DESIGN's name rules (lib/platform/text.ts `nameProblem`: no control, line-separator, bidi, private-use or
  * unassigned characters, and something visible besides combining marks).
  */
 const nameText = (what: string, max: number, messages: { required: string; tooLong: string }) =>
@@ -84,7 +84,7 @@ export const passwordSchema = str("Password").min(LIMITS.passwordMin, PASSWORD_S
 
 /**
  * The forms' check of a new password's length before sending, in code points like
- * {@link passwordSchema} (lib/text-length.ts textLength; not HTML `minLength`, which counts UTF-16
+ * {@link passwordSchema} (lib/platform/text-length.ts textLength; not HTML `minLength`, which counts UTF-16
  * units and takes "😀😀😀😀" as 8): the server's message, or undefined when the length is fine.
  */
 export function passwordLengthProblem(password: string): string | undefined {
@@ -94,7 +94,7 @@ export function passwordLengthProblem(password: string): string | undefined {
   return undefined;
 }
 
-/** A display name: the name rules, and none of the words the interface shows in place of a person (lib/text.ts RESERVED_NAMES). */
+/** A display name: the name rules, and none of the words the interface shows in place of a person (lib/platform/text.ts RESERVED_NAMES). */
 export const displayNameSchema = nameText("Display name", LIMITS.displayNameMax, {
   required: "Display name is required",
   tooLong: `Display name must be at most ${LIMITS.displayNameMax} characters`,
@@ -235,7 +235,7 @@ export const messageBodySchema = str("Message")
 export const GROUP_TITLE_MAX = 64;
 /** Title fields show their counter (components/CharCount.tsx) from this many characters. */
 export const TITLE_COUNT_FROM = GROUP_TITLE_MAX - 14;
-/** A group title: the name rules (lib/text.ts `nameProblem`). */
+/** A group title: the name rules (lib/platform/text.ts `nameProblem`). */
 export const groupTitleSchema = nameText("Title", GROUP_TITLE_MAX, {
   required: "Give the group a title",
   tooLong: `A title may be at most ${GROUP_TITLE_MAX} characters`,

@@ -1,14 +1,14 @@
 /** Conversations and memberships: direct (one per pair) and groups with owner / admin / member roles. */
 import type postgres from "postgres";
 import { getSql } from "@/db";
-import { AppError, signedOut } from "./errors";
-import { consume, limited } from "./limiter";
-import { holdUsers, lockConversation } from "./locks";
-import { toMessageView } from "./message-view";
-import { onlineUsers } from "./presence";
-import type { ConversationView, MemberView } from "./realtime/events";
-import { announceConversation, announceRemoval } from "./realtime/notify";
-import type { CreateConversationInput } from "./validation";
+import { AppError, signedOut } from "../platform/errors";
+import { consume, limited } from "../platform/rate-limit";
+import { holdUsers, lockConversation } from "../platform/locks";
+import { toMessageView } from "../messages/view";
+import { onlineUsers } from "../people/presence";
+import type { ConversationView, MemberView } from "../realtime/contract";
+import { announceConversation, announceRemoval } from "../realtime/delivery";
+import type { CreateConversationInput } from "../platform/validation";
 
 type Role = "owner" | "admin" | "member";
 type Tx = postgres.TransactionSql;
@@ -87,7 +87,7 @@ async function memberIdsIn(tx: Tx, conversationId: string): Promise<string[]> {
 }
 
 /**
- * Locks the conversation (lib/locks.ts) and answers the caller's role and the conversation's kind, as
+ * Locks the conversation (lib/platform/locks.ts) and answers the caller's role and the conversation's kind, as
  * they stay until commit. `not_found` when there is no such conversation or the caller is not in it.
  */
 async function requireRole(tx: Tx, userId: string, conversationId: string): Promise<{ role: Role; kind: "direct" | "group" }> {
@@ -106,7 +106,7 @@ const noSuchPeople = () => new AppError("bad_request", "Some of those people do 
  * `rate_limited` past LIMITS.createConversation (both kinds, existing direct ones too), `bad_request`
  * (also: a member id with no account, deleted or not), `not_found` (no such user for a direct one),
  * `forbidden` (a direct conversation the caller has left), `unauthorized` (the caller's own account was
- * deleted meanwhile). The people named are held (lib/locks.ts) until the conversation is committed, so
+ * deleted meanwhile). The people named are held (lib/platform/locks.ts) until the conversation is committed, so
  * a deletion racing it either comes first (refused as above, nothing created) or takes them out after.
  * Two people starting their direct conversation at once get the same one (direct_key is unique).
  */
@@ -173,7 +173,7 @@ export async function renameGroup(userId: string, conversationId: string, title:
 
 /**
  * Adds people to a group (owner or admin), at most 256 members. The people are held and the group
- * locked until commit (lib/locks.ts), so an account deleted meanwhile is refused (`bad_request`,
+ * locked until commit (lib/platform/locks.ts), so an account deleted meanwhile is refused (`bad_request`,
  * fields.memberIds) or removed again by its deletion, and a role lost meanwhile is refused. Throws
  * `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`.
  */
@@ -206,7 +206,7 @@ export async function addMembers(userId: string, conversationId: string, userIds
  * Removes `targetId` from a group: anyone may leave; the owner removes anyone, an admin removes
  * members. When the owner goes, the next in line becomes owner: the longest-standing admin, else the
  * longest-standing member (ties: lowest user id). When the last member goes, the group is deleted
- * with its history. All of it under the group's lock (lib/locks.ts), so concurrent leaves, removals
+ * with its history. All of it under the group's lock (lib/platform/locks.ts), so concurrent leaves, removals
  * and deletions always leave exactly one owner in a group with members (docs/integrity.md, "Item 3").
  * Throws `rate_limited` past LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
  */

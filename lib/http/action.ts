@@ -1,9 +1,9 @@
 /** Server-action plumbing: every action gets the live session and parsed input, or answers with state. */
 import type { z } from "zod";
-import { getCurrentSession } from "./current-user";
-import { AppError, toAppError, type FieldErrors } from "./errors";
-import type { LiveSession } from "./sessions";
-import { fieldErrors } from "./validation";
+import { getCurrentSession } from "./current-session";
+import { AppError, toAppError, type FieldErrors } from "../platform/errors";
+import type { LiveSession } from "../sessions/store";
+import { fieldErrors } from "../platform/validation";
 
 /** What a form renders: a message, per-field errors, and the submitted values to refill it. */
 export interface ActionState {

@@ -5,14 +5,14 @@
  * conversation's room. Retries with the same clientId return the stored message.
  */
 import { getSql } from "@/db";
-import { listConversationViews } from "./conversations";
-import { AppError, toAppError } from "./errors";
-import { consume, limited } from "./limiter";
-import { holdUsers, lockConversation, lockConversations } from "./locks";
-import { toMessageView } from "./message-view";
-import { rooms, type MessageView, type OpeningView } from "./realtime/events";
-import { getRealtimeServer } from "./realtime/registry";
-import { HISTORY_PAGE, SYNC_PAGE, uuidSchema } from "./validation";
+import { listConversationViews } from "../conversations/service";
+import { AppError, toAppError } from "../platform/errors";
+import { consume, limited } from "../platform/rate-limit";
+import { holdUsers, lockConversation, lockConversations } from "../platform/locks";
+import { toMessageView } from "./view";
+import { rooms, type MessageView, type OpeningView } from "../realtime/contract";
+import { getRealtimeServer } from "../realtime/registry";
+import { HISTORY_PAGE, SYNC_PAGE, uuidSchema } from "../platform/validation";
 
 export interface SendInput {
   conversationId: string;
@@ -121,7 +121,7 @@ class MessageWriter {
 
   /**
    * Commits one batch in one transaction and says what each item got; answers nobody (a throw means
-   * nothing was committed). Locks in the order of lib/locks.ts: the senders' rows (`for key share`),
+   * nothing was committed). Locks in the order of lib/platform/locks.ts: the senders' rows (`for key share`),
    * then the conversations in id order, so a deletion, leave or removal racing the batch either
    * committed before it (the sender is refused) or waits for it (the message is stored first).
    */
@@ -218,7 +218,7 @@ export async function sendMessage(input: SendInput): Promise<SendResult> {
 async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
   const sql = getSql();
   const message = await sql.begin(async (tx) => {
-    // The membership is checked under the conversation's lock (lib/locks.ts): a removal racing the
+    // The membership is checked under the conversation's lock (lib/platform/locks.ts): a removal racing the
     // change either came first (not_found) or waits for it.
     const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
     if (located) await lockConversation(tx, located.conversation_id);

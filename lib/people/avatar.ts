@@ -1,5 +1,5 @@
 /** Initials and a stable colour for users without an uploaded avatar. */
-import { firstVisibleGrapheme, longestMarkRun } from "./text-length";
+import { firstVisibleGrapheme, longestMarkRun } from "../platform/text-length";
 
 export const AVATAR_PALETTE = ["#4f46e5", "#0e7490", "#b45309", "#be185d", "#15803d", "#7c3aed", "#c2410c", "#1d4ed8"] as const;
 
@@ -15,7 +15,7 @@ function withoutMarkTower(g: string): string {
 }
 
 /**
- * Up to two initials, of the first and the last word, each a whole grapheme (lib/text-length.ts):
+ * Up to two initials, of the first and the last word, each a whole grapheme (lib/platform/text-length.ts):
  * "Ada Lovelace" → "AL", "👩🏽‍💻 Ada" → "👩🏽‍💻A", "🇫🇷 Paris" → "🇫🇷P"; invisible and direction characters
  * are skipped ("\u200bada" → "A"), and so is a stack of more than 4 marks; "?" when nothing shows.
  */

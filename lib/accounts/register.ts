@@ -1,9 +1,9 @@
 import { eq, or } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
-import { AppError } from "./errors";
+import { AppError } from "../platform/errors";
 import { hashPassword, verifyPassword } from "./passwords";
-import type { RegisterInput } from "./validation";
+import type { RegisterInput } from "../platform/validation";
 
 /** What anyone may see of a user. Chosen field by field: never a hash or an email. */
 export interface PublicUser {

@@ -1,5 +1,5 @@
-import { disconnectSessions } from "./realtime/registry";
-import { revokeSession, revokeUserSessions } from "./sessions";
+import { disconnectSessions } from "../realtime/registry";
+import { revokeSession, revokeUserSessions } from "./store";
 
 /** Sign-out: the row is revoked first, then that session's sockets are told and disconnected. */
 export async function endSession(sessionId: string): Promise<void> {

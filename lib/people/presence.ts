@@ -8,7 +8,7 @@
  * "offline" for users left with no live node.
  */
 import { randomUUID } from "node:crypto";
-import { getRedis, redisPrefix } from "./redis";
+import { getRedis, redisPrefix } from "../platform/redis";
 
 // Tunable for tests of node failure; the defaults suit production.
 const TTL_MS = Number(process.env.PRESENCE_TTL_MS ?? 30_000);

@@ -1,17 +1,17 @@
 /**
  * next-auth (credentials, JWT cookie) backed by a server-side session row: the JWT carries the
- * session id, and every request, action and socket checks that row (lib/sessions.ts).
+ * session id, and every request, action and socket checks that row (lib/sessions/store.ts).
  */
 import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
-import { verifyCredentials } from "./accounts";
-import { config } from "./config";
-import { log } from "./log";
-import { endSession } from "./session-end";
-import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
-import { currentLoginAttempt } from "./throttle";
-import { loginSchema } from "./validation";
+import { verifyCredentials } from "../accounts/register";
+import { config } from "../platform/config";
+import { log } from "../platform/log";
+import { endSession } from "./end";
+import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./store";
+import { currentLoginAttempt } from "../accounts/login-throttle";
+import { loginSchema } from "../platform/validation";
 
 declare module "next-auth/jwt" {
   interface JWT {
@@ -38,7 +38,7 @@ export const authOptions: NextAuthOptions = {
       name: "Parley",
       credentials: { login: { type: "text" }, password: { type: "password" } },
       /**
-       * Verifies only a sign-in that lib/login.ts reserved in the login throttle, for the very login
+       * Verifies only a sign-in that lib/http/sign-in.ts reserved in the login throttle, for the very login
        * it reserved (OWASP Authentication: what is throttled is what is verified), and creates the
        * session only at the credential version the password was verified against (createSession).
        * Every refusal — unknown account, wrong password, a password changed or an account deleted
@@ -80,7 +80,7 @@ export const authOptions: NextAuthOptions = {
     },
   },
   logger: {
-    // next-auth passes request-derived values (codes, URLs, error messages): lib/log.ts keeps each
+    // next-auth passes request-derived values (codes, URLs, error messages): lib/platform/log.ts keeps each
     // call one bounded line. A revoked session seen at /api/auth/session is expected (its cookie is
     // cleared), not an error.
     error(code, metadata) {

@@ -170,7 +170,7 @@ export function isReservedName(name: string): boolean {
  * What is wrong with a name or title (display name, group title), as a message for its field, or
  * null when it follows DESIGN's Text rules: no control characters or line/paragraph separators, no
  * bidi controls or marks, no private-use, unassigned or annotation characters, something visible
- * (not marks alone), and no more than MAX_MARK_RUN combining marks in a row (lib/text-length.ts). Expects a trimmed, NFC-normalised string (the schemas do that first). Only for
+ * (not marks alone), and no more than MAX_MARK_RUN combining marks in a row (lib/platform/text-length.ts). Expects a trimmed, NFC-normalised string (the schemas do that first). Only for
  * names and titles: message bodies may hold any of these.
  */
 export function nameProblem(name: string, what: string): string | null {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { AppError, errorBody } from "./errors";
+import { AppError, errorBody } from "../platform/errors";
 
 /** JSON API bodies (route handlers' readJson), in bytes. */
 export const MAX_JSON_BYTES = 64 * 1024;

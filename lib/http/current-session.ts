@@ -3,10 +3,10 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
-import { authenticateCookies, sessionCookieName } from "./auth";
-import { config } from "./config";
-import { signedOut } from "./errors";
-import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./sessions";
+import { authenticateCookies, sessionCookieName } from "../sessions/next-auth";
+import { config } from "../platform/config";
+import { signedOut } from "../platform/errors";
+import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
 
 async function cookieRecord(): Promise<Record<string, string>> {
   return Object.fromEntries((await cookies()).getAll().map((c) => [c.name, c.value]));

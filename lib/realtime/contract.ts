@@ -1,6 +1,6 @@
 /** The Socket.IO protocol's typed maps, shared by the server and the browser client. See docs/protocol.md. */
-import type { PublicUser } from "../accounts";
-import type { ErrorCode } from "../errors";
+import type { PublicUser } from "../accounts/register";
+import type { ErrorCode } from "../platform/errors";
 
 export type Ack<T extends object = object> =
   | ({ ok: true } & T)

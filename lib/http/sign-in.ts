@@ -5,13 +5,13 @@
  * verifies (OWASP Authentication cheat sheet: throttling that cannot be sidestepped by the encoding).
  */
 import { NextRequest } from "next/server";
-import { clientAddress } from "./auth";
-import { AppError, errorBody, toAppError } from "./errors";
-import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./http";
-import { parseForm } from "./text-decoding";
+import { clientAddress } from "../sessions/next-auth";
+import { AppError, errorBody, toAppError } from "../platform/errors";
+import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./route";
+import { parseForm } from "../platform/text-decoding";
 import { appOrigin } from "./origin";
-import { reserveLoginAttempt, runLoginAttempt, settleLoginAttempt } from "./throttle";
-import { loginSchema, parseInput } from "./validation";
+import { reserveLoginAttempt, runLoginAttempt, settleLoginAttempt } from "../accounts/login-throttle";
+import { loginSchema, parseInput } from "../platform/validation";
 
 /** A sign-in form is a few short fields: bigger bodies are refused (413) before they are parsed. */
 export const LOGIN_BODY_LIMIT = 4 * 1024;

@@ -2,11 +2,11 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
-import { toPublicUser, type PublicUser } from "./accounts";
-import { AppError } from "./errors";
-import { consume, limited } from "./limiter";
-import { announceUser } from "./realtime/notify";
-import type { ProfileUpdate } from "./validation";
+import { toPublicUser, type PublicUser } from "../accounts/register";
+import { AppError } from "../platform/errors";
+import { consume, limited } from "../platform/rate-limit";
+import { announceUser } from "../realtime/delivery";
+import type { ProfileUpdate } from "../platform/validation";
 
 /**
  * Changes the caller's display name, bio or avatar. When one of them really changed, everyone who

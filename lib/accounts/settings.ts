@@ -2,13 +2,13 @@
 import { and, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
-import { getUserById, toOwnProfile } from "./accounts";
-import { AppError, signedOut } from "./errors";
-import { consume } from "./limiter";
+import { getUserById, toOwnProfile } from "./register";
+import { AppError, signedOut } from "../platform/errors";
+import { consume } from "../platform/rate-limit";
 import { hashPassword, verifyPassword } from "./passwords";
-import { announceConversation } from "./realtime/notify";
-import { disconnectSessions } from "./realtime/registry";
-import { revokeUserSessions, type Transaction } from "./sessions";
+import { announceConversation } from "../realtime/delivery";
+import { disconnectSessions } from "../realtime/registry";
+import { revokeUserSessions, type Transaction } from "../sessions/store";
 
 const wrongPassword = (field: string) => new AppError("forbidden", "Wrong password", { [field]: "Wrong password" });
 
@@ -72,8 +72,8 @@ export async function changePassword(userId: string, currentSessionId: string, i
 /**
  * Deletes the account: profile, credentials, sessions and memberships go (cascades); messages stay
  * with sender_id NULL, shown as "Deleted user". A group the user owned passes to the next in line, as
- * on leave (lib/conversations.ts removeMember); a conversation left with no member is deleted. The
- * account's conversations are locked first (lib/locks.ts), so concurrent leaves, adds and sends see the
+ * on leave (lib/conversations/service.ts removeMember); a conversation left with no member is deleted. The
+ * account's conversations are locked first (lib/platform/locks.ts), so concurrent leaves, adds and sends see the
  * account either whole or gone. Username and email are free for reuse at once.
  * Refused with the wrong-password error (403 `forbidden`, field password) when the password changed
  * after it was verified, and with 401 when `actingSessionId` is no longer live or the account is already
@@ -90,7 +90,7 @@ export async function deleteAccount(userId: string, actingSessionId: string, pas
     if (!locked) throw signedOut();
     if (locked.credentialVersion !== user.credentialVersion) throw wrongPassword("password");
     await requireLiveSession(tx, userId, actingSessionId);
-    // The lock order of lib/locks.ts: this user's row (above), then every conversation of the account,
+    // The lock order of lib/platform/locks.ts: this user's row (above), then every conversation of the account,
     // in id order, so no leave, removal, add or send batch changes them until this commits.
     await tx.execute(sql`
       select id from conversations

@@ -13,9 +13,9 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { findAccountIdByLogin } from "./accounts";
-import { config } from "./config";
-import { makeLimiter, type Limiter } from "./limiter";
+import { findAccountIdByLogin } from "./register";
+import { config } from "../platform/config";
+import { makeLimiter, type Limiter } from "../platform/rate-limit";
 
 const WINDOW_SECONDS = 15 * 60;
 /** Failures allowed per (address, account) and per address within 15 minutes; slowed after `slowAfter`. */
