@@ -5,7 +5,8 @@ import { useActionState } from "react";
 import { register, type RegisterState } from "@/app/(auth)/register/actions";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import { LIMITS, NAME_COUNT } from "@/lib/platform/validation";
+import { ACCOUNT_LIMITS } from "@/lib/accounts/schemas";
+import { NAME_COUNT } from "@/lib/people/schemas";
 import styles from "./AuthCard.module.scss";
 
 export function RegisterForm() {
@@ -40,7 +41,7 @@ export function RegisterForm() {
           autoCapitalize="none"
           spellCheck={false}
           required
-          maxLength={LIMITS.usernameMax}
+          maxLength={ACCOUNT_LIMITS.usernameMax}
           hint="3–32 letters, digits or _"
           defaultValue={v.username}
           error={f.username}
@@ -52,7 +53,7 @@ export function RegisterForm() {
           type="password"
           autoComplete="new-password"
           required
-          hint={`At least ${LIMITS.passwordMin} characters`}
+          hint={`At least ${ACCOUNT_LIMITS.passwordMin} characters`}
           error={f.password}
         />
         <button className={formStyles.button} type="submit" disabled={pending}>

@@ -2,7 +2,7 @@
 
 import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { textLength } from "@/lib/platform/text-length";
-import { MESSAGE_MAX, messageBodySchema } from "@/lib/platform/validation";
+import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
 import styles from "./Composer.module.scss";
 
 /** The remaining-characters counter appears from this many characters left. */

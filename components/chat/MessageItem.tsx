@@ -2,7 +2,7 @@
 
 import { memo, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/realtime/contract";
-import { messageBodySchema } from "@/lib/platform/validation";
+import { messageBodySchema } from "@/lib/messages/schemas";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
 import type { OutgoingMessage } from "./store";

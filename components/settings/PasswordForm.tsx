@@ -4,7 +4,8 @@ import { useActionState, useState, type FormEvent } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/http/action";
-import { LIMITS, passwordLengthProblem } from "@/lib/platform/validation";
+import { ACCOUNT_LIMITS } from "@/lib/accounts/schemas";
+import { passwordLengthProblem } from "@/lib/accounts/schemas";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 
@@ -29,7 +30,7 @@ export function PasswordForm({ action }: { action: Action }) {
         type="password"
         autoComplete="new-password"
         required
-        hint={`At least ${LIMITS.passwordMin} characters`}
+        hint={`At least ${ACCOUNT_LIMITS.passwordMin} characters`}
         error={tooShort ?? f.newPassword}
       />
       <FormStatus state={state} />

@@ -5,7 +5,8 @@ import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/http/action";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { LIMITS, NAME_COUNT } from "@/lib/platform/validation";
+import { PROFILE_LIMITS } from "@/lib/people/schemas";
+import { NAME_COUNT } from "@/lib/people/schemas";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 
@@ -28,11 +29,11 @@ export function ProfileForm({ action, profile }: { action: Action; profile: { di
           name="bio"
           className={`${formStyles.input} ${styles.textarea}`}
           defaultValue={values.bio}
-          aria-invalid={f.bio || countedLength(bio) > LIMITS.bioMax ? true : undefined}
+          aria-invalid={f.bio || countedLength(bio) > PROFILE_LIMITS.bioMax ? true : undefined}
           aria-describedby={f.bio ? "field-bio-error" : "field-bio-count"}
           onChange={(e) => setBio(e.target.value)}
         />
-        <CharCount id="field-bio-count" value={bio} max={LIMITS.bioMax} />
+        <CharCount id="field-bio-count" value={bio} max={PROFILE_LIMITS.bioMax} />
         {f.bio && (
           <span id="field-bio-error" className={formStyles.error} role="alert">
             {f.bio}

@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { AppError } from "../platform/errors";
 import { hashPassword, verifyPassword } from "./passwords";
-import type { RegisterInput } from "../platform/validation";
+import type { RegisterInput } from "./schemas";
 
 /** What anyone may see of a user. Chosen field by field: never a hash or an email. */
 export interface PublicUser {

@@ -8,7 +8,7 @@ import { toMessageView } from "../messages/view";
 import { onlineUsers } from "../people/presence";
 import type { ConversationView, MemberView } from "../realtime/contract";
 import { announceConversation, announceRemoval } from "../realtime/delivery";
-import type { CreateConversationInput } from "../platform/validation";
+import type { CreateConversationInput } from "./schemas";
 
 type Role = "owner" | "admin" | "member";
 type Tx = postgres.TransactionSql;

@@ -11,7 +11,8 @@ import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./ro
 import { parseForm } from "../platform/text-decoding";
 import { appOrigin } from "./origin";
 import { reserveLoginAttempt, runLoginAttempt, settleLoginAttempt } from "../accounts/login-throttle";
-import { loginSchema, parseInput } from "../platform/validation";
+import { loginSchema } from "../accounts/schemas";
+import { parseInput } from "../platform/validation";
 
 /** A sign-in form is a few short fields: bigger bodies are refused (413) before they are parsed. */
 export const LOGIN_BODY_LIMIT = 4 * 1024;

@@ -12,7 +12,8 @@ import { holdUsers, lockConversation, lockConversations } from "../platform/lock
 import { toMessageView } from "./view";
 import { rooms, type MessageView, type OpeningView } from "../realtime/contract";
 import { getRealtimeServer } from "../realtime/registry";
-import { HISTORY_PAGE, SYNC_PAGE, uuidSchema } from "../platform/validation";
+import { HISTORY_PAGE, SYNC_PAGE } from "./schemas";
+import { uuidSchema } from "../platform/validation";
 
 export interface SendInput {
   conversationId: string;

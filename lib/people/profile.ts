@@ -6,7 +6,7 @@ import { toPublicUser, type PublicUser } from "../accounts/register";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
 import { announceUser } from "../realtime/delivery";
-import type { ProfileUpdate } from "../platform/validation";
+import type { ProfileUpdate } from "./schemas";
 
 /**
  * Changes the caller's display name, bio or avatar. When one of them really changed, everyone who

@@ -12,15 +12,8 @@ import { truncate } from "../platform/text-length";
 import { deleteMessage, editMessage, markRead, sendMessage, syncMessages } from "../messages/service";
 import { eventBudget } from "./budget";
 import { reportTyping } from "./typing";
-import {
-  deleteMessageSchema,
-  editMessageSchema,
-  parseInput,
-  readSchema,
-  sendMessageSchema,
-  syncSchema,
-  typingSchema,
-} from "../platform/validation";
+import { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
+import { parseInput } from "../platform/validation";
 import { CLIENT_EVENTS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "./contract";
 import type { RealtimeServer } from "./registry";
 

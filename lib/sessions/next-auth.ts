@@ -11,7 +11,7 @@ import { log } from "../platform/log";
 import { endSession } from "./end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./store";
 import { currentLoginAttempt } from "../accounts/login-throttle";
-import { loginSchema } from "../platform/validation";
+import { loginSchema } from "../accounts/schemas";
 
 declare module "next-auth/jwt" {
   interface JWT {

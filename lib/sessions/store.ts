@@ -3,10 +3,10 @@ import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { truncate } from "../platform/text-length";
+import { UUID_PATTERN } from "../platform/validation";
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const TOUCH_EVERY_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A transaction of the Drizzle client, for writes that must commit together with others. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -83,7 +83,7 @@ export async function createSession(userId: string, userAgent: string | null, cr
 
 /** The session and its user when the session exists, is not revoked and has not expired. */
 export async function getLiveSession(sessionId: unknown): Promise<LiveSession | null> {
-  if (typeof sessionId !== "string" || !UUID.test(sessionId)) return null;
+  if (typeof sessionId !== "string" || !UUID_PATTERN.test(sessionId)) return null;
   const db = getDb();
   const [row] = await db
     .select({ session: sessions, user: users })
@@ -99,7 +99,7 @@ export async function getLiveSession(sessionId: unknown): Promise<LiveSession | 
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {
-  if (!UUID.test(sessionId)) return;
+  if (!UUID_PATTERN.test(sessionId)) return;
   await getDb()
     .update(sessions)
     .set({ revokedAt: new Date() })

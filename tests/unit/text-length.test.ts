@@ -5,7 +5,10 @@
 import { z } from "zod";
 import { initials } from "@/lib/people/avatar";
 import { firstVisibleGrapheme, graphemes, longestMarkRun, MAX_MARK_RUN, textLength, truncate } from "@/lib/platform/text-length";
-import { displayNameSchema, groupTitleSchema, LIMITS, MESSAGE_MAX, messageBodySchema } from "@/lib/platform/validation";
+import { displayNameSchema } from "@/lib/people/schemas";
+import { groupTitleSchema } from "@/lib/conversations/schemas";
+import { PROFILE_LIMITS } from "@/lib/people/schemas";
+import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
 import { preview } from "@/components/chat/notify";
 import { isWellFormed } from "@/lib/platform/text";
 
@@ -61,7 +64,7 @@ describe("zod's string max and min count what textLength counts (the server sche
   });
 
   it("counts a name after NFC: 64 decomposed é are 128 code points sent, 64 stored", () => {
-    expect(displayNameSchema.safeParse(E_ACUTE_NFD.repeat(LIMITS.displayNameMax)).data).toBe("é".repeat(64));
+    expect(displayNameSchema.safeParse(E_ACUTE_NFD.repeat(PROFILE_LIMITS.displayNameMax)).data).toBe("é".repeat(64));
     expect(displayNameSchema.safeParse("é".repeat(65)).success).toBe(false);
     expect(groupTitleSchema.safeParse(FLAG.repeat(32)).success).toBe(true);
     expect(groupTitleSchema.safeParse(FLAG.repeat(32) + "x").success).toBe(false);

@@ -1,5 +1,8 @@
 import { hasBidiControl, hasControlCharacter, hasUndisplayableCharacter, hasVisibleText, isReservedName, isWellFormed, isolate, nameKey, nameProblem, RESERVED_NAMES } from "@/lib/platform/text";
-import { displayNameSchema, groupTitleSchema, messageBodySchema, parseInput, profileUpdateSchema } from "@/lib/platform/validation";
+import { displayNameSchema, profileUpdateSchema } from "@/lib/people/schemas";
+import { groupTitleSchema } from "@/lib/conversations/schemas";
+import { messageBodySchema } from "@/lib/messages/schemas";
+import { parseInput } from "@/lib/platform/validation";
 import { AppError } from "@/lib/platform/errors";
 
 const cp = (n: number) => String.fromCodePoint(n);

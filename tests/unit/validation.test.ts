@@ -1,5 +1,7 @@
 import { AppError } from "@/lib/platform/errors";
-import { messageBodySchema, parseInput, registerSchema } from "@/lib/platform/validation";
+import { messageBodySchema } from "@/lib/messages/schemas";
+import { parseInput } from "@/lib/platform/validation";
+import { registerSchema } from "@/lib/accounts/schemas";
 
 const valid = { username: "ada_99", email: "ada@example.com", password: "engines!", displayName: "Ada" };
 

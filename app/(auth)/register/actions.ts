@@ -8,7 +8,8 @@ import { consumeRegistration } from "@/lib/platform/rate-limit";
 import { isForm, NOT_A_FORM } from "@/lib/http/action";
 import { signInFromAction } from "@/lib/http/current-session";
 import { AppError, toAppError } from "@/lib/platform/errors";
-import { fieldErrors, registerSchema } from "@/lib/platform/validation";
+import { fieldErrors } from "@/lib/platform/validation";
+import { registerSchema } from "@/lib/accounts/schemas";
 
 export interface RegisterState {
   error?: string;

@@ -6,7 +6,8 @@ import { changePassword as changePasswordIn, deleteAccount as deleteAccountIn } 
 import { actionWithSession } from "@/lib/http/action";
 import { clearSessionCookie } from "@/lib/http/current-session";
 import { updateProfile as updateProfileIn } from "@/lib/people/profile";
-import { changePasswordSchema, deleteAccountSchema, profileUpdateSchema } from "@/lib/platform/validation";
+import { changePasswordSchema, deleteAccountSchema } from "@/lib/accounts/schemas";
+import { profileUpdateSchema } from "@/lib/people/schemas";
 
 export const updateProfile = actionWithSession(profileUpdateSchema, ["displayName", "bio"], async (input, { user }) => {
   await updateProfileIn(user.id, input);

@@ -1,6 +1,7 @@
 import { createConversation, listConversations } from "@/lib/conversations/service";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { createConversationSchema, parseInput } from "@/lib/platform/validation";
+import { createConversationSchema } from "@/lib/conversations/schemas";
+import { parseInput } from "@/lib/platform/validation";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);

@@ -3,7 +3,9 @@ import { deleteAccount } from "@/lib/accounts/settings";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { updateProfile } from "@/lib/people/profile";
 import { sessionCookieName } from "@/lib/sessions/next-auth";
-import { deleteAccountSchema, parseInput, profileUpdateSchema } from "@/lib/platform/validation";
+import { deleteAccountSchema } from "@/lib/accounts/schemas";
+import { parseInput } from "@/lib/platform/validation";
+import { profileUpdateSchema } from "@/lib/people/schemas";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);

@@ -3,7 +3,9 @@ import { clientAddress } from "@/lib/sessions/next-auth";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { consumeRegistration } from "@/lib/platform/rate-limit";
 import { lookupProfiles, searchDirectory } from "@/lib/people/profile";
-import { directoryQuerySchema, parseInput, profileLookupSchema, registerSchema } from "@/lib/platform/validation";
+import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";
+import { parseInput } from "@/lib/platform/validation";
+import { registerSchema } from "@/lib/accounts/schemas";
 
 export const POST = route(async (req) => {
   const input = parseInput(registerSchema, await readJson(req));

@@ -1,7 +1,8 @@
 import { getConversationView, renameGroup } from "@/lib/conversations/service";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { pathId } from "@/lib/http/params";
-import { parseInput, renameConversationSchema } from "@/lib/platform/validation";
+import { parseInput } from "@/lib/platform/validation";
+import { renameConversationSchema } from "@/lib/conversations/schemas";
 
 type Ctx = { params: Promise<{ id: string }> };
 

@@ -1,6 +1,7 @@
 import { changePassword } from "@/lib/accounts/settings";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { changePasswordSchema, parseInput } from "@/lib/platform/validation";
+import { changePasswordSchema } from "@/lib/accounts/schemas";
+import { parseInput } from "@/lib/platform/validation";
 
 export const POST = route(async (req) => {
   const { user, session } = await requireAuth(req);

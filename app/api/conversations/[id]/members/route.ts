@@ -1,7 +1,8 @@
 import { addMembers } from "@/lib/conversations/service";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { pathId } from "@/lib/http/params";
-import { addMembersSchema, parseInput } from "@/lib/platform/validation";
+import { addMembersSchema } from "@/lib/conversations/schemas";
+import { parseInput } from "@/lib/platform/validation";
 
 export const POST = route<{ params: Promise<{ id: string }> }>(async (req, { params }) => {
   const { user } = await requireAuth(req);

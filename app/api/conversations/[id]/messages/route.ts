@@ -1,7 +1,8 @@
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { readHistory, sendMessage } from "@/lib/messages/service";
 import { pathId } from "@/lib/http/params";
-import { historyQuerySchema, parseInput, restSendMessageSchema } from "@/lib/platform/validation";
+import { historyQuerySchema, restSendMessageSchema } from "@/lib/messages/schemas";
+import { parseInput } from "@/lib/platform/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
 

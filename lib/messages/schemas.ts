@@ -1,0 +1,49 @@
+/** Message inputs over HTTP and the socket (browser-safe: the composer checks with them). */
+import { z } from "zod";
+import { hasVisibleText } from "../platform/text";
+import { noMarkTower, str, uuidSchema } from "../platform/validation";
+
+export const MESSAGE_MAX = 4000;
+export const HISTORY_PAGE = { default: 50, max: 100 } as const;
+export const SYNC_PAGE = 500;
+
+/** A conversation position (seq / rev) in a JSON body. */
+const position = z.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0, "Positions are at least 0").max(Number.MAX_SAFE_INTEGER);
+
+export const messageBodySchema = str("Message")
+  .max(MESSAGE_MAX * 4, `A message may be at most ${MESSAGE_MAX} characters`)
+  .trim()
+  .min(1, "A message cannot be empty")
+  .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`)
+  // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble
+  .refine(hasVisibleText, "A message needs some visible text")
+  .superRefine(noMarkTower("A message"));
+
+export const sendMessageSchema = z.strictObject(
+  { conversationId: uuidSchema("conversationId"), clientId: uuidSchema("clientId"), body: messageBodySchema },
+  { error: "Expected { conversationId, clientId, body }" },
+);
+export const restSendMessageSchema = z.strictObject({ clientId: uuidSchema("clientId"), body: messageBodySchema }, { error: "Expected { clientId, body }" });
+export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
+export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
+export const syncSchema = z.strictObject(
+  {
+    since: z
+      .record(uuidSchema("conversationId"), position, { error: "since maps conversation ids to positions" })
+      .refine((v) => Object.keys(v).length <= 1000, "since may name at most 1000 conversations"),
+  },
+  { error: "Expected { since }" },
+);
+export const readSchema = z.strictObject({ conversationId: uuidSchema("conversationId"), seq: position }, { error: "Expected { conversationId, seq }" });
+export const typingSchema = z.strictObject(
+  { conversationId: uuidSchema("conversationId"), typing: z.boolean({ error: "typing is true or false" }) },
+  { error: "Expected { conversationId, typing }" },
+);
+/** A conversation position in a query string. */
+const seqParam = z.coerce.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0).max(Number.MAX_SAFE_INTEGER);
+export const historyQuerySchema = z.strictObject({
+  before: seqParam.optional(),
+  after: seqParam.optional(),
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
+});
+

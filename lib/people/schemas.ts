@@ -1,0 +1,62 @@
+/** Profile fields and the directory's queries (browser-safe: the forms count with the same limits). */
+import { z } from "zod";
+import { isReservedName } from "../platform/text";
+import { nameText, noMarkTower, str, uuidSchema } from "../platform/validation";
+
+export const PROFILE_LIMITS = {
+  displayNameMax: 64,
+  bioMax: 280,
+} as const;
+
+/** The counter under a display-name field (components/Field.tsx `count`): NFC like the server, shown from 14 left. */
+export const NAME_COUNT = { max: PROFILE_LIMITS.displayNameMax, nfc: true, from: PROFILE_LIMITS.displayNameMax - 14 } as const;
+
+/** A display name: the name rules, and none of the words the interface shows in place of a person (lib/platform/text.ts RESERVED_NAMES). */
+export const displayNameSchema = nameText("Display name", PROFILE_LIMITS.displayNameMax, {
+  required: "Display name is required",
+  tooLong: `Display name must be at most ${PROFILE_LIMITS.displayNameMax} characters`,
+}).refine((v) => !isReservedName(v), "That name is reserved");
+
+export const bioSchema = str("Bio")
+  .max(5000, `Bio must be at most ${PROFILE_LIMITS.bioMax} characters`)
+  .trim()
+  .max(PROFILE_LIMITS.bioMax, `Bio must be at most ${PROFILE_LIMITS.bioMax} characters`)
+  .superRefine(noMarkTower("Bio"));
+
+export const profileUpdateSchema = z
+  .strictObject(
+    {
+      displayName: displayNameSchema.optional(),
+      bio: bioSchema.optional(),
+      // Uploaded images are not supported yet: avatars are initials on a colour; null keeps it so.
+      avatar: z.null({ error: "Avatar uploads are not supported; send null or leave it out" }).optional(),
+    },
+    { error: "Expected an object with displayName, bio or avatar" },
+  )
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of displayName, bio, avatar");
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
+
+export const directoryQuerySchema = z.strictObject({
+  // NFC like the stored names, so a search typed with combining accents finds them
+  q: str("q").max(64, "The search may be at most 64 characters").trim().normalize("NFC").toLowerCase().default(""),
+  cursor: str("cursor").max(200, "Invalid cursor").optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(DIRECTORY_PAGE.max, `limit may be at most ${DIRECTORY_PAGE.max}`)
+    .default(DIRECTORY_PAGE.default),
+});
+
+/** At most this many ids in one public-profile lookup (GET /api/users?ids=). */
+export const PROFILE_LOOKUP_MAX = 100;
+
+/** GET /api/users?ids=a,b,c: public profiles by id, for senders who are no longer members. */
+export const profileLookupSchema = z.strictObject({
+  ids: str("ids")
+    .max(PROFILE_LOOKUP_MAX * 37, `At most ${PROFILE_LOOKUP_MAX} ids`)
+    .transform((s) => [...new Set(s.split(",").filter(Boolean))])
+    .pipe(z.array(uuidSchema("ids")).min(1, "Name at least one id").max(PROFILE_LOOKUP_MAX, `At most ${PROFILE_LOOKUP_MAX} ids`)),
+});
