@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import type { BenchUser, Command, ConnectResult, LoadEvent, Reply, ServerKind, StepResult, Workload } from "./protocol";
 import { summarize } from "./stats";
 

@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { Server } from "socket.io";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 
 const httpServer = createServer();
 const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false });

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { ChatProvider } from "@/components/chat/ChatProvider";
 import { ConversationList } from "@/components/chat/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
-import { toPublicUser } from "@/lib/accounts/register";
+import { toPublicUser } from "@/lib/people/types";
 import { listConversationViews } from "@/lib/conversations/service";
 import { requireSession } from "@/lib/http/current-session";
 

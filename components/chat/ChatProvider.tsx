@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import { io } from "socket.io-client";
-import type { ConversationView, OpeningView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { OpeningView } from "@/lib/conversations/types";
 import { chatApi } from "./api";
 import { newClientId } from "./format";
 import { notifyMessage } from "./notify";

@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
-import type { ConversationView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
 import { truncate } from "@/lib/platform/text-length";
 import { useChat } from "./ChatProvider";
 import { listTime } from "./format";

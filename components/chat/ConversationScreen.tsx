@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { OpeningView } from "@/lib/realtime/contract";
+import type { OpeningView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChat } from "./ChatProvider";

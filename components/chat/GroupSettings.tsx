@@ -2,8 +2,8 @@
 
 import { useState, type FormEvent } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { PublicUser } from "@/lib/accounts/register";
-import type { ConversationView } from "@/lib/realtime/contract";
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import { CharCount, countedLength } from "@/components/CharCount";
 import { GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";

@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useState, type KeyboardEvent } from "react";
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { messageBodySchema } from "@/lib/messages/schemas";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";

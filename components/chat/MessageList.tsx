@@ -2,7 +2,7 @@
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { fullTime, relativeTime } from "./format";
 import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
 import { handlesToShow } from "./names";

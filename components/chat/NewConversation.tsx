@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import { CharCount, countedLength } from "@/components/CharCount";
 import { GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { groupTitleSchema } from "@/lib/conversations/schemas";

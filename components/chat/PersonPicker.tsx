@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useState } from "react";
 import { Avatar } from "@/components/Avatar";
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import { chatApi } from "./api";
 import styles from "./Dialog.module.scss";
 

@@ -1,6 +1,7 @@
 /** The chat's HTTP calls, typed by the contract in DESIGN.md. */
-import type { PublicUser } from "@/lib/accounts/register";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 
 export class ApiError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { isReservedName, nameKey, nameProblem } from "@/lib/platform/text";
-import type { ConversationView, MemberView } from "@/lib/realtime/contract";
+import type { ConversationView, MemberView } from "@/lib/conversations/types";
 import { DELETED_USER_NAME } from "./people";
 
 /**

@@ -1,5 +1,5 @@
 /** Desktop notifications: only for others' messages, only while the tab is hidden, only when allowed. */
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { isolate } from "@/lib/platform/text";
 import { truncate } from "@/lib/platform/text-length";
 import { conversationTitle } from "./names";

@@ -3,8 +3,9 @@
  * (looked up once by id and kept for the page's life), and `user:updated`, which renames a person
  * everywhere the page shows them. Pure.
  */
-import type { PublicUser } from "@/lib/accounts/register";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 import type { ChatState } from "./store";
 
 /** Shown for a message whose sender's account is gone (senderId null, or a lookup found nothing). */

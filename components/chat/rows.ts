@@ -1,5 +1,5 @@
 /** Turns a thread into what the list shows: day separators, the unread divider, sender groups. */
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { dayLabel, GROUP_WINDOW_MS } from "./format";
 import type { OutgoingMessage } from "./store";
 

@@ -1,6 +1,7 @@
 /** The chat state and its reducer: pure, so every realtime event is applied the same way everywhere. */
-import type { PublicUser } from "@/lib/accounts/register";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 import { hasGap, holdPosition, NO_CURSOR, raiseTo, type Cursor } from "./cursor";
 import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
 import { applyRefreshed, countUnsure, isStaleView, markRecount, readUnsure } from "./unread";

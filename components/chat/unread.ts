@@ -8,7 +8,8 @@
  * its count once the view is at least as new as everything applied (`isStaleView`).
  * Pure; docs/chat-ui.md "Unread counts" lists the cases.
  */
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 import type { ChatState } from "./store";
 
 /**

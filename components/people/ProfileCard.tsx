@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Avatar } from "@/components/Avatar";
 import { MessageButton } from "@/components/chat/MessageButton";
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import styles from "./People.module.scss";
 
 const joined = new Intl.DateTimeFormat("en", { month: "long", year: "numeric" });

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import styles from "./AppShell.module.scss";
 import { MeSummary } from "./MeSummary";
 import { ShellFrame } from "./ShellFrame";

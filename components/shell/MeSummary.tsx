@@ -1,6 +1,6 @@
 "use client";
 
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import { Avatar } from "@/components/Avatar";
 import { useOptionalChat } from "@/components/chat/ChatProvider";
 import styles from "./AppShell.module.scss";

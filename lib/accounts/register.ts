@@ -5,36 +5,6 @@ import { AppError } from "../platform/errors";
 import { hashPassword, verifyPassword } from "./passwords";
 import type { RegisterInput } from "./schemas";
 
-/** What anyone may see of a user. Chosen field by field: never a hash or an email. */
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string;
-  bio: string;
-  avatar: string | null;
-  createdAt: string;
-}
-
-/** What the user sees of themself. */
-export interface OwnProfile extends PublicUser {
-  email: string;
-}
-
-export function toPublicUser(u: User): PublicUser {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    bio: u.bio,
-    avatar: u.avatar,
-    createdAt: u.createdAt.toISOString(),
-  };
-}
-
-export function toOwnProfile(u: User): OwnProfile {
-  return { ...toPublicUser(u), email: u.email };
-}
-
 const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
   users_username_unique: { field: "username", message: "That username is taken" },
   users_email_unique: { field: "email", message: "An account with that email already exists" },

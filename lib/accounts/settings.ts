@@ -2,7 +2,8 @@
 import { and, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions, users } from "@/db/schema";
-import { getUserById, toOwnProfile } from "./register";
+import { getUserById } from "./register";
+import { toOwnProfile } from "../people/types";
 import { AppError, signedOut } from "../platform/errors";
 import { consume } from "../platform/rate-limit";
 import { hashPassword, verifyPassword } from "./passwords";

@@ -6,7 +6,7 @@ import { consume, limited } from "../platform/rate-limit";
 import { holdUsers, lockConversation } from "../platform/locks";
 import { toMessageView } from "../messages/view";
 import { onlineUsers } from "../people/presence";
-import type { ConversationView, MemberView } from "../realtime/contract";
+import type { ConversationView, MemberView } from "./types";
 import { announceConversation, announceRemoval } from "../realtime/delivery";
 import type { CreateConversationInput } from "./schemas";
 

@@ -1,4 +1,4 @@
-import type { MessageView } from "../realtime/contract";
+import type { MessageView } from "./types";
 
 /** A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. */
 export function toMessageView(row: Record<string, unknown>): MessageView {

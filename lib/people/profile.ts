@@ -2,7 +2,7 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
-import { toPublicUser, type PublicUser } from "../accounts/register";
+import { toPublicUser, type PublicUser } from "./types";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
 import { announceUser } from "../realtime/delivery";

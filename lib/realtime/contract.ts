@@ -1,5 +1,7 @@
 /** The Socket.IO protocol's typed maps, shared by the server and the browser client. See docs/protocol.md. */
-import type { PublicUser } from "../accounts/register";
+import type { ConversationView } from "../conversations/types";
+import type { MessageView } from "../messages/types";
+import type { PublicUser } from "../people/types";
 import type { ErrorCode } from "../platform/errors";
 
 export type Ack<T extends object = object> =
@@ -7,60 +9,6 @@ export type Ack<T extends object = object> =
   | { ok: false; error: { code: ErrorCode; message: string } };
 
 type AckFn<T extends object = object> = (res: Ack<T>) => void;
-
-/** A message as every client sees it. `seq`/`rev` are numbers, times ISO strings. */
-export interface MessageView {
-  id: string;
-  conversationId: string;
-  seq: number;
-  /** the position of its last change: seq when created, a new position on edit or delete */
-  rev: number;
-  /** null once the sender deleted their account ("Deleted user") */
-  senderId: string | null;
-  clientId: string;
-  /** "" once deleted */
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-}
-
-export interface MemberView {
-  id: string;
-  username: string;
-  displayName: string;
-  avatar: string | null;
-  role: "owner" | "admin" | "member";
-  lastReadSeq: number;
-  online: boolean;
-}
-
-export interface ConversationView {
-  id: string;
-  kind: "direct" | "group";
-  /** groups only; a direct conversation is titled by the other member's name */
-  title: string | null;
-  createdAt: string;
-  lastSeq: number;
-  members: MemberView[];
-  /** the caller's role and read position */
-  role: "owner" | "admin" | "member";
-  lastReadSeq: number;
-  unreadCount: number;
-  lastMessage: MessageView | null;
-  /**
-   * Direct conversations only: the other member deleted their account. The conversation stays
-   * readable (their messages show as "Deleted user") and refuses new sends (403 / ack `forbidden`).
-   */
-  peerDeleted: boolean;
-}
-
-/** A conversation with its newest page of messages, as the page that opens it sends them. */
-export interface OpeningView {
-  conversation: ConversationView;
-  messages: MessageView[];
-  hasMore: boolean;
-}
 
 export interface ServerToClientEvents {
   "message:new": (message: MessageView) => void;

@@ -1,6 +1,6 @@
 /** Membership and profile changes reach clients at once: sockets join or leave rooms, each user gets their view. */
 import { getSql } from "@/db";
-import type { PublicUser } from "../accounts/register";
+import type { PublicUser } from "../people/types";
 import { listConversationViews } from "../conversations/service";
 import { rooms } from "./contract";
 import { getRealtimeServer, noteMembershipChange } from "./registry";

@@ -10,7 +10,7 @@
  * 1..n and no gap (the failed batch is rolled back whole, then retried item by item).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { closeTestSql, testSql } from "../support/api";
 import { chatUser, createGroup, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets } from "../support/sockets";

@@ -4,8 +4,8 @@
  * docs/protocol.md "Deleted accounts and profile changes" describes what is guarded here.
  */
 import { randomUUID } from "node:crypto";
-import type { PublicUser } from "@/lib/accounts/register";
-import type { ConversationView } from "@/lib/realtime/contract";
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
 import { closeTestSql, request, testSql } from "../support/api";
 import { chatUser, createDirect, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";

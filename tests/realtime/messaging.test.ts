@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { closeTestSql, createAccount, request, testSql } from "../support/api";
 import { chatUser, createDirect, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";

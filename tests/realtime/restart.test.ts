@@ -8,7 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { freePort } from "@/db/embedded";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { closeTestSql, testSql } from "../support/api";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 

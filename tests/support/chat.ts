@@ -1,6 +1,7 @@
 /** Helpers for messaging tests: signed-in users with sockets, conversations made over HTTP. */
 import { randomUUID } from "node:crypto";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 import { createAccount, request, signIn, type TestAccount } from "./api";
 import { connected, connectSocket, type ClientSocket } from "./sockets";
 

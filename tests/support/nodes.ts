@@ -8,7 +8,8 @@ import path from "node:path";
 import { createClient } from "redis";
 import { io, type Socket } from "socket.io-client";
 import { freePort } from "@/db/embedded";
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 import { startServerProcess, type ServerProcess } from "./server-process";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -2,11 +2,12 @@
  * The store's side of issue 11, item 5: unread counts that stay true (exact where the page can tell,
  * a recount from the server where it cannot), profiles of senders who left, and `user:updated`.
  */
-import type { PublicUser } from "@/lib/accounts/register";
+import type { PublicUser } from "@/lib/people/types";
 import { chatReducer, initialChatState, type ChatAction, type ChatState } from "@/components/chat/store";
 import { conversationTitle, otherMember } from "@/components/chat/names";
 import { unknownSenders } from "@/components/chat/people";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const BOB = "bob";

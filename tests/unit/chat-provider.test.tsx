@@ -5,7 +5,8 @@
  */
 import { act, render } from "@testing-library/react";
 import { useEffect } from "react";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 
 type Handler = (...args: unknown[]) => void;
 interface Emitted {

@@ -1,6 +1,7 @@
 import { chatReducer, gapPositions, initialChatState, syncPositions, sortedConversations, type ChatAction, type ChatState } from "@/components/chat/store";
 import { linkify } from "@/components/chat/format";
-import type { ConversationView, MessageView } from "@/lib/realtime/contract";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const ADA = "ada";

@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MessageList } from "@/components/chat/MessageList";
 import type { OutgoingMessage } from "@/components/chat/store";
-import type { MessageView } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const ADA = "00000000-0000-4000-8000-000000000002";

@@ -1,5 +1,5 @@
 import { conversationHandles, handlesToShow, previewSender } from "@/components/chat/names";
-import type { ConversationView, MemberView } from "@/lib/realtime/contract";
+import type { ConversationView, MemberView } from "@/lib/conversations/types";
 
 const person = (id: string, username: string, displayName: string) => ({ id, username, displayName });
 

@@ -1,4 +1,4 @@
-import { toOwnProfile } from "@/lib/accounts/register";
+import { toOwnProfile } from "@/lib/people/types";
 import { deleteAccount } from "@/lib/accounts/settings";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { updateProfile } from "@/lib/people/profile";

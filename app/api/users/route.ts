@@ -1,4 +1,5 @@
-import { registerUser, toPublicUser } from "@/lib/accounts/register";
+import { registerUser } from "@/lib/accounts/register";
+import { toPublicUser } from "@/lib/people/types";
 import { clientAddress } from "@/lib/sessions/next-auth";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { consumeRegistration } from "@/lib/platform/rate-limit";

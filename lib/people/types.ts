@@ -1,0 +1,34 @@
+/** People as others see them, and as each sees themself (browser-safe). */
+import type { User } from "@/db/schema";
+
+/** What anyone may see of a user. Chosen field by field: never a hash or an email. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  bio: string;
+  avatar: string | null;
+  createdAt: string;
+}
+
+/** What the user sees of themself. */
+export interface OwnProfile extends PublicUser {
+  email: string;
+}
+
+/** The public fields of a users row. */
+export function toPublicUser(u: User): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    bio: u.bio,
+    avatar: u.avatar,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+/** The public fields and the email: for the user themself only (GET /api/me). */
+export function toOwnProfile(u: User): OwnProfile {
+  return { ...toPublicUser(u), email: u.email };
+}
