@@ -10,7 +10,7 @@ import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
-import { messagesSettled } from "@/lib/messages/service";
+import { messagesSettled } from "@/lib/messages/send";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/sessions/next-auth";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
 import { AppError, errorBody } from "@/lib/platform/errors";

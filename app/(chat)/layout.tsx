@@ -3,7 +3,7 @@ import { ChatProvider } from "@/components/chat/ChatProvider";
 import { ConversationList } from "@/components/chat/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
 import { toPublicUser } from "@/lib/people/types";
-import { listConversationViews } from "@/lib/conversations/service";
+import { listConversationViews } from "@/lib/conversations/store";
 import { requireSession } from "@/lib/http/current-session";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function ChatLayout({ children }: { children: ReactNode }) {
   const { user } = await requireSession();
   // sent with the page, so the list shows as soon as it is interactive, without a round trip
-  const conversations = await listConversationViews(user.id);
+  const conversations = await listConversationViews({ userId: user.id });
   return (
     <ChatProvider meId={user.id} initialConversations={conversations}>
       <AppShell user={toPublicUser(user)} sidebar={<ConversationList />}>

@@ -13,7 +13,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { findAccountIdByLogin } from "./register";
+import { findAccountIdByLogin } from "./credentials";
 import { config } from "../platform/config";
 import { makeLimiter, type Limiter } from "../platform/rate-limit";
 

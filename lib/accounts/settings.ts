@@ -1,15 +1,14 @@
-/** Account settings that need the password: change it, delete the account. And the data export. */
-import { and, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
-import { getDb } from "@/db";
-import { conversations, members, messages, sessions, users } from "@/db/schema";
-import { getUserById } from "./register";
-import { toOwnProfile } from "../people/types";
+/** Account settings that need the password: change it, delete the account. */
+import { promoteHeirs } from "../conversations/store";
+import "../conversations/events";
+import { getUserById } from "../people/store";
 import { AppError, signedOut } from "../platform/errors";
+import { transaction } from "../platform/events";
 import { consume } from "../platform/rate-limit";
+import { endUserSessions } from "../sessions/end";
+import "../sessions/events";
+import { lockLiveSession } from "../sessions/store";
 import { hashPassword, verifyPassword } from "./passwords";
-import { announceConversation } from "../realtime/delivery";
-import { disconnectSessions } from "../realtime/registry";
-import { revokeUserSessions, type Transaction } from "../sessions/store";
 
 const wrongPassword = (field: string) => new AppError("forbidden", "Wrong password", { [field]: "Wrong password" });
 
@@ -22,20 +21,6 @@ async function requirePassword(userId: string, password: string, field: string) 
 }
 
 /**
- * Inside a write that already holds the user row's lock: the acting session must still be live, and
- * stays so until commit (locked too, so a sign-out of it either lands first and refuses this write,
- * or waits). Locks are always taken user row first, then sessions, as everywhere else: no deadlock.
- */
-async function requireLiveSession(tx: Transaction, userId: string, sessionId: string): Promise<void> {
-  const [acting] = await tx
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
-    .for("update");
-  if (!acting) throw signedOut();
-}
-
-/**
  * Sets a new password and signs out every other session of the user (OWASP Session Management:
  * renew on credential change). Check-then-act is closed: the write happens only if the credential
  * version is still the one `currentPassword` was verified against and `currentSessionId` is still
@@ -43,31 +28,28 @@ async function requireLiveSession(tx: Transaction, userId: string, sessionId: st
  * and the other is refused with the wrong-password error (403 `forbidden`, field currentPassword).
  * Sign-ins in flight cannot outlive it (see createSession).
  */
-export async function changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword({ userId, sessionId, currentPassword, newPassword }: { userId: string; sessionId: string; currentPassword: string; newPassword: string }): Promise<void> {
   await consume("password", userId); // rate_limited past LIMITS.password (shared with deleteAccount): each call verifies an argon2 hash
-  const user = await requirePassword(userId, input.currentPassword, "currentPassword");
-  if (input.newPassword.toLowerCase() === user.username) {
+  const user = await requirePassword(userId, currentPassword, "currentPassword");
+  if (newPassword.toLowerCase() === user.username) {
     throw new AppError("bad_request", "Some fields are invalid", { newPassword: "Password must not be your username" });
   }
-  const passwordHash = await hashPassword(input.newPassword);
-  const revoked = await getDb().transaction(async (tx) => {
-    const changed = await tx
-      .update(users)
-      .set({ passwordHash, credentialVersion: sql`${users.credentialVersion} + 1`, updatedAt: new Date() })
-      .where(and(eq(users.id, userId), eq(users.credentialVersion, user.credentialVersion)))
-      .returning({ id: users.id });
+  const passwordHash = await hashPassword(newPassword);
+  await transaction(async (tx, emit) => {
+    const changed = await tx`
+      update users set password_hash = ${passwordHash}, credential_version = credential_version + 1, updated_at = now()
+      where id = ${userId} and credential_version = ${user.credentialVersion} returning id`;
     if (!changed.length) {
       // gone: the account was deleted meanwhile, its sessions with it — signed out, not a wrong password
-      const [still] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+      const [still] = await tx`select id from users where id = ${userId}`;
       if (!still) throw signedOut();
       throw wrongPassword("currentPassword");
     }
-    await requireLiveSession(tx, userId, currentSessionId);
+    await lockLiveSession(tx, { userId, sessionId });
     // A new statement, so a new snapshot: it sees every session committed before the update above
     // got the row, including sign-ins that held it `for share` (createSession).
-    return revokeUserSessions(userId, currentSessionId, tx);
+    await endUserSessions(tx, emit, { userId, exceptId: sessionId, reason: "password_changed" });
   });
-  disconnectSessions(revoked, "password_changed");
 }
 
 /**
@@ -82,94 +64,38 @@ export async function changePassword(userId: string, currentSessionId: string, i
  * at the verified version first, so no sign-in can add a session between the list of sessions to
  * disconnect and the delete.
  */
-export async function deleteAccount(userId: string, actingSessionId: string, password: string): Promise<void> {
+export async function deleteAccount({ userId, sessionId, password }: { userId: string; sessionId: string; password: string }): Promise<void> {
   await consume("password", userId); // rate_limited past LIMITS.password (shared with changePassword): each call verifies an argon2 hash
   const user = await requirePassword(userId, password, "password");
-  const { memberships, live } = await getDb().transaction(async (tx) => {
-    const [locked] = await tx.select({ credentialVersion: users.credentialVersion }).from(users).where(eq(users.id, userId)).for("update");
+  await transaction(async (tx, emit) => {
+    const [locked] = await tx`select credential_version from users where id = ${userId} for update`;
     // gone: deleted meanwhile (by this account's other request), its sessions with it
     if (!locked) throw signedOut();
-    if (locked.credentialVersion !== user.credentialVersion) throw wrongPassword("password");
-    await requireLiveSession(tx, userId, actingSessionId);
-    // The lock order of lib/platform/locks.ts: this user's row (above), then every conversation of the account,
-    // in id order, so no leave, removal, add or send batch changes them until this commits.
-    await tx.execute(sql`
+    if (locked.credential_version !== user.credentialVersion) throw wrongPassword("password");
+    await lockLiveSession(tx, { userId, sessionId });
+    // The lock order of lib/platform/locks.ts: this user's row (above), then every conversation of the
+    // account, in id order, so no leave, removal, add or send batch changes them until this commits.
+    await tx`
       select id from conversations
       where id in (select conversation_id from members where user_id = ${userId}) or created_by = ${userId}
-      order by id for no key update`);
-    const memberships = await tx.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
-    const live = await tx
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-    await tx.execute(sql`
-      update members m set role = 'owner'
-      from (
-        select distinct on (heir.conversation_id) heir.conversation_id, heir.user_id
-        from members heir
-        join members owner on owner.conversation_id = heir.conversation_id
-          and owner.user_id = ${userId} and owner.role = 'owner'
-        where heir.user_id <> ${userId}
-        order by heir.conversation_id, (heir.role = 'admin') desc, heir.joined_at, heir.user_id
-      ) chosen
-      where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`);
-    await tx.delete(users).where(eq(users.id, userId));
+      order by id for no key update`;
+    const ids = (await tx`select conversation_id from members where user_id = ${userId}`).map((m) => m.conversation_id as string);
+    await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
+    // revoked (and announced) before the cascade deletes the rows, so every socket of the account is closed
+    await endUserSessions(tx, emit, { userId, reason: "deleted" });
+    await tx`delete from users where id = ${userId}`;
     // A conversation the account was the last member of goes, with its history (as when the last member leaves).
-    const ids = memberships.map((m) => m.id);
     const emptied = ids.length
-      ? await tx
-          .delete(conversations)
-          .where(and(inArray(conversations.id, ids), notExists(tx.select({ one: sql`1` }).from(members).where(eq(members.conversationId, conversations.id)))))
-          .returning({ id: conversations.id })
+      ? await tx`
+          delete from conversations c where c.id in ${tx(ids)}
+            and not exists (select 1 from members m where m.conversation_id = c.id)
+          returning c.id`
       : [];
-    const gone = new Set(emptied.map((c) => c.id));
-    return { memberships: memberships.filter((m) => !gone.has(m.id)), live };
+    const gone = new Set(emptied.map((c) => c.id as string));
+    // The remaining members see the member list change.
+    for (const id of ids.filter((c) => !gone.has(c))) {
+      const rest = await tx`select user_id from members where conversation_id = ${id}`;
+      emit({ type: "conversation.changed", conversationId: id, userIds: rest.map((r) => r.user_id as string) });
+    }
   });
-  disconnectSessions(
-    live.map((s) => s.id),
-    "deleted",
-  );
-  // The remaining members see the member list change.
-  for (const { id } of memberships) {
-    const rest = await getDb().select({ userId: members.userId }).from(members).where(eq(members.conversationId, id));
-    await announceConversation(
-      id,
-      rest.map((r) => r.userId),
-      "conversation:updated",
-    );
-  }
-}
-
-/** Everything Parley holds about the user, as one JSON document. */
-export async function exportUserData(userId: string) {
-  await consume("export", userId); // rate_limited past LIMITS.export
-  const db = getDb();
-  const user = await getUserById(userId);
-  if (!user) throw signedOut();
-  const [sessionRows, membershipRows, messageRows] = await Promise.all([
-    db
-      .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt, userAgent: sessions.userAgent })
-      .from(sessions)
-      .where(eq(sessions.userId, userId))
-      .orderBy(sessions.createdAt),
-    db
-      .select({ id: conversations.id, kind: conversations.kind, title: conversations.title, createdAt: conversations.createdAt, role: members.role, joinedAt: members.joinedAt })
-      .from(members)
-      .innerJoin(conversations, eq(conversations.id, members.conversationId))
-      .where(eq(members.userId, userId))
-      .orderBy(conversations.createdAt),
-    db
-      .select({ id: messages.id, conversationId: messages.conversationId, seq: messages.seq, body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
-      .from(messages)
-      .where(eq(messages.senderId, userId))
-      .orderBy(messages.conversationId, messages.seq),
-  ]);
-  return {
-    format: "parley-export/1",
-    exportedAt: new Date().toISOString(),
-    profile: toOwnProfile(user),
-    sessions: sessionRows,
-    conversations: membershipRows,
-    messages: messageRows.map((m) => (m.deletedAt ? { ...m, body: "" } : m)),
-  };
 }

@@ -10,3 +10,20 @@ export const GROUP_MAX_MEMBERS = 256;
 export const GROUP_TITLE_MAX = 64;
 /** Title fields show their counter (components/CharCount.tsx) from this many characters. */
 export const TITLE_COUNT_FROM = GROUP_TITLE_MAX - 14;
+
+/**
+ * Whether `actor` may take `target` out of a group: anyone may leave; the owner removes anyone; an
+ * admin removes plain members only. The server decides with it (conversations/service.ts) and the
+ * group settings offer "Remove" with it, so the two cannot drift. Returns the refusal, or null.
+ */
+export function removalRefusal({ actorRole, targetRole, self }: { actorRole: Role; targetRole: Role; self: boolean }): string | null {
+  if (self) return null;
+  if (actorRole === "owner") return null;
+  if (actorRole === "admin") return targetRole === "member" ? null : "Admins can remove members only";
+  return "Only the owner or an admin can remove members";
+}
+
+/** Who may rename a group or add people to it. */
+export function canManageGroup(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}

@@ -15,3 +15,22 @@ export interface MessageView {
   editedAt: string | null;
   deletedAt: string | null;
 }
+
+/** A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. */
+export function toMessageView(row: Record<string, unknown>): MessageView {
+  const get = (camel: string, snake: string) => (row[camel] !== undefined ? row[camel] : row[snake]);
+  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
+  const deletedAt = iso(get("deletedAt", "deleted_at"));
+  return {
+    id: String(row.id),
+    conversationId: String(get("conversationId", "conversation_id")),
+    seq: Number(row.seq),
+    rev: Number(row.rev),
+    senderId: (get("senderId", "sender_id") as string | null) ?? null,
+    clientId: String(get("clientId", "client_id")),
+    body: deletedAt ? "" : String(row.body),
+    createdAt: iso(get("createdAt", "created_at"))!,
+    editedAt: iso(get("editedAt", "edited_at")),
+    deletedAt,
+  };
+}

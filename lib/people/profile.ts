@@ -5,7 +5,8 @@ import { users, type User } from "@/db/schema";
 import { toPublicUser, type PublicUser } from "./types";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
-import { announceUser } from "../realtime/delivery";
+import { publish } from "../platform/events";
+import "./events";
 import type { ProfileUpdate } from "./schemas";
 
 /**
@@ -13,7 +14,7 @@ import type { ProfileUpdate } from "./schemas";
  * shares a conversation with the caller (and the caller's other tabs) gets `user:updated`.
  * Throws `rate_limited` past LIMITS.profile, `unauthorized` when the account was deleted meanwhile.
  */
-export async function updateProfile(userId: string, changes: ProfileUpdate): Promise<User> {
+export async function updateProfile({ userId, changes }: { userId: string; changes: ProfileUpdate }): Promise<User> {
   return limited("profile", userId, async () => {
     const { before, user } = await getDb().transaction(async (tx) => {
       const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
@@ -27,7 +28,7 @@ export async function updateProfile(userId: string, changes: ProfileUpdate): Pro
       return { before, user };
     });
     const shown = (u: User) => [u.displayName, u.bio, u.avatar].join("\u0000");
-    if (shown(before) !== shown(user)) await announceUser(toPublicUser(user));
+    if (shown(before) !== shown(user)) await publish({ type: "user.updated", user: toPublicUser(user) });
     return user;
   });
 }

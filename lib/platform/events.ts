@@ -51,11 +51,14 @@ export async function publish(...events: DomainEvent[]): Promise<void> {
 
 export type Tx = postgres.TransactionSql;
 
+/** Queues an event to be published once the surrounding transaction commits. */
+export type Emit = (event: DomainEvent) => void;
+
 /**
  * Runs `fn` in one transaction and publishes the events it collected only once that transaction has
  * committed; a rollback (a throw) drops them. `fn` gets the transaction and `emit`, which queues an event.
  */
-export async function transaction<T>(fn: (tx: Tx, emit: (event: DomainEvent) => void) => Promise<T>): Promise<T> {
+export async function transaction<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
   const queued: DomainEvent[] = [];
   const result = await getSql().begin((tx) => fn(tx, (event) => void queued.push(event)));
   await publish(...queued);

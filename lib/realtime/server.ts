@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
-import { getSql } from "@/db";
 import { authenticateCookies } from "../sessions/next-auth";
 import { isCrossOrigin } from "../http/origin";
 import { log } from "../platform/log";
@@ -9,6 +8,9 @@ import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnect
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
 import { rooms } from "./contract";
+import { listMembershipIds } from "../conversations/store";
+import { getLiveSession } from "../sessions/store";
+import { startDelivery } from "./delivery";
 import { registerHandlers } from "./handlers";
 import { lastMembershipChange, membershipChangedSince, setRealtimeServer, type RealtimeServer } from "./registry";
 
@@ -57,8 +59,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       socket.data.sessionId = live.session.id;
       socket.data.sessionExpiresAt = live.session.expiresAt.getTime();
       // Rooms are joined before the connection is announced, so nothing sent later is missed.
-      const memberships = await getSql()`select conversation_id from members where user_id = ${live.user.id}`;
-      socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map((m) => rooms.conversation(m.conversation_id))]);
+      const memberships = await listMembershipIds(live.user.id);
+      socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map(rooms.conversation)]);
       next();
     } catch (err) {
       log.error("realtime", "handshake failed:", err);
@@ -93,8 +95,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       refreshPresence()
         .then(async (gone) => {
           for (const userId of gone) {
-            const memberships = await getSql()`select conversation_id from members where user_id = ${userId}`;
-            if (memberships.length) io.to(memberships.map((m) => rooms.conversation(m.conversation_id))).emit("presence", { userId, online: false });
+            const memberships = await listMembershipIds(userId);
+            if (memberships.length) io.to(memberships.map(rooms.conversation)).emit("presence", { userId, online: false });
           }
         })
         .catch((err) => console.error("[presence] refresh failed:", (err as Error).message));
@@ -104,6 +106,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   }
 
   setRealtimeServer(io);
+  const stopDelivery = startDelivery(io);
+  httpServer.once("close", stopDelivery);
   return io;
 }
 
@@ -113,20 +117,18 @@ type RealtimeSocket = Parameters<Parameters<RealtimeServer["on"]>[1]>[0];
  * The handshake read the session and the memberships before the socket could be reached by a
  * sign-out (which disconnects the session's room) or a membership change (which moves the user's
  * room): one landing in between would be missed. Once connected the socket can be reached, so both
- * are read again (one query) and whatever changed in between is corrected.
+ * are read again (the session, then the memberships) and whatever changed in between is corrected.
  */
 async function reconcile(socket: RealtimeSocket): Promise<void> {
   // the socket is connected (announcements reach it) from here: changes numbered after this are newer than the read
   const started = lastMembershipChange();
-  const rows = await getSql()`
-    select m.conversation_id from sessions s left join members m on m.user_id = s.user_id
-    where s.id = ${socket.data.sessionId} and s.revoked_at is null and s.expires_at > now()`;
-  if (rows.length === 0) {
+  const live = await getLiveSession(socket.data.sessionId);
+  if (!live) {
     socket.emit("session:revoked", { reason: "signed_out" });
     socket.disconnect(true);
     return;
   }
-  const current = new Set(rows.filter((r) => r.conversation_id).map((r) => rooms.conversation(r.conversation_id)));
+  const current = new Set((await listMembershipIds(socket.data.userId)).map(rooms.conversation));
   // A membership announced while the read was in flight is newer than the read: leave it as is.
   const settledMeanwhile = (room: string) => membershipChangedSince(socket.data.userId, room.slice("conversation:".length), started);
   for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room) && !settledMeanwhile(room)) socket.leave(room);

@@ -1,13 +1,29 @@
-import { disconnectSessions } from "../realtime/registry";
+/**
+ * Ending sessions: the one place that revokes them and publishes `sessions.ended`, so whatever is
+ * connected with them (sockets, on every node) is told and closed (lib/realtime/delivery.ts).
+ */
+import { publish, type Emit, type Tx } from "../platform/events";
+import "./events";
 import { revokeSession, revokeUserSessions } from "./store";
 
+type Reason = "signed_out" | "deleted" | "password_changed";
+
 /** Sign-out: the row is revoked first, then that session's sockets are told and disconnected. */
-export async function endSession(sessionId: string): Promise<void> {
+export async function endSession({ sessionId }: { sessionId: string }): Promise<void> {
   await revokeSession(sessionId);
-  disconnectSessions([sessionId]);
+  await publish({ type: "sessions.ended", sessionIds: [sessionId], reason: "signed_out" });
 }
 
-/** Ends every session of a user except `exceptId` (password change, account deletion). */
-export async function endUserSessions(userId: string, exceptId?: string): Promise<void> {
-  disconnectSessions(await revokeUserSessions(userId, exceptId));
+/**
+ * Inside the caller's transaction `tx`: revokes every live session of `userId` but `exceptId` and
+ * queues `sessions.ended` with `emit` (lib/platform/events.ts `transaction`), so the sockets are
+ * closed only if the change that ends them commits.
+ */
+export async function endUserSessions(
+  tx: Tx,
+  emit: Emit,
+  { userId, exceptId, reason }: { userId: string; exceptId?: string; reason: Reason },
+): Promise<void> {
+  const sessionIds = await revokeUserSessions(tx, { userId, exceptId });
+  emit({ type: "sessions.ended", sessionIds, reason });
 }

@@ -5,7 +5,7 @@
 import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
-import { verifyCredentials } from "../accounts/register";
+import { verifyCredentials } from "../accounts/credentials";
 import { config } from "../platform/config";
 import { log } from "../platform/log";
 import { endSession } from "./end";
@@ -76,7 +76,7 @@ export const authOptions: NextAuthOptions = {
   events: {
     // Every sign-out path (the UI button, a POST to /api/auth/signout) ends the session row.
     async signOut({ token }) {
-      if (token?.sid) await endSession(token.sid);
+      if (token?.sid) await endSession({ sessionId: token.sid });
     },
   },
   logger: {

@@ -2,6 +2,8 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
+import { signedOut } from "../platform/errors";
+import type { Tx } from "../platform/events";
 import { truncate } from "../platform/text-length";
 import { UUID_PATTERN } from "../platform/validation";
 
@@ -106,12 +108,24 @@ export async function revokeSession(sessionId: string): Promise<void> {
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
-/** Revokes every live session of a user but `exceptId` (inside `tx` when given); returns the revoked ids. */
-export async function revokeUserSessions(userId: string, exceptId?: string, tx?: Transaction): Promise<string[]> {
-  const rows = await (tx ?? getDb())
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptId ? ne(sessions.id, exceptId) : undefined))
-    .returning({ id: sessions.id });
-  return rows.map((r) => r.id);
+/** Revokes every live session of a user but `exceptId`, inside `tx`; returns the revoked ids. */
+export async function revokeUserSessions(tx: Tx, { userId, exceptId }: { userId: string; exceptId?: string }): Promise<string[]> {
+  const rows = await tx`
+    update sessions set revoked_at = now()
+    where user_id = ${userId} and revoked_at is null ${exceptId ? tx`and id <> ${exceptId}` : tx``}
+    returning id`;
+  return rows.map((r) => r.id as string);
+}
+
+/**
+ * Inside `tx`: locks the acting session and throws `unauthorized` (signed out) unless it is still
+ * live and `userId`'s. Locked, so a sign-out of it either lands first and refuses the caller's write,
+ * or waits for it. Take the user row's lock first (lib/platform/locks.ts): no deadlock.
+ */
+export async function lockLiveSession(tx: Tx, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  const [acting] = await tx`
+    select id from sessions
+    where id = ${sessionId} and user_id = ${userId} and revoked_at is null and expires_at > now()
+    for update`;
+  if (!acting) throw signedOut();
 }

@@ -4,7 +4,6 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { registerUser } from "@/lib/accounts/register";
 import { clientAddress } from "@/lib/sessions/next-auth";
-import { consumeRegistration } from "@/lib/platform/rate-limit";
 import { isForm, NOT_A_FORM } from "@/lib/http/action";
 import { signInFromAction } from "@/lib/http/current-session";
 import { AppError, toAppError } from "@/lib/platform/errors";
@@ -32,8 +31,7 @@ export async function register(_prev: RegisterState, form: FormData): Promise<Re
   const parsed = registerSchema.safeParse(input);
   if (!parsed.success) return { fields: fieldErrors(parsed.error), values };
   try {
-    await consumeRegistration(clientAddress(await headers()));
-    const user = await registerUser(parsed.data);
+    const user = await registerUser({ input: parsed.data, address: clientAddress(await headers()) });
     await signInFromAction(user);
   } catch (err) {
     const e = err instanceof AppError ? err : toAppError(err);

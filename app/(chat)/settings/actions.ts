@@ -10,18 +10,18 @@ import { changePasswordSchema, deleteAccountSchema } from "@/lib/accounts/schema
 import { profileUpdateSchema } from "@/lib/people/schemas";
 
 export const updateProfile = actionWithSession(profileUpdateSchema, ["displayName", "bio"], async (input, { user }) => {
-  await updateProfileIn(user.id, input);
+  await updateProfileIn({ userId: user.id, changes: input });
   revalidatePath("/", "layout"); // the shell shows the name too
   return "Profile saved";
 });
 
 export const changePassword = actionWithSession(changePasswordSchema, ["currentPassword", "newPassword"], async (input, { user, session }) => {
-  await changePasswordIn(user.id, session.id, input);
+  await changePasswordIn({ userId: user.id, sessionId: session.id, ...input });
   return "Password changed. Your other devices were signed out.";
 });
 
 export const deleteAccount = actionWithSession(deleteAccountSchema, ["password"], async ({ password }, { user, session }) => {
-  await deleteAccountIn(user.id, session.id, password);
+  await deleteAccountIn({ userId: user.id, sessionId: session.id, password });
   await clearSessionCookie();
   redirect("/login?deleted=1");
 });

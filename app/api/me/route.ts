@@ -15,13 +15,13 @@ export const GET = route(async (req) => {
 export const PATCH = route(async (req) => {
   const { user } = await requireAuth(req);
   const changes = parseInput(profileUpdateSchema, await readJson(req));
-  return json({ user: toOwnProfile(await updateProfile(user.id, changes)) });
+  return json({ user: toOwnProfile(await updateProfile({ userId: user.id, changes })) });
 });
 
 export const DELETE = route(async (req) => {
   const { user, session } = await requireAuth(req);
   const { password } = parseInput(deleteAccountSchema, await readJson(req));
-  await deleteAccount(user.id, session.id, password);
+  await deleteAccount({ userId: user.id, sessionId: session.id, password });
   const res = new Response(null, { status: 204 });
   res.headers.append("Set-Cookie", `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
   return res;

@@ -2,16 +2,15 @@ import { registerUser } from "@/lib/accounts/register";
 import { toPublicUser } from "@/lib/people/types";
 import { clientAddress } from "@/lib/sessions/next-auth";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { consumeRegistration } from "@/lib/platform/rate-limit";
 import { lookupProfiles, searchDirectory } from "@/lib/people/profile";
 import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";
 import { parseInput } from "@/lib/platform/validation";
 import { registerSchema } from "@/lib/accounts/schemas";
 
+/** Registers `{ username, email, password, displayName }` → 201 `{ user }` (public fields); 400, 409 taken, 429. */
 export const POST = route(async (req) => {
   const input = parseInput(registerSchema, await readJson(req));
-  await consumeRegistration(clientAddress(req.headers));
-  const user = await registerUser(input);
+  const user = await registerUser({ input, address: clientAddress(req.headers) });
   return json({ user: toPublicUser(user) }, 201);
 });
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ConversationScreen } from "@/components/chat/ConversationScreen";
 import { requireSession } from "@/lib/http/current-session";
-import { openingView } from "@/lib/messages/service";
+import { openingView } from "@/lib/messages/history";
 
 export const metadata: Metadata = { title: "Conversation" };
 
@@ -9,6 +9,6 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const { user } = await requireSession();
   const { id } = await params;
   // sent with the page, so the messages show as soon as it is interactive, without a round trip
-  const opening = await openingView(user.id, id);
+  const opening = await openingView({ userId: user.id, conversationId: id });
   return <ConversationScreen key={id} conversationId={id} opening={opening} />;
 }

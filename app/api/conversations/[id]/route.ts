@@ -1,4 +1,5 @@
-import { getConversationView, renameGroup } from "@/lib/conversations/service";
+import { renameGroup } from "@/lib/conversations/service";
+import { getConversationView } from "@/lib/conversations/store";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { pathId } from "@/lib/http/params";
 import { parseInput } from "@/lib/platform/validation";
@@ -6,16 +7,18 @@ import { renameConversationSchema } from "@/lib/conversations/schemas";
 
 type Ctx = { params: Promise<{ id: string }> };
 
+/** One conversation as the caller sees it: `{ conversation }`; 404 for a non-member. */
 export const GET = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
-  return json({ conversation: await getConversationView(user.id, pathId((await params).id)) });
+  return json({ conversation: await getConversationView({ userId: user.id, conversationId: pathId((await params).id) }) });
 });
 
+/** Renames a group (owner or admin): `{ title }` → `{ conversation }`. */
 export const PATCH = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const id = pathId((await params).id);
   const { title } = parseInput(renameConversationSchema, await readJson(req));
-  return json({ conversation: await renameGroup(user.id, id, title) });
+  return json({ conversation: await renameGroup({ userId: user.id, conversationId: id, title }) });
 });
 
 const other = otherMethods("GET", "PATCH");

@@ -1,9 +1,9 @@
-import { exportUserData } from "@/lib/accounts/settings";
+import { exportUserData } from "@/lib/accounts/export";
 import { otherMethods, requireAuth, route } from "@/lib/http/route";
 
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
-  const data = await exportUserData(user.id);
+  const data = await exportUserData({ userId: user.id });
   return new Response(JSON.stringify(data, null, 2), {
     headers: {
       "Content-Type": "application/json; charset=utf-8",

@@ -6,7 +6,7 @@ import { pathId } from "@/lib/http/params";
 export const DELETE = route<{ params: Promise<{ id: string; userId: string }> }>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const p = await params;
-  await removeMember(user.id, pathId(p.id), pathId(p.userId, "member"));
+  await removeMember({ userId: user.id, conversationId: pathId(p.id), targetId: pathId(p.userId, "member") });
   return json({ ok: true });
 });
 

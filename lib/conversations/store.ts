@@ -1,0 +1,105 @@
+/** Conversation rows and the views members get of them. */
+import { getSql } from "@/db";
+import { toMessageView } from "../messages/types";
+import { onlineUsers } from "../people/presence";
+import { consume } from "../platform/rate-limit";
+import type { Tx } from "../platform/events";
+import { noSuchConversation } from "./access";
+import type { ConversationView, MemberView } from "./types";
+
+/** The conversations of `userId` as they see them, newest activity first (optionally only `ids`). */
+export async function listConversationViews({ userId, ids }: { userId: string; ids?: string[] }): Promise<ConversationView[]> {
+  const sql = getSql();
+  const rows = await sql`
+    select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq,
+      (select count(*)::int from messages m
+        where m.conversation_id = c.id and m.seq > me.last_read_seq
+          and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+      (select json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
+                'avatar', u.avatar, 'role', mm.role, 'lastReadSeq', mm.last_read_seq) order by mm.joined_at, u.username)
+        from members mm join users u on u.id = mm.user_id where mm.conversation_id = c.id) as members,
+      (c.kind = 'direct' and not exists (
+        select 1 from members other where other.conversation_id = c.id and other.user_id <> ${userId})) as peer_deleted,
+      lm.id as lm_id, lm.seq as lm_seq, lm.rev as lm_rev, lm.sender_id as lm_sender_id, lm.client_id as lm_client_id,
+      lm.body as lm_body, lm.created_at as lm_created_at, lm.edited_at as lm_edited_at, lm.deleted_at as lm_deleted_at
+    from members me
+    join conversations c on c.id = me.conversation_id
+    left join lateral (select * from messages m where m.conversation_id = c.id order by m.seq desc limit 1) lm on true
+    where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
+    order by coalesce(lm.created_at, c.created_at) desc, c.id`;
+  const online = await onlineUsers([...new Set(rows.flatMap((r) => ((r.members ?? []) as { id: string }[]).map((m) => m.id)))]);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastSeq: Number(r.last_seq),
+    role: r.role,
+    lastReadSeq: Number(r.last_read_seq),
+    unreadCount: r.unread_count,
+    peerDeleted: r.peer_deleted === true,
+    members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: online.has(m.id) })),
+    lastMessage: r.lm_id
+      ? toMessageView({
+          id: r.lm_id,
+          conversation_id: r.id,
+          seq: r.lm_seq,
+          rev: r.lm_rev,
+          sender_id: r.lm_sender_id,
+          client_id: r.lm_client_id,
+          body: r.lm_body,
+          created_at: r.lm_created_at,
+          edited_at: r.lm_edited_at,
+          deleted_at: r.lm_deleted_at,
+        })
+      : null,
+  }));
+}
+
+/**
+ * The whole list for GET /api/conversations: listConversationViews, counted against
+ * LIMITS.conversationList (rate_limited past it). Page renders use listConversationViews directly.
+ */
+export async function listConversations({ userId }: { userId: string }): Promise<ConversationView[]> {
+  await consume("conversationList", userId);
+  return listConversationViews({ userId });
+}
+
+/** One conversation as `userId` sees it; 404 for non-members (existence is not revealed). */
+export async function getConversationView({ userId, conversationId }: { userId: string; conversationId: string }): Promise<ConversationView> {
+  const [view] = await listConversationViews({ userId, ids: [conversationId] });
+  if (!view) throw noSuchConversation();
+  return view;
+}
+
+/** Who is in the conversation now (inside `tx`, under its lock: stays true until commit). */
+export async function memberIdsIn(tx: Tx, conversationId: string): Promise<string[]> {
+  const rows = await tx`select user_id from members where conversation_id = ${conversationId} order by joined_at, user_id`;
+  return rows.map((r) => r.user_id as string);
+}
+
+/**
+ * Owner succession, the one place it is written: in each of
+ * `conversationIds` where `ownerId` is the owner, the next in line among the other members becomes
+ * owner: the longest-standing admin, else the longest-standing member, ties by lowest user id. Run
+ * under the conversations' locks (lib/platform/locks.ts), before the owner's membership goes.
+ */
+export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { ownerId: string; conversationIds: string[] }): Promise<void> {
+  if (!conversationIds.length) return;
+  await tx`
+    update members m set role = 'owner'
+    from (
+      select distinct on (heir.conversation_id) heir.conversation_id, heir.user_id
+      from members heir
+      join members owner on owner.conversation_id = heir.conversation_id and owner.user_id = ${ownerId} and owner.role = 'owner'
+      where heir.user_id <> ${ownerId} and heir.conversation_id in ${tx(conversationIds)}
+      order by heir.conversation_id, (heir.role = 'admin') desc, heir.joined_at, heir.user_id
+    ) chosen
+    where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`;
+}
+
+/** The conversations `userId` is a member of, by id (for rooms and announcements). */
+export async function listMembershipIds(userId: string): Promise<string[]> {
+  const rows = await getSql()`select conversation_id from members where user_id = ${userId}`;
+  return rows.map((r) => r.conversation_id as string);
+}

@@ -1,0 +1,50 @@
+/** Edits and deletions of one's own messages; each takes the conversation's next position as the message's rev. */
+import { getSql } from "@/db";
+import { transaction } from "../platform/events";
+import { AppError } from "../platform/errors";
+import { lockConversation } from "../platform/locks";
+import { limited } from "../platform/rate-limit";
+import "./events";
+import { takePosition } from "./positions";
+import { toMessageView } from "./types";
+import type { MessageView } from "./types";
+
+async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
+  const message = await transaction(async (tx, emit) => {
+    // The membership is checked under the conversation's lock (lib/platform/locks.ts): a removal racing the
+    // change either came first (not_found) or waits for it.
+    const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
+    if (located) await lockConversation(tx, located.conversation_id);
+    const [target] = await tx`
+      select m.id, m.conversation_id, m.sender_id, m.deleted_at from messages m
+      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
+      where m.id = ${messageId}`;
+    if (!target) throw new AppError("not_found", "No such message");
+    if (target.sender_id !== userId) throw new AppError("forbidden", "You can only change your own messages");
+    if (target.deleted_at) {
+      if ("delete" in change) return null; // already deleted: answer with it as it is
+      throw new AppError("not_found", "That message was deleted");
+    }
+    const rev = await takePosition(tx, target.conversation_id);
+    const [row] =
+      "delete" in change
+        ? await tx`update messages set body = '', deleted_at = now(), rev = ${rev} where id = ${messageId} returning *`
+        : await tx`update messages set body = ${change.body}, edited_at = now(), rev = ${rev} where id = ${messageId} returning *`;
+    const changed = toMessageView(row);
+    emit({ type: "message.updated", message: changed });
+    return changed;
+  });
+  if (message) return message;
+  const [row] = await getSql()`select * from messages where id = ${messageId}`;
+  return toMessageView(row);
+}
+
+/** Replaces the body of the caller's own message. Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`. */
+export async function editMessage({ userId, messageId, body }: { userId: string; messageId: string; body: string }): Promise<MessageView> {
+  return limited("edit", userId, () => changeMessage(userId, messageId, { body }));
+}
+
+/** Deletes the caller's own message (again: answers with it as it is). Throws `rate_limited` past LIMITS.delete, `not_found`, `forbidden`. */
+export async function deleteMessage({ userId, messageId }: { userId: string; messageId: string }): Promise<MessageView> {
+  return limited("delete", userId, () => changeMessage(userId, messageId, { delete: true }));
+}

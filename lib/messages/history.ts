@@ -1,0 +1,67 @@
+/** Reading messages back: catch-up by position (`sync`), pages of history by seq, and a conversation's opening page. */
+import { getSql } from "@/db";
+import { requireMembership } from "../conversations/access";
+import { listConversationViews } from "../conversations/store";
+import type { OpeningView } from "../conversations/types";
+import { consume, limited } from "../platform/rate-limit";
+import { uuidSchema } from "../platform/validation";
+import { toMessageView } from "./types";
+import { HISTORY_PAGE, SYNC_PAGE } from "./schemas";
+import type { MessageView } from "./types";
+
+/**
+ * Every message created or changed after the given positions (rev > position), by conversation then
+ * rev, at most SYNC_PAGE at a time. Throws `rate_limited` past LIMITS.sync, `not_found` when one of
+ * the conversations is not the caller's.
+ */
+export async function syncMessages({ userId, since }: { userId: string; since: Record<string, number> }): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  return limited("sync", userId, async () => {
+    const ids = Object.keys(since);
+    await requireMembership({ userId, conversationIds: ids });
+    if (!ids.length) return { messages: [], hasMore: false };
+    const rows = await getSql()`
+      select m.* from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
+      join messages m on m.conversation_id = s.c and m.rev > s.r
+      order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`;
+    return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
+  });
+}
+
+export interface HistoryQuery {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+/** History by seq: the newest page, or the page before / after a position; ascending. `not_found` for a non-member. */
+async function listMessages(userId: string, conversationId: string, query: HistoryQuery): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  await requireMembership({ userId, conversationIds: [conversationId] });
+  const limit = query.limit ?? HISTORY_PAGE.default;
+  const sql = getSql();
+  const rows =
+    query.after !== undefined
+      ? await sql`select * from messages where conversation_id = ${conversationId} and seq > ${query.after} order by seq limit ${limit + 1}`
+      : await sql`select * from messages where conversation_id = ${conversationId}
+          ${query.before !== undefined ? sql`and seq < ${query.before}` : sql``} order by seq desc limit ${limit + 1}`;
+  const page = rows.slice(0, limit).map(toMessageView);
+  if (query.after === undefined) page.reverse();
+  return { messages: page, hasMore: rows.length > limit };
+}
+
+/** A page of history for GET …/messages, counted against LIMITS.history (rate_limited past it); `not_found` for a non-member. */
+export async function readHistory({ userId, conversationId, query }: { userId: string; conversationId: string; query: HistoryQuery }): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  await consume("history", userId);
+  return listMessages(userId, conversationId, query);
+}
+
+/**
+ * A conversation with its newest page, as the page that opens it needs them (so the browser need
+ * not ask again); null when it is not the caller's, or not a conversation id at all.
+ */
+export async function openingView({ userId, conversationId }: { userId: string; conversationId: string }): Promise<OpeningView | null> {
+  const id = uuidSchema("id").safeParse(conversationId);
+  if (!id.success) return null;
+  const [conversation] = await listConversationViews({ userId, ids: [id.data] });
+  if (!conversation) return null;
+  return { conversation, ...(await listMessages(userId, id.data, {})) };
+}

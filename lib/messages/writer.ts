@@ -1,0 +1,207 @@
+/**
+ * The group-commit writer: one per process, it commits every pending send in a single transaction,
+ * so the conversation row lock is taken once per batch rather than once per message (DESIGN.md,
+ * Performance facts). A send is answered only after its batch commits; the stored messages are
+ * published (`message.created`, in seq order) before the senders are answered.
+ */
+import { getSql } from "@/db";
+import { publish } from "../platform/events";
+import { AppError, toAppError } from "../platform/errors";
+import { holdUsers, lockConversations } from "../platform/locks";
+import { singleton } from "../platform/singleton";
+import "./events";
+import { takePositions } from "./positions";
+import { toMessageView } from "./types";
+import type { MessageView } from "./types";
+
+export interface SendInput {
+  conversationId: string;
+  senderId: string;
+  clientId: string;
+  body: string;
+}
+
+export interface SendResult {
+  message: MessageView;
+  /** false when this clientId was already stored (a retry) */
+  created: boolean;
+}
+
+/** One committed batch, for observers (the benchmark's trace): items, and milliseconds spent. */
+export interface BatchTiming {
+  size: number;
+  /** the transaction alone */
+  transactionMs: number;
+  /** the transaction, publishing the messages and answering the senders */
+  batchMs: number;
+}
+
+interface Pending extends SendInput {
+  resolve(result: SendResult): void;
+  reject(err: unknown): void;
+}
+
+/** What a committed batch gave each item (a stored message or a refusal), and the copies that follow it. */
+interface Outcome {
+  results: (readonly [Pending, SendResult | AppError])[];
+  followers: Map<Pending, Pending[]>;
+  transactionMs: number;
+}
+
+const MAX_BATCH = 500;
+const notFound = () => new AppError("not_found", "No such conversation");
+/** The other member of a direct conversation deleted the account: nobody is left to read (DESIGN.md). */
+const peerDeleted = () => new AppError("forbidden", "This account was deleted");
+/** The sender's account was deleted while the send was on its way (its sessions went with it). */
+const accountGone = () => new AppError("unauthorized", "This account was deleted");
+
+const observers = () => singleton("message-batch-observers", () => new Set<(timing: BatchTiming) => void>());
+
+/** Calls `observer` after every committed batch (the benchmark times group commits with it); returns the unsubscribe. */
+export function observeBatches(observer: (timing: BatchTiming) => void): () => void {
+  observers().add(observer);
+  return () => void observers().delete(observer);
+}
+
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private draining = false;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves once every send handed to the writer so far is committed (or refused). */
+  idle(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  send(input: SendInput): Promise<SendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...input, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const started = performance.now();
+      let outcome: Outcome;
+      try {
+        outcome = await this.commit(batch);
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.code === "unavailable" || batch.length === 1) {
+          for (const p of batch) p.reject(e);
+          continue;
+        }
+        // Nothing of the batch was committed or answered (its transaction rolled back whole, seq
+        // bumps included). One bad item must not fail the others: commit each alone, in order (seq
+        // order is kept, no position is skipped), so only the one at fault is refused.
+        for (const p of batch) {
+          try {
+            outcome = await this.commit([p]);
+          } catch (one) {
+            p.reject(toAppError(one));
+            continue;
+          }
+          await this.answer(outcome);
+        }
+        continue;
+      }
+      await this.answer(outcome);
+      const timing = { size: batch.length, transactionMs: outcome.transactionMs, batchMs: performance.now() - started };
+      for (const observe of observers()) observe(timing);
+    }
+    this.draining = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** After commit: publish the new messages in seq order, then answer every sender. Never throws. */
+  private async answer({ results, followers }: Outcome): Promise<void> {
+    const created = results.filter(([, r]) => !(r instanceof AppError) && r.created) as [Pending, SendResult][];
+    created.sort(([, a], [, b]) => a.message.seq - b.message.seq);
+    // publish() logs a failing subscriber and goes on: the messages are stored, and sync delivers them
+    await publish(...created.map(([, r]) => ({ type: "message.created" as const, message: r.message })));
+    for (const [p, r] of results) {
+      for (const q of [p, ...(followers.get(p) ?? [])]) {
+        if (r instanceof AppError) q.reject(r);
+        else q.resolve(q === p ? r : { message: r.message, created: false });
+      }
+    }
+  }
+
+  /**
+   * Commits one batch in one transaction and says what each item got; answers nobody (a throw means
+   * nothing was committed). Locks in the order of lib/platform/locks.ts: the senders' rows (`for key share`),
+   * then the conversations in id order, so a deletion, leave or removal racing the batch either
+   * committed before it (the sender is refused) or waits for it (the message is stored first).
+   */
+  private async commit(batch: Pending[]): Promise<Outcome> {
+    // A clientId sent twice within one batch is stored once; the later copies follow the first.
+    const primary = new Map<string, Pending>();
+    const followers = new Map<Pending, Pending[]>();
+    for (const p of batch) {
+      const key = `${p.senderId}|${p.clientId}`;
+      const first = primary.get(key);
+      if (first) followers.set(first, [...(followers.get(first) ?? []), p]);
+      else primary.set(key, p);
+    }
+    const items = [...primary.values()];
+    const settled = new Map<Pending, SendResult | AppError>();
+
+    const started = performance.now();
+    await getSql().begin(async (tx) => {
+      const senders = await holdUsers(tx, items.map((p) => p.senderId));
+      await lockConversations(tx, items.map((p) => p.conversationId));
+      const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
+      const json = JSON.stringify(indexed);
+      // A direct conversation whose other member deleted the account refuses new sends
+      // (DESIGN.md, Conversations): nobody is left to read them. A retry of a message stored
+      // before the deletion still gets its stored copy (below).
+      const members = await tx`
+        select x.i, (c.kind = 'direct' and not exists (
+          select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted
+        from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
+        join members m on m.conversation_id = x.c and m.user_id = x.s
+        join conversations c on c.id = x.c`;
+      const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
+      for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
+      const existing = await tx`
+        select x.i, m.* from jsonb_to_recordset(${json}::jsonb) as x(i int, s uuid, k uuid)
+        join messages m on m.sender_id = x.s and m.client_id = x.k`;
+      for (const row of existing) settled.set(items[row.i], { message: toMessageView(row), created: false });
+
+      const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
+      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? notFound() : accountGone());
+      if (!fresh.length) return;
+      // Positions: take each touched conversation's block at once, then hand them out in order.
+      const counts = new Map<string, number>();
+      for (const p of fresh) counts.set(p.conversationId, (counts.get(p.conversationId) ?? 0) + 1);
+      const next = await takePositions(tx, counts);
+      const rows = fresh.map((p) => {
+        const seq = next.get(p.conversationId)!;
+        next.set(p.conversationId, seq + 1);
+        return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body };
+      });
+      const inserted = await tx`
+        insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+        select x.c, x.q, x.q, x.s, x.k, x.b from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text)
+        on conflict do nothing returning *`;
+      const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r]));
+      for (const p of fresh) {
+        const row = byKey.get(`${p.senderId}|${p.clientId}`);
+        if (row) settled.set(p, { message: toMessageView(row), created: true });
+      }
+      // Lost a race with another node storing the same clientId: answer with the stored copy.
+      for (const p of fresh.filter((f) => !settled.has(f))) {
+        const [row] = await tx`select * from messages where sender_id = ${p.senderId} and client_id = ${p.clientId}`;
+        settled.set(p, { message: toMessageView(row), created: false });
+      }
+    });
+
+    return { results: items.map((p) => [p, settled.get(p)!] as const), followers, transactionMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,19 @@
+/** The messages domain's client events: each parses, makes one domain call as the socket's user, and shapes the ack. */
+import { deleteMessage, editMessage } from "../../messages/edit";
+import { syncMessages } from "../../messages/history";
+import { markRead } from "../../messages/read";
+import { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema } from "../../messages/schemas";
+import { sendMessage } from "../../messages/send";
+import type { On } from "./ack";
+
+/** `message:send`, `message:edit`, `message:delete`, `sync` and `conversation:read` for the user `userId`. */
+export function registerMessageHandlers(on: On, userId: string): void {
+  on("message:send", sendMessageSchema, async ({ conversationId, clientId, body }) => {
+    const { message } = await sendMessage({ conversationId, clientId, body, senderId: userId });
+    return { message };
+  });
+  on("message:edit", editMessageSchema, async ({ messageId, body }) => ({ message: await editMessage({ userId, messageId, body }) }));
+  on("message:delete", deleteMessageSchema, async ({ messageId }) => ({ message: await deleteMessage({ userId, messageId }) }));
+  on("sync", syncSchema, async ({ since }) => syncMessages({ userId, since }));
+  on("conversation:read", readSchema, async ({ conversationId, seq }) => ({ seq: await markRead({ userId, conversationId, seq }) }));
+}
