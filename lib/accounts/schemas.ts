@@ -2,11 +2,11 @@
 import { z } from "zod";
 import { textLength } from "../platform/text-length";
 import { str } from "../platform/validation";
-import { displayNameSchema } from "../people/schemas";
+import { displayNameSchema, USERNAME } from "../people/schemas";
 
 export const ACCOUNT_LIMITS = {
-  usernameMin: 3,
-  usernameMax: 32,
+  usernameMin: USERNAME.min,
+  usernameMax: USERNAME.max,
   emailMax: 254,
   passwordMin: 8,
   // argon2 hashes anything, but hashing megabytes per attempt is a cheap denial of service.
@@ -19,7 +19,7 @@ export const usernameSchema = str("Username")
   .toLowerCase()
   .min(ACCOUNT_LIMITS.usernameMin, `Username must be at least ${ACCOUNT_LIMITS.usernameMin} characters`)
   .max(ACCOUNT_LIMITS.usernameMax, `Username must be at most ${ACCOUNT_LIMITS.usernameMax} characters`)
-  .regex(/^[a-z0-9_]+$/, "Username may contain only letters, digits and _");
+  .regex(USERNAME.chars, "Username may contain only letters, digits and _");
 
 export const emailSchema = str("Email")
   .max(1000, "Enter a valid email address")

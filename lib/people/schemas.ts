@@ -3,6 +3,14 @@ import { z } from "zod";
 import { isReservedName } from "../platform/text";
 import { nameText, noMarkTower, str, uuidSchema } from "../platform/validation";
 
+/** Usernames: 3–32 of [a-z0-9_], stored lowercase (DESIGN.md, Data model). */
+export const USERNAME = { min: 3, max: 32, chars: /^[a-z0-9_]+$/ } as const;
+
+/** Whether `s` could name a stored username (allowed characters, not longer than USERNAME.max): anything else names nobody. */
+export function isUsername(s: string): boolean {
+  return s.length > 0 && s.length <= USERNAME.max && USERNAME.chars.test(s);
+}
+
 export const PROFILE_LIMITS = {
   displayNameMax: 64,
   bioMax: 280,
@@ -37,10 +45,12 @@ export const profileUpdateSchema = z
 export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
 
 export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
+/** The longest directory search, in code points (the search fields stop there too). */
+export const DIRECTORY_QUERY_MAX = 64;
 
 export const directoryQuerySchema = z.strictObject({
   // NFC like the stored names, so a search typed with combining accents finds them
-  q: str("q").max(64, "The search may be at most 64 characters").trim().normalize("NFC").toLowerCase().default(""),
+  q: str("q").max(DIRECTORY_QUERY_MAX, `The search may be at most ${DIRECTORY_QUERY_MAX} characters`).trim().normalize("NFC").toLowerCase().default(""),
   cursor: str("cursor").max(200, "Invalid cursor").optional(),
   limit: z.coerce
     .number({ error: "limit must be a number" })

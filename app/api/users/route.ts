@@ -2,7 +2,7 @@ import { registerUser } from "@/lib/accounts/register";
 import { toPublicUser } from "@/lib/people/types";
 import { clientAddress } from "@/lib/sessions/next-auth";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { lookupProfiles, searchDirectory } from "@/lib/people/profile";
+import { lookupProfiles, searchDirectory } from "@/lib/people/directory";
 import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";
 import { parseInput } from "@/lib/platform/validation";
 import { registerSchema } from "@/lib/accounts/schemas";

@@ -4,13 +4,13 @@ import { ProfileCard } from "@/components/people/ProfileCard";
 import { PageHeader } from "@/components/shell/PageHeader";
 import { requireSession } from "@/lib/http/current-session";
 import { AppError } from "@/lib/platform/errors";
-import { getPublicProfile } from "@/lib/people/profile";
+import { getPublicProfile } from "@/lib/people/directory";
 
 type Props = { params: Promise<{ username: string }> };
 
 async function load(username: string) {
   try {
-    return await getPublicProfile(username);
+    return await getPublicProfile({ username });
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
