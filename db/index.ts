@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
+import { env } from "@/lib/platform/env";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -15,7 +16,7 @@ const holder = globalThis as unknown as { __parleyDb?: DbHolder };
 
 function connect(url: string): DbHolder {
   const sql = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    max: env().databasePoolSize,
     onnotice: () => {},
     // While the database is down, fail fast (sends answer `unavailable` and are retried) instead of
     // hanging for the default 30 s.
@@ -27,7 +28,7 @@ function connect(url: string): DbHolder {
 }
 
 function current(): DbHolder {
-  const url = process.env.DATABASE_URL;
+  const url = env().databaseUrl;
   if (!url) throw new Error("DATABASE_URL is not set: start Parley through server.ts, which provides one");
   if (!holder.__parleyDb || holder.__parleyDb.url !== url) holder.__parleyDb = connect(url);
   return holder.__parleyDb;

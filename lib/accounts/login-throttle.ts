@@ -14,7 +14,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { findAccountIdByLogin } from "./credentials";
-import { config } from "../platform/config";
+import { env } from "../platform/env";
 import { makeLimiter, type Limiter } from "../platform/rate-limit";
 
 const WINDOW_SECONDS = 15 * 60;
@@ -77,7 +77,7 @@ function delayAfter(failuresBefore: number): number {
  */
 export async function reserveLoginAttempt(login: string, address: string): Promise<LoginReservation> {
   const attempt: LoginAttempt = { login, accountId: await findAccountIdByLogin(login), address };
-  if (!config.rateLimitsOn) return { ok: true, attempt, delayMs: 0 };
+  if (!env().rateLimitsOn) return { ok: true, attempt, delayMs: 0 };
   const { account, address: perAddress } = limiters();
   const [a, b] = await Promise.allSettled([account.consume(accountKey(attempt)), perAddress.consume(address)]);
   if (a.status === "fulfilled" && b.status === "fulfilled") {
@@ -111,7 +111,7 @@ export function currentLoginAttempt(): LoginAttempt | undefined {
  * account's count and gives the address point back; an attempt never verified gives both back.
  */
 export async function settleLoginAttempt(attempt: LoginAttempt): Promise<void> {
-  if (!config.rateLimitsOn || attempt.outcome === "failure") return;
+  if (!env().rateLimitsOn || attempt.outcome === "failure") return;
   const { account, address } = limiters();
   await Promise.all([
     attempt.outcome === "success" ? account.delete(accountKey(attempt)) : account.reward(accountKey(attempt)),

@@ -30,9 +30,3 @@ export function entryFromOutermostProxy(entries: readonly string[], trustedHops:
   if (trustedHops <= 0 || entries.length < trustedHops) return undefined;
   return entries[entries.length - trustedHops];
 }
-
-/** TRUST_PROXY: how many reverse proxies stand in front of this server (default 0). */
-export function trustedProxyHops(): number {
-  const n = Number(process.env.TRUST_PROXY ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
-}

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
 import { authenticateCookies, sessionCookieName } from "../sessions/next-auth";
-import { config } from "../platform/config";
+import { env } from "../platform/env";
 import { signedOut } from "../platform/errors";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
 
@@ -33,14 +33,14 @@ export async function signInFromAction(user: { id: string; displayName: string; 
   if (!session) throw signedOut();
   const token = await encode({
     token: { sub: user.id, name: user.displayName, sid: session.id },
-    secret: config.authSecret!,
+    secret: env().authSecret!,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
   (await cookies()).set(sessionCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: config.secureCookies,
+    secure: env().secureCookies,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
 }

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { config } from "./config";
+import { env } from "./env";
 import { AppError } from "./errors";
 import { getRedis, redisPrefix } from "./redis";
 
@@ -138,7 +138,7 @@ export const MAX_SOCKETS_PER_USER = 20;
 export function makeGate(opts: { keyPrefix: string; points: number; duration: number; message: string }): (key: string) => Promise<void> {
   let limiter: Limiter | undefined;
   return async (key) => {
-    if (!config.rateLimitsOn) return;
+    if (!env().rateLimitsOn) return;
     limiter ??= makeLimiter(opts);
     try {
       await limiter.consume(key);
@@ -193,7 +193,7 @@ const turns = globalThis as unknown as { __parleyTurns?: Map<string, Turns> };
  */
 export async function limited<T>(name: LimitName, userId: string, fn: () => Promise<T>): Promise<T> {
   await consume(name, userId);
-  if (!config.rateLimitsOn) return fn();
+  if (!env().rateLimitsOn) return fn();
   turns.__parleyTurns ??= new Map();
   let t = turns.__parleyTurns.get(userId);
   if (!t) turns.__parleyTurns.set(userId, (t = { running: 0, waiting: [] }));

@@ -4,6 +4,7 @@
  * server.ts); the adapter's subscriber is a duplicate of it.
  */
 import { createClient } from "redis";
+import { env } from "./env";
 
 function makeClient(url: string) {
   return createClient({ url, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 200, 3000) } });
@@ -12,7 +13,8 @@ export type RedisClient = ReturnType<typeof makeClient>;
 
 const holder = globalThis as unknown as { __parleyRedis?: RedisClient };
 
-export const redisPrefix = (): string => process.env.REDIS_PREFIX ?? "parley:";
+/** REDIS_PREFIX: the prefix of every Redis key and channel. */
+export const redisPrefix = (): string => env().redisPrefix;
 
 /** The shared client, or undefined in single-process mode. */
 export function getRedis(): RedisClient | undefined {
