@@ -16,6 +16,7 @@ import { RateLimiterRes } from "rate-limiter-flexible";
 import { findAccountIdByLogin } from "./credentials";
 import { env } from "../platform/env";
 import { makeLimiter, type Limiter } from "../platform/rate-limit";
+import { singleton } from "../platform/singleton";
 
 const WINDOW_SECONDS = 15 * 60;
 /** Failures allowed per (address, account) and per address within 15 minutes; slowed after `slowAfter`. */
@@ -28,23 +29,15 @@ interface Limiters {
   address: Limiter;
 }
 
-interface Holder {
-  __parleyLoginLimiters?: Limiters;
-  __parleyLoginAttempts?: AsyncLocalStorage<LoginAttempt>;
-}
-
 // One set per process, shared by Next's bundles and server.ts; the counts live in Redis when there is one.
-const holder = globalThis as unknown as Holder;
 function limiters(): Limiters {
-  holder.__parleyLoginLimiters ??= {
+  return singleton("login.limiters", () => ({
     account: makeLimiter({ keyPrefix: "login_acct", points: LOGIN_LIMITS.perAccount, duration: WINDOW_SECONDS }),
     address: makeLimiter({ keyPrefix: "login_addr", points: LOGIN_LIMITS.perAddress, duration: WINDOW_SECONDS }),
-  };
-  return holder.__parleyLoginLimiters;
+  }));
 }
 function attempts(): AsyncLocalStorage<LoginAttempt> {
-  holder.__parleyLoginAttempts ??= new AsyncLocalStorage<LoginAttempt>();
-  return holder.__parleyLoginAttempts;
+  return singleton("login.attempts", () => new AsyncLocalStorage<LoginAttempt>());
 }
 
 /** A sign-in attempt that holds a reserved point, from reservation to settlement. */

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { env } from "../platform/env";
 import { getRedis, redisPrefix } from "../platform/redis";
+import { singleton } from "../platform/singleton";
 
 /** How often, in ms, this node refreshes its presence entries (PRESENCE_REFRESH_MS, default 10 s). */
 export const presenceRefreshMs = (): number => env().presenceRefreshMs;
@@ -30,8 +31,8 @@ interface PresenceState {
   nodeId: string;
   counts: Map<string, number>;
 }
-const holder = globalThis as unknown as { __parleyPresence?: PresenceState };
-const state = (holder.__parleyPresence ??= { nodeId: randomUUID(), counts: new Map() });
+// One count per process, whichever module graph connects or asks.
+const state = singleton<PresenceState>("presence", () => ({ nodeId: randomUUID(), counts: new Map() }));
 
 const hashKey = (userId: string) => `${redisPrefix()}presence:${userId}`;
 const expiryKey = () => `${redisPrefix()}presence:expiry`;
