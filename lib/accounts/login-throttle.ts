@@ -11,6 +11,7 @@
  * back (so signing in often from one address costs nothing); an attempt that was never verified
  * gives both back.
  */
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { findAccountIdByLogin } from "./credentials";

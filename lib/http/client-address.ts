@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The client's address as the server should believe it. Without trusted proxies it is the TCP peer;
  * behind `trustedHops` reverse proxies (TRUST_PROXY) it is the X-Forwarded-For entry the outermost

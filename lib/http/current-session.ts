@@ -1,4 +1,5 @@
 /** The signed-in user for server components and server actions (cookies from next/headers). */
+import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";

@@ -2,6 +2,7 @@
  * The app's own origin, the one same-origin rule, and which forwarding headers to believe.
  * server.ts uses it before Next or Socket.IO see a request.
  */
+import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
 import { entryFromOutermostProxy, splitForwardingList } from "./client-address";
 import { env } from "../platform/env";

@@ -7,6 +7,7 @@
  * any surviving node's sweeper claims the expired entries (ZREM decides who), and announces
  * "offline" for users left with no live node.
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { env } from "../platform/env";
 import { getRedis, redisPrefix } from "../platform/redis";

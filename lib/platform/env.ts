@@ -14,6 +14,7 @@
  * An empty variable counts as unset (`PORT=` is the default port), as the code before it did for
  * DATABASE_URL and NEXTAUTH_URL. A bad value fails with an EnvError naming every bad variable.
  */
+import "server-only";
 import { z } from "zod";
 import { setSingleton, singleton } from "./singleton";
 

@@ -3,6 +3,7 @@
  * cross-node presence. One command client per process (a singleton, shared by Next's bundles and
  * server.ts); the adapter's subscriber is a duplicate of it.
  */
+import "server-only";
 import { createClient } from "redis";
 import { env } from "./env";
 import { setSingleton, singleton } from "./singleton";

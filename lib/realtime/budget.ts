@@ -4,6 +4,7 @@
  * sheet: limit connections per user and messages per connection.) The per-user limits of each event
  * are in the domain functions (lib/platform/rate-limit.ts LIMITS); these stop the flood before it gets that far.
  */
+import "server-only";
 import type { Event, Socket } from "socket.io";
 import { env } from "../platform/env";
 import { toAppError } from "../platform/errors";

@@ -2,6 +2,7 @@
  * The running Socket.IO server, reachable from Next's bundles (route handlers, auth events) which do
  * not share module instances with server.ts: it is a process singleton.
  */
+import "server-only";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./contract";
 import { rooms } from "./contract";

@@ -2,6 +2,7 @@
  * next-auth (credentials, JWT cookie) backed by a server-side session row: the JWT carries the
  * session id, and every request, action and socket checks that row (lib/sessions/store.ts).
  */
+import "server-only";
 import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
