@@ -4,7 +4,8 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
-import { authenticateCookies, sessionCookieName } from "../sessions/next-auth";
+import { authenticateCookies } from "../sessions/next-auth";
+import { clearedSessionCookie, sessionCookie } from "../sessions/cookies";
 import { env } from "../platform/env";
 import { signedOut } from "../platform/errors";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
@@ -37,16 +38,12 @@ export async function signInFromAction(user: { id: string; displayName: string; 
     secret: env().authSecret!,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
-  (await cookies()).set(sessionCookieName(), token, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: env().secureCookies,
-    maxAge: SESSION_MAX_AGE_SECONDS,
-  });
+  const { name, options } = sessionCookie();
+  (await cookies()).set(name, token, { ...options, maxAge: SESSION_MAX_AGE_SECONDS });
 }
 
 /** Forgets the session cookie (after the session row is gone). */
 export async function clearSessionCookie(): Promise<void> {
-  (await cookies()).delete(sessionCookieName());
+  const { name, value, options } = clearedSessionCookie();
+  (await cookies()).set(name, value, options);
 }

@@ -8,6 +8,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { verifyCredentials } from "../accounts/credentials";
 import { env } from "../platform/env";
+import { SESSION_COOKIE_NAMES, sessionCookie } from "./cookies";
 import { log } from "../platform/log";
 import { endSession } from "./end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./store";
@@ -97,21 +98,19 @@ export const authOptions: NextAuthOptions = {
   get useSecureCookies() {
     return env().secureCookies;
   },
+  // The session cookie as lib/sessions/cookies.ts describes it, so next-auth's own writes and clears
+  // (sign-in, sign-out, a revoked session) match signInFromAction's and every other clear.
+  get cookies() {
+    return { sessionToken: sessionCookie() };
+  },
   get secret() {
     return env().authSecret;
   },
 };
 
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
-
-/** The session cookie's name as next-auth sets it (prefixed under https). */
-export function sessionCookieName(): string {
-  return `${env().secureCookies ? "__Secure-" : ""}next-auth.session-token`;
-}
-
 /** The session token from parsed cookies, joining next-auth's chunks (`name.0`, `name.1`, …). */
 export function sessionTokenFromCookies(cookies: Record<string, string | undefined>): string | null {
-  for (const name of COOKIE_NAMES) {
+  for (const name of SESSION_COOKIE_NAMES) {
     if (cookies[name]) return cookies[name]!;
     const chunks: string[] = [];
     for (let i = 0; cookies[`${name}.${i}`] !== undefined; i++) chunks.push(cookies[`${name}.${i}`]!);
