@@ -14,11 +14,12 @@ import { messagesSettled } from "@/lib/messages/send";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/sessions/next-auth";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
 import { AppError, errorBody } from "@/lib/platform/errors";
-import { clientAddressOf, trustedProxyHops } from "@/lib/http/client-address";
+import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
 import { createRealtime } from "@/lib/realtime/server";
 import { setRealtimeServer } from "@/lib/realtime/registry";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
+import { EnvError, loadEnv } from "@/lib/platform/env";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { parseForm } from "@/lib/platform/text-decoding";
 
@@ -79,33 +80,38 @@ function isRouterStateTree(value: string | string[] | undefined): boolean {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
-  const dev = opts.dev ?? process.env.NODE_ENV !== "production";
-  const host = opts.host ?? process.env.HOST ?? "0.0.0.0";
-  const port = opts.port ?? Number(process.env.PORT ?? 3000);
-  const dataDir = path.resolve(opts.dataDir ?? process.env.PARLEY_DATA_DIR ?? ".data");
+  // Every variable is checked here, before anything starts (lib/platform/env.ts).
+  const given = loadEnv();
+  const dev = opts.dev ?? given.dev;
+  const host = opts.host ?? given.host;
+  const port = opts.port ?? given.port;
+  const dataDir = path.resolve(opts.dataDir ?? given.dataDir);
 
   const secrets = loadLocalSecrets(dataDir);
-  process.env.NEXTAUTH_SECRET ??= process.env.AUTH_SECRET ?? secrets.authSecret;
+  // next-auth reads NEXTAUTH_SECRET itself too; the generated one makes `npm start` need no setup.
+  process.env.NEXTAUTH_SECRET = given.authSecret ?? secrets.authSecret;
   // next-auth v4 derives its URLs from Host / X-Forwarded-Host / -Proto when no NEXTAUTH_URL is
   // given; the forwarding headers it sees are only ever the trusted ones (believeForwardedHeaders).
-  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
-  if (process.env.RATE_LIMITS === "off") console.warn("[parley] RATE_LIMITS=off: rate limits and login throttling are disabled");
+  if (!given.publicUrl) process.env.AUTH_TRUST_HOST ??= "1";
+  if (!given.rateLimitsOn) console.warn("[parley] RATE_LIMITS=off: rate limits and login throttling are disabled");
 
   let embedded: EmbeddedDatabase | undefined;
-  if (!process.env.DATABASE_URL) {
+  if (!given.databaseUrl) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: secrets.dbPassword, database: "parley" });
     process.env.DATABASE_URL = embedded.url;
     const shown = embedded.dataDir.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), embedded.dataDir) : embedded.dataDir;
     console.log(`[parley] embedded PostgreSQL started (${embedded.note ?? `data in ${shown}`})`);
   }
   try {
-    await runMigrations(process.env.DATABASE_URL!);
+    // The filled-in secret and database URL are what every module graph reads from here on.
+    const settled = loadEnv();
+    await runMigrations(settled.databaseUrl!);
 
     const app = next({ dev, hostname: host, port, dir: process.cwd() });
     await app.prepare();
     const handle = app.getRequestHandler();
 
-    const proxyHops = trustedProxyHops();
+    const proxyHops = settled.trustProxy;
     // Bounded bodies first (lib/http/body-limit.ts): the handler below runs only once a request's body
     // has arrived whole, within its size limit and deadline; otherwise 413 / 408 and the connection closes.
     // Node's own Host check answers an empty 400 (ours below has the error shape); request heads
@@ -136,7 +142,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       void handle(req, res);
     }));
     answerMalformedRequests(httpServer);
-    const redisUrl = process.env.REDIS_URL;
+    const redisUrl = settled.redisUrl;
     const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
     // Forwarding headers are reduced to what TRUST_PROXY believes before anyone reads them: Next,
     // next-auth (its URLs and callback-url cookie), Socket.IO's handshake. Prepended after
@@ -230,7 +236,8 @@ export function runFromCommandLine(opts: StartOptions = {}): void {
       process.once("SIGTERM", () => shutdown("SIGTERM"));
     })
     .catch((err) => {
-      console.error("[parley] failed to start:", err);
+      // A bad variable is the operator's to fix: its message says which, a stack would only hide it.
+      console.error("[parley] failed to start:", err instanceof EnvError ? err.message : err);
       process.exit(1);
     });
 }

@@ -1,6 +1,9 @@
+import "server-only";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
+import { env } from "@/lib/platform/env";
+import { setSingleton, singleton } from "@/lib/platform/singleton";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -10,12 +13,12 @@ interface DbHolder {
   url: string;
 }
 
-// server.ts (run by tsx) and Next's bundles load this module separately: one pool on globalThis.
-const holder = globalThis as unknown as { __parleyDb?: DbHolder };
+// server.ts (run by tsx) and Next's bundles load this module separately: one pool per process.
+const pool = () => singleton<DbHolder | undefined>("db", () => undefined);
 
 function connect(url: string): DbHolder {
   const sql = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    max: env().databasePoolSize,
     onnotice: () => {},
     // While the database is down, fail fast (sends answer `unavailable` and are retried) instead of
     // hanging for the default 30 s.
@@ -27,10 +30,11 @@ function connect(url: string): DbHolder {
 }
 
 function current(): DbHolder {
-  const url = process.env.DATABASE_URL;
+  const url = env().databaseUrl;
   if (!url) throw new Error("DATABASE_URL is not set: start Parley through server.ts, which provides one");
-  if (!holder.__parleyDb || holder.__parleyDb.url !== url) holder.__parleyDb = connect(url);
-  return holder.__parleyDb;
+  let open = pool();
+  if (!open || open.url !== url) setSingleton("db", (open = connect(url)));
+  return open;
 }
 
 /** The Drizzle client. */
@@ -43,10 +47,11 @@ export function getSql(): postgres.Sql {
   return current().sql;
 }
 
+/** Closes the pool (waiting up to 5 s for running queries); the next getDb() opens a new one. */
 export async function closeDb(): Promise<void> {
-  const h = holder.__parleyDb;
-  holder.__parleyDb = undefined;
-  await h?.sql.end({ timeout: 5 });
+  const open = pool();
+  setSingleton("db", undefined);
+  await open?.sql.end({ timeout: 5 });
 }
 
 export { schema };

@@ -1,4 +1,5 @@
 /** Credentials: which account a sign-in names, and whether its password matches. */
+import "server-only";
 import { eq, or } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";

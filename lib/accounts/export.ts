@@ -1,4 +1,5 @@
 /** The data export (GET /api/me/export). */
+import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { conversations, members, messages, sessions } from "@/db/schema";

@@ -11,11 +11,13 @@
  * back (so signing in often from one address costs nothing); an attempt that was never verified
  * gives both back.
  */
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { findAccountIdByLogin } from "./credentials";
-import { config } from "../platform/config";
+import { env } from "../platform/env";
 import { makeLimiter, type Limiter } from "../platform/rate-limit";
+import { singleton } from "../platform/singleton";
 
 const WINDOW_SECONDS = 15 * 60;
 /** Failures allowed per (address, account) and per address within 15 minutes; slowed after `slowAfter`. */
@@ -28,23 +30,15 @@ interface Limiters {
   address: Limiter;
 }
 
-interface Holder {
-  __parleyLoginLimiters?: Limiters;
-  __parleyLoginAttempts?: AsyncLocalStorage<LoginAttempt>;
-}
-
 // One set per process, shared by Next's bundles and server.ts; the counts live in Redis when there is one.
-const holder = globalThis as unknown as Holder;
 function limiters(): Limiters {
-  holder.__parleyLoginLimiters ??= {
+  return singleton("login.limiters", () => ({
     account: makeLimiter({ keyPrefix: "login_acct", points: LOGIN_LIMITS.perAccount, duration: WINDOW_SECONDS }),
     address: makeLimiter({ keyPrefix: "login_addr", points: LOGIN_LIMITS.perAddress, duration: WINDOW_SECONDS }),
-  };
-  return holder.__parleyLoginLimiters;
+  }));
 }
 function attempts(): AsyncLocalStorage<LoginAttempt> {
-  holder.__parleyLoginAttempts ??= new AsyncLocalStorage<LoginAttempt>();
-  return holder.__parleyLoginAttempts;
+  return singleton("login.attempts", () => new AsyncLocalStorage<LoginAttempt>());
 }
 
 /** A sign-in attempt that holds a reserved point, from reservation to settlement. */
@@ -77,7 +71,7 @@ function delayAfter(failuresBefore: number): number {
  */
 export async function reserveLoginAttempt(login: string, address: string): Promise<LoginReservation> {
   const attempt: LoginAttempt = { login, accountId: await findAccountIdByLogin(login), address };
-  if (!config.rateLimitsOn) return { ok: true, attempt, delayMs: 0 };
+  if (!env().rateLimitsOn) return { ok: true, attempt, delayMs: 0 };
   const { account, address: perAddress } = limiters();
   const [a, b] = await Promise.allSettled([account.consume(accountKey(attempt)), perAddress.consume(address)]);
   if (a.status === "fulfilled" && b.status === "fulfilled") {
@@ -111,7 +105,7 @@ export function currentLoginAttempt(): LoginAttempt | undefined {
  * account's count and gives the address point back; an attempt never verified gives both back.
  */
 export async function settleLoginAttempt(attempt: LoginAttempt): Promise<void> {
-  if (!config.rateLimitsOn || attempt.outcome === "failure") return;
+  if (!env().rateLimitsOn || attempt.outcome === "failure") return;
   const { account, address } = limiters();
   await Promise.all([
     attempt.outcome === "success" ? account.delete(accountKey(attempt)) : account.reward(accountKey(attempt)),

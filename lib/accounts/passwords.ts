@@ -1,3 +1,4 @@
+import "server-only";
 import argon2 from "argon2";
 
 // OWASP's argon2id profile (19 MiB, 2 passes): ~20 ms here, and light enough for many sign-ins at once.

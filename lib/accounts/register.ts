@@ -1,4 +1,5 @@
 /** Registration: a new account. */
+import "server-only";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { AppError } from "../platform/errors";

@@ -1,4 +1,5 @@
 /** Server-action plumbing: every action gets the live session and parsed input, or answers with state. */
+import "server-only";
 import type { z } from "zod";
 import { getCurrentSession } from "./current-session";
 import { AppError, toAppError, type FieldErrors } from "../platform/errors";

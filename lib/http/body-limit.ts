@@ -3,6 +3,7 @@
  * with `withBoundedBody`). Next would otherwise read an unbounded body into memory (route handlers),
  * answer an oversized server action with a bare 500, and keep a connection whose body never ends.
  */
+import "server-only";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { AppError, errorBody } from "../platform/errors";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The client's address as the server should believe it. Without trusted proxies it is the TCP peer;
  * behind `trustedHops` reverse proxies (TRUST_PROXY) it is the X-Forwarded-For entry the outermost
@@ -29,10 +31,4 @@ export function splitForwardingList(value: string | string[] | null | undefined)
 export function entryFromOutermostProxy(entries: readonly string[], trustedHops: number): string | undefined {
   if (trustedHops <= 0 || entries.length < trustedHops) return undefined;
   return entries[entries.length - trustedHops];
-}
-
-/** TRUST_PROXY: how many reverse proxies stand in front of this server (default 0). */
-export function trustedProxyHops(): number {
-  const n = Number(process.env.TRUST_PROXY ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
 }

@@ -1,10 +1,12 @@
 /** The signed-in user for server components and server actions (cookies from next/headers). */
+import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
-import { authenticateCookies, sessionCookieName } from "../sessions/next-auth";
-import { config } from "../platform/config";
+import { authenticateCookies } from "../sessions/next-auth";
+import { clearedSessionCookie, sessionCookie } from "../sessions/cookies";
+import { env } from "../platform/env";
 import { signedOut } from "../platform/errors";
 import { createSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
 
@@ -33,19 +35,15 @@ export async function signInFromAction(user: { id: string; displayName: string; 
   if (!session) throw signedOut();
   const token = await encode({
     token: { sub: user.id, name: user.displayName, sid: session.id },
-    secret: config.authSecret!,
+    secret: env().authSecret!,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
-  (await cookies()).set(sessionCookieName(), token, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: config.secureCookies,
-    maxAge: SESSION_MAX_AGE_SECONDS,
-  });
+  const { name, options } = sessionCookie();
+  (await cookies()).set(name, token, { ...options, maxAge: SESSION_MAX_AGE_SECONDS });
 }
 
 /** Forgets the session cookie (after the session row is gone). */
 export async function clearSessionCookie(): Promise<void> {
-  (await cookies()).delete(sessionCookieName());
+  const { name, value, options } = clearedSessionCookie();
+  (await cookies()).set(name, value, options);
 }

@@ -5,6 +5,7 @@
  * `callbackUrl` with CR/LF ends up in a Location header, which the runtime refuses to build), and
  * takes any `_log` post into the server log. Everything refused here gets the API's error shape.
  */
+import "server-only";
 import { AppError } from "../platform/errors";
 import { MAX_AUTH_BODY_BYTES } from "./body-limit";
 import { errorResponse, mediaTypeEssence, parseJson, readText } from "./route";

@@ -1,9 +1,11 @@
 /**
  * The app's own origin, the one same-origin rule, and which forwarding headers to believe.
- * Dependency-free: server.ts uses it before Next or Socket.IO see a request.
+ * server.ts uses it before Next or Socket.IO see a request.
  */
+import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
 import { entryFromOutermostProxy, splitForwardingList } from "./client-address";
+import { env } from "../platform/env";
 
 /** Node's `IncomingHttpHeaders` or the Fetch API's `Headers`. */
 export type HeaderSource = Headers | Readonly<Record<string, string | string[] | undefined>>;
@@ -50,7 +52,7 @@ export function isValidHost(host: string | undefined): boolean {
  * strips or reduces them to the trusted proxy's value (`believeForwardedHeaders`) before anything
  * else reads a request. Null when the host is missing or malformed (then no Origin matches).
  */
-export function appOrigin(headers: HeaderSource, publicUrl: string | undefined = process.env.NEXTAUTH_URL): string | null {
+export function appOrigin(headers: HeaderSource, publicUrl: string | undefined = env().publicUrl): string | null {
   if (publicUrl) {
     try {
       const url = new URL(publicUrl);

@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "../platform/errors";
 import { UUID_PATTERN } from "../platform/validation";
 

@@ -1,4 +1,5 @@
 /** Route-handler plumbing: JSON bodies with limits, the error shape, authentication, origin checks. */
+import "server-only";
 import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
 import { authenticateCookies } from "../sessions/next-auth";

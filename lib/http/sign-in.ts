@@ -4,6 +4,7 @@
  * handed a new request whose body is those same fields, so what is throttled is what authorize()
  * verifies (OWASP Authentication cheat sheet: throttling that cannot be sidestepped by the encoding).
  */
+import "server-only";
 import { NextRequest } from "next/server";
 import { clientAddress } from "../sessions/next-auth";
 import { AppError, errorBody, toAppError } from "../platform/errors";

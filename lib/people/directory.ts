@@ -1,4 +1,5 @@
 /** The directory: finding people, and their public profiles. */
+import "server-only";
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";

@@ -7,19 +7,33 @@
  * any surviving node's sweeper claims the expired entries (ZREM decides who), and announces
  * "offline" for users left with no live node.
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
+import { env } from "../platform/env";
 import { getRedis, redisPrefix } from "../platform/redis";
+import { singleton } from "../platform/singleton";
 
-// Tunable for tests of node failure; the defaults suit production.
-const TTL_MS = Number(process.env.PRESENCE_TTL_MS ?? 30_000);
-export const PRESENCE_REFRESH_MS = Number(process.env.PRESENCE_REFRESH_MS ?? 10_000);
+/** How often, in ms, this node refreshes its presence entries (PRESENCE_REFRESH_MS, default 10 s). */
+export const presenceRefreshMs = (): number => env().presenceRefreshMs;
+/**
+ * The same, read once when this module loads, for lib/realtime/server.ts until it calls
+ * presenceRefreshMs(). Loading must not throw on a bad environment (server.ts imports this before
+ * its loadEnv() reports every bad variable), hence the default here; startServer then refuses to start.
+ */
+export const PRESENCE_REFRESH_MS = (() => {
+  try {
+    return presenceRefreshMs();
+  } catch {
+    return 10_000;
+  }
+})();
 
 interface PresenceState {
   nodeId: string;
   counts: Map<string, number>;
 }
-const holder = globalThis as unknown as { __parleyPresence?: PresenceState };
-const state = (holder.__parleyPresence ??= { nodeId: randomUUID(), counts: new Map() });
+// One count per process, whichever module graph connects or asks.
+const state = singleton<PresenceState>("presence", () => ({ nodeId: randomUUID(), counts: new Map() }));
 
 const hashKey = (userId: string) => `${redisPrefix()}presence:${userId}`;
 const expiryKey = () => `${redisPrefix()}presence:expiry`;
@@ -27,7 +41,7 @@ const expiryKey = () => `${redisPrefix()}presence:expiry`;
 async function markLive(userIds: string[]): Promise<void> {
   const redis = getRedis();
   if (!redis?.isReady || userIds.length === 0) return;
-  const expiry = Date.now() + TTL_MS;
+  const expiry = Date.now() + env().presenceTtlMs;
   const multi = redis.multi();
   for (const id of userIds) {
     multi.hSet(hashKey(id), state.nodeId, String(expiry));

@@ -1,4 +1,5 @@
 /** Users rows. */
+import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";

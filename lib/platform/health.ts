@@ -1,3 +1,4 @@
+import "server-only";
 import { getSql } from "@/db";
 
 /** Whether the database answers within `timeoutMs`. */

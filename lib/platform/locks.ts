@@ -11,6 +11,7 @@
  * `for no key update` does not block the `for key share` a foreign key takes, so inserting members or
  * messages that reference a locked conversation never waits on the lock's holder.
  */
+import "server-only";
 import type postgres from "postgres";
 
 type Tx = postgres.TransactionSql;

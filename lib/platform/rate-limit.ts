@@ -1,7 +1,9 @@
+import "server-only";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { config } from "./config";
+import { env } from "./env";
 import { AppError } from "./errors";
 import { getRedis, redisPrefix } from "./redis";
+import { singleton } from "./singleton";
 
 export type Limiter = Pick<RateLimiterAbstract, "consume" | "get" | "penalty" | "reward" | "delete">;
 
@@ -138,7 +140,7 @@ export const MAX_SOCKETS_PER_USER = 20;
 export function makeGate(opts: { keyPrefix: string; points: number; duration: number; message: string }): (key: string) => Promise<void> {
   let limiter: Limiter | undefined;
   return async (key) => {
-    if (!config.rateLimitsOn) return;
+    if (!env().rateLimitsOn) return;
     limiter ??= makeLimiter(opts);
     try {
       await limiter.consume(key);
@@ -150,8 +152,8 @@ export function makeGate(opts: { keyPrefix: string; points: number; duration: nu
   };
 }
 
-// Gates live on globalThis: Next's bundles and server.ts must count in the same place.
-const gates = globalThis as unknown as { __parleyLimitGates?: Map<LimitName, (key: string) => Promise<void>> };
+// One table per process: Next's bundles and server.ts must count in the same place.
+const gates = () => singleton("rateLimit.gates", () => new Map<LimitName, (key: string) => Promise<void>>());
 
 /**
  * Counts one `name` event for `key` (the acting user's id, or the address for per-address rows) and
@@ -159,12 +161,11 @@ const gates = globalThis as unknown as { __parleyLimitGates?: Map<LimitName, (ke
  * Resolves at once when RATE_LIMITS=off.
  */
 export function consume(name: LimitName, key: string): Promise<void> {
-  gates.__parleyLimitGates ??= new Map();
-  let gate = gates.__parleyLimitGates.get(name);
+  let gate = gates().get(name);
   if (!gate) {
     const { points, duration, message } = LIMITS[name];
     gate = makeGate({ keyPrefix: name, points, duration, message });
-    gates.__parleyLimitGates.set(name, gate);
+    gates().set(name, gate);
   }
   return gate(key);
 }
@@ -184,7 +185,7 @@ interface Turns {
   running: number;
   waiting: (() => void)[];
 }
-const turns = globalThis as unknown as { __parleyTurns?: Map<string, Turns> };
+const turns = () => singleton("rateLimit.turns", () => new Map<string, Turns>());
 
 /**
  * Counts one `name` event for `userId` (see consume) and runs `fn` in one of the user's
@@ -193,10 +194,10 @@ const turns = globalThis as unknown as { __parleyTurns?: Map<string, Turns> };
  */
 export async function limited<T>(name: LimitName, userId: string, fn: () => Promise<T>): Promise<T> {
   await consume(name, userId);
-  if (!config.rateLimitsOn) return fn();
-  turns.__parleyTurns ??= new Map();
-  let t = turns.__parleyTurns.get(userId);
-  if (!t) turns.__parleyTurns.set(userId, (t = { running: 0, waiting: [] }));
+  if (!env().rateLimitsOn) return fn();
+  const byUser = turns();
+  let t = byUser.get(userId);
+  if (!t) byUser.set(userId, (t = { running: 0, waiting: [] }));
   if (t.running < MAX_IN_FLIGHT_PER_USER) t.running++;
   else if (t.waiting.length >= MAX_WAITING_PER_USER) throw new AppError("rate_limited", "Too many requests at once. Try again in 1 s.", undefined, 1);
   else await new Promise<void>((resolve) => t.waiting.push(resolve)); // a finishing call hands its turn over
@@ -205,7 +206,7 @@ export async function limited<T>(name: LimitName, userId: string, fn: () => Prom
   } finally {
     const next = t.waiting.shift();
     if (next) next();
-    else if (--t.running === 0) turns.__parleyTurns.delete(userId);
+    else if (--t.running === 0) byUser.delete(userId);
   }
 }
 

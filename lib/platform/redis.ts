@@ -1,27 +1,30 @@
 /**
  * Redis, when REDIS_URL is set: the Socket.IO adapter's pub/sub, shared rate-limit counters and
- * cross-node presence. One command client per process (on globalThis, shared by Next's bundles and
+ * cross-node presence. One command client per process (a singleton, shared by Next's bundles and
  * server.ts); the adapter's subscriber is a duplicate of it.
  */
+import "server-only";
 import { createClient } from "redis";
+import { env } from "./env";
+import { setSingleton, singleton } from "./singleton";
 
 function makeClient(url: string) {
   return createClient({ url, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 200, 3000) } });
 }
 export type RedisClient = ReturnType<typeof makeClient>;
 
-const holder = globalThis as unknown as { __parleyRedis?: RedisClient };
 
-export const redisPrefix = (): string => process.env.REDIS_PREFIX ?? "parley:";
+/** REDIS_PREFIX: the prefix of every Redis key and channel. */
+export const redisPrefix = (): string => env().redisPrefix;
 
 /** The shared client, or undefined in single-process mode. */
 export function getRedis(): RedisClient | undefined {
-  return holder.__parleyRedis;
+  return singleton<RedisClient | undefined>("redis", () => undefined); // set by connectRedis
 }
 
 /** "up" or "down" when this process uses Redis, else undefined. */
 export function redisState(): "up" | "down" | undefined {
-  const client = holder.__parleyRedis;
+  const client = getRedis();
   return client && (client.isReady ? "up" : "down");
 }
 
@@ -36,7 +39,7 @@ export async function connectRedis(url: string): Promise<RedisClient> {
     }
   });
   await client.connect();
-  holder.__parleyRedis = client;
+  setSingleton("redis", client);
   return client;
 }
 
@@ -56,7 +59,7 @@ export function forgivingPublisher(client: RedisClient): RedisClient {
 }
 
 export async function closeRedis(): Promise<void> {
-  const client = holder.__parleyRedis;
-  holder.__parleyRedis = undefined;
+  const client = getRedis();
+  setSingleton("redis", undefined);
   await client?.quit().catch(() => {});
 }

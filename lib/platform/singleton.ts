@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * One value per process, whichever module graph asks for it. server.ts (run by tsx) and Next's
  * bundles load this code as separate module instances, so a module-level `let` would exist twice:

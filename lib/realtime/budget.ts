@@ -4,8 +4,9 @@
  * sheet: limit connections per user and messages per connection.) The per-user limits of each event
  * are in the domain functions (lib/platform/rate-limit.ts LIMITS); these stop the flood before it gets that far.
  */
+import "server-only";
 import type { Event, Socket } from "socket.io";
-import { config } from "../platform/config";
+import { env } from "../platform/env";
 import { toAppError } from "../platform/errors";
 import { consume, MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../platform/rate-limit";
 import { rooms, type SocketData } from "./contract";
@@ -28,7 +29,7 @@ export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packe
   let windowStart = 0;
   let closed = false;
   return (packet, next) => {
-    if (!config.rateLimitsOn) return next();
+    if (!env().rateLimitsOn) return next();
     if (closed) return; // packets already read when it was disconnected
     const now = Date.now();
     tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
@@ -59,7 +60,7 @@ export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packe
  */
 export function limitSocketsPerUser(io: RealtimeServer): (socket: { data: Partial<SocketData> }, next: (err?: Error) => void) => void {
   return (socket, next) => {
-    if (!config.rateLimitsOn || !socket.data.userId) return next();
+    if (!env().rateLimitsOn || !socket.data.userId) return next();
     // this node's sockets only (the Redis adapter's `rooms` is local too), this one included
     const open = io.of("/").adapter.rooms.get(rooms.user(socket.data.userId))?.size ?? 0;
     if (open <= MAX_SOCKETS_PER_USER) return next();

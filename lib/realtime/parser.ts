@@ -7,6 +7,7 @@
  * legitimate packet is four levels (the packet array, the payload, `since`, a value).
  * A refused packet is a protocol error: Socket.IO closes that connection (Client.ondata).
  */
+import "server-only";
 import { Decoder as SocketIoDecoder, Encoder } from "socket.io-parser";
 
 /** Deepest `[` / `{` nesting a packet may have, counted outside JSON strings. */

@@ -1,26 +1,28 @@
 /**
  * The running Socket.IO server, reachable from Next's bundles (route handlers, auth events) which do
- * not share module instances with server.ts: it lives on globalThis.
+ * not share module instances with server.ts: it is a process singleton.
  */
+import "server-only";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./contract";
 import { rooms } from "./contract";
+import { setSingleton, singleton } from "../platform/singleton";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const holder = globalThis as unknown as { __parleyIo?: RealtimeServer };
-
+/** Makes `io` the process's Socket.IO server (undefined: none, after shutdown). */
 export function setRealtimeServer(io: RealtimeServer | undefined): void {
-  holder.__parleyIo = io;
+  setSingleton("realtime.io", io);
 }
 
+/** The process's Socket.IO server, or undefined before it starts (or in a process without one). */
 export function getRealtimeServer(): RealtimeServer | undefined {
-  return holder.__parleyIo;
+  return singleton<RealtimeServer | undefined>("realtime.io", () => undefined);
 }
 
 /** Tells and disconnects every socket of these sessions (on every node, with the Redis adapter). */
 export function disconnectSessions(sessionIds: string[], reason: "signed_out" | "deleted" | "password_changed" = "signed_out"): void {
-  const io = holder.__parleyIo;
+  const io = getRealtimeServer();
   if (!io || sessionIds.length === 0) return;
   const targets = sessionIds.map(rooms.session);
   io.to(targets).emit("session:revoked", { reason });
@@ -28,13 +30,12 @@ export function disconnectSessions(sessionIds: string[], reason: "signed_out" | 
 }
 
 // Shared by Next's bundles (which announce membership changes) and server.ts (whose sockets
-// reconcile their rooms): one record per process, on globalThis like the server itself. Changes are
-// numbered in the order they were announced (one thread: the order is exact).
-const changes = globalThis as unknown as { __parleyMembershipChanges?: { last: number; byKey: Map<string, number> } };
+// reconcile their rooms): one record per process, like the server itself. Changes are numbered in
+// the order they were announced (one thread: the order is exact).
 const MAX_REMEMBERED = 10_000;
 
 function record() {
-  return (changes.__parleyMembershipChanges ??= { last: 0, byKey: new Map() });
+  return singleton("realtime.membershipChanges", () => ({ last: 0, byKey: new Map<string, number>() }));
 }
 
 /** Records that `userId`'s membership of `conversationId` is being announced to live sockets (joined or left). */

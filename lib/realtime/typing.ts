@@ -6,6 +6,7 @@
  * the next window. A client repeats "typing" every 3 s and shows another's for 5 s, so a repeat
  * dropped inside a window is never missed. With several nodes each node coalesces its own sockets.
  */
+import "server-only";
 import { consume } from "../platform/rate-limit";
 import { AppError } from "../platform/errors";
 import { rooms } from "./contract";

@@ -2,11 +2,13 @@
  * next-auth (credentials, JWT cookie) backed by a server-side session row: the JWT carries the
  * session id, and every request, action and socket checks that row (lib/sessions/store.ts).
  */
+import "server-only";
 import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { verifyCredentials } from "../accounts/credentials";
-import { config } from "../platform/config";
+import { env } from "../platform/env";
+import { SESSION_COOKIE_NAMES, sessionCookie } from "./cookies";
 import { log } from "../platform/log";
 import { endSession } from "./end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./store";
@@ -91,20 +93,24 @@ export const authOptions: NextAuthOptions = {
     },
     debug() {},
   },
-  useSecureCookies: config.secureCookies,
-  secret: config.authSecret,
+  // Read when next-auth asks (per request), not when this module loads: server.ts imports it before
+  // it settles the environment (lib/platform/env.ts).
+  get useSecureCookies() {
+    return env().secureCookies;
+  },
+  // The session cookie as lib/sessions/cookies.ts describes it, so next-auth's own writes and clears
+  // (sign-in, sign-out, a revoked session) match signInFromAction's and every other clear.
+  get cookies() {
+    return { sessionToken: sessionCookie() };
+  },
+  get secret() {
+    return env().authSecret;
+  },
 };
-
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
-
-/** The session cookie's name as next-auth sets it (prefixed under https). */
-export function sessionCookieName(): string {
-  return `${config.secureCookies ? "__Secure-" : ""}next-auth.session-token`;
-}
 
 /** The session token from parsed cookies, joining next-auth's chunks (`name.0`, `name.1`, …). */
 export function sessionTokenFromCookies(cookies: Record<string, string | undefined>): string | null {
-  for (const name of COOKIE_NAMES) {
+  for (const name of SESSION_COOKIE_NAMES) {
     if (cookies[name]) return cookies[name]!;
     const chunks: string[] = [];
     for (let i = 0; cookies[`${name}.${i}`] !== undefined; i++) chunks.push(cookies[`${name}.${i}`]!);
@@ -116,7 +122,7 @@ export function sessionTokenFromCookies(cookies: Record<string, string | undefin
 /** The live session behind a set of request cookies, or null. */
 export async function authenticateCookies(cookies: Record<string, string | undefined>): Promise<LiveSession | null> {
   const token = sessionTokenFromCookies(cookies);
-  const secret = config.authSecret;
+  const secret = env().authSecret;
   if (!token || !secret) return null;
   let sid: unknown;
   try {

@@ -1,4 +1,5 @@
 /** Server-side sessions: the JWT only carries a session id; this row decides whether it is live. */
+import "server-only";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { appOrigin, believeForwardedHeaders, forwardedPairs, isCrossOrigin, isSameOrigin, serializedOrigin } from "@/lib/http/origin";
+import { loadEnv } from "@/lib/platform/env";
 
 describe("serializedOrigin", () => {
   it("is the RFC 6454 serialisation of an http(s) origin: lowercase, default port dropped", () => {
@@ -67,8 +68,16 @@ describe("isSameOrigin", () => {
 
 describe("isCrossOrigin", () => {
   const prior = process.env.NEXTAUTH_URL;
-  beforeEach(() => delete process.env.NEXTAUTH_URL);
-  afterAll(() => (prior === undefined ? delete process.env.NEXTAUTH_URL : (process.env.NEXTAUTH_URL = prior)));
+  // The environment is parsed once per process: a change counts once loadEnv() settles it.
+  beforeEach(() => {
+    delete process.env.NEXTAUTH_URL;
+    loadEnv();
+  });
+  afterAll(() => {
+    if (prior === undefined) delete process.env.NEXTAUTH_URL;
+    else process.env.NEXTAUTH_URL = prior;
+    loadEnv();
+  });
 
   it("is false without Origin (not a browser page of another origin) and for the app's own origin", () => {
     expect(isCrossOrigin({ host: "127.0.0.1:3000" })).toBe(false);
@@ -84,6 +93,7 @@ describe("isCrossOrigin", () => {
 
   it("compares with NEXTAUTH_URL when set", () => {
     process.env.NEXTAUTH_URL = "https://chat.example";
+    loadEnv();
     expect(isCrossOrigin({ host: "127.0.0.1:3000", origin: "https://chat.example" })).toBe(false);
     expect(isCrossOrigin({ host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000" })).toBe(true);
   });

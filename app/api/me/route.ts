@@ -2,7 +2,7 @@ import { toOwnProfile } from "@/lib/people/types";
 import { deleteAccount } from "@/lib/accounts/settings";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { updateProfile } from "@/lib/people/profile";
-import { sessionCookieName } from "@/lib/sessions/next-auth";
+import { clearSessionCookieHeader } from "@/lib/sessions/cookies";
 import { deleteAccountSchema } from "@/lib/accounts/schemas";
 import { parseInput } from "@/lib/platform/validation";
 import { profileUpdateSchema } from "@/lib/people/schemas";
@@ -23,7 +23,7 @@ export const DELETE = route(async (req) => {
   const { password } = parseInput(deleteAccountSchema, await readJson(req));
   await deleteAccount({ userId: user.id, sessionId: session.id, password });
   const res = new Response(null, { status: 204 });
-  res.headers.append("Set-Cookie", `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+  res.headers.append("Set-Cookie", clearSessionCookieHeader());
   return res;
 });
 

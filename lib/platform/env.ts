@@ -1,0 +1,146 @@
+/**
+ * The environment (README "Configuration"), validated by one zod schema and read through `env()`.
+ *
+ * When it is read: lazily, on first use, then cached for the whole process (`singleton`), so
+ * server.ts and Next's bundles (a second module graph in the same process) see one value. server.ts
+ * fills in two variables before Next starts: NEXTAUTH_SECRET (generated into the data folder) and
+ * DATABASE_URL (the embedded PostgreSQL). So it calls `loadEnv()` first (every variable is checked
+ * before anything starts), writes its fill-ins into `process.env`, and calls `loadEnv()` again to
+ * settle them; everything that reads `env()` afterwards — route handlers, sockets, the pool — sees
+ * the filled-in values. Nothing re-reads `process.env` behind that: a change to it counts only once
+ * `loadEnv()` is called (unit tests that vary the environment call it too). Other processes (test
+ * nodes started with another environment) parse their own.
+ *
+ * An empty variable counts as unset (`PORT=` is the default port), as the code before it did for
+ * DATABASE_URL and NEXTAUTH_URL. A bad value fails with an EnvError naming every bad variable.
+ */
+import "server-only";
+import { z } from "zod";
+import { setSingleton, singleton } from "./singleton";
+
+/** A whole number in [min, max], written in decimal digits only ("1e3", "0x10" and "-1" are refused). */
+const whole = (min: number, max: number) =>
+  z
+    .string()
+    .refine((s) => /^\d{1,15}$/.test(s) && Number(s) >= min && Number(s) <= max, { error: `expected a whole number from ${min} to ${max}` })
+    .transform(Number);
+
+/** An absolute URL whose scheme is one of `protocols` (`"https:"`…). */
+const urlOf = (...protocols: string[]) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `expected a ${protocols.map((p) => `${p}//`).join(" or ")} URL` },
+  );
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z.object({
+  NODE_ENV: optional(z.string()),
+  PORT: optional(whole(0, 65_535)),
+  HOST: optional(z.string()),
+  PARLEY_DATA_DIR: optional(z.string()),
+  DATABASE_URL: optional(urlOf("postgres:", "postgresql:")),
+  DATABASE_POOL_SIZE: optional(whole(1, 1000)),
+  NEXTAUTH_SECRET: optional(z.string()),
+  AUTH_SECRET: optional(z.string()),
+  NEXTAUTH_URL: optional(urlOf("http:", "https:")),
+  REDIS_URL: optional(urlOf("redis:", "rediss:")),
+  REDIS_PREFIX: optional(z.string()),
+  TRUST_PROXY: optional(whole(0, 100)),
+  RATE_LIMITS: optional(z.enum(["on", "off"], { error: 'expected "on" or "off"' })),
+  PRESENCE_TTL_MS: optional(whole(1, 86_400_000)),
+  PRESENCE_REFRESH_MS: optional(whole(1, 86_400_000)),
+});
+
+/** Variables whose value may hold a password: an error names them but does not repeat the value. */
+const SECRET_BEARING = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "AUTH_SECRET"]);
+
+/** The parsed environment, defaults applied. */
+export interface Env {
+  /** NODE_ENV is not "production" (server.ts's `--dev` may still override it) */
+  dev: boolean;
+  /** PORT (default 3000; 0 picks a free port) and HOST (default 0.0.0.0): where to listen */
+  port: number;
+  host: string;
+  /** PARLEY_DATA_DIR (default ".data"): embedded database and generated secrets, as given (not resolved) */
+  dataDir: string;
+  /** DATABASE_URL; unset means server.ts starts the embedded PostgreSQL */
+  databaseUrl: string | undefined;
+  /** DATABASE_POOL_SIZE (default 10): connections in the pool */
+  databasePoolSize: number;
+  /** NEXTAUTH_SECRET, else AUTH_SECRET: signs session cookies (server.ts fills one in) */
+  authSecret: string | undefined;
+  /** NEXTAUTH_URL: the public URL, when given */
+  publicUrl: string | undefined;
+  /** whether the public URL is https: cookies get Secure and the `__Secure-` prefix */
+  secureCookies: boolean;
+  /** REDIS_URL; unset means one process */
+  redisUrl: string | undefined;
+  /** REDIS_PREFIX (default "parley:"): prefix of every Redis key and channel */
+  redisPrefix: string;
+  /** TRUST_PROXY (default 0): how many reverse proxies stand in front of the server */
+  trustProxy: number;
+  /** RATE_LIMITS is not "off" */
+  rateLimitsOn: boolean;
+  /** PRESENCE_TTL_MS (default 30 000) and PRESENCE_REFRESH_MS (default 10 000), in ms: tunable for node-failure tests */
+  presenceTtlMs: number;
+  presenceRefreshMs: number;
+}
+
+/** A variable with a value Parley cannot use; the message names each one and what was expected. */
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses `source` (a `process.env`); throws EnvError when any variable has a bad value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = SECRET_BEARING.has(name) ? "" : `, got ${JSON.stringify(source[name])}`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new EnvError(`Invalid environment (see README.md "Configuration"):\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  return {
+    dev: e.NODE_ENV !== "production",
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? "0.0.0.0",
+    dataDir: e.PARLEY_DATA_DIR ?? ".data",
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    authSecret: e.NEXTAUTH_SECRET ?? e.AUTH_SECRET,
+    publicUrl: e.NEXTAUTH_URL,
+    secureCookies: e.NEXTAUTH_URL !== undefined && new URL(e.NEXTAUTH_URL).protocol === "https:",
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX ?? "parley:",
+    trustProxy: e.TRUST_PROXY ?? 0,
+    rateLimitsOn: e.RATE_LIMITS !== "off",
+    presenceTtlMs: e.PRESENCE_TTL_MS ?? 30_000,
+    presenceRefreshMs: e.PRESENCE_REFRESH_MS ?? 10_000,
+  };
+}
+
+/** This process's environment: `process.env` as parsed on first use or by the last `loadEnv()`. Throws EnvError. */
+export function env(): Env {
+  return singleton("env", () => parseEnv(process.env));
+}
+
+/**
+ * Parses `source` (default `process.env`) now and makes it what `env()` returns from here on, in
+ * every module graph of the process. For server.ts after it fills in variables, and for tests.
+ * Throws EnvError (and keeps the previous value) when a variable is bad.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = parseEnv(source);
+  setSingleton("env", parsed);
+  return parsed;
+}

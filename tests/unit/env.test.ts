@@ -1,0 +1,84 @@
+import { EnvError, env, loadEnv, parseEnv } from "@/lib/platform/env";
+
+describe("parseEnv", () => {
+  it("gives README's defaults for an empty environment", () => {
+    expect(parseEnv({})).toEqual({
+      dev: true,
+      port: 3000,
+      host: "0.0.0.0",
+      dataDir: ".data",
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      authSecret: undefined,
+      publicUrl: undefined,
+      secureCookies: false,
+      redisUrl: undefined,
+      redisPrefix: "parley:",
+      trustProxy: 0,
+      rateLimitsOn: true,
+      presenceTtlMs: 30_000,
+      presenceRefreshMs: 10_000,
+    });
+  });
+
+  it("coerces numbers and switches, and counts an empty variable as unset", () => {
+    const e = parseEnv({ NODE_ENV: "production", PORT: "8080", DATABASE_POOL_SIZE: "25", TRUST_PROXY: "2", RATE_LIMITS: "off", PRESENCE_TTL_MS: "3000", PRESENCE_REFRESH_MS: "1000", HOST: "" });
+    expect(e).toMatchObject({ dev: false, port: 8080, databasePoolSize: 25, trustProxy: 2, rateLimitsOn: false, presenceTtlMs: 3000, presenceRefreshMs: 1000, host: "0.0.0.0" });
+    expect(parseEnv({ PORT: "0", RATE_LIMITS: "on" })).toMatchObject({ port: 0, rateLimitsOn: true });
+  });
+
+  it("takes NEXTAUTH_SECRET before AUTH_SECRET, and Secure cookies from an https public URL", () => {
+    expect(parseEnv({ AUTH_SECRET: "a" }).authSecret).toBe("a");
+    expect(parseEnv({ AUTH_SECRET: "a", NEXTAUTH_SECRET: "n" }).authSecret).toBe("n");
+    expect(parseEnv({ NEXTAUTH_URL: "https://chat.example" })).toMatchObject({ publicUrl: "https://chat.example", secureCookies: true });
+    expect(parseEnv({ NEXTAUTH_URL: "http://chat.example" })).toMatchObject({ publicUrl: "http://chat.example", secureCookies: false });
+  });
+
+  it("refuses a bad value with a message naming the variable and what was expected", () => {
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(EnvError);
+    expect(() => parseEnv({ PORT: "abc" })).toThrow(/PORT: expected a whole number from 0 to 65535, got "abc"/);
+    expect(() => parseEnv({ TRUST_PROXY: "-1" })).toThrow(/TRUST_PROXY: expected a whole number/);
+    for (const [name, value] of [["PORT", "70000"], ["PORT", "1e3"], ["DATABASE_POOL_SIZE", "0"], ["RATE_LIMITS", "OFF"], ["NEXTAUTH_URL", "chat.example"], ["REDIS_URL", "http://x"], ["PRESENCE_TTL_MS", "3.5"]]) {
+      expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`^Invalid environment[^]*\\n  ${name}: `));
+    }
+  });
+
+  it("names every bad variable at once, without repeating a value that may hold a password", () => {
+    let message = "";
+    try {
+      parseEnv({ PORT: "abc", DATABASE_URL: "mysql://root:hunter2@db/x" });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/PORT: /);
+    expect(message).toMatch(/DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).not.toContain("hunter2");
+  });
+});
+
+describe("env and loadEnv", () => {
+  const prior = process.env.PORT;
+  afterAll(() => {
+    if (prior === undefined) delete process.env.PORT;
+    else process.env.PORT = prior;
+    loadEnv();
+  });
+
+  it("parse process.env once; a change counts once loadEnv() settles it", () => {
+    process.env.PORT = "4001";
+    loadEnv();
+    expect(env().port).toBe(4001);
+    process.env.PORT = "4002";
+    expect(env().port).toBe(4001);
+    expect(loadEnv().port).toBe(4002);
+    expect(env().port).toBe(4002);
+  });
+
+  it("keep the settled value when loadEnv() meets a bad one", () => {
+    process.env.PORT = "4003";
+    loadEnv();
+    process.env.PORT = "abc";
+    expect(() => loadEnv()).toThrow(EnvError);
+    expect(env().port).toBe(4003);
+  });
+});
