@@ -5,7 +5,7 @@
  * Once a second it prints one line to stderr:
  * `[writer-trace] {"batches":[[size, batch ms, transaction ms], …]}`.
  */
-import { observeBatches } from "../lib/messages/writer";
+import { observeBatches } from "@/lib/messages/writer";
 
 const rounded = (ms: number) => Math.round(ms * 100) / 100;
 

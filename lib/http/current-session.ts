@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { encode } from "next-auth/jwt";
-import { authenticateCookies } from "../sessions/next-auth";
+import { authenticateCookies } from "./next-auth";
 import { clearedSessionCookie, sessionCookie } from "../sessions/cookies";
 import { env } from "../platform/env";
 import { signedOut } from "../platform/errors";

@@ -2,7 +2,7 @@
 import "server-only";
 import { parse as parseCookies } from "cookie";
 import { NextResponse } from "next/server";
-import { authenticateCookies } from "../sessions/next-auth";
+import { authenticateCookies } from "./next-auth";
 import { MAX_JSON_BYTES } from "./body-limit";
 import { AppError, errorBody, signedOut, toAppError } from "../platform/errors";
 import { decodeUtf8 } from "../platform/text-decoding";

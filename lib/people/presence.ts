@@ -15,19 +15,6 @@ import { singleton } from "../platform/singleton";
 
 /** How often, in ms, this node refreshes its presence entries (PRESENCE_REFRESH_MS, default 10 s). */
 export const presenceRefreshMs = (): number => env().presenceRefreshMs;
-/**
- * The same, read once when this module loads, for lib/realtime/server.ts until it calls
- * presenceRefreshMs(). Loading must not throw on a bad environment (server.ts imports this before
- * its loadEnv() reports every bad variable), hence the default here; startServer then refuses to start.
- */
-export const PRESENCE_REFRESH_MS = (() => {
-  try {
-    return presenceRefreshMs();
-  } catch {
-    return 10_000;
-  }
-})();
-
 interface PresenceState {
   nodeId: string;
   counts: Map<string, number>;

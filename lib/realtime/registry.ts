@@ -1,33 +1,13 @@
 /**
- * The running Socket.IO server, reachable from Next's bundles (route handlers, auth events) which do
- * not share module instances with server.ts: it is a process singleton.
+ * The Socket.IO server's type, and the record of membership changes announced to live sockets
+ * (lib/realtime/delivery.ts notes them; a connecting socket's reconcile reads them).
  */
 import "server-only";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./contract";
-import { rooms } from "./contract";
-import { setSingleton, singleton } from "../platform/singleton";
+import { singleton } from "../platform/singleton";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** Makes `io` the process's Socket.IO server (undefined: none, after shutdown). */
-export function setRealtimeServer(io: RealtimeServer | undefined): void {
-  setSingleton("realtime.io", io);
-}
-
-/** The process's Socket.IO server, or undefined before it starts (or in a process without one). */
-export function getRealtimeServer(): RealtimeServer | undefined {
-  return singleton<RealtimeServer | undefined>("realtime.io", () => undefined);
-}
-
-/** Tells and disconnects every socket of these sessions (on every node, with the Redis adapter). */
-export function disconnectSessions(sessionIds: string[], reason: "signed_out" | "deleted" | "password_changed" = "signed_out"): void {
-  const io = getRealtimeServer();
-  if (!io || sessionIds.length === 0) return;
-  const targets = sessionIds.map(rooms.session);
-  io.to(targets).emit("session:revoked", { reason });
-  io.in(targets).disconnectSockets(true);
-}
 
 // Shared by Next's bundles (which announce membership changes) and server.ts (whose sockets
 // reconcile their rooms): one record per process, like the server itself. Changes are numbered in

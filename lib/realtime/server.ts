@@ -1,10 +1,10 @@
 import type { Server as HttpServer } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
-import { authenticateCookies } from "../sessions/next-auth";
+import { authenticateCookies } from "../http/next-auth";
 import { isCrossOrigin } from "../http/origin";
 import { log } from "../platform/log";
-import { PRESENCE_REFRESH_MS, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
+import { presenceRefreshMs, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
 import { rooms } from "./contract";
@@ -12,7 +12,7 @@ import { listMembershipIds } from "../conversations/store";
 import { getLiveSession } from "../sessions/store";
 import { startDelivery } from "./delivery";
 import { registerHandlers } from "./handlers";
-import { lastMembershipChange, membershipChangedSince, setRealtimeServer, type RealtimeServer } from "./registry";
+import { lastMembershipChange, membershipChangedSince, type RealtimeServer } from "./registry";
 
 /** 1 MiB + 64 KiB: see RealtimeOptions.maxHttpBufferSize. */
 export const MAX_PACKET_BYTES = 1024 * 1024 + 64 * 1024;
@@ -100,12 +100,11 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
           }
         })
         .catch((err) => console.error("[presence] refresh failed:", (err as Error).message));
-    }, PRESENCE_REFRESH_MS);
+    }, presenceRefreshMs());
     timer.unref();
     httpServer.once("close", () => clearInterval(timer));
   }
 
-  setRealtimeServer(io);
   const stopDelivery = startDelivery(io);
   httpServer.once("close", stopDelivery);
   return io;

@@ -1,6 +1,6 @@
 import { loadEnv } from "@/lib/platform/env";
 import { clearedSessionCookie, clearSessionCookieHeader, sessionCookie } from "@/lib/sessions/cookies";
-import { authOptions, sessionTokenFromCookies } from "@/lib/sessions/next-auth";
+import { authOptions, sessionTokenFromCookies } from "@/lib/http/next-auth";
 
 describe("sessionTokenFromCookies", () => {
   it("reads the plain and the __Secure- cookie", () => {

@@ -1,4 +1,4 @@
-import { authOptions } from "@/lib/sessions/next-auth";
+import { authOptions } from "@/lib/http/next-auth";
 import { formatLogLine, log, LOG_VALUE_MAX } from "@/lib/platform/log";
 
 /** Everything console.log / warn / error print while `fn` runs, as the text a terminal would get. */

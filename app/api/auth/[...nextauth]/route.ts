@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/sessions/next-auth";
+import { authOptions } from "@/lib/http/next-auth";
 import { refuseAuthRequest, refuseOtherMethod } from "@/lib/http/next-auth-guard";
 import { signInWithCredentials } from "@/lib/http/sign-in";
 

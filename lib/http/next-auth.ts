@@ -8,10 +8,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { verifyCredentials } from "../accounts/credentials";
 import { env } from "../platform/env";
-import { SESSION_COOKIE_NAMES, sessionCookie } from "./cookies";
+import { SESSION_COOKIE_NAMES, sessionCookie } from "../sessions/cookies";
 import { log } from "../platform/log";
-import { endSession } from "./end";
-import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "./store";
+import { endSession } from "../sessions/end";
+import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
 import { currentLoginAttempt } from "../accounts/login-throttle";
 import { loginSchema } from "../accounts/schemas";
 
