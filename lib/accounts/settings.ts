@@ -1,4 +1,5 @@
 /** Account settings that need the password: change it, delete the account. */
+import "server-only";
 import { promoteHeirs } from "../conversations/store";
 import "../conversations/events";
 import { getUserById } from "../people/store";

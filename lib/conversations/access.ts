@@ -3,6 +3,7 @@
  * conversation the caller is not a member of answers `not_found`, so its existence is not revealed
  * (DESIGN.md, HTTP API).
  */
+import "server-only";
 import { getSql } from "@/db";
 import { AppError } from "../platform/errors";
 import type { Tx } from "../platform/events";

@@ -3,6 +3,7 @@
  * check runs inside the transaction, under the locks of lib/platform/locks.ts; what changed is
  * published after commit (conversations/events.ts) and never sent to sockets from here.
  */
+import "server-only";
 import { AppError, signedOut } from "../platform/errors";
 import { transaction } from "../platform/events";
 import { holdUsers } from "../platform/locks";

@@ -1,4 +1,5 @@
 /** Conversation rows and the views members get of them. */
+import "server-only";
 import { getSql } from "@/db";
 import { toMessageView } from "../messages/types";
 import { onlineUsers } from "../people/presence";

@@ -1,4 +1,5 @@
 /** Edits and deletions of one's own messages; each takes the conversation's next position as the message's rev. */
+import "server-only";
 import { getSql } from "@/db";
 import { transaction } from "../platform/events";
 import { AppError } from "../platform/errors";

@@ -1,4 +1,5 @@
 /** Reading messages back: catch-up by position (`sync`), pages of history by seq, and a conversation's opening page. */
+import "server-only";
 import { getSql } from "@/db";
 import { requireMembership } from "../conversations/access";
 import { listConversationViews } from "../conversations/store";

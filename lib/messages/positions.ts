@@ -4,6 +4,7 @@
  * the change, so positions follow commit order per conversation and `sync` (rev > position) misses
  * nothing. The conversation rows must already be locked (lib/platform/locks.ts).
  */
+import "server-only";
 import type { Tx } from "../platform/events";
 
 /**

@@ -1,4 +1,5 @@
 /** Read positions: how far each member has read a conversation. */
+import "server-only";
 import { getSql } from "@/db";
 import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";

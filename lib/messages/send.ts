@@ -1,4 +1,5 @@
 /** Sending: rate-limited, then handed to the process's one group-commit writer (writer.ts). */
+import "server-only";
 import { consume } from "../platform/rate-limit";
 import { singleton } from "../platform/singleton";
 import { MessageWriter, type SendInput, type SendResult } from "./writer";

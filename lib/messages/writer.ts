@@ -4,6 +4,7 @@
  * Performance facts). A send is answered only after its batch commits; the stored messages are
  * published (`message.created`, in seq order) before the senders are answered.
  */
+import "server-only";
 import { getSql } from "@/db";
 import { publish } from "../platform/events";
 import { AppError, toAppError } from "../platform/errors";

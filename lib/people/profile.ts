@@ -1,4 +1,5 @@
 /** One's own profile: display name, bio, avatar. */
+import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";

@@ -7,6 +7,7 @@
  * (`declare module "../platform/events"`), so this file names no domain and every publisher and
  * subscriber is type-checked against one union.
  */
+import "server-only";
 import type postgres from "postgres";
 import { getSql } from "@/db";
 import { log } from "./log";

@@ -3,6 +3,7 @@
  * Unicode): what is not UTF-8 is refused with 400 `bad_request`, never replaced with U+FFFD. Used
  * by lib/http/route.ts (request bodies), the sign-in readers and server.ts (API query strings).
  */
+import "server-only";
 import { AppError } from "./errors";
 
 /** Strict UTF-8 (WHATWG "fatal"); a byte-order mark is kept, as before, so JSON.parse refuses it. */

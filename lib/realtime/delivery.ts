@@ -4,6 +4,7 @@
  * when their user joins it and leave it when the user goes, each member gets their own view of a
  * changed conversation, and ended sessions are told and disconnected.
  */
+import "server-only";
 import { listConversationViews, listMembershipIds } from "../conversations/store";
 import "../conversations/events";
 import "../messages/events";

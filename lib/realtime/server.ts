@@ -1,3 +1,4 @@
+import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";

@@ -2,6 +2,7 @@
  * Ending sessions: the one place that revokes them and publishes `sessions.ended`, so whatever is
  * connected with them (sockets, on every node) is told and closed (lib/realtime/delivery.ts).
  */
+import "server-only";
 import { publish, type Emit, type Tx } from "../platform/events";
 import "./events";
 import { revokeSession, revokeUserSessions } from "./store";

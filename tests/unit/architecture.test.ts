@@ -14,7 +14,10 @@ const RANK: Record<string, number> = { people: 0, sessions: 1, conversations: 2,
 const SHARED_NAMES = new Set(["types", "schemas", "rules", "events", "access"]);
 /** Files that are safe in the browser (no database, no Node-only modules): the client imports only these. */
 const BROWSER_SAFE = (file: string) =>
-  (/^lib\/[a-z-]+\/(types|schemas|rules|events)\.ts$/.test(file) && !file.startsWith("lib/platform/")) || /^lib\/platform\/(text|text-length|validation|errors|log)\.ts$/.test(file) || file === "lib/people/avatar.ts";
+  (/^lib\/[a-z-]+\/(types|schemas|rules|events)\.ts$/.test(file) && !file.startsWith("lib/platform/")) ||
+  /^lib\/platform\/(text|text-length|validation|errors|log)\.ts$/.test(file) ||
+  file === "lib/people/avatar.ts" ||
+  file === "lib/realtime/contract.ts";
 
 interface Import {
   spec: string;
@@ -153,6 +156,14 @@ describe("lib/ layout (docs/architecture.md)", () => {
         .map((imp) => `${f} imports ${imp.spec}`),
     );
     expect(bad).toEqual([]);
+  });
+
+  it("every file that is not browser-safe starts with import \"server-only\", and no browser-safe one does", () => {
+    // Next fails the build when a client component reaches a server-only module (stubs/server-only
+    // is the empty stand-in for tsx-run processes)
+    const marked = (f: string) => /^import "server-only";$/m.test(fs.readFileSync(path.join(root, f), "utf8"));
+    expect(libFiles.filter((f) => !BROWSER_SAFE(f) && !marked(f))).toEqual([]);
+    expect(libFiles.filter((f) => BROWSER_SAFE(f) && marked(f))).toEqual([]);
   });
 
   it("nothing outside lib/realtime/ imports socket.io (the server)", () => {

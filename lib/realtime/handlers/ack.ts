@@ -1,4 +1,5 @@
 /** How every client event is answered: parse the payload, act, and always call the ack (DESIGN.md, Socket.IO protocol). */
+import "server-only";
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { toAppError } from "../../platform/errors";

@@ -4,6 +4,7 @@
  * counted by the domain functions called here. One file per domain (messages.ts); typing, ping and
  * unknown events are the transport's own.
  */
+import "server-only";
 import type { Socket } from "socket.io";
 import { consume } from "../../platform/rate-limit";
 import { isWellFormed } from "../../platform/text";

@@ -1,4 +1,5 @@
 /** The messages domain's client events: each parses, makes one domain call as the socket's user, and shapes the ack. */
+import "server-only";
 import { deleteMessage, editMessage } from "../../messages/edit";
 import { syncMessages } from "../../messages/history";
 import { markRead } from "../../messages/read";
