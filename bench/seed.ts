@@ -7,11 +7,12 @@
 import argon2 from "argon2";
 import { encode } from "next-auth/jwt";
 import postgres from "postgres";
+import { sessionCookie } from "../lib/sessions/cookies";
+import { SESSION_MAX_AGE_SECONDS } from "../lib/sessions/store";
 import type { BenchUser } from "./protocol";
 
 export const USERS = 1000;
 export const GROUP_SIZE = 10;
-const SESSION_SECONDS = 30 * 24 * 60 * 60;
 
 export async function seedWorkload(databaseUrl: string, secret: string): Promise<BenchUser[]> {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
@@ -38,14 +39,14 @@ export async function seedWorkload(databaseUrl: string, secret: string): Promise
     ];
     await sql`insert into members ${sql(memberRows)}`;
 
-    const expires = new Date(Date.now() + SESSION_SECONDS * 1000);
+    const expires = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
     const sessions = await sql`insert into sessions ${sql(ids.map((id) => ({ user_id: id, expires_at: expires, user_agent: "parley-bench" })))} returning id, user_id`;
     const sessionOf = new Map(sessions.map((s) => [s.user_id as string, s.id as string]));
 
     return Promise.all(
       ids.map(async (id, i) => {
-        const token = await encode({ token: { sub: id, name: `Bench ${i}`, sid: sessionOf.get(id)! }, secret, maxAge: SESSION_SECONDS });
-        return { id, groupId: groupOf(i), cookie: `next-auth.session-token=${token}` };
+        const token = await encode({ token: { sub: id, name: `Bench ${i}`, sid: sessionOf.get(id)! }, secret, maxAge: SESSION_MAX_AGE_SECONDS });
+        return { id, groupId: groupOf(i), cookie: `${sessionCookie(false).name}=${token}` };
       }),
     );
   } finally {
