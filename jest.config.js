@@ -1,6 +1,8 @@
-// Jest projects: unit (node + jsdom components), integration (HTTP against the real server and
+// Jest projects: unit (node + jsdom components), domain (lib/'s domain functions against PostgreSQL
+// alone, recording the domain events they publish), integration (HTTP against the real server and
 // PostgreSQL), realtime (real socket.io clients) and e2e (Chromium). The last three share one
-// production server started by tests/support/global-setup.ts.
+// production server started by tests/support/global-setup.ts; domain starts only a database of its
+// own (tests/support/domain-setup.ts).
 const nextJest = require("next/jest");
 
 const createJestConfig = nextJest({ dir: __dirname });
@@ -24,6 +26,15 @@ module.exports = async () => {
         testEnvironment: "jsdom",
         testMatch: ["<rootDir>/tests/unit/**/*.test.tsx"],
         setupFilesAfterEnv: ["<rootDir>/tests/support/jsdom-setup.ts"],
+      },
+      {
+        ...base,
+        displayName: "domain",
+        testEnvironment: "node",
+        testMatch: ["<rootDir>/tests/domain/**/*.test.ts"],
+        globalSetup: "<rootDir>/tests/support/domain-setup.ts",
+        globalTeardown: "<rootDir>/tests/support/domain-teardown.ts",
+        setupFilesAfterEnv: ["<rootDir>/tests/support/domain-env.ts"],
       },
       { ...base, ...serverBacked, displayName: "integration", testMatch: ["<rootDir>/tests/integration/**/*.test.ts"] },
       { ...base, ...serverBacked, displayName: "realtime", testMatch: ["<rootDir>/tests/realtime/**/*.test.ts"] },
