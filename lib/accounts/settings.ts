@@ -80,7 +80,7 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
       select id from conversations
       where id in (select conversation_id from members where user_id = ${userId}) or created_by = ${userId}
       order by id for no key update`;
-    const ids = (await tx`select conversation_id from members where user_id = ${userId}`).map((m) => m.conversation_id as string);
+    const ids = (await tx`select conversation_id from members where user_id = ${userId} order by conversation_id`).map((m) => m.conversation_id as string);
     await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
     // revoked (and announced) before the cascade deletes the rows, so every socket of the account is closed
     await endUserSessions(tx, emit, { userId, reason: "deleted" });
@@ -95,7 +95,7 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
     const gone = new Set(emptied.map((c) => c.id as string));
     // The remaining members see the member list change.
     for (const id of ids.filter((c) => !gone.has(c))) {
-      const rest = await tx`select user_id from members where conversation_id = ${id}`;
+      const rest = await tx`select user_id from members where conversation_id = ${id} order by joined_at, user_id`;
       emit({ type: "conversation.changed", conversationId: id, userIds: rest.map((r) => r.user_id as string) });
     }
   });

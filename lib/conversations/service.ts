@@ -137,7 +137,7 @@ export async function removeMember({ userId, conversationId, targetId }: { userI
       const remaining = await memberIdsIn(tx, conversationId);
       if (!remaining.length) await tx`delete from conversations where id = ${conversationId}`;
       emit({ type: "conversation.left", conversationId, userId: targetId });
-      emit({ type: "conversation.changed", conversationId, userIds: remaining });
+      if (remaining.length) emit({ type: "conversation.changed", conversationId, userIds: remaining });
     });
   });
 }
