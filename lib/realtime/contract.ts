@@ -1,7 +1,10 @@
 /** The Socket.IO protocol's typed maps, shared by the server and the browser client. See docs/protocol.md. */
 import type { ConversationView } from "../conversations/types";
 import type { MessageView } from "../messages/types";
+import type { z } from "zod";
+import type { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
 import type { PublicUser } from "../people/types";
+import type { DomainEvents } from "../platform/events";
 import type { ErrorCode } from "../platform/errors";
 
 export type Ack<T extends object = object> =
@@ -23,16 +26,19 @@ export interface ServerToClientEvents {
   "user:updated": (user: PublicUser) => void;
   /** this node lost broadcasts from other nodes for a while (Redis was down): run `sync` again */
   resync: (payload: { reason: "redis_recovered" }) => void;
-  "session:revoked": (payload: { reason: "signed_out" | "deleted" | "password_changed" | "expired" }) => void;
+  "session:revoked": (payload: { reason: DomainEvents["sessions.ended"]["reason"] | "expired" }) => void;
 }
 
+/** A client event's payload: what its schema accepts (the server parses every payload with that schema). */
+type Payload<S extends z.ZodType> = z.input<S>;
+
 export interface ClientToServerEvents {
-  "message:send": (payload: { conversationId: string; clientId: string; body: string }, ack: AckFn<{ message: MessageView }>) => void;
-  "message:edit": (payload: { messageId: string; body: string }, ack: AckFn<{ message: MessageView }>) => void;
-  "message:delete": (payload: { messageId: string }, ack: AckFn<{ message: MessageView }>) => void;
-  sync: (payload: { since: Record<string, number> }, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
-  "conversation:read": (payload: { conversationId: string; seq: number }, ack: AckFn) => void;
-  typing: (payload: { conversationId: string; typing: boolean }, ack: AckFn) => void;
+  "message:send": (payload: Payload<typeof sendMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  "message:edit": (payload: Payload<typeof editMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  "message:delete": (payload: Payload<typeof deleteMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  sync: (payload: Payload<typeof syncSchema>, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
+  "conversation:read": (payload: Payload<typeof readSchema>, ack: AckFn<{ seq: number }>) => void;
+  typing: (payload: Payload<typeof typingSchema>, ack: AckFn) => void;
   /** A cheap authenticated round trip; clients use it to check the connection. */
   ping: (ack: AckFn<{ userId: string }>) => void;
 }
