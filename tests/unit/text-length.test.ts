@@ -6,7 +6,7 @@ import { z } from "zod";
 import { initials } from "@/lib/avatar";
 import { firstVisibleGrapheme, graphemes, longestMarkRun, MAX_MARK_RUN, textLength, truncate } from "@/lib/text-length";
 import { displayNameSchema, groupTitleSchema, LIMITS, MESSAGE_MAX, messageBodySchema } from "@/lib/validation";
-import { preview } from "@/components/chat/notify";
+import { preview } from "@/components/chat/client/desktop-notifications";
 import { isWellFormed } from "@/lib/text";
 
 const FAMILY = "👨‍👩‍👧‍👦"; // 4 people joined by 3 ZWJ: 7 code points, 11 UTF-16 units, 1 grapheme
