@@ -3,7 +3,7 @@
  * holds (a new message in a loaded timeline, the deletion of a message it holds, a read inside the
  * loaded page). Where it cannot — a deletion or an out-of-order message in a conversation whose
  * timeline is not loaded, a change already reflected in a fresher server view, a read from another tab
- * that lands before the loaded page — the conversation is marked for a recount, and the provider
+ * that lands before the loaded page — the conversation is marked for a recount, and the client
  * asks the server for that conversation's view (GET /api/conversations/:id), debounced, and takes
  * its count once the view is at least as new as everything applied (`isStaleView`).
  * Pure; docs/chat-ui.md "Unread counts" lists the cases.
