@@ -7,8 +7,8 @@
 import argon2 from "argon2";
 import { encode } from "next-auth/jwt";
 import postgres from "postgres";
-import { sessionCookie } from "../lib/sessions/cookies";
-import { SESSION_MAX_AGE_SECONDS } from "../lib/sessions/store";
+import { sessionCookie } from "@/lib/sessions/cookies";
+import { SESSION_MAX_AGE_SECONDS } from "@/lib/sessions/store";
 import type { BenchUser } from "./protocol";
 
 export const USERS = 1000;

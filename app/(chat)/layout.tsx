@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { ChatProvider } from "@/components/chat/ChatProvider";
-import { ConversationList } from "@/components/chat/ConversationList";
+import { ConversationList } from "@/components/chat/sidebar/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
 import { toPublicUser } from "@/lib/people/types";
 import { listConversationViews } from "@/lib/conversations/store";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Avatar } from "@/components/Avatar";
-import { MessageButton } from "@/components/chat/MessageButton";
+import { MessageButton } from "@/components/chat/conversation/MessageButton";
 import type { PublicUser } from "@/lib/people/types";
 import styles from "./People.module.scss";
 

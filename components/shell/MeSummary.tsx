@@ -2,7 +2,7 @@
 
 import type { PublicUser } from "@/lib/people/types";
 import { Avatar } from "@/components/Avatar";
-import { useOptionalChat } from "@/components/chat/ChatProvider";
+import { useOptionalChat } from "@/components/chat/hooks/useChat";
 import styles from "./AppShell.module.scss";
 
 /** One's own avatar, name and handle at the top of the sidebar; a name changed in another tab shows at once (`user:updated`). */

@@ -3,9 +3,10 @@
  * a recount from the server where it cannot), profiles of senders who left, and `user:updated`.
  */
 import type { PublicUser } from "@/lib/people/types";
-import { chatReducer, initialChatState, type ChatAction, type ChatState } from "@/components/chat/store";
-import { conversationTitle, otherMember } from "@/components/chat/names";
-import { unknownSenders } from "@/components/chat/people";
+import { chatReducer } from "@/components/chat/client/reducer";
+import { initialChatState, type ChatAction, type ChatState } from "@/components/chat/client/state";
+import { conversationTitle, otherMember } from "@/components/chat/client/names";
+import { unknownSenders } from "@/components/chat/client/people";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
 
@@ -40,12 +41,12 @@ const deleted = (m: MessageView, rev: number): MessageView => ({ ...m, rev, body
 const run = (s: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReducer, s);
 const live = (...messages: MessageView[]): ChatAction => ({ type: "messages", messages });
 
-/** The list as loaded, without the thread (the conversation is not open). */
+/** The list as loaded, without the timeline (the conversation is not open). */
 const listOnly = (c = conversation()) => run(initialChatState(ME), { type: "list:loaded", conversations: [c] });
 
 describe("unread counts on an open page", () => {
   it("recounts from the server when someone deletes unread messages of a conversation that is not open", () => {
-    // Bob sends two, then deletes both; Ada's thread is not loaded, so the page cannot tell what was counted
+    // Bob sends two, then deletes both; Ada's timeline is not loaded, so the page cannot tell what was counted
     let s = run(listOnly(), live(message(1)), live(message(2)));
     expect(s.conversations.c1.unreadCount).toBe(2);
     expect(s.recount).toEqual({});
@@ -74,7 +75,7 @@ describe("unread counts on an open page", () => {
 
   it("counts a deletion in an open conversation exactly, once, however often it arrives (sync and live)", () => {
     let s = run(listOnly(conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) })), {
-      type: "thread:loaded",
+      type: "timeline:loaded",
       conversationId: "c1",
       messages: [message(1), message(2)],
       hasMore: false,
@@ -87,7 +88,7 @@ describe("unread counts on an open page", () => {
 
   it("does not take a deletion off twice when a newer view already left it out", () => {
     let s = run(listOnly(conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) })), {
-      type: "thread:loaded",
+      type: "timeline:loaded",
       conversationId: "c1",
       messages: [message(1), message(2)],
       hasMore: false,
@@ -113,7 +114,7 @@ describe("unread counts on an open page", () => {
   it("recounts when a read from another tab lands before the loaded page, and not when it lands inside it", () => {
     const opened = (hasMore: boolean) =>
       run(listOnly(conversation({ lastSeq: 60, unreadCount: 50, lastMessage: message(60) })), {
-        type: "thread:loaded",
+        type: "timeline:loaded",
         conversationId: "c1",
         messages: Array.from({ length: 50 }, (_, i) => message(i + 11)),
         hasMore,

@@ -3,56 +3,26 @@
  * trying and says so, instead of reconnecting forever; any other refusal is still retried.
  */
 import { act, render, screen } from "@testing-library/react";
+import { ChatClientProvider } from "@/components/chat/ChatProvider";
+import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
 
-type Handler = (...args: unknown[]) => void;
-
-class RefusingSocket {
-  connected = false;
-  // a refusal by a server middleware leaves socket.io-client inactive: it does not retry on its own
-  active = false;
-  connects = 0;
-  disconnects = 0;
-  private handlers = new Map<string, Handler[]>();
-  io = { on: () => {}, removeAllListeners: () => {} };
-  on(event: string, fn: Handler) {
-    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
-    return this;
-  }
-  removeAllListeners() {
-    this.handlers.clear();
-  }
-  connect() {
-    this.connects++;
-  }
-  disconnect() {
-    this.disconnects++;
-  }
-  emit() {}
-  fire(event: string, ...args: unknown[]) {
-    for (const fn of this.handlers.get(event) ?? []) fn(...args);
-  }
-}
-
-let socket: RefusingSocket;
-jest.mock("socket.io-client", () => ({ io: () => socket }));
-jest.mock("next/navigation", () => ({ useRouter: () => ({ push: jest.fn(), replace: jest.fn() }), usePathname: () => "/" }));
-
-// imported after the mocks are in place
-import { ChatProvider } from "@/components/chat/ChatProvider";
+let socket: ScriptedSocket;
 
 const ME = "11111111-1111-4111-8111-111111111111";
 
 beforeEach(() => {
   jest.useFakeTimers();
-  socket = new RefusingSocket();
+  socket = new ScriptedSocket();
+  // a refusal by a server middleware leaves socket.io-client inactive: it does not retry on its own
+  socket.active = false;
 });
 afterEach(() => jest.useRealTimers());
 
 function start() {
   render(
-    <ChatProvider meId={ME} initialConversations={[]}>
+    <ChatClientProvider meId={ME} initialConversations={[]} connect={() => socket.asSocket()} navigation={fakeNavigation()}>
       <p>shell</p>
-    </ChatProvider>,
+    </ChatClientProvider>,
   );
 }
 

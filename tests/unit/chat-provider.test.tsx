@@ -7,62 +7,13 @@ import { act, render } from "@testing-library/react";
 import { useEffect } from "react";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
-
-type Handler = (...args: unknown[]) => void;
-interface Emitted {
-  event: string;
-  payload: unknown;
-  ack?: (...args: unknown[]) => void;
-}
-
-class ScriptedSocket {
-  connected = false;
-  active = true;
-  emitted: Emitted[] = [];
-  private handlers = new Map<string, Handler[]>();
-  io = { on: () => {}, removeAllListeners: () => {} };
-  on(event: string, fn: Handler) {
-    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
-    return this;
-  }
-  removeAllListeners() {
-    this.handlers.clear();
-  }
-  disconnect() {
-    this.connected = false;
-  }
-  connects = 0;
-  connect() {
-    this.connects++;
-  }
-  emit(event: string, payload: unknown, ack?: Handler) {
-    this.emitted.push({ event, payload, ack });
-  }
-  timeout() {
-    return {
-      emit: (event: string, payload: unknown, ack: Handler) => this.emitted.push({ event, payload, ack }),
-      emitWithAck: (event: string, payload: unknown) =>
-        new Promise((resolve, reject) => this.emitted.push({ event, payload, ack: (err: unknown, res: unknown) => (err ? reject(err) : resolve(res)) })),
-    };
-  }
-  /** the server side: fire a server event (connect, disconnect, message:new, …) */
-  fire(event: string, ...args: unknown[]) {
-    if (event === "connect") this.connected = true;
-    if (event === "disconnect") this.connected = false;
-    for (const fn of this.handlers.get(event) ?? []) fn(...args);
-  }
-  sent(event: string) {
-    return this.emitted.filter((e) => e.event === event);
-  }
-}
+import { ChatClientProvider } from "@/components/chat/ChatProvider";
+import type { ChatActions } from "@/components/chat/client/actions";
+import type { ChatState } from "@/components/chat/client/state";
+import { useChat } from "@/components/chat/hooks/useChat";
+import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
 
 let socket: ScriptedSocket;
-jest.mock("socket.io-client", () => ({ io: () => socket }));
-jest.mock("next/navigation", () => ({ useRouter: () => ({ push: jest.fn(), replace: jest.fn() }), usePathname: () => "/" }));
-
-// imported after the mocks are in place
-import { ChatProvider, useChat, type ChatActions } from "@/components/chat/ChatProvider";
-import type { ChatState } from "@/components/chat/store";
 
 const ME = "11111111-1111-4111-8111-111111111111";
 const ADA = "22222222-2222-4222-8222-222222222222";
@@ -125,9 +76,9 @@ async function flush() {
 
 async function start() {
   render(
-    <ChatProvider meId={ME}>
+    <ChatClientProvider meId={ME} connect={() => socket.asSocket()} navigation={fakeNavigation()}>
       <Probe />
-    </ChatProvider>,
+    </ChatClientProvider>,
   );
   await act(async () => socket.fire("connect"));
   await flush();
@@ -145,7 +96,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.useRealTimers());
 
-describe("<ChatProvider>", () => {
+describe("<ChatClientProvider>", () => {
   it("retries a send with the same clientId until it is acknowledged, and shows it failed meanwhile", async () => {
     jest.useFakeTimers();
     await start();
@@ -187,9 +138,9 @@ describe("<ChatProvider>", () => {
 
   it("after a reconnect refetches the list and syncs from its cursor, again while hasMore", async () => {
     await start();
-    await act(async () => actions.loadThread(C1));
+    await act(async () => actions.loadTimeline(C1));
     await flush();
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     // an edit arrives live: rev 6
     await act(async () => socket.fire("message:updated", message(2, { rev: 6, body: "edited", editedAt: "2026-03-01T11:30:00.000Z" })));
     const listFetchesBefore = fetches.filter((u) => u === "/api/conversations").length;
@@ -210,14 +161,14 @@ describe("<ChatProvider>", () => {
     await act(async () => syncs[1].ack!(null, { ok: true, messages: [message(7), message(9)], hasMore: false }));
     await flush();
     expect(socket.sent("sync")).toHaveLength(2);
-    expect(state.threads[C1].items.map((m) => `${m.seq}:${m.body}`)).toEqual(["1:body 1", "2:edited", "3:", "4:body 4", "5:body 5", "7:body 7", "9:body 9"]);
+    expect(state.timelines[C1].items.map((m) => `${m.seq}:${m.body}`)).toEqual(["1:body 1", "2:edited", "3:", "4:body 4", "5:body 5", "7:body 7", "9:body 9"]);
     expect(state.connection).toBe("connected");
   });
 
   it("when the server asks for a resync, refetches the list and syncs from what it holds, within a couple of seconds", async () => {
     jest.useFakeTimers();
     await start();
-    await act(async () => actions.loadThread(C1));
+    await act(async () => actions.loadTimeline(C1));
     await flush();
     const listFetchesBefore = fetches.filter((u) => u === "/api/conversations").length;
     const syncsBefore = socket.sent("sync").length;
@@ -231,14 +182,14 @@ describe("<ChatProvider>", () => {
     expect(syncs.at(-1)!.payload).toEqual({ since: { [C1]: 5 } });
     await act(async () => syncs.at(-1)!.ack!(null, { ok: true, messages: [message(6)], hasMore: false }));
     await flush();
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it("when a sync is refused because it was removed from a conversation meanwhile, refetches the list and catches up on the rest", async () => {
     listed = [conversation, { ...conversation, id: C2, kind: "group", title: "Soon gone", lastSeq: 2, lastReadSeq: 2 }];
     await start();
-    await act(async () => actions.loadThread(C1));
-    await act(async () => actions.loadThread(C2));
+    await act(async () => actions.loadTimeline(C1));
+    await act(async () => actions.loadTimeline(C2));
     await flush();
     await act(async () => socket.fire("disconnect", "transport close"));
     await act(async () => socket.fire("connect"));
@@ -254,7 +205,7 @@ describe("<ChatProvider>", () => {
     expect(syncs[1].payload).toEqual({ since: { [C1]: 5 } });
     await act(async () => syncs[1].ack!(null, { ok: true, messages: [message(6)], hasMore: false }));
     await flush();
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Object.keys(state.conversations)).toEqual([C1]);
   });
 
@@ -277,9 +228,9 @@ describe("<ChatProvider>", () => {
 
   it("takes the list the page came with instead of fetching it, and the opening page of a conversation", async () => {
     render(
-      <ChatProvider meId={ME} initialConversations={[conversation]}>
+      <ChatClientProvider meId={ME} initialConversations={[conversation]} connect={() => socket.asSocket()} navigation={fakeNavigation()}>
         <Probe />
-      </ChatProvider>,
+      </ChatClientProvider>,
     );
     await flush();
     expect(state.listStatus).toBe("ready");
@@ -287,17 +238,17 @@ describe("<ChatProvider>", () => {
     expect(fetches).toEqual([]);
 
     await act(async () => actions.prime({ conversation, messages: [1, 2, 3].map((n) => message(n)), hasMore: true }));
-    expect(state.threads[C1]).toMatchObject({ status: "ready", hasOlder: true });
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
-    // a thread already held (and perhaps newer) is not replaced by a page's copy
+    expect(state.timelines[C1]).toMatchObject({ status: "ready", hasOlder: true });
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // a timeline already held (and perhaps newer) is not replaced by a page's copy
     await act(async () => actions.prime({ conversation, messages: [message(1)], hasMore: false }));
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(fetches).toEqual([]);
   });
 
   it("after a reconnect syncs from below a missed message even when its own resent message was acknowledged first", async () => {
     await start();
-    await act(async () => actions.loadThread(C1));
+    await act(async () => actions.loadTimeline(C1));
     await flush();
     await act(async () => socket.fire("disconnect", "transport close"));
     await act(async () => actions.send(C1, "from ada"));
@@ -319,13 +270,13 @@ describe("<ChatProvider>", () => {
     expect(sync.payload).toEqual({ since: { [C1]: 5 } });
     await act(async () => sync.ack!(null, { ok: true, messages: [message(6, { body: "from bob" }), message(7, { senderId: ME, clientId, body: "from ada" })], hasMore: false }));
     await flush();
-    expect(state.threads[C1].items.map((m) => m.body)).toEqual(["body 1", "body 2", "body 3", "body 4", "body 5", "from bob", "from ada"]);
+    expect(state.timelines[C1].items.map((m) => m.body)).toEqual(["body 1", "body 2", "body 3", "body 4", "body 5", "from bob", "from ada"]);
   });
 
   it("catches up a gap about a second after it shows, without a reconnect, and backs off only while it stays", async () => {
     jest.useFakeTimers();
     await start();
-    await act(async () => actions.loadThread(C1));
+    await act(async () => actions.loadTimeline(C1));
     await flush();
     const syncs = () => socket.sent("sync");
     const before = syncs().length;
@@ -362,7 +313,7 @@ describe("<ChatProvider>", () => {
     expect(syncs()).toHaveLength(before + 3);
     await act(async () => syncs().at(-1)!.ack!(null, { ok: true, messages: [message(8), message(9)], hasMore: false }));
     await flush();
-    expect(state.threads[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(state.timelines[C1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
     // closed: nothing more; a new gap is caught up a second later again, not after the backed-off delay
     await act(async () => jest.advanceTimersByTime(10_000));

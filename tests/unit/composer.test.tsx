@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { Composer } from "@/components/chat/Composer";
+import { Composer } from "@/components/chat/conversation/Composer";
 
 function setup(props: Partial<Parameters<typeof Composer>[0]> = {}) {
   const onSend = jest.fn();

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MessageList } from "@/components/chat/MessageList";
-import type { OutgoingMessage } from "@/components/chat/store";
+import { MessageList } from "@/components/chat/messages/MessageList";
+import type { OutgoingMessage } from "@/components/chat/client/state";
 import type { MessageView } from "@/lib/messages/types";
 
 const ME = "00000000-0000-4000-8000-000000000001";

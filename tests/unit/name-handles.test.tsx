@@ -1,5 +1,5 @@
 import { render, screen, within } from "@testing-library/react";
-import { MessageList } from "@/components/chat/MessageList";
+import { MessageList } from "@/components/chat/messages/MessageList";
 import { PersonName } from "@/components/chat/PersonName";
 import type { MessageView } from "@/lib/messages/types";
 

@@ -1,4 +1,4 @@
-import { conversationHandles, handlesToShow, previewSender } from "@/components/chat/names";
+import { conversationHandles, handlesToShow, previewSender } from "@/components/chat/client/names";
 import type { ConversationView, MemberView } from "@/lib/conversations/types";
 
 const person = (id: string, username: string, displayName: string) => ({ id, username, displayName });

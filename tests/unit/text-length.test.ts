@@ -9,7 +9,7 @@ import { displayNameSchema } from "@/lib/people/schemas";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
 import { PROFILE_LIMITS } from "@/lib/people/schemas";
 import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
-import { preview } from "@/components/chat/notify";
+import { preview } from "@/components/chat/client/desktop-notifications";
 import { isWellFormed } from "@/lib/platform/text";
 
 const FAMILY = "👨‍👩‍👧‍👦"; // 4 people joined by 3 ZWJ: 7 code points, 11 UTF-16 units, 1 grapheme

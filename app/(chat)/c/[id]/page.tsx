@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ConversationScreen } from "@/components/chat/ConversationScreen";
+import { ConversationScreen } from "@/components/chat/conversation/ConversationScreen";
 import { requireSession } from "@/lib/http/current-session";
 import { openingView } from "@/lib/messages/history";
 

@@ -1,0 +1,38 @@
+/** Everything the chat UI asks of the client (useChat().actions); stable for the client's life. */
+import type { ConversationView } from "@/lib/conversations/types";
+import type { OpeningView } from "@/lib/conversations/types";
+
+export interface ChatActions {
+  refreshList(): Promise<unknown>;
+  /** Loads a conversation's newest page as its timeline, unless it is held (or loading). */
+  loadTimeline(conversationId: string): Promise<void>;
+  /** Loads the page before the oldest message held. */
+  loadOlder(conversationId: string): Promise<void>;
+  /** Adds the conversation (fetched on its own) when the list does not hold it; null when absent. */
+  ensureConversation(conversationId: string): Promise<ConversationView | null>;
+  /** Takes a conversation and its newest page that came with the page, unless newer ones are held. */
+  prime(opening: OpeningView): void;
+  /** Queues a message and sends it (again with the same clientId until acknowledged: ./outbox.ts). */
+  send(conversationId: string, body: string): void;
+  retry(clientId: string): void;
+  discard(clientId: string): void;
+  /** Edits one's message; null when done, else the reason to show. */
+  edit(messageId: string, body: string): Promise<string | null>;
+  /** Deletes one's message; null when done, else the reason to show. */
+  remove(messageId: string): Promise<string | null>;
+  /** Marks what the open timeline shows as read (locally at once; the server only when it moves). */
+  markRead(conversationId: string): void;
+  /** Tells the others one is typing (at most every few seconds) or stopped. */
+  typing(conversationId: string, typing: boolean): void;
+  startDirect(userId: string): Promise<ConversationView>;
+  createGroup(title: string, memberIds: string[]): Promise<ConversationView>;
+  rename(conversationId: string, title: string): Promise<void>;
+  addMembers(conversationId: string, userIds: string[]): Promise<void>;
+  removeMember(conversationId: string, userId: string): Promise<void>;
+  /** The conversation on screen (null: none); its removal sends the page home. */
+  setActive(conversationId: string | null): void;
+  getDraft(conversationId: string): string;
+  setDraft(conversationId: string, text: string): void;
+  /** Looks up the public profiles of these senders (batched, once per id per page) into `state.people`. */
+  lookupPeople(userIds: string[]): void;
+}

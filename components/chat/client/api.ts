@@ -1,0 +1,61 @@
+/** The chat's HTTP calls, typed by the contract in DESIGN.md. */
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function call<T>(path: string, init?: { method?: string; json?: unknown; signal?: AbortSignal }): Promise<T> {
+  const res = await fetch(path, {
+    method: init?.method ?? "GET",
+    headers: init?.json !== undefined ? { "content-type": "application/json" } : undefined,
+    body: init?.json !== undefined ? JSON.stringify(init.json) : undefined,
+    signal: init?.signal,
+  });
+  // an abort while the body arrives rejects here: let it be the AbortError callers ignore
+  const data = (await res.json().catch((err: unknown) => {
+    if (init?.signal?.aborted) throw err;
+    return null;
+  })) as ({ error?: { code: string; message: string; fields?: Record<string, string> } } & T) | null;
+  if (!res.ok) {
+    // a field's own message ("That name is reserved") says more than the summary ("Some fields are invalid")
+    const fieldMessage = data?.error?.fields ? Object.values(data.error.fields)[0] : undefined;
+    throw new ApiError(res.status, data?.error?.code ?? "internal", fieldMessage ?? data?.error?.message ?? `The server answered ${res.status}`);
+  }
+  if (data === null) throw new ApiError(res.status, "internal", "The server's answer could not be read");
+  return data as T;
+}
+
+export const chatApi = {
+  listConversations: () => call<{ conversations: ConversationView[] }>("/api/conversations"),
+  getConversation: (id: string) => call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}`),
+  startDirect: (userId: string) => call<{ conversation: ConversationView }>("/api/conversations", { method: "POST", json: { kind: "direct", userId } }),
+  createGroup: (title: string, memberIds: string[]) =>
+    call<{ conversation: ConversationView }>("/api/conversations", { method: "POST", json: { kind: "group", title, memberIds } }),
+  rename: (id: string, title: string) => call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", json: { title } }),
+  addMembers: (id: string, userIds: string[]) =>
+    call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}/members`, { method: "POST", json: { userIds } }),
+  removeMember: (id: string, userId: string) =>
+    call<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { method: "DELETE" }),
+  messages: (id: string, params: { before?: number; limit?: number } = {}) => {
+    const q = new URLSearchParams({ limit: String(params.limit ?? 50) });
+    if (params.before !== undefined) q.set("before", String(params.before));
+    return call<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${q}`);
+  },
+  /** public profiles by id (at most 100); accounts that are gone are absent from the answer */
+  lookupUsers: (ids: string[]) => call<{ users: PublicUser[] }>(`/api/users?${new URLSearchParams({ ids: ids.join(",") })}`),
+  searchUsers: (q: string, signal?: AbortSignal) =>
+    call<{ users: PublicUser[]; nextCursor: string | null }>(`/api/users?${new URLSearchParams({ q, limit: "20" })}`, { signal }),
+};
+
+/** The REST calls the chat client makes (chatApi in the page; a stand-in in tests). */
+export type ChatApi = typeof chatApi;

@@ -1,0 +1,108 @@
+/**
+ * The chat client without React: one socket for the signed-in page, the store every event goes
+ * into, catch-up, the outbox, and the actions the UI calls. Its dependencies are passed in (the
+ * socket factory, the REST api, navigation), so tests drive it with a fake or a real socket.
+ */
+import type { ConversationView } from "@/lib/conversations/types";
+import type { ChatActions } from "./actions";
+import { chatApi, type ChatApi } from "./api";
+import { watchConnection } from "./connection";
+import { conversationActions } from "./conversation-actions";
+import type { ChatCore, ChatNavigation } from "./core";
+import { draftActions } from "./drafts";
+import { wireEvents } from "./events";
+import { watchGaps } from "./gap-sync";
+import { messageActions } from "./message-actions";
+import { Outbox } from "./outbox";
+import { createPeopleLookup } from "./people-lookup";
+import { watchRecounts } from "./recounts";
+import { signalActions } from "./signals";
+import type { ChatSocket, ConnectSocket } from "./socket";
+import type { ChatState } from "./state";
+import { createChatStore } from "./store";
+import { createCatchUp } from "./sync";
+import { timelineActions } from "./timeline-actions";
+
+export interface ChatClientOptions {
+  meId: string;
+  /** Opens the socket; called on every start(). */
+  connect: ConnectSocket;
+  navigation: ChatNavigation;
+  /** Default: the app's REST api (./api.ts). */
+  api?: ChatApi;
+  /** The list the page was rendered with: taken on start instead of being fetched (it is fetched again on every connect anyway). */
+  initialConversations?: ConversationView[];
+}
+
+export interface ChatClient {
+  getState(): ChatState;
+  /** Calls `listener` after every state change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  actions: ChatActions;
+  /** Opens the socket and starts following it; again after stop() (React's strict mode does that). */
+  start(): void;
+  /** Closes the socket and stops every timer; the state stays. */
+  stop(): void;
+}
+
+/** A stopped client; nothing happens until start(). */
+export function createChatClient({ meId, connect, navigation, api = chatApi, initialConversations }: ChatClientOptions): ChatClient {
+  const store = createChatStore(meId);
+  let socket: ChatSocket | null = null;
+  let active: string | null = null;
+  let stop: (() => void) | null = null;
+  const core: ChatCore = { store, api, navigation, connected: () => (socket?.connected ? socket : null) };
+  const catchUp = createCatchUp(core);
+  const outbox = new Outbox({ getState: store.getState, dispatch: store.dispatch, getSocket: () => socket });
+  const people = createPeopleLookup(core);
+
+  const actions: ChatActions = {
+    refreshList: catchUp.refreshList,
+    ...timelineActions(core),
+    ...conversationActions(core),
+    ...messageActions(core, outbox),
+    ...signalActions(core),
+    ...draftActions(),
+    setActive(conversationId) {
+      active = conversationId;
+    },
+    lookupPeople: people.lookup,
+  };
+
+  function start(): void {
+    if (stop) return;
+    if (initialConversations) store.dispatch({ type: "list:loaded", conversations: initialConversations });
+    else void catchUp.refreshList();
+    const s = connect();
+    socket = s;
+    const stops = [
+      watchConnection(s, core, () => {
+        void catchUp.fromCursors(s);
+        outbox.resume();
+      }),
+      wireEvents(s, core, { active: () => active, resync: () => void catchUp.fromCursors(s) }),
+      watchGaps(core, catchUp),
+      watchRecounts(core),
+    ];
+    stop = () => {
+      for (const f of stops) f();
+      outbox.dispose();
+      people.dispose();
+      s.removeAllListeners();
+      s.io.removeAllListeners();
+      s.disconnect();
+      socket = null;
+    };
+  }
+
+  return {
+    getState: store.getState,
+    subscribe: store.subscribe,
+    actions,
+    start,
+    stop() {
+      stop?.();
+      stop = null;
+    },
+  };
+}

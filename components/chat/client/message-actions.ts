@@ -1,0 +1,48 @@
+/** Sending (through the outbox), editing and deleting one's messages over the socket. */
+import type { Ack } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
+import type { ChatActions } from "./actions";
+import type { ChatCore } from "./core";
+import { ACK_TIMEOUT_MS, newClientId, type Outbox } from "./outbox";
+import type { ChatSocket } from "./socket";
+import type { OutgoingMessage } from "./state";
+
+const OFFLINE = "You are offline. Try again when reconnected.";
+const NO_ANSWER = "The server did not answer. Try again.";
+
+/** The message actions of one client. */
+export function messageActions({ store, connected }: Pick<ChatCore, "store" | "connected">, outbox: Outbox): Pick<ChatActions, "send" | "retry" | "discard" | "edit" | "remove"> {
+  const { dispatch } = store;
+
+  /** Asks for one change of a message and applies the answer; null when done, else the reason to show. */
+  async function change(ask: (socket: ChatSocket) => Promise<Ack<{ message: MessageView }>>): Promise<string | null> {
+    const socket = connected();
+    if (!socket) return OFFLINE;
+    try {
+      const res = await ask(socket);
+      if (!res.ok) return res.error.message;
+      dispatch({ type: "messages", messages: [res.message] });
+      return null;
+    } catch {
+      return NO_ANSWER;
+    }
+  }
+
+  return {
+    send(conversationId, body) {
+      const message: OutgoingMessage = { clientId: newClientId(), conversationId, body, createdAt: new Date().toISOString(), status: "pending" };
+      dispatch({ type: "outbox:add", message });
+      outbox.start(message.clientId);
+    },
+    retry(clientId) {
+      dispatch({ type: "outbox:status", clientId, status: "pending" });
+      outbox.start(clientId);
+    },
+    discard(clientId) {
+      outbox.forget(clientId);
+      dispatch({ type: "outbox:remove", clientId });
+    },
+    edit: (messageId, body) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:edit", { messageId, body })),
+    remove: (messageId) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:delete", { messageId })),
+  };
+}

@@ -1,0 +1,91 @@
+/** The chat client's state and the actions that change it (applied by ./reducer.ts). */
+import type { PublicUser } from "@/lib/people/types";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
+import type { Cursor } from "./cursor";
+
+export interface OutgoingMessage {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  createdAt: string;
+  status: "pending" | "failed";
+  error?: string;
+}
+
+export interface Timeline {
+  status: "loading" | "ready" | "error";
+  /** ascending by seq, one entry per id */
+  items: MessageView[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** what `sync` starts from: see cursor.ts (only meaningful while ready) */
+  cursor: Cursor;
+  /**
+   * Changes to messages older than the loaded page, kept until their page is merged: that page may
+   * have been fetched before the change, and the cursor has already passed it.
+   */
+  outside?: MessageView[];
+}
+
+export interface ChatState {
+  meId: string;
+  listStatus: "loading" | "ready" | "error";
+  conversations: Record<string, ConversationView>;
+  timelines: Record<string, Timeline>;
+  outbox: OutgoingMessage[];
+  /** conversationId → userId → time the typing signal expires */
+  typing: Record<string, Record<string, number>>;
+  /** "refused": the server refused this page's origin (connect_error "forbidden"); not retried */
+  connection: "connecting" | "connected" | "reconnecting" | "refused";
+  /** public profiles of people met outside the member lists (senders who left; oneself), by id; null: no such account */
+  people: Record<string, PublicUser | null>;
+  /** conversations whose unread count could not be worked out locally: the client asks the server (./recounts.ts) */
+  recount: Record<string, true>;
+  /**
+   * Per conversation, the position up to which its unread count came from a server view (the list,
+   * an announcement, a recount): a message at or below it is already counted, however it arrives
+   * (a `sync` after a reconnect brings messages the fresh list counted).
+   */
+  countedTo: Record<string, number>;
+}
+
+export type ChatAction =
+  | { type: "list:loading" }
+  | { type: "list:error" }
+  | { type: "list:loaded"; conversations: ConversationView[] }
+  | { type: "conversation:upsert"; conversation: ConversationView }
+  | { type: "conversation:remove"; conversationId: string }
+  | { type: "timeline:loading"; conversationId: string }
+  | { type: "timeline:error"; conversationId: string }
+  | { type: "timeline:loaded"; conversationId: string; messages: MessageView[]; hasMore: boolean }
+  | { type: "timeline:older-loading"; conversationId: string; loading: boolean }
+  | { type: "timeline:older"; conversationId: string; messages: MessageView[]; hasMore: boolean }
+  /** live events and acknowledgements: each is one position, held in whatever order it comes */
+  | { type: "messages"; messages: MessageView[] }
+  /**
+   * One `sync` answer. `ends`: each named conversation's `lastSeq` as this client knew it when the
+   * request left; a complete answer (`hasMore` false) proves everything up to there is held.
+   */
+  | { type: "sync"; messages: MessageView[]; hasMore: boolean; ends: Record<string, number> }
+  | { type: "outbox:add"; message: OutgoingMessage }
+  | { type: "outbox:status"; clientId: string; status: OutgoingMessage["status"]; error?: string }
+  | { type: "outbox:remove"; clientId: string }
+  /**
+   * A read position: the server's `read` event, or (`local`) this page reading what it shows — which
+   * moves one's own count but not one's member entry, the server's position `markRead` compares with.
+   */
+  | { type: "read"; conversationId: string; userId: string; seq: number; local?: boolean }
+  | { type: "typing"; conversationId: string; userId: string; typing: boolean; until?: number }
+  | { type: "typing:expire"; now: number }
+  | { type: "presence"; userId: string; online: boolean }
+  | { type: "connection"; connection: ChatState["connection"] }
+  | { type: "conversation:refreshed"; conversation: ConversationView }
+  | { type: "recount:abandon"; conversationId: string }
+  | { type: "user:updated"; user: PublicUser }
+  | { type: "people:loaded"; users: PublicUser[]; asked: string[] };
+
+/** The state before anything is known: the list loading, the socket connecting. */
+export function initialChatState(meId: string): ChatState {
+  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {} };
+}

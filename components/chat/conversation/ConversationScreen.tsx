@@ -1,0 +1,266 @@
+"use client";
+
+import Link from "next/link";
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { Avatar } from "@/components/Avatar";
+import type { OpeningView } from "@/lib/conversations/types";
+import { isolate } from "@/lib/platform/text";
+import headerStyles from "@/components/shell/PageHeader.module.scss";
+import { useChat } from "../hooks/useChat";
+import { Composer } from "./Composer";
+import { GroupSettings } from "./GroupSettings";
+import { MessageList, type Person } from "../messages/MessageList";
+import { conversationTitle, handlesToShow, otherMember } from "../client/names";
+import { DELETED_USER, unknownSenders } from "../client/people";
+import { PersonName } from "../PersonName";
+import { useNow } from "../hooks/useNow";
+import styles from "../Chat.module.scss";
+import msgStyles from "../messages/Messages.module.scss";
+
+/** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
+function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
+  if (people.length === 0 || people.length > 2) return people.length ? "Several people are typing…" : "";
+  const names = people.map((p, i) => (
+    <Fragment key={p.id}>
+      {i > 0 && " and "}
+      <PersonName name={p.name} handle={p.handle} />
+    </Fragment>
+  ));
+  return (
+    <>
+      {names}
+      {people.length === 1 ? " is typing…" : " are typing…"}
+    </>
+  );
+}
+
+function useVisible(): boolean {
+  const [visible, setVisible] = useState(true);
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState === "visible");
+    update();
+    document.addEventListener("visibilitychange", update);
+    return () => document.removeEventListener("visibilitychange", update);
+  }, []);
+  return visible;
+}
+
+/** One conversation: header, message log, typing line and composer. */
+export function ConversationScreen({ conversationId, opening = null }: { conversationId: string; opening?: OpeningView | null }) {
+  const { state, actions } = useChat();
+  const conversation = state.conversations[conversationId];
+  const timeline = state.timelines[conversationId];
+  const [missing, setMissing] = useState(false);
+  const [loadError, setLoadError] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const readSeqAtOpen = useRef<number | null | undefined>(undefined);
+  const visible = useVisible();
+  const now = useNow();
+
+  useEffect(() => {
+    actions.setActive(conversationId);
+    return () => actions.setActive(null);
+  }, [actions, conversationId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    setMissing(false);
+    setLoadError(false);
+    if (opening?.conversation.id === conversationId) {
+      // the page brought them: nothing to ask for
+      actions.prime(opening);
+      return;
+    }
+    // the conversation and its newest messages are asked for together (a missing conversation
+    // answers both with 404): one round trip less before the messages show
+    void actions.loadTimeline(conversationId);
+    actions.ensureConversation(conversationId).then(
+      (c) => {
+        if (!cancelled && !c) setMissing(true);
+      },
+      () => !cancelled && setLoadError(true),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [actions, conversationId, opening]);
+
+  const items = timeline?.status === "ready" ? timeline.items : null;
+  // the read position as it was on opening, when something was unread then: the "new messages"
+  // divider stays put for this visit, and messages arriving while one watches get none
+  if (readSeqAtOpen.current === undefined && conversation && items) {
+    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== state.meId && !m.deletedAt);
+    readSeqAtOpen.current = unread ? conversation.lastReadSeq : null;
+  }
+
+  const newestSeq = items?.length ? items[items.length - 1].seq : 0;
+  // open and visible means read; the divider keeps showing where the unread part began. Asked again
+  // once connected: a read taken before the socket was up is only local until then.
+  const connected = state.connection === "connected";
+  useEffect(() => {
+    if (visible && newestSeq > 0) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected]);
+
+  const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
+  // senders who are no longer members are named by their public profile, looked up once
+  const unknown = useMemo(() => (conversation && items ? unknownSenders(state.people, conversation, items) : []), [state.people, conversation, items]);
+  useEffect(() => {
+    if (unknown.length) actions.lookupPeople(unknown);
+  }, [actions, unknown]);
+  const people = useMemo(() => {
+    const map: Record<string, Person> = {};
+    const members = new Set(conversation?.members.map((m) => m.id));
+    for (const m of items ?? []) {
+      if (!m.senderId || members.has(m.senderId) || !(m.senderId in state.people)) continue;
+      map[m.senderId] = state.people[m.senderId] ?? DELETED_USER;
+    }
+    for (const m of conversation?.members ?? []) map[m.id] = m;
+    return map;
+  }, [conversation?.members, items, state.people]);
+
+  const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
+  const typingPeople = Object.keys(state.typing[conversationId] ?? {})
+    .filter((id) => people[id])
+    .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
+
+  const title = conversation ? conversationTitle(conversation, state.meId) : "";
+  useEffect(() => {
+    // isolated: a right-to-left (or once-stored bidi-overriding) name cannot reorder "· Parley"
+    if (!title) return;
+    const wanted = `${isolate(title)} · Parley`;
+    // Next writes the page's metadata title ("Conversation") after this runs on a direct load: put it
+    // back whenever the title changes (TitleSync keeps its "(n) " in front of either)
+    const apply = () => {
+      if (document.title.replace(/^\(\d+\) /, "") !== wanted) document.title = wanted;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, [title]);
+
+  const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
+
+  if (missing)
+    return (
+      <div className={styles.paneState}>
+        <h1 className={headerStyles.title}>Conversation not found</h1>
+        <p>It may have been deleted, or you are no longer a member.</p>
+        <Link href="/">Back to conversations</Link>
+      </div>
+    );
+
+  if (loadError || timeline?.status === "error")
+    return (
+      <div className={styles.paneState} role="alert">
+        <p>Could not load this conversation.</p>
+        <button
+          type="button"
+          className={styles.retryButton}
+          onClick={() => {
+            setLoadError(false);
+            void actions.ensureConversation(conversationId).then((c) => c && actions.loadTimeline(conversationId), () => setLoadError(true));
+          }}
+        >
+          Try again
+        </button>
+      </div>
+    );
+
+  const other = conversation?.kind === "direct" ? otherMember(conversation, state.meId) : undefined;
+  const closed = conversation?.kind === "direct" && conversation.peerDeleted;
+  const onlineCount = conversation?.members.filter((m) => m.online && m.id !== state.meId).length ?? 0;
+
+  return (
+    <div className={styles.screen}>
+      <header className={headerStyles.header}>
+        <Link href="/" className={headerStyles.back} aria-label="Back to conversations">
+          <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <path d="m15 18-6-6 6-6" />
+          </svg>
+        </Link>
+        <div className={styles.headerMeta}>
+          {conversation &&
+            (other ? (
+              <Avatar user={other} size={36} online={other.online} />
+            ) : (
+              <Avatar user={closed ? DELETED_USER : { id: conversation.id, displayName: title }} size={36} />
+            ))}
+          <div className={styles.headerText}>
+            <h1 className={styles.headerTitle} data-testid="conversation-title">
+              {title || "Loading…"}
+            </h1>
+            {conversation && (
+              <span className={styles.headerSub} data-testid="conversation-status">
+                {closed ? (
+                  "This account was deleted"
+                ) : other ? (
+                  // the username always shows here: it is what tells this person from a namesake
+                  <>
+                    @{other.username} · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}
+                  </>
+                ) : (
+                  `${conversation.members.length} members${onlineCount ? `, ${onlineCount} online` : ""}`
+                )}
+              </span>
+            )}
+          </div>
+        </div>
+        {conversation?.kind === "group" && (
+          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+              <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
+            </svg>
+            <span className={styles.headerLabel}>Group settings</span>
+          </button>
+        )}
+      </header>
+
+      {items && conversation ? (
+        <MessageList
+          key={conversationId}
+          messages={items}
+          outgoing={outgoing}
+          meId={state.meId}
+          people={people}
+          readSeqAtOpen={readSeqAtOpen.current ?? null}
+          hasOlder={timeline!.hasOlder}
+          loadingOlder={timeline!.loadingOlder}
+          onLoadOlder={() => void actions.loadOlder(conversationId)}
+          onRetry={actions.retry}
+          onDiscard={actions.discard}
+          onEdit={actions.edit}
+          onDelete={actions.remove}
+          now={now}
+        />
+      ) : (
+        <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
+          {[140, 220, 180, 260, 120].map((w, i) => (
+            <div key={i} className={msgStyles.skeletonRow}>
+              <span style={{ width: w }} />
+            </div>
+          ))}
+        </div>
+      )}
+
+      <div className={styles.typing} aria-live="polite" data-testid="typing-line">
+        {typingLine(typingPeople)}
+      </div>
+      {closed ? (
+        <p className={styles.closedNotice} role="status" data-testid="conversation-closed">
+          This account was deleted. You can read this conversation, but nobody will get new messages in it.
+        </p>
+      ) : (
+        <Composer
+          key={conversationId}
+          initialDraft={actions.getDraft(conversationId)}
+          placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
+          onDraftChange={(t) => actions.setDraft(conversationId, t)}
+          onTyping={onTyping}
+          onSend={(body) => actions.send(conversationId, body)}
+        />
+      )}
+      {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import styles from "../Chat.module.scss";
+import type { ChatState } from "../client/state";
+
+/**
+ * A thin bar while the realtime connection is down; it goes away by itself once back. When the
+ * server refused this page's origin (reached at an address other than the app's own) it says so at
+ * once and stays: reconnecting cannot help.
+ */
+export function ReconnectBanner({ connection }: { connection: ChatState["connection"] }) {
+  // a blip shorter than a second is not worth a flash
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (connection !== "reconnecting") {
+      setShown(false);
+      return;
+    }
+    const t = setTimeout(() => setShown(true), 1_000);
+    return () => clearTimeout(t);
+  }, [connection]);
+  if (connection === "refused") {
+    return (
+      <div role="status" aria-live="polite" className={styles.banner} data-shown="true">
+        Live updates refused at this address
+      </div>
+    );
+  }
+  return (
+    <div role="status" aria-live="polite" className={styles.banner} data-shown={shown ? "true" : undefined}>
+      {shown ? "Reconnecting…" : ""}
+    </div>
+  );
+}

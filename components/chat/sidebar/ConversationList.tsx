@@ -1,0 +1,209 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { Avatar } from "@/components/Avatar";
+import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
+import type { ConversationView } from "@/lib/conversations/types";
+import { truncate } from "@/lib/platform/text-length";
+import { useChat } from "../hooks/useChat";
+import { listTime } from "../messages/format";
+import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
+import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
+import { NotificationToggle } from "./NotificationToggle";
+import { PersonName } from "../PersonName";
+import { DELETED_USER, DELETED_USER_NAME } from "../client/people";
+import { lastActivity, sortedConversations } from "../client/selectors";
+import type { ChatState } from "../client/state";
+import { Switcher } from "./Switcher";
+import { useNow } from "../hooks/useNow";
+import styles from "../Chat.module.scss";
+
+/**
+ * How much of the last message a sidebar row holds, in code points, cut on a grapheme boundary
+ * (lib/platform/text-length.ts): more than one line shows; CSS ends the visible line with its own "…".
+ */
+export const LIST_PREVIEW = 200;
+
+/** "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the colon. */
+function previewOf(c: ConversationView, meId: string, people: ChatState["people"]): ReactNode {
+  const m = c.lastMessage;
+  if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
+  const body = <bdi>{m.deletedAt ? "message deleted" : truncate(m.body.replace(/\s+/g, " "), LIST_PREVIEW)}</bdi>;
+  if (m.senderId === meId) return <>You: {body}</>;
+  if (c.kind === "group") {
+    const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
+    return (
+      <>
+        <PersonName name={sender.name} handle={"handle" in sender ? sender.handle : undefined} />: {body}
+      </>
+    );
+  }
+  return body;
+}
+
+/**
+ * A sender who is no longer a member: their public profile's name once looked up (./people.ts),
+ * with the handle when it reads like a member's name.
+ */
+function formerSender(members: ConversationView["members"], people: ChatState["people"], id: string): { name: string; handle?: string } {
+  const p = people[id];
+  if (p === null) return { name: DELETED_USER_NAME };
+  return p ? { name: p.displayName, handle: handlesToShow([...members, p])[id] } : { name: "Former member" };
+}
+
+function ConversationRow(props: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string; people: ChatState["people"] }) {
+  const { c, meId, active, now, handle, people } = props;
+  const title = conversationTitle(c, meId);
+  const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
+  const unread = c.unreadCount > 0 && !active;
+  return (
+    <li>
+      <Link
+        href={`/c/${c.id}`}
+        className={styles.row}
+        aria-current={active ? "page" : undefined}
+        data-unread={unread || undefined}
+        data-testid="conversation-item"
+      >
+        {other ? (
+          <Avatar user={other} size={40} online={other.online} />
+        ) : (
+          <Avatar user={c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title }} size={40} />
+        )}
+        <span className={styles.rowText}>
+          <span className={styles.rowTop}>
+            <span className={styles.rowTitle} data-testid="conversation-name">
+              <PersonName name={title} handle={handle} fit />
+            </span>
+            <time className={styles.rowTime} dateTime={lastActivity(c)}>
+              {listTime(lastActivity(c), now)}
+            </time>
+          </span>
+          <span className={styles.rowBottom}>
+            <span className={styles.rowPreview} data-testid="conversation-preview">
+              {previewOf(c, meId, people)}
+            </span>
+            {unread && (
+              <span className={styles.badge} data-testid="unread-badge">
+                {c.unreadCount > 99 ? "99+" : c.unreadCount}
+                <span className="visually-hidden"> unread</span>
+              </span>
+            )}
+          </span>
+          {other && <span className="visually-hidden">{other.online ? ", online" : ", offline"}</span>}
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+/** The sidebar's conversations, newest activity first, with the new message / new group controls. */
+export function ConversationList() {
+  const { state, actions } = useChat();
+  const pathname = usePathname();
+  const now = useNow();
+  const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setDialog("switch");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
+  const list = sortedConversations(state);
+  const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
+  // a group's last message may come from someone who left: name them by their public profile
+  const unknownSenders = useMemo(
+    () =>
+      Object.values(state.conversations).flatMap((c) => {
+        const s = c.kind === "group" ? c.lastMessage?.senderId : null;
+        return s && !c.members.some((m) => m.id === s) && !(s in state.people) ? [s] : [];
+      }),
+    [state.conversations, state.people],
+  );
+  useEffect(() => {
+    if (unknownSenders.length) actions.lookupPeople(unknownSenders);
+  }, [actions, unknownSenders]);
+
+  return (
+    <div className={styles.listPane}>
+      <div className={styles.listHeader}>
+        <h2 className={styles.listTitle}>Conversations</h2>
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("switch")} title="Go to conversation (Ctrl+K)">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <circle cx="11" cy="11" r="7" />
+            <path d="m20 20-3.5-3.5" />
+          </svg>
+          <span>Go to conversation</span>
+        </button>
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("message")} title="New message">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <path d="M12 20h9M16.5 3.5a2.1 2.1 0 1 1 3 3L7 19l-4 1 1-4z" />
+          </svg>
+          <span>New message</span>
+        </button>
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("group")} title="New group">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM19 8v6M22 11h-6" />
+          </svg>
+          <span>New group</span>
+        </button>
+      </div>
+      <NotificationToggle />
+
+      {state.listStatus === "loading" && list.length === 0 && (
+        <ul className={styles.list} aria-busy="true" aria-label="Loading conversations">
+          {Array.from({ length: 5 }, (_, i) => (
+            <li key={i} className={styles.skeletonRow}>
+              <span className={styles.skeletonAvatar} />
+              <span className={styles.skeletonLines}>
+                <span />
+                <span />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {state.listStatus === "error" && list.length === 0 && (
+        <div className={styles.listState} role="alert">
+          <p>Could not load your conversations.</p>
+          <button type="button" className={styles.retryButton} onClick={() => void actions.refreshList()}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      {state.listStatus === "ready" && list.length === 0 && (
+        <EmptyState title="No conversations yet" icon={<ChatBubbleIcon />}>
+          <p>
+            Find someone in <Link href="/people">People</Link> or start a{" "}
+            <button type="button" className={styles.inlineButton} onClick={() => setDialog("message")}>
+              new message
+            </button>
+            .
+          </p>
+        </EmptyState>
+      )}
+
+      {list.length > 0 && (
+        <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
+          {list.map((c) => (
+            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={state.people} />
+          ))}
+        </ul>
+      )}
+
+      {dialog === "message" && <NewMessageDialog onClose={() => setDialog(null)} />}
+      {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
+      {dialog === "switch" && <Switcher onClose={() => setDialog(null)} />}
+    </div>
+  );
+}

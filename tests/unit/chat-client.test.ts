@@ -1,0 +1,188 @@
+/**
+ * The React-free chat client (components/chat/client) driven through an injected scripted socket
+ * and a stand-in REST api: catch-up from the cursors after a reconnect, the server's resync, the
+ * outbox resending on reconnect, and a start/stop/start cycle (React's strict mode) that opens a
+ * fresh socket.
+ */
+import type { ChatApi } from "@/components/chat/client/api";
+import { createChatClient, type ChatClient } from "@/components/chat/client/client";
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
+import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
+
+const ME = "11111111-1111-4111-8111-111111111111";
+const ADA = "22222222-2222-4222-8222-222222222222";
+const C1 = "33333333-3333-4333-8333-333333333333";
+
+function message(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return {
+    id: `m${seq}`,
+    conversationId: C1,
+    seq,
+    rev: seq,
+    senderId: ADA,
+    clientId: `k${seq}`,
+    body: `body ${seq}`,
+    createdAt: new Date(Date.UTC(2026, 2, 1, 11, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    ...over,
+  };
+}
+
+const conversation: ConversationView = {
+  id: C1,
+  kind: "direct",
+  title: null,
+  createdAt: "2026-03-01T10:00:00.000Z",
+  lastSeq: 3,
+  peerDeleted: false,
+  members: [],
+  role: "member",
+  lastReadSeq: 3,
+  unreadCount: 0,
+  lastMessage: null,
+};
+
+let sockets: ScriptedSocket[];
+let listFetches: number;
+let client: ChatClient;
+let navigation: ReturnType<typeof fakeNavigation>;
+const socket = () => sockets.at(-1)!;
+const seqs = () => client.getState().timelines[C1].items.map((m) => m.seq);
+
+/** Lets the promise chains of one step (list fetch, then sync) run. */
+async function settle() {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+beforeEach(() => {
+  sockets = [];
+  listFetches = 0;
+  navigation = fakeNavigation();
+  const api = {
+    listConversations: async () => {
+      listFetches++;
+      return { conversations: [conversation] };
+    },
+    messages: async () => ({ messages: [1, 2, 3].map((n) => message(n)), hasMore: false }),
+  } as unknown as ChatApi;
+  client = createChatClient({
+    meId: ME,
+    api,
+    navigation,
+    connect: () => {
+      sockets.push(new ScriptedSocket());
+      return socket().asSocket();
+    },
+  });
+  client.start();
+});
+afterEach(() => {
+  client.stop();
+  jest.useRealTimers();
+});
+
+async function connectWithTimeline() {
+  socket().fire("connect");
+  await settle();
+  await client.actions.loadTimeline(C1);
+  expect(seqs()).toEqual([1, 2, 3]);
+}
+
+describe("the chat client", () => {
+  it("after a reconnect fetches the list again and syncs from the timeline's cursor, again while hasMore", async () => {
+    await connectWithTimeline();
+    // 4 arrives live; 6 too, out of order: the cursor stays at 4
+    socket().fire("message:new", message(4));
+    socket().fire("message:new", message(6));
+    socket().fire("disconnect", "transport close");
+    expect(client.getState().connection).toBe("reconnecting");
+    const before = listFetches;
+
+    socket().fire("connect");
+    await settle();
+    expect(listFetches).toBe(before + 1);
+    const [first] = socket().sent("sync");
+    expect(first.payload).toEqual({ since: { [C1]: 4 } });
+    first.ack!(null, { ok: true, messages: [message(5)], hasMore: true });
+    await settle();
+    const syncs = socket().sent("sync");
+    expect(syncs).toHaveLength(2);
+    expect(syncs[1].payload).toEqual({ since: { [C1]: 5 } });
+    syncs[1].ack!(null, { ok: true, messages: [message(6), message(7)], hasMore: false });
+    await settle();
+    expect(socket().sent("sync")).toHaveLength(2);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("when the server asks for a resync, fetches the list and syncs from what it holds within two seconds", async () => {
+    await connectWithTimeline();
+    jest.useFakeTimers();
+    const before = listFetches;
+    socket().fire("resync", { reason: "redis_recovered" });
+    jest.advanceTimersByTime(2_000);
+    await settle();
+    expect(listFetches).toBe(before + 1);
+    const syncs = socket().sent("sync");
+    expect(syncs.at(-1)!.payload).toEqual({ since: { [C1]: 3 } });
+    syncs.at(-1)!.ack!(null, { ok: true, messages: [message(4)], hasMore: false });
+    await settle();
+    expect(seqs()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("keeps a message sent while offline and sends it, with the same clientId, once reconnected", async () => {
+    await connectWithTimeline();
+    socket().fire("disconnect", "transport close");
+    client.actions.send(C1, "while offline");
+    expect(socket().sent("message:send")).toEqual([]);
+    expect(client.getState().outbox).toMatchObject([{ body: "while offline", status: "pending" }]);
+    const { clientId } = client.getState().outbox[0];
+
+    socket().fire("connect");
+    const [resend] = socket().sent("message:send");
+    expect(resend.payload).toEqual({ conversationId: C1, clientId, body: "while offline" });
+    resend.ack!(null, { ok: true, message: message(4, { senderId: ME, clientId, body: "while offline" }) });
+    expect(client.getState().outbox).toEqual([]);
+    expect(seqs()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("resends on reconnect a message that only failed for want of an answer", async () => {
+    jest.useFakeTimers();
+    await connectWithTimeline();
+    client.actions.send(C1, "lost");
+    const [attempt] = socket().sent("message:send");
+    socket().fire("disconnect", "transport close");
+    attempt.ack!(new Error("operation has timed out"));
+    jest.advanceTimersByTime(10_000);
+    expect(client.getState().outbox).toMatchObject([{ status: "failed", error: "Not sent" }]);
+
+    socket().fire("connect");
+    expect(client.getState().outbox).toMatchObject([{ status: "pending" }]);
+    const attempts = socket().sent("message:send");
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1].payload).toEqual(attempt.payload);
+  });
+
+  it("leaves a conversation on screen that it was removed from", async () => {
+    await connectWithTimeline();
+    client.actions.setActive(C1);
+    socket().fire("conversation:removed", { conversationId: C1 });
+    expect(client.getState().conversations[C1]).toBeUndefined();
+    expect(navigation.replace).toHaveBeenCalledWith("/");
+  });
+
+  it("closes its socket on stop and opens a fresh one on the next start", async () => {
+    const first = socket();
+    client.stop();
+    expect(first.disconnects).toBe(1);
+    client.start();
+    expect(sockets).toHaveLength(2);
+    socket().fire("connect");
+    await settle();
+    expect(client.getState().connection).toBe("connected");
+    // the first socket's events no longer reach the store
+    first.fire("disconnect", "transport close");
+    expect(client.getState().connection).toBe("connected");
+  });
+});
