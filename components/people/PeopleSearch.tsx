@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Avatar } from "@/components/Avatar";
+import { DIRECTORY_PAGE, DIRECTORY_QUERY_MAX } from "@/lib/people/schemas";
 import type { PublicUser } from "@/lib/people/types";
 import styles from "./People.module.scss";
 
@@ -15,7 +16,7 @@ interface PageState {
 }
 
 async function fetchPage(q: string, cursor: string | null, signal?: AbortSignal) {
-  const params = new URLSearchParams({ q, limit: "20" });
+  const params = new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) });
   if (cursor) params.set("cursor", cursor);
   const res = await fetch(`/api/users?${params}`, { signal });
   if (!res.ok) throw new Error(`directory answered ${res.status}`);
@@ -80,7 +81,7 @@ export function PeopleSearch({ meId }: { meId: string }) {
           placeholder="Search by name or username"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
-          maxLength={64}
+          maxLength={DIRECTORY_QUERY_MAX}
           autoComplete="off"
           spellCheck={false}
         />

@@ -1,4 +1,6 @@
 /** The chat's HTTP calls, typed by the contract in DESIGN.md. */
+import { HISTORY_PAGE } from "@/lib/messages/schemas";
+import { DIRECTORY_PAGE } from "@/lib/people/schemas";
 import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
@@ -47,14 +49,14 @@ export const chatApi = {
   removeMember: (id: string, userId: string) =>
     call<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { method: "DELETE" }),
   messages: (id: string, params: { before?: number; limit?: number } = {}) => {
-    const q = new URLSearchParams({ limit: String(params.limit ?? 50) });
+    const q = new URLSearchParams({ limit: String(params.limit ?? HISTORY_PAGE.default) });
     if (params.before !== undefined) q.set("before", String(params.before));
     return call<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${q}`);
   },
-  /** public profiles by id (at most 100); accounts that are gone are absent from the answer */
+  /** public profiles by id (at most PROFILE_LOOKUP_MAX); accounts that are gone are absent from the answer */
   lookupUsers: (ids: string[]) => call<{ users: PublicUser[] }>(`/api/users?${new URLSearchParams({ ids: ids.join(",") })}`),
   searchUsers: (q: string, signal?: AbortSignal) =>
-    call<{ users: PublicUser[]; nextCursor: string | null }>(`/api/users?${new URLSearchParams({ q, limit: "20" })}`, { signal }),
+    call<{ users: PublicUser[]; nextCursor: string | null }>(`/api/users?${new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) })}`, { signal }),
 };
 
 /** The REST calls the chat client makes (chatApi in the page; a stand-in in tests). */

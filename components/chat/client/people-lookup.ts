@@ -3,10 +3,11 @@
  * while it is held in `state.people` (asked again after the store forgets it), gathered into
  * batches, the answers kept in `state.people` (./people.ts).
  */
+import { PROFILE_LOOKUP_MAX } from "@/lib/people/schemas";
 import type { ChatCore } from "./core";
 
-/** The server's cap on ids per lookup (lib/platform/validation.ts PROFILE_LOOKUP_MAX). */
-const BATCH = 100;
+/** The server's cap on ids per lookup. */
+const BATCH = PROFILE_LOOKUP_MAX;
 /** Ids asked for within this window go out in one request. */
 const GATHER_MS = 30;
 /** After a failed lookup, its ids may be asked for again after this long. */

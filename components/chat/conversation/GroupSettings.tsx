@@ -6,7 +6,7 @@ import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
+import { canManageGroup, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
 import { useChat } from "../hooks/useChat";
 import { Dialog } from "../Dialog";
@@ -19,7 +19,7 @@ const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "" } as const;
 /** A group's settings: rename, members (add and remove for owners and admins), leave. */
 export function GroupSettings({ conversation, onClose }: { conversation: ConversationView; onClose(): void }) {
   const { state, actions } = useChat();
-  const canManage = conversation.role === "owner" || conversation.role === "admin";
+  const canManage = canManageGroup(conversation.role);
   const [title, setTitle] = useState(conversation.title ?? "");
   const [adding, setAdding] = useState<PublicUser[] | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
@@ -135,7 +135,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
                   {m.online ? " · online" : ""}
                 </span>
               </span>
-              {canManage && m.id !== state.meId && m.role !== "owner" && (
+              {m.id !== state.meId && removalRefusal({ actorRole: conversation.role, targetRole: m.role, self: false }) === null && (
                 <button
                   type="button"
                   className={styles.smallButton}

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState } from "react";
 import { Avatar } from "@/components/Avatar";
+import { DIRECTORY_QUERY_MAX } from "@/lib/people/schemas";
 import type { PublicUser } from "@/lib/people/types";
 import { chatApi } from "../client/api";
 import styles from "../Dialog.module.scss";
@@ -55,7 +56,7 @@ export function PersonPicker({ meId, exclude = [], selected, onPick, label = "Se
         placeholder="Name or username"
         autoComplete="off"
         spellCheck={false}
-        maxLength={64}
+        maxLength={DIRECTORY_QUERY_MAX}
         autoFocus
       />
       <div className={styles.results} aria-busy={state.status === "loading"}>
