@@ -11,43 +11,12 @@ import { ChatClientProvider } from "@/components/chat/ChatProvider";
 import type { ChatActions } from "@/components/chat/client/actions";
 import type { ChatState } from "@/components/chat/client/state";
 import { useChat } from "@/components/chat/hooks/useChat";
+import { ADA, C1, directConversation, ME, message } from "@/tests/support/chat-fixtures";
 import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
 
 let socket: ScriptedSocket;
 
-const ME = "11111111-1111-4111-8111-111111111111";
-const ADA = "22222222-2222-4222-8222-222222222222";
-const C1 = "33333333-3333-4333-8333-333333333333";
-
-function message(seq: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    id: `m${seq}`,
-    conversationId: C1,
-    seq,
-    rev: seq,
-    senderId: ADA,
-    clientId: `k${seq}`,
-    body: `body ${seq}`,
-    createdAt: new Date(Date.UTC(2026, 2, 1, 11, seq)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    ...over,
-  };
-}
-
-const conversation: ConversationView = {
-  id: C1,
-  kind: "direct",
-  title: null,
-  createdAt: "2026-03-01T10:00:00.000Z",
-  lastSeq: 5,
-  peerDeleted: false,
-  members: [],
-  role: "member",
-  lastReadSeq: 5,
-  unreadCount: 0,
-  lastMessage: null,
-};
+const conversation = directConversation(5);
 
 const C2 = "44444444-4444-4444-8444-444444444444";
 let listed: ConversationView[];

@@ -1,0 +1,41 @@
+/** Ids, messages and a direct conversation for the chat client's unit tests (no server). */
+import type { ConversationView } from "@/lib/conversations/types";
+import type { MessageView } from "@/lib/messages/types";
+
+export const ME = "11111111-1111-4111-8111-111111111111";
+export const ADA = "22222222-2222-4222-8222-222222222222";
+export const C1 = "33333333-3333-4333-8333-333333333333";
+
+/** Message `seq` of C1 from Ada (rev = seq), with any field replaced by `over`. */
+export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return {
+    id: `m${seq}`,
+    conversationId: C1,
+    seq,
+    rev: seq,
+    senderId: ADA,
+    clientId: `k${seq}`,
+    body: `body ${seq}`,
+    createdAt: new Date(Date.UTC(2026, 2, 1, 11, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    ...over,
+  };
+}
+
+/** The direct conversation C1 with Ada, read up to `lastSeq`. */
+export function directConversation(lastSeq: number): ConversationView {
+  return {
+    id: C1,
+    kind: "direct",
+    title: null,
+    createdAt: "2026-03-01T10:00:00.000Z",
+    lastSeq,
+    peerDeleted: false,
+    members: [],
+    role: "member",
+    lastReadSeq: lastSeq,
+    unreadCount: 0,
+    lastMessage: null,
+  };
+}
