@@ -25,12 +25,22 @@ const whole = (min: number, max: number) =>
     .refine((s) => /^\d{1,15}$/.test(s) && Number(s) >= min && Number(s) <= max, { error: `expected a whole number from ${min} to ${max}` })
     .transform(Number);
 
-/** An absolute URL whose scheme is one of `protocols` (`"https:"`…). */
-const urlOf = (...protocols: string[]) =>
+/**
+ * postgres.js takes a list of hosts tried in turn (`postgres://u:p@db1:5432,db2:5433/x`), which the
+ * WHATWG URL parser refuses; like postgres.js, check such a URL with its first host only.
+ */
+function withFirstHost(url: string): string {
+  const authority = url.slice(url.indexOf("://") + 3).split(/[?/#]/)[0];
+  const hosts = authority.slice(authority.indexOf("@") + 1);
+  return hosts.includes(",") ? url.replace(hosts, hosts.split(",")[0]) : url;
+}
+
+/** An absolute URL whose scheme is one of `protocols` (`"https:"`…); `prepare` turns it into what `URL` parses. */
+const urlOf = (protocols: string[], prepare: (url: string) => string = (url) => url) =>
   z.string().refine(
     (s) => {
       try {
-        return protocols.includes(new URL(s).protocol);
+        return protocols.includes(new URL(prepare(s)).protocol);
       } catch {
         return false;
       }
@@ -45,12 +55,12 @@ const schema = z.object({
   PORT: optional(whole(0, 65_535)),
   HOST: optional(z.string()),
   PARLEY_DATA_DIR: optional(z.string()),
-  DATABASE_URL: optional(urlOf("postgres:", "postgresql:")),
+  DATABASE_URL: optional(urlOf(["postgres:", "postgresql:"], withFirstHost)),
   DATABASE_POOL_SIZE: optional(whole(1, 1000)),
   NEXTAUTH_SECRET: optional(z.string()),
   AUTH_SECRET: optional(z.string()),
-  NEXTAUTH_URL: optional(urlOf("http:", "https:")),
-  REDIS_URL: optional(urlOf("redis:", "rediss:")),
+  NEXTAUTH_URL: optional(urlOf(["http:", "https:"])),
+  REDIS_URL: optional(urlOf(["redis:", "rediss:"])),
   REDIS_PREFIX: optional(z.string()),
   TRUST_PROXY: optional(whole(0, 100)),
   RATE_LIMITS: optional(z.enum(["on", "off"], { error: 'expected "on" or "off"' })),

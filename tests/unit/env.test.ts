@@ -1,3 +1,4 @@
+import postgres from "postgres";
 import { EnvError, env, loadEnv, parseEnv } from "@/lib/platform/env";
 
 describe("parseEnv", () => {
@@ -41,6 +42,16 @@ describe("parseEnv", () => {
     for (const [name, value] of [["PORT", "70000"], ["PORT", "1e3"], ["DATABASE_POOL_SIZE", "0"], ["RATE_LIMITS", "OFF"], ["NEXTAUTH_URL", "chat.example"], ["REDIS_URL", "http://x"], ["PRESENCE_TTL_MS", "3.5"]]) {
       expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`^Invalid environment[^]*\\n  ${name}: `));
     }
+  });
+
+  it("takes every DATABASE_URL postgres.js takes, a list of hosts (tried in turn) included", () => {
+    const url = "postgres://parley:secret@db1:5432,db2:5433/parley";
+    // what the pool (db/index.ts) and the migrations are given: postgres.js reads both hosts
+    const sql = postgres(url);
+    expect([sql.options.host, sql.options.port]).toEqual([["db1", "db2"], [5432, 5433]]);
+    expect(parseEnv({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(parseEnv({ DATABASE_URL: "postgresql://db1,db2/parley" }).databaseUrl).toBe("postgresql://db1,db2/parley");
+    expect(() => parseEnv({ DATABASE_URL: "mysql://db1,db2/parley" })).toThrow(/DATABASE_URL: expected a postgres:/);
   });
 
   it("names every bad variable at once, without repeating a value that may hold a password", () => {
