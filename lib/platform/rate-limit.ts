@@ -209,6 +209,3 @@ export async function limited<T>(name: LimitName, userId: string, fn: () => Prom
     else if (--t.running === 0) byUser.delete(userId);
   }
 }
-
-/** Per client address: 20 registrations per hour. */
-export const consumeRegistration = (address: string) => consume("register", address);
