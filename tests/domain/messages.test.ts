@@ -29,6 +29,12 @@ async function lastSeq(conversationId: string): Promise<number> {
   return Number(row.last_seq);
 }
 
+/** A refusal left no trace: nothing published, the conversation still at position `seq`. */
+async function expectUntouched(conversationId: string, seq: number): Promise<void> {
+  expect(recording.events).toEqual([]);
+  expect(await lastSeq(conversationId)).toBe(seq);
+}
+
 describe("sending", () => {
   test("messages sent at once get seq 1..n, each published in seq order before its sender is answered", async () => {
     const [ann, bob] = await newPeople(2);
@@ -61,8 +67,7 @@ describe("sending", () => {
 
     const retry = await send(id, ann, "hello", clientId);
     expect(retry).toEqual({ message: first.message, created: false });
-    expect(recording.events).toEqual([]);
-    expect(await lastSeq(id)).toBe(1);
+    await expectUntouched(id, 1);
   });
 
   test("the same clientId sent twice at once is stored and published once", async () => {
@@ -79,8 +84,7 @@ describe("sending", () => {
     const [ann, bob, stranger] = await newPeople(3);
     const id = await groupOf([ann, bob]);
     await expect(send(id, stranger, "let me in")).rejects.toMatchObject({ code: "not_found" });
-    expect(recording.events).toEqual([]);
-    expect(await lastSeq(id)).toBe(0);
+    await expectUntouched(id, 0);
   });
 });
 
@@ -116,8 +120,7 @@ describe("editing and deleting", () => {
     const deleted = await deleteMessage({ userId: ann.id, messageId: message.id });
     recording.clear();
     expect(await deleteMessage({ userId: ann.id, messageId: message.id })).toEqual(deleted);
-    expect(recording.events).toEqual([]);
-    expect(await lastSeq(id)).toBe(2);
+    await expectUntouched(id, 2);
   });
 
   test("a refused change rolls back: no position taken, nothing published", async () => {
@@ -128,8 +131,7 @@ describe("editing and deleting", () => {
     await expect(editMessage({ userId: bob.id, messageId: message.id, body: "yours now" })).rejects.toMatchObject({ code: "forbidden" });
     await expect(deleteMessage({ userId: bob.id, messageId: message.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(editMessage({ userId: stranger.id, messageId: message.id, body: "hi" })).rejects.toMatchObject({ code: "not_found" });
-    expect(recording.events).toEqual([]);
-    expect(await lastSeq(id)).toBe(1);
+    await expectUntouched(id, 1);
   });
 });
 
