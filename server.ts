@@ -11,7 +11,7 @@ import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "@/lib/messages/send";
-import { CLIENT_ADDRESS_HEADER } from "@/lib/http/next-auth";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
 import { AppError, errorBody } from "@/lib/platform/errors";
 import { clientAddressOf } from "@/lib/http/client-address";

@@ -42,7 +42,7 @@ export function RegisterForm() {
           spellCheck={false}
           required
           maxLength={ACCOUNT_LIMITS.usernameMax}
-          hint="3–32 letters, digits or _"
+          hint={`${ACCOUNT_LIMITS.usernameMin}–${ACCOUNT_LIMITS.usernameMax} letters, digits or _`}
           defaultValue={v.username}
           error={f.username}
         />

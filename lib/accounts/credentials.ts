@@ -17,7 +17,7 @@ function byLogin(login: string) {
  * (createSession) is tied to exactly the hash verified here. An unknown login is verified against a
  * dummy hash, so it takes as long as a wrong password (OWASP Authentication: no account enumeration).
  */
-export async function verifyCredentials(login: string, password: string): Promise<User | null> {
+export async function verifyCredentials({ login, password }: { login: string; password: string }): Promise<User | null> {
   const [user] = await getDb().select().from(users).where(byLogin(login)).limit(1);
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   return ok ? user : null;

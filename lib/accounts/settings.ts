@@ -1,10 +1,10 @@
 /** Account settings that need the password: change it, delete the account. */
 import "server-only";
-import { promoteHeirs } from "../conversations/store";
+import { memberIdsIn, promoteHeirs } from "../conversations/store";
 import "../conversations/events";
 import { getUserById } from "../people/store";
 import { AppError, signedOut } from "../platform/errors";
-import { transaction } from "../platform/events";
+import { transaction } from "@/db/transaction";
 import { consume } from "../platform/rate-limit";
 import { endUserSessions } from "../sessions/end";
 import "../sessions/events";
@@ -95,8 +95,7 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
     const gone = new Set(emptied.map((c) => c.id as string));
     // The remaining members see the member list change.
     for (const id of ids.filter((c) => !gone.has(c))) {
-      const rest = await tx`select user_id from members where conversation_id = ${id} order by joined_at, user_id`;
-      emit({ type: "conversation.changed", conversationId: id, userIds: rest.map((r) => r.user_id as string) });
+      emit({ type: "conversation.changed", conversationId: id, userIds: await memberIdsIn(tx, id) });
     }
   });
 }

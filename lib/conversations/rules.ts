@@ -1,6 +1,7 @@
 /**
  * Conversation rules, in one place for the server, the client and the bench (browser-safe): limits,
- * who may do what by role, who may remove whom, and who becomes owner when the owner goes.
+ * who may do what by role and who may remove whom. (Who becomes owner when the owner goes is SQL:
+ * store.ts promoteHeirs.)
  */
 
 /** A member's role in a group; direct conversations have two plain members. */

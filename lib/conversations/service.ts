@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { AppError, signedOut } from "../platform/errors";
-import { transaction } from "../platform/events";
+import { transaction } from "@/db/transaction";
 import { holdUsers } from "../platform/locks";
 import { limited } from "../platform/rate-limit";
 import { requireRole } from "./access";

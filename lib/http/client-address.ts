@@ -32,3 +32,14 @@ export function entryFromOutermostProxy(entries: readonly string[], trustedHops:
   if (trustedHops <= 0 || entries.length < trustedHops) return undefined;
   return entries[entries.length - trustedHops];
 }
+
+type HeaderBag = Record<string, string | string[] | undefined> | undefined;
+
+/** server.ts stamps every request with the peer address (overwriting any client-sent value). */
+export const CLIENT_ADDRESS_HEADER = "x-parley-client-address";
+
+/** The client's address as server.ts stamped it on the request ("unknown" when absent). */
+export function clientAddress(headers: HeaderBag | Headers): string {
+  const value = typeof (headers as Headers | undefined)?.get === "function" ? (headers as Headers).get(CLIENT_ADDRESS_HEADER) : (headers as HeaderBag)?.[CLIENT_ADDRESS_HEADER];
+  return (Array.isArray(value) ? value[0] : value) || "unknown";
+}

@@ -31,7 +31,7 @@ export async function requireSession(): Promise<LiveSession> {
  * 401 `unauthorized` (OWASP Session Management: no session outlives the credential it came from).
  */
 export async function signInFromAction(user: { id: string; displayName: string; credentialVersion: number }): Promise<void> {
-  const session = await createSession(user.id, (await headers()).get("user-agent"), user.credentialVersion);
+  const session = await createSession({ userId: user.id, userAgent: (await headers()).get("user-agent"), credentialVersion: user.credentialVersion });
   if (!session) throw signedOut();
   const token = await encode({
     token: { sub: user.id, name: user.displayName, sid: session.id },

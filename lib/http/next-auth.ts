@@ -21,16 +21,6 @@ declare module "next-auth/jwt" {
   }
 }
 
-type HeaderBag = Record<string, string | string[] | undefined> | undefined;
-
-/** server.ts stamps every request with the peer address (overwriting any client-sent value). */
-export const CLIENT_ADDRESS_HEADER = "x-parley-client-address";
-
-export function clientAddress(headers: HeaderBag | Headers): string {
-  const value = typeof (headers as Headers | undefined)?.get === "function" ? (headers as Headers).get(CLIENT_ADDRESS_HEADER) : (headers as HeaderBag)?.[CLIENT_ADDRESS_HEADER];
-  return (Array.isArray(value) ? value[0] : value) || "unknown";
-}
-
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login", error: "/login" },
@@ -50,10 +40,10 @@ export const authOptions: NextAuthOptions = {
         const parsed = loginSchema.safeParse({ login: credentials?.login, password: credentials?.password });
         const attempt = currentLoginAttempt();
         if (!parsed.success || !attempt || attempt.login !== parsed.data.login) return null;
-        const user = await verifyCredentials(parsed.data.login, parsed.data.password);
+        const user = await verifyCredentials({ login: parsed.data.login, password: parsed.data.password });
         // The account must be the one the throttle counted (not one registered under that name since).
         const ua = req?.headers?.["user-agent"];
-        const session = user && user.id === attempt.accountId ? await createSession(user.id, typeof ua === "string" ? ua : null, user.credentialVersion) : null;
+        const session = user && user.id === attempt.accountId ? await createSession({ userId: user.id, userAgent: typeof ua === "string" ? ua : null, credentialVersion: user.credentialVersion }) : null;
         attempt.outcome = session ? "success" : "failure";
         if (!user || !session) return null;
         return { id: user.id, name: user.displayName, sid: session.id } as NextAuthUser;

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { NextRequest } from "next/server";
-import { clientAddress } from "./next-auth";
+import { clientAddress } from "./client-address";
 import { AppError, errorBody, toAppError } from "../platform/errors";
 import { errorResponse, json, mediaTypeEssence, parseJson, readText } from "./route";
 import { parseForm } from "../platform/text-decoding";

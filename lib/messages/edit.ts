@@ -1,7 +1,7 @@
 /** Edits and deletions of one's own messages; each takes the conversation's next position as the message's rev. */
 import "server-only";
 import { getSql } from "@/db";
-import { transaction } from "../platform/events";
+import { transaction } from "@/db/transaction";
 import { AppError } from "../platform/errors";
 import { lockConversation } from "../platform/locks";
 import { limited } from "../platform/rate-limit";

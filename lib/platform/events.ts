@@ -9,7 +9,6 @@
  */
 import "server-only";
 import type postgres from "postgres";
-import { getSql } from "@/db";
 import { log } from "./log";
 import { singleton } from "./singleton";
 
@@ -54,14 +53,3 @@ export type Tx = postgres.TransactionSql;
 
 /** Queues an event to be published once the surrounding transaction commits. */
 export type Emit = (event: DomainEvent) => void;
-
-/**
- * Runs `fn` in one transaction and publishes the events it collected only once that transaction has
- * committed; a rollback (a throw) drops them. `fn` gets the transaction and `emit`, which queues an event.
- */
-export async function transaction<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
-  const queued: DomainEvent[] = [];
-  const result = await getSql().begin((tx) => fn(tx, (event) => void queued.push(event)));
-  await publish(...queued);
-  return result as T;
-}

@@ -12,9 +12,7 @@
  * messages that reference a locked conversation never waits on the lock's holder.
  */
 import "server-only";
-import type postgres from "postgres";
-
-type Tx = postgres.TransactionSql;
+import type { Tx } from "./events";
 
 /**
  * Holds the rows of `ids` (`for key share`, until commit): an account deletion of any of them waits

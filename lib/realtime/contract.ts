@@ -54,6 +54,10 @@ export const CLIENT_EVENTS = [
   "ping",
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
+/** Compiles only while every event of ClientToServerEvents is in CLIENT_EVENTS (one left out would be answered "Unknown event"). */
+type Unlisted = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENTS)[number]>;
+export const EVERY_EVENT_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+
 export interface SocketData {
   userId: string;
   sessionId: string;

@@ -65,6 +65,11 @@ export async function deliver(io: RealtimeServer, event: DomainEvent): Promise<v
       io.in(targets).disconnectSockets(true);
       return;
     }
+    default: {
+      // a new event type must be delivered (or deliberately ignored) here: this fails to compile until it is
+      const unhandled: never = event;
+      throw new Error(`no delivery for ${(unhandled as DomainEvent).type}`);
+    }
   }
 }
 

@@ -3,11 +3,11 @@
  * connected with them (sockets, on every node) is told and closed (lib/realtime/delivery.ts).
  */
 import "server-only";
-import { publish, type Emit, type Tx } from "../platform/events";
+import { publish, type DomainEvents, type Emit, type Tx } from "../platform/events";
 import "./events";
 import { revokeSession, revokeUserSessions } from "./store";
 
-type Reason = "signed_out" | "deleted" | "password_changed";
+type Reason = DomainEvents["sessions.ended"]["reason"];
 
 /** Sign-out: the row is revoked first, then that session's sockets are told and disconnected. */
 export async function endSession({ sessionId }: { sessionId: string }): Promise<void> {

@@ -1,7 +1,7 @@
 /** Server-side sessions: the JWT only carries a session id; this row decides whether it is live. */
 import "server-only";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { getDb, type Database } from "@/db";
+import { getDb } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { signedOut } from "../platform/errors";
 import type { Tx } from "../platform/events";
@@ -11,8 +11,6 @@ import { UUID_PATTERN } from "../platform/validation";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const TOUCH_EVERY_MS = 60_000;
 
-/** A transaction of the Drizzle client, for writes that must commit together with others. */
-export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface LiveSession {
   session: Session;
@@ -62,7 +60,7 @@ export function cleanUserAgent(raw: string | null | undefined): string | null {
  * Either way no live session verified against the old hash outlives the change.
  * `userAgent` is the raw header, stored through {@link cleanUserAgent}.
  */
-export async function createSession(userId: string, userAgent: string | null, credentialVersion: number): Promise<Session | null> {
+export async function createSession({ userId, userAgent, credentialVersion }: { userId: string; userAgent: string | null; credentialVersion: number }): Promise<Session | null> {
   const [row] = await getDb()
     .insert(sessions)
     .select(

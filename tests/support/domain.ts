@@ -44,7 +44,7 @@ export function newPeople(n: number, label = "p"): Promise<Person[]> {
 /** A live session of `person` (as a sign-in makes it). */
 export async function newSession(person: Person): Promise<Session> {
   const [row] = await getSql()`select credential_version from users where id = ${person.id}`;
-  const session = await createSession(person.id, "jest", row.credential_version);
+  const session = await createSession({ userId: person.id, userAgent: "jest", credentialVersion: row.credential_version });
   if (!session) throw new Error(`no session for ${person.username}`);
   return session;
 }

@@ -77,6 +77,13 @@ describe("lib/ layout (docs/architecture.md)", () => {
     expect(libFiles.filter((f) => f.split("/").length < 3 || !allowed.has(layerOf(f)))).toEqual([]);
   });
 
+  it("db/ uses only lib/platform/, and lib/platform/ uses nothing of db/ (db sits on platform)", () => {
+    const dbFiles = walk("db").filter((f) => !f.startsWith("db/migrations/"));
+    const bad = dbFiles.flatMap((f) => importsOf(f).filter((imp) => imp.file?.startsWith("lib/") && layerOf(imp.file) !== "platform").map((imp) => `${f} imports ${imp.spec}`));
+    expect(bad).toEqual([]);
+    expect(violations((file, imp) => (layerOf(file) === "platform" && imp.file?.startsWith("db/") && !imp.typeOnly ? "platform is below db/" : null))).toEqual([]);
+  });
+
   it("platform/ imports nothing else of lib/", () => {
     expect(violations((file, imp) => (layerOf(file) === "platform" && imp.file?.startsWith("lib/") && layerOf(imp.file) !== "platform" ? "platform is the bottom layer" : null))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { act, render, screen } from "@testing-library/react";
-import { ReconnectBanner } from "@/components/chat/conversation/ReconnectBanner";
+import { ReconnectBanner } from "@/components/chat/ReconnectBanner";
 
 describe("<ReconnectBanner>", () => {
   beforeEach(() => jest.useFakeTimers());

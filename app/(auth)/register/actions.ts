@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { registerUser } from "@/lib/accounts/register";
-import { clientAddress } from "@/lib/http/next-auth";
+import { clientAddress } from "@/lib/http/client-address";
 import { isForm, NOT_A_FORM } from "@/lib/http/action";
 import { signInFromAction } from "@/lib/http/current-session";
 import { AppError, toAppError } from "@/lib/platform/errors";

@@ -1,4 +1,4 @@
-import { databaseIsUp } from "@/lib/platform/health";
+import { databaseIsUp } from "@/db/health";
 import { json, otherMethods } from "@/lib/http/route";
 import { redisState } from "@/lib/platform/redis";
 

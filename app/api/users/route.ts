@@ -1,6 +1,6 @@
 import { registerUser } from "@/lib/accounts/register";
 import { toPublicUser } from "@/lib/people/types";
-import { clientAddress } from "@/lib/http/next-auth";
+import { clientAddress } from "@/lib/http/client-address";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
 import { lookupProfiles, searchDirectory } from "@/lib/people/directory";
 import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";

@@ -4,7 +4,7 @@ import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { toAppError } from "../../platform/errors";
 import { parseInput } from "../../platform/validation";
-import type { Ack } from "../contract";
+import type { Ack, CLIENT_EVENTS } from "../contract";
 
 export type AnyAck = (res: Ack<object>) => void;
 
@@ -20,7 +20,7 @@ export function failure(err: unknown): Extract<Ack, { ok: false }> {
 }
 
 /** Registers one event on a socket: the handler's answer is acked `{ ok: true, ... }`, any throw `{ ok: false, error }`. */
-export type On = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<object>) => void;
+export type On = <S extends z.ZodType>(event: (typeof CLIENT_EVENTS)[number], schema: S, fn: (input: z.infer<S>) => Promise<object>) => void;
 
 /** The `On` of one socket. The last argument is the ack; without one the event is still handled, unanswered. */
 export function answering(socket: Socket): On {

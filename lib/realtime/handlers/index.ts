@@ -9,6 +9,7 @@ import type { Socket } from "socket.io";
 import { consume } from "../../platform/rate-limit";
 import { isWellFormed } from "../../platform/text";
 import { truncate } from "../../platform/text-length";
+import { MAX_FIELD_KEY } from "../../platform/validation";
 import { typingSchema } from "../../messages/schemas";
 import { eventBudget } from "../budget";
 import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "../contract";
@@ -21,9 +22,9 @@ type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<st
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
-/** An unknown event's name, quoted for its refusal: never ill-formed text (DESIGN Text rules), at most 64 code points. */
+/** An unknown event's name, quoted for its refusal: never ill-formed text (DESIGN Text rules), at most MAX_FIELD_KEY code points like an unknown field's name. */
 function eventName(event: unknown): string {
-  return typeof event === "string" && isWellFormed(event) ? `"${truncate(event, 64)}"` : "(a name that is not well-formed text)";
+  return typeof event === "string" && isWellFormed(event) ? `"${truncate(event, MAX_FIELD_KEY)}"` : "(a name that is not well-formed text)";
 }
 
 /** Attaches the event budget and every client event's handler to a connected socket. */

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import styles from "../Chat.module.scss";
-import type { ChatState } from "../client/state";
+import styles from "./Chat.module.scss";
+import type { ChatState } from "./client/state";
 
 /**
  * A thin bar while the realtime connection is down; it goes away by itself once back. When the

@@ -1,5 +1,5 @@
 import "server-only";
-import { getSql } from "@/db";
+import { getSql } from "./index";
 
 /** Whether the database answers within `timeoutMs`. */
 export async function databaseIsUp(timeoutMs = 2000): Promise<boolean> {
