@@ -8,7 +8,8 @@ import { unreadTotal } from "./client/selectors";
 import { SOCKET_OPTIONS, type ChatSocket, type ConnectSocket } from "./client/socket";
 import { ReconnectBanner } from "./ReconnectBanner";
 import { TitleSync } from "./TitleSync";
-import { ChatContext } from "./hooks/useChat";
+import { ChatContext, useChatSelector } from "./hooks/useChat";
+import { useConnection } from "./hooks/useChatState";
 import { useChatClient } from "./hooks/useChatClient";
 import { useChatNavigation } from "./hooks/useChatNavigation";
 
@@ -26,13 +27,24 @@ interface ChatClientProviderProps {
 
 /** The chat client (./client) for the subtree, with the connection banner and the unread count in the tab title. */
 export function ChatClientProvider({ meId, initialConversations, navigation, connect = connectSocket, children }: ChatClientProviderProps) {
-  const value = useChatClient({ meId, initialConversations, navigation, connect });
+  const client = useChatClient({ meId, initialConversations, navigation, connect });
   return (
-    <ChatContext.Provider value={value}>
-      <ReconnectBanner connection={value.state.connection} />
-      <TitleSync unread={unreadTotal(value.state)} />
+    <ChatContext.Provider value={client}>
+      <Banners />
       {children}
     </ChatContext.Provider>
+  );
+}
+
+/** The connection banner and the unread count in the tab title: the only parts that follow every change. */
+function Banners() {
+  const connection = useConnection();
+  const unread = useChatSelector(unreadTotal);
+  return (
+    <>
+      <ReconnectBanner connection={connection} />
+      <TitleSync unread={unread} />
+    </>
   );
 }
 

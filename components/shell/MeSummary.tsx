@@ -2,12 +2,12 @@
 
 import type { PublicUser } from "@/lib/people/types";
 import { Avatar } from "@/components/Avatar";
-import { useOptionalChat } from "@/components/chat/hooks/useChat";
+import { useOptionalChatSelector } from "@/components/chat/hooks/useChat";
 import styles from "./AppShell.module.scss";
 
 /** One's own avatar, name and handle at the top of the sidebar; a name changed in another tab shows at once (`user:updated`). */
 export function MeSummary({ user }: { user: PublicUser }) {
-  const me = useOptionalChat()?.state.people[user.id] ?? user;
+  const me = useOptionalChatSelector((s) => s.people[user.id]) ?? user;
   return (
     <>
       <Avatar user={me} size={40} online />

@@ -91,9 +91,9 @@ describe("the chat store", () => {
       type: "list:loaded",
       conversations: [conversation("old"), conversation("new", { createdAt: "2026-03-02T10:00:00.000Z" })],
     });
-    expect(sortedConversations(s).map((c) => c.id)).toEqual(["new", "old"]);
+    expect(sortedConversations(s.conversations).map((c) => c.id)).toEqual(["new", "old"]);
     s = chatReducer(s, { type: "messages", messages: [message(1, { conversationId: "old", createdAt: "2026-03-03T09:00:00.000Z" })] });
-    expect(sortedConversations(s).map((c) => c.id)).toEqual(["old", "new"]);
+    expect(sortedConversations(s.conversations).map((c) => c.id)).toEqual(["old", "new"]);
     expect(s.conversations.old.unreadCount).toBe(1);
     s = chatReducer(s, { type: "read", conversationId: "old", userId: ME, seq: 1 });
     expect(s.conversations.old.unreadCount).toBe(0);

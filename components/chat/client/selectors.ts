@@ -9,8 +9,8 @@ export function lastActivity(c: ConversationView): string {
 }
 
 /** Conversations, the most recently active first. */
-export function sortedConversations(state: ChatState): ConversationView[] {
-  return Object.values(state.conversations).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)) || b.lastSeq - a.lastSeq);
+export function sortedConversations(conversations: ChatState["conversations"]): ConversationView[] {
+  return Object.values(conversations).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)) || b.lastSeq - a.lastSeq);
 }
 
 /**

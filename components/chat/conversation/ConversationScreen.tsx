@@ -6,7 +6,8 @@ import { Avatar } from "@/components/Avatar";
 import type { OpeningView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
-import { useChat } from "../hooks/useChat";
+import { useChatActions } from "../hooks/useChat";
+import { useConnection, useConversation, useMeId, useOutbox, usePeople, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "../messages/MessageList";
@@ -47,9 +48,14 @@ function useVisible(): boolean {
 
 /** One conversation: header, message log, typing line and composer. */
 export function ConversationScreen({ conversationId, opening = null }: { conversationId: string; opening?: OpeningView | null }) {
-  const { state, actions } = useChat();
-  const conversation = state.conversations[conversationId];
-  const timeline = state.timelines[conversationId];
+  const actions = useChatActions();
+  const meId = useMeId();
+  const conversation = useConversation(conversationId);
+  const timeline = useTimeline(conversationId);
+  const connection = useConnection();
+  const outbox = useOutbox();
+  const knownPeople = usePeople();
+  const typing = useTyping();
   const [missing, setMissing] = useState(false);
   const [loadError, setLoadError] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -89,21 +95,21 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   // the read position as it was on opening, when something was unread then: the "new messages"
   // divider stays put for this visit, and messages arriving while one watches get none
   if (readSeqAtOpen.current === undefined && conversation && items) {
-    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== state.meId && !m.deletedAt);
+    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== meId && !m.deletedAt);
     readSeqAtOpen.current = unread ? conversation.lastReadSeq : null;
   }
 
   const newestSeq = items?.length ? items[items.length - 1].seq : 0;
   // open and visible means read; the divider keeps showing where the unread part began. Asked again
   // once connected: a read taken before the socket was up is only local until then.
-  const connected = state.connection === "connected";
+  const connected = connection === "connected";
   useEffect(() => {
     if (visible && newestSeq > 0) actions.markRead(conversationId);
   }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected]);
 
-  const outgoing = useMemo(() => state.outbox.filter((o) => o.conversationId === conversationId), [state.outbox, conversationId]);
+  const outgoing = useMemo(() => outbox.filter((o) => o.conversationId === conversationId), [outbox, conversationId]);
   // senders who are no longer members are named by their public profile, looked up once
-  const unknown = useMemo(() => (conversation && items ? unknownSenders(state.people, conversation, items) : []), [state.people, conversation, items]);
+  const unknown = useMemo(() => (conversation && items ? unknownSenders(knownPeople, conversation, items) : []), [knownPeople, conversation, items]);
   useEffect(() => {
     if (unknown.length) actions.lookupPeople(unknown);
   }, [actions, unknown]);
@@ -111,19 +117,19 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     const map: Record<string, Person> = {};
     const members = new Set(conversation?.members.map((m) => m.id));
     for (const m of items ?? []) {
-      if (!m.senderId || members.has(m.senderId) || !(m.senderId in state.people)) continue;
-      map[m.senderId] = state.people[m.senderId] ?? DELETED_USER;
+      if (!m.senderId || members.has(m.senderId) || !(m.senderId in knownPeople)) continue;
+      map[m.senderId] = knownPeople[m.senderId] ?? DELETED_USER;
     }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
-  }, [conversation?.members, items, state.people]);
+  }, [conversation?.members, items, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
-  const typingPeople = Object.keys(state.typing[conversationId] ?? {})
+  const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
 
-  const title = conversation ? conversationTitle(conversation, state.meId) : "";
+  const title = conversation ? conversationTitle(conversation, meId) : "";
   useEffect(() => {
     // isolated: a right-to-left (or once-stored bidi-overriding) name cannot reorder "· Parley"
     if (!title) return;
@@ -167,9 +173,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       </div>
     );
 
-  const other = conversation?.kind === "direct" ? otherMember(conversation, state.meId) : undefined;
+  const other = conversation?.kind === "direct" ? otherMember(conversation, meId) : undefined;
   const closed = conversation?.kind === "direct" && conversation.peerDeleted;
-  const onlineCount = conversation?.members.filter((m) => m.online && m.id !== state.meId).length ?? 0;
+  const onlineCount = conversation?.members.filter((m) => m.online && m.id !== meId).length ?? 0;
 
   return (
     <div className={styles.screen}>
@@ -221,7 +227,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           key={conversationId}
           messages={items}
           outgoing={outgoing}
-          meId={state.meId}
+          meId={meId}
           people={people}
           readSeqAtOpen={readSeqAtOpen.current ?? null}
           hasOlder={timeline!.hasOlder}

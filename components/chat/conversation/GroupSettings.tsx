@@ -8,7 +8,8 @@ import { isolate } from "@/lib/platform/text";
 import { CharCount, countedLength } from "@/components/CharCount";
 import { canManageGroup, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
-import { useChat } from "../hooks/useChat";
+import { useChatActions } from "../hooks/useChat";
+import { useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { PersonName } from "../PersonName";
 import { PersonPicker } from "../sidebar/PersonPicker";
@@ -18,7 +19,8 @@ const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "" } as const;
 
 /** A group's settings: rename, members (add and remove for owners and admins), leave. */
 export function GroupSettings({ conversation, onClose }: { conversation: ConversationView; onClose(): void }) {
-  const { state, actions } = useChat();
+  const meId = useMeId();
+  const actions = useChatActions();
   const canManage = canManageGroup(conversation.role);
   const [title, setTitle] = useState(conversation.title ?? "");
   const [adding, setAdding] = useState<PublicUser[] | null>(null);
@@ -49,7 +51,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
     void run(() => actions.rename(conversation.id, parsed.data), "Name saved");
   }
 
-  const members = [...conversation.members].sort((a, b) => (a.id === state.meId ? -1 : b.id === state.meId ? 1 : a.displayName.localeCompare(b.displayName)));
+  const members = [...conversation.members].sort((a, b) => (a.id === meId ? -1 : b.id === meId ? 1 : a.displayName.localeCompare(b.displayName)));
 
   return (
     <Dialog title="Group settings" onClose={onClose} wide>
@@ -99,7 +101,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
         {adding !== null && (
           <div className={styles.form}>
             <PersonPicker
-              meId={state.meId}
+              meId={meId}
               exclude={conversation.members.map((m) => m.id)}
               selected={adding}
               onPick={(u) => setAdding((list) => (list!.some((x) => x.id === u.id) ? list!.filter((x) => x.id !== u.id) : [...list!, u]))}
@@ -127,7 +129,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
               <span className={styles.personText}>
                 <span className={styles.personName}>
                   <bdi>{m.displayName}</bdi>
-                  {m.id === state.meId && " (you)"}
+                  {m.id === meId && " (you)"}
                 </span>
                 <span className={styles.personHandle}>
                   @{m.username}
@@ -135,7 +137,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
                   {m.online ? " · online" : ""}
                 </span>
               </span>
-              {m.id !== state.meId && removalRefusal({ actorRole: conversation.role, targetRole: m.role, self: false }) === null && (
+              {m.id !== meId && removalRefusal({ actorRole: conversation.role, targetRole: m.role, self: false }) === null && (
                 <button
                   type="button"
                   className={styles.smallButton}
@@ -160,7 +162,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
             <button type="button" className={styles.secondary} onClick={() => setConfirmLeave(false)}>
               Stay
             </button>
-            <button type="button" className={styles.danger} disabled={busy} onClick={() => void run(() => actions.removeMember(conversation.id, state.meId))}>
+            <button type="button" className={styles.danger} disabled={busy} onClick={() => void run(() => actions.removeMember(conversation.id, meId))}>
               Leave group
             </button>
           </>

@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useChat } from "../hooks/useChat";
+import { useChatActions } from "../hooks/useChat";
 import styles from "../Chat.module.scss";
 
 /** Starts (or reopens) the direct conversation with someone, then opens it. */
 export function MessageButton({ userId, className }: { userId: string; className?: string }) {
-  const { actions } = useChat();
+  const actions = useChatActions();
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -1,25 +1,47 @@
 "use client";
 
-import { createContext, useContext } from "react";
+import { createContext, useContext, useSyncExternalStore } from "react";
 import type { ChatActions } from "../client/actions";
+import type { ChatClient } from "../client/client";
 import type { ChatState } from "../client/state";
 
-export interface ChatContextValue {
-  state: ChatState;
-  actions: ChatActions;
+/** Filled by <ChatProvider> with the page's one chat client (stable for its life). */
+export const ChatContext = createContext<ChatClient | null>(null);
+
+function useClient(): ChatClient {
+  const client = useContext(ChatContext);
+  if (!client) throw new Error("chat hooks must be used inside <ChatProvider>");
+  return client;
 }
 
-/** Filled by <ChatProvider>. */
-export const ChatContext = createContext<ChatContextValue | null>(null);
-
-/** The chat state and actions; throws outside <ChatProvider>. */
-export function useChat(): ChatContextValue {
-  const ctx = useContext(ChatContext);
-  if (!ctx) throw new Error("useChat must be used inside <ChatProvider>");
-  return ctx;
+/**
+ * One slice of the chat state; the component renders again only when that slice changes (by
+ * reference). `select` must return a part of the state, not a new object.
+ */
+export function useChatSelector<T>(select: (state: ChatState) => T): T {
+  const client = useClient();
+  const read = () => select(client.getState());
+  return useSyncExternalStore(client.subscribe, read, read);
 }
 
-/** Optional access, for components that also render outside the signed-in shell. */
-export function useOptionalChat(): ChatContextValue | null {
-  return useContext(ChatContext);
+/** What the UI may do; stable, so a component that only acts never renders again for state changes. */
+export function useChatActions(): ChatActions {
+  return useClient().actions;
 }
+
+/**
+ * The whole state and the actions, for components that read much of it; renders on every change.
+ * Prefer the hooks per concern (./useChatState.ts) or useChatSelector.
+ */
+export function useChat(): { state: ChatState; actions: ChatActions } {
+  return { state: useChatSelector((s) => s), actions: useChatActions() };
+}
+
+/** Optional access to one slice, for components that also render outside the signed-in shell (null there). */
+export function useOptionalChatSelector<T>(select: (state: ChatState) => T): T | null {
+  const client = useContext(ChatContext);
+  const read = () => (client ? select(client.getState()) : null);
+  return useSyncExternalStore(client?.subscribe ?? noSubscription, read, read);
+}
+
+const noSubscription = () => () => {};

@@ -1,19 +1,14 @@
 "use client";
 
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { createChatClient, type ChatClientOptions } from "../client/client";
-import type { ChatContextValue } from "./useChat";
+import { useEffect, useState } from "react";
+import { createChatClient, type ChatClient, type ChatClientOptions } from "../client/client";
 
-/**
- * One chat client for the component's life (the options of the first render), running while it
- * is mounted, its state rendered through useSyncExternalStore.
- */
-export function useChatClient(options: ChatClientOptions): ChatContextValue {
+/** One chat client for the component's life (the options of the first render), running while it is mounted. */
+export function useChatClient(options: ChatClientOptions): ChatClient {
   const [client] = useState(() => createChatClient(options));
   useEffect(() => {
     client.start();
     return () => client.stop();
   }, [client]);
-  const state = useSyncExternalStore(client.subscribe, client.getState, client.getState);
-  return useMemo(() => ({ state, actions: client.actions }), [state, client]);
+  return client;
 }

@@ -7,7 +7,8 @@ import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/conversations/types";
 import { truncate } from "@/lib/platform/text-length";
-import { useChat } from "../hooks/useChat";
+import { useChatActions } from "../hooks/useChat";
+import { useConversations, useListStatus, useMeId, usePeople } from "../hooks/useChatState";
 import { listTime } from "../messages/format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
@@ -101,7 +102,11 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
 
 /** The sidebar's conversations, newest activity first, with the new message / new group controls. */
 export function ConversationList() {
-  const { state, actions } = useChat();
+  const meId = useMeId();
+  const conversations = useConversations();
+  const people = usePeople();
+  const listStatus = useListStatus();
+  const actions = useChatActions();
   const pathname = usePathname();
   const now = useNow();
   const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
@@ -117,16 +122,16 @@ export function ConversationList() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
-  const list = sortedConversations(state);
-  const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
+  const list = sortedConversations(conversations);
+  const handles = useMemo(() => conversationHandles(Object.values(conversations), meId), [conversations, meId]);
   // a group's last message may come from someone who left: name them by their public profile
   const unknownSenders = useMemo(
     () =>
-      Object.values(state.conversations).flatMap((c) => {
+      Object.values(conversations).flatMap((c) => {
         const s = c.kind === "group" ? c.lastMessage?.senderId : null;
-        return s && !c.members.some((m) => m.id === s) && !(s in state.people) ? [s] : [];
+        return s && !c.members.some((m) => m.id === s) && !(s in people) ? [s] : [];
       }),
-    [state.conversations, state.people],
+    [conversations, people],
   );
   useEffect(() => {
     if (unknownSenders.length) actions.lookupPeople(unknownSenders);
@@ -158,7 +163,7 @@ export function ConversationList() {
       </div>
       <NotificationToggle />
 
-      {state.listStatus === "loading" && list.length === 0 && (
+      {listStatus === "loading" && list.length === 0 && (
         <ul className={styles.list} aria-busy="true" aria-label="Loading conversations">
           {Array.from({ length: 5 }, (_, i) => (
             <li key={i} className={styles.skeletonRow}>
@@ -172,7 +177,7 @@ export function ConversationList() {
         </ul>
       )}
 
-      {state.listStatus === "error" && list.length === 0 && (
+      {listStatus === "error" && list.length === 0 && (
         <div className={styles.listState} role="alert">
           <p>Could not load your conversations.</p>
           <button type="button" className={styles.retryButton} onClick={() => void actions.refreshList()}>
@@ -181,7 +186,7 @@ export function ConversationList() {
         </div>
       )}
 
-      {state.listStatus === "ready" && list.length === 0 && (
+      {listStatus === "ready" && list.length === 0 && (
         <EmptyState title="No conversations yet" icon={<ChatBubbleIcon />}>
           <p>
             Find someone in <Link href="/people">People</Link> or start a{" "}
@@ -196,7 +201,7 @@ export function ConversationList() {
       {list.length > 0 && (
         <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} c={c} meId={state.meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={state.people} />
+            <ConversationRow key={c.id} c={c} meId={meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={people} />
           ))}
         </ul>
       )}

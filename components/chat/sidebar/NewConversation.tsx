@@ -6,7 +6,8 @@ import type { PublicUser } from "@/lib/people/types";
 import { CharCount, countedLength } from "@/components/CharCount";
 import { GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
-import { useChat } from "../hooks/useChat";
+import { useChatActions } from "../hooks/useChat";
+import { useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { PersonPicker } from "./PersonPicker";
 import styles from "../Dialog.module.scss";
@@ -36,7 +37,8 @@ function useStartAndOpen(onClose: () => void) {
 
 /** Pick a person, open (or start) the direct conversation with them. */
 export function NewMessageDialog({ onClose }: { onClose(): void }) {
-  const { state, actions } = useChat();
+  const meId = useMeId();
+  const actions = useChatActions();
   const { busy, error, startAndOpen } = useStartAndOpen(onClose);
 
   const pick = (user: PublicUser) => startAndOpen(() => actions.startDirect(user.id));
@@ -44,7 +46,7 @@ export function NewMessageDialog({ onClose }: { onClose(): void }) {
   return (
     <Dialog title="New message" onClose={onClose}>
       <div aria-busy={busy}>
-        <PersonPicker meId={state.meId} onPick={(u) => void pick(u)} label="To" />
+        <PersonPicker meId={meId} onPick={(u) => void pick(u)} label="To" />
         {error && (
           <p className={styles.error} role="alert">
             {error}
@@ -57,7 +59,8 @@ export function NewMessageDialog({ onClose }: { onClose(): void }) {
 
 /** Name a group, pick its members, create it and open it. */
 export function NewGroupDialog({ onClose }: { onClose(): void }) {
-  const { state, actions } = useChat();
+  const meId = useMeId();
+  const actions = useChatActions();
   const [title, setTitle] = useState("");
   const [members, setMembers] = useState<PublicUser[]>([]);
   const { busy, error, setError, startAndOpen } = useStartAndOpen(onClose);
@@ -103,7 +106,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
             ))}
           </ul>
         )}
-        <PersonPicker meId={state.meId} selected={members} onPick={toggle} label="Add people" />
+        <PersonPicker meId={meId} selected={members} onPick={toggle} label="Add people" />
         {error && (
           <p className={styles.error} role="alert">
             {error}

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type KeyboardEvent } from "react";
 import { Avatar } from "@/components/Avatar";
-import { useChat } from "../hooks/useChat";
+import { useConversations, useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { conversationHandles, conversationTitle, otherMember } from "../client/names";
 import { DELETED_USER } from "../client/people";
@@ -13,14 +13,15 @@ import styles from "../Dialog.module.scss";
 
 /** Ctrl/Cmd+K: type part of a name, arrows to choose, Enter to open. */
 export function Switcher({ onClose }: { onClose(): void }) {
-  const { state } = useChat();
+  const meId = useMeId();
+  const conversations = useConversations();
   const router = useRouter();
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
-  const handles = useMemo(() => conversationHandles(Object.values(state.conversations), state.meId), [state.conversations, state.meId]);
+  const handles = useMemo(() => conversationHandles(Object.values(conversations), meId), [conversations, meId]);
   const q = query.trim().toLowerCase();
-  const matches = sortedConversations(state)
-    .map((c) => ({ c, title: conversationTitle(c, state.meId) }))
+  const matches = sortedConversations(conversations)
+    .map((c) => ({ c, title: conversationTitle(c, meId) }))
     .filter(({ c, title }) => !q || title.toLowerCase().includes(q) || c.members.some((m) => m.username.includes(q)))
     .slice(0, 8);
   const current = Math.min(index, Math.max(0, matches.length - 1));
@@ -71,7 +72,7 @@ export function Switcher({ onClose }: { onClose(): void }) {
         ) : (
           <ul id="switcher-list" role="listbox" className={styles.people} aria-label="Conversations">
             {matches.map(({ c, title }, i) => {
-              const other = c.kind === "direct" ? otherMember(c, state.meId) : undefined;
+              const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
               return (
                 <li key={c.id} id={`switch-${c.id}`} role="option" aria-selected={i === current}>
                   <button type="button" tabIndex={-1} className={styles.person} aria-pressed={i === current} onClick={() => open(c.id)}>
