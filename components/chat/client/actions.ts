@@ -12,7 +12,7 @@ export interface ChatActions {
   ensureConversation(conversationId: string): Promise<ConversationView | null>;
   /** Takes a conversation and its newest page that came with the page, unless newer ones are held. */
   prime(opening: OpeningView): void;
-  /** Queues a message and sends it (again with the same clientId until acknowledged: ./outbox.ts). */
+  /** Queues a message and sends it, dropping the conversation's draft (again with the same clientId until acknowledged: ./outbox.ts). */
   send(conversationId: string, body: string): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
@@ -31,7 +31,9 @@ export interface ChatActions {
   removeMember(conversationId: string, userId: string): Promise<void>;
   /** The conversation on screen (null: none); its removal sends the page home. */
   setActive(conversationId: string | null): void;
+  /** The conversation's unsent composer text ("" when none), restored from this device on load. */
   getDraft(conversationId: string): string;
+  /** Keeps the composer's text ("" drops it); saved to `state.drafts` and the device shortly after (./drafts.ts). */
   setDraft(conversationId: string, text: string): void;
   /** Looks up the public profiles of these senders (batched, once per id per page) into `state.people`. */
   lookupPeople(userIds: string[]): void;

@@ -9,7 +9,8 @@ import { chatApi, type ChatApi } from "./api";
 import { watchConnection } from "./connection";
 import { conversationActions } from "./conversation-actions";
 import type { ChatCore, ChatNavigation } from "./core";
-import { draftActions } from "./drafts";
+import { browserStorage, type DraftStorage } from "./draft-storage";
+import { createDrafts } from "./drafts";
 import { wireEvents } from "./events";
 import { watchGaps } from "./gap-sync";
 import { messageActions } from "./message-actions";
@@ -32,6 +33,8 @@ export interface ChatClientOptions {
   api?: ChatApi;
   /** The list the page was rendered with: taken on start instead of being fetched (it is fetched again on every connect anyway). */
   initialConversations?: ConversationView[];
+  /** Where drafts are kept on this device. Default: window.localStorage when the page may use it; null: only while the page lives. */
+  storage?: DraftStorage | null;
 }
 
 export interface ChatClient {
@@ -46,8 +49,9 @@ export interface ChatClient {
 }
 
 /** A stopped client; nothing happens until start(). */
-export function createChatClient({ meId, connect, navigation, api = chatApi, initialConversations }: ChatClientOptions): ChatClient {
+export function createChatClient({ meId, connect, navigation, api = chatApi, initialConversations, storage = browserStorage() }: ChatClientOptions): ChatClient {
   const store = createChatStore(meId);
+  const drafts = createDrafts({ store, storage });
   let socket: ChatSocket | null = null;
   let active: string | null = null;
   let stop: (() => void) | null = null;
@@ -55,16 +59,22 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
   const catchUp = createCatchUp(core);
   const outbox = new Outbox({ getState: store.getState, dispatch: store.dispatch, getSocket: () => socket });
   const people = createPeopleLookup(core);
+  const messages = messageActions(core, outbox);
 
   const actions: ChatActions = {
     refreshList: catchUp.refreshList,
     ...timelineActions(core),
     ...conversationActions(core),
-    ...messageActions(core, outbox),
+    ...messages,
+    send(conversationId, body) {
+      drafts.clear(conversationId);
+      messages.send(conversationId, body);
+    },
     ...signalActions(core),
-    ...draftActions(),
+    ...drafts.actions,
     setActive(conversationId) {
       active = conversationId;
+      drafts.flush();
     },
     lookupPeople: people.lookup,
   };
@@ -83,9 +93,11 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
       wireEvents(s, core, { active: () => active, resync: () => void catchUp.fromCursors(s) }),
       watchGaps(core, catchUp),
       watchRecounts(core),
+      drafts.watchPageHide(),
     ];
     stop = () => {
       for (const f of stops) f();
+      drafts.flush();
       outbox.dispose();
       people.dispose();
       s.removeAllListeners();

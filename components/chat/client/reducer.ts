@@ -1,6 +1,7 @@
 /** The chat reducer: pure, so every realtime event is applied the same way everywhere. */
 import type { ConversationView } from "@/lib/conversations/types";
 import { NO_CURSOR, raiseTo } from "./cursor";
+import { applyDrafts, keepDrafts } from "./draft-state";
 import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
 import type { ChatAction, ChatState } from "./state";
 import { applyIncoming, applyMessages, applySync, countUnread, emptyTimeline, maxRev, mergeMessages } from "./timeline";
@@ -24,7 +25,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         people = forgetDeparted(people, state.conversations[c.id], c);
       }
       const timelines = Object.fromEntries(Object.entries(state.timelines).filter(([id]) => conversations[id]));
-      return { ...state, listStatus: "ready", conversations, timelines, countedTo, people };
+      return { ...state, listStatus: "ready", conversations, timelines, countedTo, people, drafts: keepDrafts(state.drafts, conversations) };
     }
     case "conversation:upsert": {
       const c = mergeView(state.conversations[action.conversation.id], action.conversation);
@@ -36,7 +37,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (!state.conversations[action.conversationId]) return state;
       const { [action.conversationId]: _gone, ...conversations } = state.conversations;
       const { [action.conversationId]: _timeline, ...timelines } = state.timelines;
-      return { ...state, conversations, timelines, outbox: state.outbox.filter((o) => o.conversationId !== action.conversationId) };
+      const outbox = state.outbox.filter((o) => o.conversationId !== action.conversationId);
+      return { ...state, conversations, timelines, outbox, drafts: keepDrafts(state.drafts, conversations) };
     }
     case "timeline:loading":
       return { ...state, timelines: { ...state.timelines, [action.conversationId]: emptyTimeline("loading") } };
@@ -137,5 +139,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return applyUserUpdate(state, action.user);
     case "people:loaded":
       return applyPeople(state, action.users, action.asked);
+    case "drafts":
+      return applyDrafts(state, action.drafts);
   }
 }

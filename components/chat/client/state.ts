@@ -48,6 +48,11 @@ export interface ChatState {
    * (a `sync` after a reconnect brings messages the fresh list counted).
    */
   countedTo: Record<string, number>;
+  /**
+   * Unsent composer text per conversation, as last saved (./drafts.ts: a few hundred ms behind the
+   * keystrokes, kept on this device); never blank.
+   */
+  drafts: Record<string, string>;
 }
 
 export type ChatAction =
@@ -83,9 +88,11 @@ export type ChatAction =
   | { type: "conversation:refreshed"; conversation: ConversationView }
   | { type: "recount:abandon"; conversationId: string }
   | { type: "user:updated"; user: PublicUser }
-  | { type: "people:loaded"; users: PublicUser[]; asked: string[] };
+  | { type: "people:loaded"; users: PublicUser[]; asked: string[] }
+  /** Saved drafts by conversation; blank text drops one. Ignored for a conversation the loaded list lacks (one left meanwhile). */
+  | { type: "drafts"; drafts: Record<string, string> };
 
 /** The state before anything is known: the list loading, the socket connecting. */
 export function initialChatState(meId: string): ChatState {
-  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {} };
+  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {}, drafts: {} };
 }

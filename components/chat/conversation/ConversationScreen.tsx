@@ -14,6 +14,7 @@ import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
 import { PersonName } from "../PersonName";
+import { useHydrated } from "../hooks/useHydrated";
 import { useNow } from "../hooks/useNow";
 import styles from "../Chat.module.scss";
 import msgStyles from "../messages/Messages.module.scss";
@@ -62,6 +63,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const readSeqAtOpen = useRef<number | null | undefined>(undefined);
   const visible = useVisible();
   const now = useNow();
+  const hydrated = useHydrated();
 
   useEffect(() => {
     actions.setActive(conversationId);
@@ -258,8 +260,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         </p>
       ) : (
         <Composer
-          key={conversationId}
-          initialDraft={actions.getDraft(conversationId)}
+          // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
+          key={hydrated ? conversationId : `${conversationId}:hydrating`}
+          initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
           placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
           onDraftChange={(t) => actions.setDraft(conversationId, t)}
           onTyping={onTyping}

@@ -16,12 +16,14 @@ function useClient(): ChatClient {
 
 /**
  * One slice of the chat state; the component renders again only when that slice changes (by
- * reference). `select` must return a part of the state, not a new object.
+ * reference). `select` must return a part of the state, not a new object. `onServer`, when given,
+ * is what the server rendered and hydration uses (a slice the server cannot know, like what this
+ * device keeps), a stable value; the browser's own follows right after.
  */
-export function useChatSelector<T>(select: (state: ChatState) => T): T {
+export function useChatSelector<T>(select: (state: ChatState) => T, onServer?: () => T): T {
   const client = useClient();
   const read = () => select(client.getState());
-  return useSyncExternalStore(client.subscribe, read, read);
+  return useSyncExternalStore(client.subscribe, read, onServer ?? read);
 }
 
 /** What the UI may do; stable, so a component that only acts never renders again for state changes. */

@@ -49,3 +49,13 @@ export function useConnection(): ChatState["connection"] {
 export function useTyping(): ChatState["typing"] {
   return useChatSelector((s) => s.typing);
 }
+
+const NO_DRAFTS: ChatState["drafts"] = {};
+
+/**
+ * Saved drafts by conversation (never blank), kept on this device: none while hydrating the
+ * server's HTML, which could not know them.
+ */
+export function useDrafts(): ChatState["drafts"] {
+  return useChatSelector((s) => s.drafts, () => NO_DRAFTS);
+}

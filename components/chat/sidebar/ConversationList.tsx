@@ -8,7 +8,7 @@ import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/conversations/types";
 import { truncate } from "@/lib/platform/text-length";
 import { useChatActions } from "../hooks/useChat";
-import { useConversations, useListStatus, useMeId, usePeople } from "../hooks/useChatState";
+import { useConversations, useDrafts, useListStatus, useMeId, usePeople } from "../hooks/useChatState";
 import { listTime } from "../messages/format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
@@ -27,11 +27,24 @@ import styles from "../Chat.module.scss";
  */
 export const LIST_PREVIEW = 200;
 
-/** "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the colon. */
-function previewOf(c: ConversationView, meId: string, people: ChatState["people"]): ReactNode {
+/** Text for one line of the sidebar: whitespace runs as one space, cut to LIST_PREVIEW on a grapheme boundary. */
+const oneLine = (text: string) => truncate(text.replace(/\s+/g, " "), LIST_PREVIEW);
+
+/**
+ * "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the
+ * colon; "Draft: text" instead when the user left unsent text there.
+ */
+function previewOf(c: ConversationView, meId: string, people: ChatState["people"], draft: string | undefined): ReactNode {
+  if (draft) {
+    return (
+      <>
+        <span className={styles.draftLabel}>Draft</span>: <bdi>{oneLine(draft)}</bdi>
+      </>
+    );
+  }
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
-  const body = <bdi>{m.deletedAt ? "message deleted" : truncate(m.body.replace(/\s+/g, " "), LIST_PREVIEW)}</bdi>;
+  const body = <bdi>{m.deletedAt ? "message deleted" : oneLine(m.body)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
     const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
@@ -54,8 +67,10 @@ function formerSender(members: ConversationView["members"], people: ChatState["p
   return p ? { name: p.displayName, handle: handlesToShow([...members, p])[id] } : { name: "Former member" };
 }
 
-function ConversationRow(props: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string; people: ChatState["people"] }) {
+function ConversationRow(props: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string; people: ChatState["people"]; draft?: string }) {
   const { c, meId, active, now, handle, people } = props;
+  // the open conversation's draft is in its composer already
+  const draft = active ? undefined : props.draft;
   const title = conversationTitle(c, meId);
   const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
   const unread = c.unreadCount > 0 && !active;
@@ -83,8 +98,8 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
             </time>
           </span>
           <span className={styles.rowBottom}>
-            <span className={styles.rowPreview} data-testid="conversation-preview">
-              {previewOf(c, meId, people)}
+            <span className={styles.rowPreview} data-testid="conversation-preview" data-draft={draft ? true : undefined}>
+              {previewOf(c, meId, people, draft)}
             </span>
             {unread && (
               <span className={styles.badge} data-testid="unread-badge">
@@ -105,6 +120,7 @@ export function ConversationList() {
   const meId = useMeId();
   const conversations = useConversations();
   const people = usePeople();
+  const drafts = useDrafts();
   const listStatus = useListStatus();
   const actions = useChatActions();
   const pathname = usePathname();
@@ -201,7 +217,7 @@ export function ConversationList() {
       {list.length > 0 && (
         <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} c={c} meId={meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={people} />
+            <ConversationRow key={c.id} c={c} meId={meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={people} draft={drafts[c.id]} />
           ))}
         </ul>
       )}
