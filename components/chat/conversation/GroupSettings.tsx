@@ -63,6 +63,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
           <div className={styles.row}>
             <input id="group-rename" className={styles.input} style={{ flex: 1 }} value={title} onChange={(e) => setTitle(e.target.value)}
               aria-describedby={countedLength(title, true) >= TITLE_COUNT_FROM ? "group-rename-count" : undefined}
+              aria-invalid={countedLength(title, true) > GROUP_TITLE_MAX || undefined}
               autoFocus
             />
             <button type="submit" className={styles.primary} disabled={busy || title.trim() === (conversation.title ?? "")}>
