@@ -3,6 +3,7 @@
 import type { ConversationView } from "@/lib/conversations/types";
 import type { PublicUser } from "@/lib/people/types";
 import type { ChatState, OutgoingMessage, Timeline } from "../client/state";
+import { presenceKnown } from "../client/selectors";
 import { useChatSelector } from "./useChat";
 
 /** The signed-in user's id. */
@@ -48,4 +49,12 @@ export function useConnection(): ChatState["connection"] {
 /** Who is typing where: conversationId → userId → expiry (ms). */
 export function useTyping(): ChatState["typing"] {
   return useChatSelector((s) => s.typing);
+}
+
+/**
+ * Whether members' presence can be shown (client/selectors.ts presenceKnown): false while the socket
+ * is down, when a member shows neither online nor offline (Avatar `online={undefined}`: no dot).
+ */
+export function usePresenceKnown(): boolean {
+  return useChatSelector(presenceKnown);
 }
