@@ -227,7 +227,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
 
       {items && conversation ? (
         <MessageList
-          key={conversationId}
+          key={`messages:${conversationId}`}
           messages={items}
           outgoing={outgoing}
           meId={meId}
@@ -261,7 +261,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         </p>
       ) : (
         <Composer
-          key={conversationId}
+          key={`composer:${conversationId}`}
           initialDraft={actions.getDraft(conversationId)}
           placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
           onDraftChange={(t) => actions.setDraft(conversationId, t)}
