@@ -9,6 +9,9 @@ import { ACCOUNT_LIMITS } from "@/lib/accounts/schemas";
 import { NAME_COUNT } from "@/lib/people/schemas";
 import styles from "./AuthCard.module.scss";
 
+/** Shown from 8 left; no maxLength, which would cut a pasted name without a word. */
+const USERNAME_COUNT = { max: ACCOUNT_LIMITS.usernameMax, from: ACCOUNT_LIMITS.usernameMax - 8 };
+
 export function RegisterForm() {
   const [state, action, pending] = useActionState<RegisterState, FormData>(register, {});
   const f = state.fields ?? {};
@@ -41,7 +44,7 @@ export function RegisterForm() {
           autoCapitalize="none"
           spellCheck={false}
           required
-          maxLength={ACCOUNT_LIMITS.usernameMax}
+          count={USERNAME_COUNT}
           hint={`${ACCOUNT_LIMITS.usernameMin}–${ACCOUNT_LIMITS.usernameMax} letters, digits or _`}
           defaultValue={v.username}
           error={f.username}

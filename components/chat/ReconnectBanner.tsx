@@ -5,9 +5,10 @@ import styles from "./Chat.module.scss";
 import type { ChatState } from "./client/state";
 
 /**
- * A thin bar while the realtime connection is down; it goes away by itself once back. When the
- * server refused this page's origin (reached at an address other than the app's own) it says so at
- * once and stays: reconnecting cannot help.
+ * A thin bar across the top while the realtime connection is down; it goes away by itself once
+ * back. While it shows, the app below moves down to make room (app/globals.scss `--banner-offset`),
+ * so it covers no title. When the server refused this page's origin (reached at an address other
+ * than the app's own) it says so at once and stays: reconnecting cannot help.
  */
 export function ReconnectBanner({ connection }: { connection: ChatState["connection"] }) {
   // a blip shorter than a second is not worth a flash
@@ -22,13 +23,13 @@ export function ReconnectBanner({ connection }: { connection: ChatState["connect
   }, [connection]);
   if (connection === "refused") {
     return (
-      <div role="status" aria-live="polite" className={styles.banner} data-shown="true">
+      <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-shown="true">
         Live updates refused at this address
       </div>
     );
   }
   return (
-    <div role="status" aria-live="polite" className={styles.banner} data-shown={shown ? "true" : undefined}>
+    <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-shown={shown ? "true" : undefined}>
       {shown ? "Reconnecting…" : ""}
     </div>
   );

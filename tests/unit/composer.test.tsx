@@ -32,15 +32,19 @@ describe("<Composer>", () => {
     expect(onSend).toHaveBeenCalledWith("line one\nline two");
   });
 
-  it("refuses to send nothing or only spaces", async () => {
+  it("does nothing on Enter with nothing or only spaces: no send, no error (issue 13, item 12)", async () => {
     const user = userEvent.setup();
     const { onSend, input } = setup();
     expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();
     await user.type(input, "{Enter}");
-    expect(screen.getByRole("alert")).toHaveTextContent("Write something first");
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(input).not.toHaveAccessibleDescription();
     await user.type(input, "   \n  {Enter}");
     expect(onSend).not.toHaveBeenCalled();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Send" })).toBeDisabled();
+    expect(input.value).toMatch(/^\s+$/); // the spaces stay: Enter sent nothing and cleared nothing
+    expect(input).toHaveFocus();
   });
 
   it("shows the characters left near the limit and refuses more than 4000", async () => {

@@ -7,8 +7,13 @@ export const ACK_TIMEOUT_MS = 4_000;
 /** After this long without an acknowledgement a message shows as failed, with a retry. */
 export const FAIL_AFTER_MS = 10_000;
 const RETRY_PAUSE_MS = 500;
-/** Refusals worth trying again; any other means the message cannot be sent as it is. */
-const TRANSIENT = new Set(["unavailable", "rate_limited", "internal"]);
+/**
+ * Refusals worth trying again at once; any other fails the message with the server's words and a
+ * Retry. `rate_limited` is one of those: the server has just said to wait ("You are sending too
+ * fast. Try again in 3 s."), and sending again every half second would only keep the limit hit
+ * while the message sat on "Sending…" with no word of why.
+ */
+const TRANSIENT = new Set(["unavailable", "internal"]);
 export const NOT_SENT = "Not sent";
 
 interface OutboxDeps {

@@ -8,6 +8,15 @@ export function lastActivity(c: ConversationView): string {
   return c.lastMessage?.createdAt ?? c.createdAt;
 }
 
+/**
+ * Whether the members' `online` flags can be trusted: while the socket is down (reconnecting, or
+ * refused) no presence event reaches this page, so an "online" from before would be a guess. The
+ * first connect counts as known: the list it shows was just rendered or fetched by the server.
+ */
+export function presenceKnown(state: Pick<ChatState, "connection">): boolean {
+  return state.connection === "connected" || state.connection === "connecting";
+}
+
 /** Conversations, the most recently active first. */
 export function sortedConversations(conversations: ChatState["conversations"]): ConversationView[] {
   return Object.values(conversations).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)) || b.lastSeq - a.lastSeq);

@@ -22,7 +22,9 @@ interface ComposerProps {
 }
 
 /**
- * Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit.
+ * Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit. Enter
+ * on nothing does nothing; a refusal (over the limit, a tower of combining marks) floats above the
+ * field, so neither moves the conversation.
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
  * emoji is one character) and checks the body with the server's own schema before sending.
  */
@@ -50,10 +52,8 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
 
   function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (!text.trim()) {
-      setRefusal("Write something first");
-      return;
-    }
+    // nothing to send: nothing happens, as in every chat app (the Send button is disabled too)
+    if (!text.trim()) return;
     const parsed = messageBodySchema.safeParse(text);
     if (!parsed.success) {
       setRefusal(parsed.error.issues[0].message);

@@ -7,7 +7,7 @@ import type { OpeningView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
-import { useConnection, useConversation, useMeId, useOutbox, usePeople, useTimeline, useTyping } from "../hooks/useChatState";
+import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "../messages/MessageList";
@@ -54,6 +54,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const conversation = useConversation(conversationId);
   const timeline = useTimeline(conversationId);
   const connection = useConnection();
+  const presenceKnown = usePresenceKnown();
   const outbox = useOutbox();
   const knownPeople = usePeople();
   const typing = useTyping();
@@ -190,7 +191,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         <div className={styles.headerMeta}>
           {conversation &&
             (other ? (
-              <Avatar user={other} size={36} online={other.online} />
+              <Avatar user={other} size={36} online={presenceKnown ? other.online : undefined} />
             ) : (
               <Avatar user={closed ? DELETED_USER : { id: conversation.id, displayName: title }} size={36} />
             ))}
@@ -204,11 +205,13 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
                   "This account was deleted"
                 ) : other ? (
                   // the username always shows here: it is what tells this person from a namesake
+                  // while offline nobody's presence is known: the handle alone, never a stale "online"
                   <>
-                    @{other.username} · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}
+                    @{other.username}
+                    {presenceKnown && <> · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}</>}
                   </>
                 ) : (
-                  `${conversation.members.length} members${onlineCount ? `, ${onlineCount} online` : ""}`
+                  `${conversation.members.length} members${presenceKnown && onlineCount ? `, ${onlineCount} online` : ""}`
                 )}
               </span>
             )}
@@ -226,7 +229,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
 
       {items && conversation ? (
         <MessageList
-          key={conversationId}
+          key={`messages:${conversationId}`}
           messages={items}
           outgoing={outgoing}
           meId={meId}
@@ -261,7 +264,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       ) : (
         <Composer
           // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
-          key={hydrated ? conversationId : `${conversationId}:hydrating`}
+          key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
           initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
           placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
           onDraftChange={(t) => actions.setDraft(conversationId, t)}

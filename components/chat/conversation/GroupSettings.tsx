@@ -9,7 +9,7 @@ import { CharCount, countedLength } from "@/components/CharCount";
 import { canManageGroup, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
 import { useChatActions } from "../hooks/useChat";
-import { useMeId } from "../hooks/useChatState";
+import { useMeId, usePresenceKnown } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { PersonName } from "../PersonName";
 import { PersonPicker } from "../sidebar/PersonPicker";
@@ -20,6 +20,7 @@ const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "" } as const;
 /** A group's settings: rename, members (add and remove for owners and admins), leave. */
 export function GroupSettings({ conversation, onClose }: { conversation: ConversationView; onClose(): void }) {
   const meId = useMeId();
+  const presenceKnown = usePresenceKnown();
   const actions = useChatActions();
   const canManage = canManageGroup(conversation.role);
   const [title, setTitle] = useState(conversation.title ?? "");
@@ -63,6 +64,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
           <div className={styles.row}>
             <input id="group-rename" className={styles.input} style={{ flex: 1 }} value={title} onChange={(e) => setTitle(e.target.value)}
               aria-describedby={countedLength(title, true) >= TITLE_COUNT_FROM ? "group-rename-count" : undefined}
+              aria-invalid={countedLength(title, true) > GROUP_TITLE_MAX || undefined}
               autoFocus
             />
             <button type="submit" className={styles.primary} disabled={busy || title.trim() === (conversation.title ?? "")}>
@@ -125,7 +127,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
         <ul className={styles.people} aria-label="Members">
           {members.map((m) => (
             <li key={m.id} className={styles.member}>
-              <Avatar user={m} size={32} online={m.online} />
+              <Avatar user={m} size={32} online={presenceKnown ? m.online : undefined} />
               <span className={styles.personText}>
                 <span className={styles.personName}>
                   <bdi>{m.displayName}</bdi>
@@ -134,7 +136,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
                 <span className={styles.personHandle}>
                   @{m.username}
                   {ROLE_LABEL[m.role] && ` · ${ROLE_LABEL[m.role]}`}
-                  {m.online ? " · online" : ""}
+                  {presenceKnown && m.online ? " · online" : ""}
                 </span>
               </span>
               {m.id !== meId && removalRefusal({ actorRole: conversation.role, targetRole: m.role, self: false }) === null && (

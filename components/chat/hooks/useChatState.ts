@@ -3,6 +3,7 @@
 import type { ConversationView } from "@/lib/conversations/types";
 import type { PublicUser } from "@/lib/people/types";
 import type { ChatState, OutgoingMessage, Timeline } from "../client/state";
+import { presenceKnown } from "../client/selectors";
 import { useChatSelector } from "./useChat";
 
 /** The signed-in user's id. */
@@ -58,4 +59,12 @@ const NO_DRAFTS: ChatState["drafts"] = {};
  */
 export function useDrafts(): ChatState["drafts"] {
   return useChatSelector((s) => s.drafts, () => NO_DRAFTS);
+}
+
+/**
+ * Whether members' presence can be shown (client/selectors.ts presenceKnown): false while the socket
+ * is down, when a member shows neither online nor offline (Avatar `online={undefined}`: no dot).
+ */
+export function usePresenceKnown(): boolean {
+  return useChatSelector(presenceKnown);
 }

@@ -5,6 +5,7 @@ import type { MessageView } from "@/lib/messages/types";
 import { messageBodySchema } from "@/lib/messages/schemas";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
+import { NOT_SENT } from "../client/outbox";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
 
@@ -148,6 +149,12 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
   );
 });
 
+/** "Not sent." or "Not sent: <the server's reason>." (its own full stop kept, not doubled). */
+function notSentLine(error: string | undefined): string {
+  if (!error || error === NOT_SENT) return `${NOT_SENT}.`;
+  return `${NOT_SENT}: ${error}${/[.!?…]$/.test(error) ? "" : "."}`;
+}
+
 export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { message: OutgoingMessage; handlers: MessageHandlers }) {
   const failed = message.status === "failed";
   return (
@@ -159,7 +166,7 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { 
       </div>
       {failed ? (
         <div className={styles.failed} role="alert">
-          <span>Not sent{message.error && message.error !== "Not sent" ? `: ${message.error}` : ""}.</span>
+          <span>{notSentLine(message.error)}</span>
           <button type="button" className={styles.textButton} onClick={() => handlers.onRetry(message.clientId)}>
             Retry
           </button>

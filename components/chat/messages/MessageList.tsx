@@ -96,6 +96,18 @@ export function MessageList(props: MessageListProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [firstKey, lastKey, total, hasOlder, loadingOlder]);
 
+  // the view gets shorter (the connection banner, a phone's keyboard, a taller composer): whoever
+  // was at the newest message stays there instead of losing its last lines under the composer
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (before.current.atBottom) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   useEffect(() => {
     onBottomChange?.(atBottom);
     if (atBottom) setUnseen(0);

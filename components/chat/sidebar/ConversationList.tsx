@@ -8,7 +8,7 @@ import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/conversations/types";
 import { truncate } from "@/lib/platform/text-length";
 import { useChatActions } from "../hooks/useChat";
-import { useConversations, useDrafts, useListStatus, useMeId, usePeople } from "../hooks/useChatState";
+import { useConversations, useDrafts, useListStatus, useMeId, usePeople, usePresenceKnown } from "../hooks/useChatState";
 import { listTime } from "../messages/format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
@@ -67,8 +67,18 @@ function formerSender(members: ConversationView["members"], people: ChatState["p
   return p ? { name: p.displayName, handle: handlesToShow([...members, p])[id] } : { name: "Former member" };
 }
 
-function ConversationRow(props: { c: ConversationView; meId: string; active: boolean; now: Date; handle?: string; people: ChatState["people"]; draft?: string }) {
-  const { c, meId, active, now, handle, people } = props;
+/** `presenceKnown` false (offline): no presence dot and no "online"/"offline" for screen readers. */
+function ConversationRow(props: {
+  c: ConversationView;
+  meId: string;
+  active: boolean;
+  now: Date;
+  handle?: string;
+  people: ChatState["people"];
+  presenceKnown: boolean;
+  draft?: string;
+}) {
+  const { c, meId, active, now, handle, people, presenceKnown } = props;
   // the open conversation's draft is in its composer already
   const draft = active ? undefined : props.draft;
   const title = conversationTitle(c, meId);
@@ -84,7 +94,7 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
         data-testid="conversation-item"
       >
         {other ? (
-          <Avatar user={other} size={40} online={other.online} />
+          <Avatar user={other} size={40} online={presenceKnown ? other.online : undefined} />
         ) : (
           <Avatar user={c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title }} size={40} />
         )}
@@ -108,7 +118,7 @@ function ConversationRow(props: { c: ConversationView; meId: string; active: boo
               </span>
             )}
           </span>
-          {other && <span className="visually-hidden">{other.online ? ", online" : ", offline"}</span>}
+          {other && presenceKnown && <span className="visually-hidden">{other.online ? ", online" : ", offline"}</span>}
         </span>
       </Link>
     </li>
@@ -121,6 +131,7 @@ export function ConversationList() {
   const conversations = useConversations();
   const people = usePeople();
   const drafts = useDrafts();
+  const presenceKnown = usePresenceKnown();
   const listStatus = useListStatus();
   const actions = useChatActions();
   const pathname = usePathname();
@@ -217,7 +228,17 @@ export function ConversationList() {
       {list.length > 0 && (
         <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} c={c} meId={meId} active={c.id === activeId} now={now} handle={handles[c.id]} people={people} draft={drafts[c.id]} />
+            <ConversationRow
+              key={c.id}
+              c={c}
+              meId={meId}
+              active={c.id === activeId}
+              now={now}
+              handle={handles[c.id]}
+              people={people}
+              presenceKnown={presenceKnown}
+              draft={drafts[c.id]}
+            />
           ))}
         </ul>
       )}

@@ -90,6 +90,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           aria-describedby={countedLength(title, true) >= TITLE_COUNT_FROM ? "group-title-count" : undefined}
+          aria-invalid={countedLength(title, true) > GROUP_TITLE_MAX || undefined}
           autoComplete="off"
           autoFocus
           required
