@@ -4,22 +4,17 @@
  * without a reload. The cases are listed in docs/protocol.md ("Catching up").
  */
 import type { BrowserContext, Page } from "playwright-core";
-import { baseUrl, closeTestSql } from "../support/api";
-import { openPage, signInWithForm, useBrowser } from "../support/browser";
-import { chatUser, createDirect, send, type ChatUser } from "../support/chat";
-import { closeAllSockets } from "../support/sockets";
+import { baseUrl } from "../support/api";
+import { openPage, signInWithForm } from "../support/browser";
+import { chatUser, type ChatUser, composerOf, createDirect, send, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(300_000);
 
-const browser = useBrowser();
-afterAll(async () => {
-  closeAllSockets();
-  await closeTestSql();
-});
+const browser = useChatBrowser();
 
 const ROUNDS = 3;
 const LIST_DELAY_MS = 2_500;
-const composer = (page: Page) => page.getByLabel("Message", { exact: true });
+const composer = composerOf;
 
 /**
  * The network between Ada's pages and the server. `goOffline`: the browser's own offline mode

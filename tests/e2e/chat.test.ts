@@ -1,19 +1,14 @@
 import type { Page } from "playwright-core";
-import { baseUrl, closeTestSql, createAccount, testSql } from "../support/api";
-import { openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser, DESKTOP } from "../support/browser";
-import { chatUser, createDirect, createGroup, send } from "../support/chat";
-import { closeAllSockets } from "../support/sockets";
+import { baseUrl, createAccount, testSql } from "../support/api";
+import { openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, DESKTOP } from "../support/browser";
+import { chatUser, composerOf, createDirect, createGroup, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(180_000);
 
-const browser = useBrowser();
-afterAll(async () => {
-  closeAllSockets();
-  await closeTestSql();
-});
+const browser = useChatBrowser();
 
-const composer = (page: Page) => page.getByLabel("Message", { exact: true });
-const row = (page: Page, title: string) => page.getByTestId("conversation-item").filter({ hasText: title });
+const composer = composerOf;
+const row = sidebarRow;
 const messageWith = (page: Page, text: string) => page.getByTestId("message").filter({ hasText: text });
 
 async function titleMatches(page: Page, re: RegExp): Promise<string> {

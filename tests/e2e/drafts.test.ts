@@ -5,21 +5,16 @@
  * never sees it. Screenshots of the sidebar with a draft, light and dark.
  */
 import type { Page } from "playwright-core";
-import { baseUrl, closeTestSql } from "../support/api";
-import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser } from "../support/browser";
-import { chatUser, createDirect, createGroup, send } from "../support/chat";
-import { closeAllSockets } from "../support/sockets";
+import { baseUrl } from "../support/api";
+import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { chatUser, composerOf, createDirect, createGroup, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(180_000);
 
-const browser = useBrowser();
-afterAll(async () => {
-  closeAllSockets();
-  await closeTestSql();
-});
+const browser = useChatBrowser();
 
-const composer = (page: Page) => page.getByLabel("Message", { exact: true });
-const row = (page: Page, title: string) => page.getByTestId("conversation-item").filter({ hasText: title });
+const composer = composerOf;
+const row = sidebarRow;
 const preview = (page: Page, title: string) => row(page, title).getByTestId("conversation-preview");
 const draftPreview = (page: Page, title: string) => row(page, title).locator("[data-testid=conversation-preview][data-draft]");
 

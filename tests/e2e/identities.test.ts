@@ -4,20 +4,15 @@
  * messages of a member who was removed, and renames. docs/chat-ui.md "Identities and counts".
  */
 import type { Page } from "playwright-core";
-import { baseUrl, closeTestSql, request } from "../support/api";
-import { DESKTOP, openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser } from "../support/browser";
-import { chatUser, createDirect, createGroup, send, type ChatUser } from "../support/chat";
-import { closeAllSockets } from "../support/sockets";
+import { baseUrl, request } from "../support/api";
+import { DESKTOP, openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { chatUser, type ChatUser, createDirect, createGroup, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(180_000);
 
-const browser = useBrowser();
-afterAll(async () => {
-  closeAllSockets();
-  await closeTestSql();
-});
+const browser = useChatBrowser();
 
-const row = (page: Page, title: string) => page.getByTestId("conversation-item").filter({ hasText: title });
+const row = sidebarRow;
 const messageWith = (page: Page, text: string) => page.getByTestId("message").filter({ hasText: text });
 const groupWith = (page: Page, text: string) => page.getByTestId("message-group").filter({ has: messageWith(page, text) });
 const titleIs = (page: Page, title: string) => page.waitForFunction((t) => document.title === t, title, { timeout: 10_000 });

@@ -6,22 +6,17 @@
  * by the rate limit says so and is sent by Retry. Screenshots of each piece.
  */
 import type { Locator, Page } from "playwright-core";
-import { baseUrl, closeTestSql } from "../support/api";
-import { DESKTOP, openPage, PHONE, screenshot, seriousA11yViolations, signInWithForm, useBrowser } from "../support/browser";
-import { chatUser, createDirect, createGroup, eventually, send } from "../support/chat";
-import { closeAllSockets } from "../support/sockets";
+import { baseUrl } from "../support/api";
+import { DESKTOP, openPage, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { chatUser, composerOf, createDirect, createGroup, eventually, send, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(300_000);
 
-const browser = useBrowser();
-afterAll(async () => {
-  closeAllSockets();
-  await closeTestSql();
-});
+const browser = useChatBrowser();
 
 /** 64 characters, the longest title the rules accept: it runs under where a centred tab would hang. */
 const LONG_TITLE = "Quarterly planning for the northern logistics and warehouse crew";
-const composer = (page: Page) => page.getByLabel("Message", { exact: true });
+const composer = composerOf;
 const composerForm = (page: Page) => page.getByRole("form", { name: "Send a message" });
 const banner = (page: Page) => page.getByRole("status").filter({ hasText: "Reconnecting…" });
 

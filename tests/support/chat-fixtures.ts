@@ -39,3 +39,20 @@ export function directConversation(lastSeq: number): ConversationView {
     lastMessage: null,
   };
 }
+
+/** A group "Team" with these members, seen by a member whose role is `role`, nothing in it yet. */
+export function groupConversation(members: ConversationView["members"], role: ConversationView["role"]): ConversationView {
+  return {
+    id: "55555555-5555-4555-8555-555555555555",
+    kind: "group",
+    title: "Team",
+    createdAt: "2026-03-01T10:00:00.000Z",
+    lastSeq: 0,
+    peerDeleted: false,
+    members,
+    role,
+    lastReadSeq: 0,
+    unreadCount: 0,
+    lastMessage: null,
+  };
+}

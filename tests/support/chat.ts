@@ -2,8 +2,9 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
-import { createAccount, request, signIn, type TestAccount } from "./api";
-import { connected, connectSocket, type ClientSocket } from "./sockets";
+import { closeTestSql, createAccount, request, signIn, type TestAccount } from "./api";
+import { useBrowser } from "./browser";
+import { closeAllSockets, connected, connectSocket, type ClientSocket } from "./sockets";
 
 export interface ChatUser extends TestAccount {
   cookie: string;
@@ -50,3 +51,22 @@ export async function eventually(predicate: () => boolean | Promise<boolean>, ms
 
 /** Waits a moment so that anything (wrongly) delivered would have arrived. */
 export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+/** The conversation's composer on a chat page. */
+export const composerOf = (page: import("playwright-core").Page) => page.getByLabel("Message", { exact: true });
+
+/** A conversation's row in the sidebar, by the text it shows. */
+export const sidebarRow = (page: import("playwright-core").Page, title: string) => page.getByTestId("conversation-item").filter({ hasText: title });
+
+/**
+ * A browser for a chat test file, closed after it, with every test socket and the test database
+ * connection closed too.
+ */
+export function useChatBrowser(): ReturnType<typeof useBrowser> {
+  const browser = useBrowser();
+  afterAll(async () => {
+    closeAllSockets();
+    await closeTestSql();
+  });
+  return browser;
+}

@@ -8,6 +8,7 @@ import type { ConversationView, MemberView } from "@/lib/conversations/types";
 import type { Role } from "@/lib/conversations/rules";
 import { ChatClientProvider } from "@/components/chat/ChatProvider";
 import { GroupSettings } from "@/components/chat/conversation/GroupSettings";
+import { groupConversation } from "@/tests/support/chat-fixtures";
 import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
 
 const ME = "11111111-1111-4111-8111-111111111111";
@@ -24,19 +25,7 @@ function groupAs(mine: Role): ConversationView {
     member("33333333-3333-4333-8333-333333333333", "adam", "admin"),
     member("44444444-4444-4444-8444-444444444444", "mia", "member"),
   ];
-  return {
-    id: "55555555-5555-4555-8555-555555555555",
-    kind: "group",
-    title: "Team",
-    createdAt: "2026-03-01T10:00:00.000Z",
-    lastSeq: 0,
-    peerDeleted: false,
-    members: [member(ME, "me", mine), ...others],
-    role: mine,
-    lastReadSeq: 0,
-    unreadCount: 0,
-    lastMessage: null,
-  };
+  return groupConversation([member(ME, "me", mine), ...others], mine);
 }
 
 /** What the server answers for removing each role (tests/domain/conversations.test.ts checks the server against the same table). */

@@ -10,22 +10,10 @@ import type { ConversationView } from "@/lib/conversations/types";
 import { GROUP_TITLE_MAX } from "@/lib/conversations/rules";
 import { GroupSettings } from "@/components/chat/conversation/GroupSettings";
 import { NewGroupDialog } from "@/components/chat/sidebar/NewConversation";
-import { ADA, ME } from "@/tests/support/chat-fixtures";
+import { ADA, groupConversation, ME } from "@/tests/support/chat-fixtures";
 import { member, renderChat } from "@/tests/support/render-chat";
 
-const GROUP: ConversationView = {
-  id: "55555555-5555-4555-8555-555555555555",
-  kind: "group",
-  title: "Team",
-  createdAt: "2026-03-01T10:00:00.000Z",
-  lastSeq: 0,
-  peerDeleted: false,
-  members: [member(ME, "Me", { role: "owner" }), member(ADA, "Ada")],
-  role: "owner",
-  lastReadSeq: 0,
-  unreadCount: 0,
-  lastMessage: null,
-};
+const GROUP: ConversationView = groupConversation([member(ME, "Me", { role: "owner" }), member(ADA, "Ada")], "owner");
 
 /** 70 emoji: 140 UTF-16 units, 70 characters as the server counts them. */
 const LONG = "😀".repeat(GROUP_TITLE_MAX + 6);
