@@ -42,7 +42,7 @@ const run = (s: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReduc
 const live = (...messages: MessageView[]): ChatAction => ({ type: "messages", messages });
 
 /** The list as loaded, without the timeline (the conversation is not open). */
-const listOnly = (c = conversation()) => run(initialChatState(ME), { type: "list:loaded", conversations: [c] });
+const listOnly = (c = conversation()) => run(initialChatState(ME), { type: "list:loaded", conversations: [c], since: 0 });
 
 describe("unread counts on an open page", () => {
   it("recounts from the server when someone deletes unread messages of a conversation that is not open", () => {
@@ -53,7 +53,7 @@ describe("unread counts on an open page", () => {
     s = run(s, live(deleted(message(1), 3)), live(deleted(message(2), 4)));
     expect(s.recount).toEqual({ c1: true });
     // the server's view (GET /api/conversations/:id) taken after both deletions puts it right
-    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 4, unreadCount: 0, lastMessage: deleted(message(2), 4) }) });
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 4, unreadCount: 0, lastMessage: deleted(message(2), 4) }), since: 0 });
     expect(s.conversations.c1.unreadCount).toBe(0);
     expect(s.recount).toEqual({});
   });
@@ -62,13 +62,13 @@ describe("unread counts on an open page", () => {
     let s = run(listOnly(), live(message(1)), live(message(2)), live(deleted(message(1), 3)));
     const marked = s.recount;
     // a view taken before the deletion (lastSeq 2) would bring the count back to 2
-    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) }) });
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 2, unreadCount: 2, lastMessage: message(2) }), since: 0 });
     expect(s.conversations.c1.unreadCount).toBe(2);
     expect(s.recount).toEqual({ c1: true });
     expect(s.recount).not.toBe(marked); // a new identity: the provider's effect asks again
     // and one taken before a read from another tab is stale too
     s = run(s, { type: "read", conversationId: "c1", userId: ME, seq: 3 });
-    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 3, lastReadSeq: 0, unreadCount: 1, lastMessage: message(2) }) });
+    s = run(s, { type: "conversation:refreshed", conversation: conversation({ lastSeq: 3, lastReadSeq: 0, unreadCount: 1, lastMessage: message(2) }), since: 0 });
     expect(s.conversations.c1.unreadCount).toBe(0);
     expect(s.conversations.c1.lastReadSeq).toBe(3);
   });
@@ -94,7 +94,7 @@ describe("unread counts on an open page", () => {
       hasMore: false,
     });
     // the list fetched after a reconnect already counts the deletion (rev 3), whose live event comes late
-    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 1, lastMessage: message(2) })] });
+    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 1, lastMessage: message(2) })], since: 0 });
     s = run(s, live(deleted(message(1), 3)));
     expect(s.conversations.c1.unreadCount).toBe(1);
   });
@@ -136,7 +136,7 @@ describe("unread counts on an open page", () => {
     expect(s.recount).toEqual({ c1: true });
     s = run(s, { type: "recount:abandon", conversationId: "c1" });
     expect(s.recount).toEqual({});
-    expect(run(s, { type: "conversation:refreshed", conversation: conversation({ id: "gone" }) })).toBe(s);
+    expect(run(s, { type: "conversation:refreshed", conversation: conversation({ id: "gone" }), since: 0 })).toBe(s);
   });
 });
 
@@ -144,12 +144,12 @@ describe("views fetched before live news (the list at connect, conversation:upda
   it("keeps the count and last message of live messages that overtook the list they were sent after", () => {
     // the page connects and asks for the list; Bob's two messages arrive live before its answer
     let s = run(listOnly(), live(message(1)), live(message(2)));
-    s = run(s, { type: "list:loaded", conversations: [conversation()] });
+    s = run(s, { type: "list:loaded", conversations: [conversation()], since: 0 });
     expect(s.conversations.c1.unreadCount).toBe(2);
     expect(s.conversations.c1.lastMessage?.id).toBe("m2");
     expect(s.conversations.c1.lastSeq).toBe(2);
     // a list taken after them is taken as it is
-    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 3, lastMessage: message(3) })] });
+    s = run(s, { type: "list:loaded", conversations: [conversation({ lastSeq: 3, unreadCount: 3, lastMessage: message(3) })], since: 0 });
     expect(s.conversations.c1.unreadCount).toBe(3);
   });
 
@@ -175,7 +175,7 @@ describe("people who leave", () => {
     const group = (members: ConversationView["members"]) => conversation({ kind: "group", title: "G", members });
     const base = conversation().members;
     const eve = { id: "eve", username: "eve", displayName: "Eve", avatar: null, role: "member" as const, lastReadSeq: 0, online: false };
-    let s = run(listOnly(group([...base, eve])), { type: "people:loaded", users: [{ id: "eve", username: "eve", displayName: "Eve", bio: "", avatar: null, createdAt: at(0) }], asked: ["eve"] });
+    let s = run(listOnly(group([...base, eve])), { type: "people:loaded", users: [{ id: "eve", username: "eve", displayName: "Eve", bio: "", avatar: null, createdAt: at(0) }], asked: ["eve"], since: 0 });
     expect(s.people.eve?.displayName).toBe("Eve");
     s = run(s, { type: "conversation:upsert", conversation: group(base) });
     expect("eve" in s.people).toBe(false);
@@ -188,23 +188,25 @@ describe("identities on an open page", () => {
 
   it("renames a person in every conversation on user:updated, and oneself in the shell", () => {
     const group = conversation({ id: "g1", kind: "group", title: "Team" });
-    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [conversation(), group] });
+    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [conversation(), group], since: 0 });
     s = run(s, { type: "user:updated", user: bob({ displayName: "Robert" }) });
     expect(s.conversations.c1.members.find((m) => m.id === BOB)?.displayName).toBe("Robert");
     expect(s.conversations.g1.members.find((m) => m.id === BOB)?.displayName).toBe("Robert");
     expect(conversationTitle(s.conversations.c1, ME)).toBe("Robert");
     s = run(s, { type: "user:updated", user: { ...bob(), id: ME, username: "me", displayName: "Me Myself" } });
     expect(s.people[ME]?.displayName).toBe("Me Myself");
-    // someone the page has never met is not kept
-    expect(run(s, { type: "user:updated", user: bob({ id: "stranger" }) })).toBe(s);
+    // someone the page has never met is not kept (only noted, for a lookup that may be on its way: live-marks.ts)
+    const after = run(s, { type: "user:updated", user: bob({ id: "stranger" }) });
+    expect(after.people).toBe(s.people);
+    expect(after.conversations).toBe(s.conversations);
   });
 
   it("names senders who left by their looked-up profile, and an account that is gone as null", () => {
     const group = conversation({ id: "g1", kind: "group", title: "Team" });
-    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [group] });
+    let s = run(initialChatState(ME), { type: "list:loaded", conversations: [group], since: 0 });
     const items = [message(1, { conversationId: "g1", senderId: "grace" }), message(2, { conversationId: "g1", senderId: "gone" }), message(3, { conversationId: "g1" })];
     expect(unknownSenders(s.people, s.conversations.g1, items)).toEqual(["grace", "gone"]);
-    s = run(s, { type: "people:loaded", users: [bob({ id: "grace", username: "grace", displayName: "Grace Hopper" })], asked: ["grace", "gone"] });
+    s = run(s, { type: "people:loaded", users: [bob({ id: "grace", username: "grace", displayName: "Grace Hopper" })], asked: ["grace", "gone"], since: 0 });
     expect(s.people.grace?.displayName).toBe("Grace Hopper");
     expect(s.people.gone).toBeNull();
     expect(unknownSenders(s.people, s.conversations.g1, items)).toEqual([]);

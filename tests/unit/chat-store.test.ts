@@ -45,7 +45,7 @@ function message(seq: number, over: Partial<MessageView> = {}): MessageView {
 }
 
 function withTimeline(messages: MessageView[] = []): ChatState {
-  let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1")] });
+  let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1")], since: 0 });
   s = chatReducer(s, { type: "timeline:loaded", conversationId: "c1", messages, hasMore: false });
   return s;
 }
@@ -90,6 +90,7 @@ describe("the chat store", () => {
     let s = chatReducer(initialChatState(ME), {
       type: "list:loaded",
       conversations: [conversation("old"), conversation("new", { createdAt: "2026-03-02T10:00:00.000Z" })],
+      since: 0,
     });
     expect(sortedConversations(s.conversations).map((c) => c.id)).toEqual(["new", "old"]);
     s = chatReducer(s, { type: "messages", messages: [message(1, { conversationId: "old", createdAt: "2026-03-03T09:00:00.000Z" })] });
@@ -162,14 +163,14 @@ describe("the catch-up cursor", () => {
     s = apply(s, syncAnswer([message(1, { rev: 5, body: "", deletedAt: "2026-03-01T11:06:00.000Z" })], false, { c1: 5 }));
     expect(syncPositions(s)).toEqual({ c1: 5 });
     // a change to a message older than the loaded page is not shown, but its position is held
-    s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 9 })] });
+    s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 9 })], since: 0 });
     s = apply(s, { type: "timeline:loaded", conversationId: "c1", messages: [message(8), message(9)], hasMore: true }, live(message(2, { rev: 10, body: "old, edited" })));
     expect(s.timelines.c1.items.map((m) => m.seq)).toEqual([8, 9]);
     expect(syncPositions(s)).toEqual({ c1: 10 });
   });
 
   it("moves only as far as each sync page reaches, and past superseded positions", () => {
-    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 }), conversation("c2", { lastSeq: 1 })] });
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 }), conversation("c2", { lastSeq: 1 })], since: 0 });
     for (const id of ["c1", "c2"]) s = chatReducer(s, { type: "timeline:loaded", conversationId: id, messages: [message(1, { id: `${id}-1`, conversationId: id })], hasMore: false });
     // the list (fetched on reconnect) says c1 ends at 3 and c2 at 6
     s = apply(s, { type: "conversation:upsert", conversation: { ...s.conversations.c1, lastSeq: 3 } }, { type: "conversation:upsert", conversation: { ...s.conversations.c2, lastSeq: 6 } });
@@ -193,7 +194,7 @@ describe("the catch-up cursor", () => {
   });
 
   it("starts from a loaded page, and sees the gap when the conversation went on while it loaded", () => {
-    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 })] });
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 1 })], since: 0 });
     // no timeline yet: nothing to sync from, nothing to catch up
     s = apply(s, live(message(2)));
     expect(syncPositions(s)).toEqual({});
@@ -231,7 +232,7 @@ describe("catching up without counting twice or losing changes", () => {
     // the timeline was opened earlier; while offline Ada sent two; the list on reconnect counts them
     let s = withTimeline([message(1)]);
     s = apply(s, { type: "read", conversationId: "c1", userId: ME, seq: 1 });
-    s = apply(s, { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 3, lastReadSeq: 1, unreadCount: 2, lastMessage: message(3) })] });
+    s = apply(s, { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 3, lastReadSeq: 1, unreadCount: 2, lastMessage: message(3) })], since: 0 });
     s = apply(s, syncAnswer([message(2), message(3)], false, { c1: 3 }));
     expect(s.conversations.c1.unreadCount).toBe(2);
     // news after the list is counted as ever
@@ -241,7 +242,7 @@ describe("catching up without counting twice or losing changes", () => {
 
   it("keeps a change to an old message that lands while its older page is on the way", () => {
     const page = Array.from({ length: 10 }, (_, i) => message(11 + i));
-    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 20 })] });
+    let s = chatReducer(initialChatState(ME), { type: "list:loaded", conversations: [conversation("c1", { lastSeq: 20 })], since: 0 });
     s = apply(s, { type: "timeline:loaded", conversationId: "c1", messages: page, hasMore: true });
     // message 3 is deleted and 5 edited while the page of 1..10 (fetched before) is on its way
     s = apply(s, live(message(3, { rev: 21, body: "", deletedAt: "2026-03-01T12:00:00.000Z" }), message(5, { rev: 22, body: "edited", editedAt: "2026-03-01T12:01:00.000Z" })));

@@ -81,7 +81,7 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
 
   function start(): void {
     if (stop) return;
-    if (initialConversations) store.dispatch({ type: "list:loaded", conversations: initialConversations });
+    if (initialConversations) store.dispatch({ type: "list:loaded", conversations: initialConversations, since: 0 });
     else void catchUp.refreshList();
     const s = connect();
     socket = s;

@@ -7,14 +7,17 @@ type ConversationActions = Pick<ChatActions, "ensureConversation" | "startDirect
 
 /** The conversation actions of one client. */
 export function conversationActions({ store, api, navigation }: Pick<ChatCore, "store" | "api" | "navigation">): ConversationActions {
-  const upsert = (conversation: ConversationView) => store.dispatch({ type: "conversation:upsert", conversation });
+  // each answer gives way to live news that came while it was on its way (./live-marks.ts)
+  const since = () => store.getState().marks.clock;
+  const upsert = (conversation: ConversationView, asked: number) => store.dispatch({ type: "conversation:upsert", conversation, since: asked });
   return {
     async ensureConversation(conversationId) {
       const held = store.getState().conversations[conversationId];
       if (held) return held;
+      const asked = since();
       try {
         const { conversation } = await api.getConversation(conversationId);
-        upsert(conversation);
+        upsert(conversation, asked);
         return conversation;
       } catch (err) {
         const status = (err as { status?: number }).status;
@@ -23,20 +26,24 @@ export function conversationActions({ store, api, navigation }: Pick<ChatCore, "
       }
     },
     async startDirect(userId) {
+      const asked = since();
       const { conversation } = await api.startDirect(userId);
-      upsert(conversation);
+      upsert(conversation, asked);
       return conversation;
     },
     async createGroup(title, memberIds) {
+      const asked = since();
       const { conversation } = await api.createGroup(title, memberIds);
-      upsert(conversation);
+      upsert(conversation, asked);
       return conversation;
     },
     async rename(conversationId, title) {
-      upsert((await api.rename(conversationId, title)).conversation);
+      const asked = since();
+      upsert((await api.rename(conversationId, title)).conversation, asked);
     },
     async addMembers(conversationId, userIds) {
-      upsert((await api.addMembers(conversationId, userIds)).conversation);
+      const asked = since();
+      upsert((await api.addMembers(conversationId, userIds)).conversation, asked);
     },
     async removeMember(conversationId, userId) {
       await api.removeMember(conversationId, userId);
@@ -44,7 +51,8 @@ export function conversationActions({ store, api, navigation }: Pick<ChatCore, "
         store.dispatch({ type: "conversation:remove", conversationId });
         navigation.replace("/");
       } else {
-        upsert((await api.getConversation(conversationId)).conversation);
+        const asked = since();
+        upsert((await api.getConversation(conversationId)).conversation, asked);
       }
     },
   };

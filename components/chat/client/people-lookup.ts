@@ -32,9 +32,10 @@ export function createPeopleLookup({ store, api }: Pick<ChatCore, "store" | "api
     queue.clear();
     for (let i = 0; i < all.length; i += BATCH) {
       const chunk = all.slice(i, i + BATCH);
+      const since = store.getState().marks.clock;
       api.lookupUsers(chunk).then(
         ({ users }) => {
-          store.dispatch({ type: "people:loaded", users, asked: chunk });
+          store.dispatch({ type: "people:loaded", users, asked: chunk, since });
           // answered: `state.people` now says who they are; one forgotten there (forgetDeparted) may be asked again
           chunk.forEach((id) => asked.delete(id));
         },

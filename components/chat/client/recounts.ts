@@ -31,10 +31,11 @@ export function watchRecounts({ store, api }: Pick<ChatCore, "store" | "api">): 
       tries.set(id, n + 1);
       const timer = setTimeout(() => {
         inFlight.set(id, "asking");
+        const since = store.getState().marks.clock;
         api.getConversation(id).then(
           ({ conversation }) => {
             inFlight.delete(id);
-            store.dispatch({ type: "conversation:refreshed", conversation });
+            store.dispatch({ type: "conversation:refreshed", conversation, since });
           },
           () => {
             inFlight.delete(id);

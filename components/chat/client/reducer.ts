@@ -2,6 +2,7 @@
 import type { ConversationView } from "@/lib/conversations/types";
 import { NO_CURSOR, raiseTo } from "./cursor";
 import { applyDrafts, keepDrafts } from "./draft-state";
+import { conversationNews, markConversation, markPerson, personNews, withLiveNews } from "./live-marks";
 import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
 import type { ChatAction, ChatState } from "./state";
 import { applyIncoming, applyMessages, applySync, countUnread, emptyTimeline, maxRev, mergeMessages } from "./timeline";
@@ -16,29 +17,44 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "list:error":
       return state.listStatus === "ready" ? state : { ...state, listStatus: "error" };
     case "list:loaded": {
+      // a list that left before live news gives way to it (./live-marks.ts)
+      const { since } = action;
       const conversations: Record<string, ConversationView> = {};
       let countedTo = state.countedTo;
       let people = state.people;
-      for (const c of action.conversations) {
-        conversations[c.id] = mergeView(state.conversations[c.id], c);
-        countedTo = noteCounted(countedTo, state.conversations[c.id], c);
-        people = forgetDeparted(people, state.conversations[c.id], c);
+      for (const fetched of action.conversations) {
+        if (conversationNews(state.marks, fetched.id, since) === "removed") continue;
+        const held = state.conversations[fetched.id];
+        const c = withLiveNews(fetched, held, state.marks, since, state.meId);
+        conversations[c.id] = mergeView(held, c);
+        countedTo = noteCounted(countedTo, held, c);
+        people = forgetDeparted(people, held, c);
+      }
+      // joined live after the list left: the list could not have it
+      for (const held of Object.values(state.conversations)) {
+        if (!conversations[held.id] && conversationNews(state.marks, held.id, since) === "changed") conversations[held.id] = held;
       }
       const timelines = Object.fromEntries(Object.entries(state.timelines).filter(([id]) => conversations[id]));
       return { ...state, listStatus: "ready", conversations, timelines, countedTo, people, drafts: keepDrafts(state.drafts, conversations) };
     }
     case "conversation:upsert": {
-      const c = mergeView(state.conversations[action.conversation.id], action.conversation);
-      const countedTo = noteCounted(state.countedTo, state.conversations[c.id], action.conversation);
-      const people = forgetDeparted(state.people, state.conversations[c.id], action.conversation);
-      return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo, people };
+      const live = action.since === undefined;
+      if (!live && conversationNews(state.marks, action.conversation.id, action.since!) === "removed") return state;
+      const held = state.conversations[action.conversation.id];
+      const view = live ? action.conversation : withLiveNews(action.conversation, held, state.marks, action.since!, state.meId);
+      const c = mergeView(held, view);
+      const countedTo = noteCounted(state.countedTo, held, view);
+      const people = forgetDeparted(state.people, held, view);
+      const marks = live ? markConversation(state.marks, c.id, false) : state.marks;
+      return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo, people, marks };
     }
     case "conversation:remove": {
-      if (!state.conversations[action.conversationId]) return state;
+      const marks = markConversation(state.marks, action.conversationId, true);
+      if (!state.conversations[action.conversationId]) return { ...state, marks };
       const { [action.conversationId]: _gone, ...conversations } = state.conversations;
       const { [action.conversationId]: _timeline, ...timelines } = state.timelines;
       const outbox = state.outbox.filter((o) => o.conversationId !== action.conversationId);
-      return { ...state, conversations, timelines, outbox, drafts: keepDrafts(state.drafts, conversations) };
+      return { ...state, conversations, timelines, outbox, drafts: keepDrafts(state.drafts, conversations), marks };
     }
     case "timeline:loading":
       return { ...state, timelines: { ...state.timelines, [action.conversationId]: emptyTimeline("loading") } };
@@ -124,21 +140,25 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           conversations[c.id] = { ...c, members: c.members.map((m) => (m.id === action.userId ? { ...m, online: action.online } : m)) };
         } else conversations[c.id] = c;
       }
-      return changed ? { ...state, conversations } : state;
+      const marks = markPerson(state.marks, action.userId, { online: action.online });
+      return changed ? { ...state, conversations, marks } : { ...state, marks };
     }
     case "connection":
       return state.connection === action.connection ? state : { ...state, connection: action.connection };
     case "conversation:refreshed": {
       const held = state.conversations[action.conversation.id];
-      const next = applyRefreshed(state, action.conversation);
-      return held ? { ...next, countedTo: noteCounted(next.countedTo, held, action.conversation) } : next;
+      if (!held) return state;
+      const view = withLiveNews(action.conversation, held, state.marks, action.since, state.meId);
+      const next = applyRefreshed(state, view);
+      return { ...next, countedTo: noteCounted(next.countedTo, held, view) };
     }
     case "recount:abandon":
       return markRecount(state, [action.conversationId], false);
     case "user:updated":
-      return applyUserUpdate(state, action.user);
+      return { ...applyUserUpdate(state, action.user), marks: markPerson(state.marks, action.user.id, { user: action.user }) };
     case "people:loaded":
-      return applyPeople(state, action.users, action.asked);
+      // a profile that came live after the lookup left is newer than the lookup's answer
+      return applyPeople(state, action.users.map((u) => personNews(state.marks, u.id, action.since) ?? u), action.asked);
     case "drafts":
       return applyDrafts(state, action.drafts);
   }

@@ -3,6 +3,7 @@ import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
 import type { Cursor } from "./cursor";
+import { NO_MARKS, type LiveMarks } from "./live-marks";
 
 export interface OutgoingMessage {
   clientId: string;
@@ -53,13 +54,17 @@ export interface ChatState {
    * keystrokes, kept on this device); never blank.
    */
   drafts: Record<string, string>;
+  /** what live events changed and when, so that an answer fetched before them does not undo them (./live-marks.ts) */
+  marks: LiveMarks;
 }
 
 export type ChatAction =
   | { type: "list:loading" }
   | { type: "list:error" }
-  | { type: "list:loaded"; conversations: ConversationView[] }
-  | { type: "conversation:upsert"; conversation: ConversationView }
+  /** `since`: `marks.clock` when the request left (0: older than anything live, as the page's own list) */
+  | { type: "list:loaded"; conversations: ConversationView[]; since: number }
+  /** live (`conversation:new` / `:updated`) without `since`; a fetched view with it */
+  | { type: "conversation:upsert"; conversation: ConversationView; since?: number }
   | { type: "conversation:remove"; conversationId: string }
   | { type: "timeline:loading"; conversationId: string }
   | { type: "timeline:error"; conversationId: string }
@@ -85,14 +90,14 @@ export type ChatAction =
   | { type: "typing:expire"; now: number }
   | { type: "presence"; userId: string; online: boolean }
   | { type: "connection"; connection: ChatState["connection"] }
-  | { type: "conversation:refreshed"; conversation: ConversationView }
+  | { type: "conversation:refreshed"; conversation: ConversationView; since: number }
   | { type: "recount:abandon"; conversationId: string }
   | { type: "user:updated"; user: PublicUser }
-  | { type: "people:loaded"; users: PublicUser[]; asked: string[] }
+  | { type: "people:loaded"; users: PublicUser[]; asked: string[]; since: number }
   /** Saved drafts by conversation; blank text drops one. Ignored for a conversation the loaded list lacks (one left meanwhile). */
   | { type: "drafts"; drafts: Record<string, string> };
 
 /** The state before anything is known: the list loading, the socket connecting. */
 export function initialChatState(meId: string): ChatState {
-  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {}, drafts: {} };
+  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {}, drafts: {}, marks: NO_MARKS };
 }

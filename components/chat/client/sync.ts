@@ -37,9 +37,10 @@ export function createCatchUp({ store, api }: Pick<ChatCore, "store" | "api">): 
 
   async function refreshList(): Promise<ConversationView[] | null> {
     store.dispatch({ type: "list:loading" });
+    const since = store.getState().marks.clock;
     try {
       const { conversations } = await api.listConversations();
-      store.dispatch({ type: "list:loaded", conversations });
+      store.dispatch({ type: "list:loaded", conversations, since });
       return conversations;
     } catch {
       store.dispatch({ type: "list:error" });

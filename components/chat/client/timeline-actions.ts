@@ -29,7 +29,7 @@ export function timelineActions({ store, api }: Pick<ChatCore, "store" | "api">)
       }
     },
     prime({ conversation, messages, hasMore }) {
-      if (!getState().conversations[conversation.id]) dispatch({ type: "conversation:upsert", conversation });
+      if (!getState().conversations[conversation.id]) dispatch({ type: "conversation:upsert", conversation, since: 0 });
       const held = getState().timelines[conversation.id];
       if (!held || held.status === "error") dispatch({ type: "timeline:loaded", conversationId: conversation.id, messages, hasMore });
     },
