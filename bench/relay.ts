@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const httpServer = createServer();
 const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false });
@@ -19,6 +19,7 @@ io.on("connection", (socket) => {
   socket.on("message:send", ({ conversationId, clientId, body }, ack) => {
     seq++;
     const message: MessageView = {
+      ...PLAIN_TEXT,
       id: randomUUID(),
       conversationId,
       seq,

@@ -1,5 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -68,8 +68,14 @@ export const members = pgTable(
     role: text("role", { enum: ["owner", "admin", "member"] }).notNull().default("member"),
     joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
     lastReadSeq: bigint("last_read_seq", { mode: "number" }).notNull().default(0),
+    // The member's own notification level for this conversation (DESIGN.md, Contract additions).
+    notifications: text("notifications", { enum: ["all", "mentions", "none"] }).notNull().default("all"),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("members_user_id").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    index("members_user_id").on(t.userId),
+    check("members_notifications", sql`${t.notifications} in ('all', 'mentions', 'none')`),
+  ],
 );
 export type Member = InferSelectModel<typeof members>;
 
@@ -89,11 +95,39 @@ export const messages = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    // "text", or "system": a group change recorded in the timeline, described by `event`.
+    kind: text("kind", { enum: ["text", "system"] }).notNull().default("text"),
+    event: jsonb("event"),
+    // The message this one replies to (same conversation); its preview goes out with this one.
+    replyToId: uuid("reply_to_id").references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    // User ids mentioned in the body (members only), or "all".
+    mentions: text("mentions").array().notNull().default(sql`'{}'::text[]`),
+    pinnedAt: timestamp("pinned_at", { withTimezone: true }),
+    pinnedBy: uuid("pinned_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
     unique("messages_conversation_seq").on(t.conversationId, t.seq),
     unique("messages_sender_client_id").on(t.senderId, t.clientId),
     index("messages_conversation_rev").on(t.conversationId, t.rev),
+    index("messages_pinned").on(t.conversationId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
+    check("messages_kind", sql`${t.kind} in ('text', 'system')`),
   ],
 );
 export type Message = InferSelectModel<typeof messages>;
+
+/** One person's reaction to one message: an emoji grapheme or a `:shortcode:` from the built-in list. */
+export const reactions = pgTable(
+  "reactions",
+  {
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    emoji: text("emoji").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
+);
+export type Reaction = InferSelectModel<typeof reactions>;

@@ -1,6 +1,7 @@
 /** Conversation rows and the views members get of them. */
 import "server-only";
 import { getSql } from "@/db";
+import { messageRowsById } from "@/db/message-rows";
 import { toMessageView } from "../messages/types";
 import { onlineUsers } from "../people/presence";
 import { consume } from "../platform/rate-limit";
@@ -12,23 +13,33 @@ import type { ConversationView, MemberView } from "./types";
 export async function listConversationViews({ userId, ids }: { userId: string; ids?: string[] }): Promise<ConversationView[]> {
   const sql = getSql();
   const rows = await sql`
-    select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq,
-      (select count(*)::int from messages m
-        where m.conversation_id = c.id and m.seq > me.last_read_seq
-          and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+    select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq, me.notifications,
+      unread.count as unread_count, unread.mentions as unread_mentions,
+      (select count(*)::int from messages p where p.conversation_id = c.id and p.pinned_at is not null) as pinned_count,
       (select json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
                 'avatar', u.avatar, 'role', mm.role, 'lastReadSeq', mm.last_read_seq) order by mm.joined_at, u.username)
         from members mm join users u on u.id = mm.user_id where mm.conversation_id = c.id) as members,
       (c.kind = 'direct' and not exists (
         select 1 from members other where other.conversation_id = c.id and other.user_id <> ${userId})) as peer_deleted,
-      lm.id as lm_id, lm.seq as lm_seq, lm.rev as lm_rev, lm.sender_id as lm_sender_id, lm.client_id as lm_client_id,
-      lm.body as lm_body, lm.created_at as lm_created_at, lm.edited_at as lm_edited_at, lm.deleted_at as lm_deleted_at
+      lm.id as lm_id
     from members me
     join conversations c on c.id = me.conversation_id
-    left join lateral (select * from messages m where m.conversation_id = c.id order by m.seq desc limit 1) lm on true
+    left join lateral (select m.id, m.created_at from messages m where m.conversation_id = c.id order by m.seq desc limit 1) lm on true
+    -- unread: others' live text messages after one's read position (system notes count for nobody);
+    -- mentions: those naming oneself or everyone (DESIGN.md)
+    cross join lateral (
+      select count(*)::int as count,
+        (count(*) filter (where m.mentions && array[${userId}::text, 'all']))::int as mentions
+      from messages m
+      where m.conversation_id = c.id and m.seq > me.last_read_seq and m.kind = 'text'
+        and m.sender_id is distinct from ${userId} and m.deleted_at is null) unread
     where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
     order by coalesce(lm.created_at, c.created_at) desc, c.id`;
-  const online = await onlineUsers([...new Set(rows.flatMap((r) => ((r.members ?? []) as { id: string }[]).map((m) => m.id)))]);
+  const [online, last] = await Promise.all([
+    onlineUsers([...new Set(rows.flatMap((r) => ((r.members ?? []) as { id: string }[]).map((m) => m.id)))]),
+    messageRowsById(sql, rows.flatMap((r) => (r.lm_id ? [r.lm_id as string] : []))),
+  ]);
+  const lastById = new Map(last.map((row) => [row.id as string, toMessageView(row)]));
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -40,20 +51,10 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
     unreadCount: r.unread_count,
     peerDeleted: r.peer_deleted === true,
     members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: online.has(m.id) })),
-    lastMessage: r.lm_id
-      ? toMessageView({
-          id: r.lm_id,
-          conversation_id: r.id,
-          seq: r.lm_seq,
-          rev: r.lm_rev,
-          sender_id: r.lm_sender_id,
-          client_id: r.lm_client_id,
-          body: r.lm_body,
-          created_at: r.lm_created_at,
-          edited_at: r.lm_edited_at,
-          deleted_at: r.lm_deleted_at,
-        })
-      : null,
+    lastMessage: (r.lm_id && lastById.get(r.lm_id)) || null,
+    unreadMentions: r.unread_mentions,
+    notifications: r.notifications,
+    pinnedCount: r.pinned_count,
   }));
 }
 

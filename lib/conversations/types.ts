@@ -30,7 +30,16 @@ export interface ConversationView {
    * readable (their messages show as "Deleted user") and refuses new sends (403 / ack `forbidden`).
    */
   peerDeleted: boolean;
+  /** unread messages that mention the caller or everyone (a self-mention never counts) */
+  unreadMentions: number;
+  /** the caller's own notification level here (default "all") */
+  notifications: NotificationLevel;
+  /** messages pinned in this conversation (at most PIN_MAX) */
+  pinnedCount: number;
 }
+
+/** all: every message notifies and counts; mentions: only mentions notify (counts stay); none: muted, only a mention dot. */
+export type NotificationLevel = "all" | "mentions" | "none";
 
 /** A conversation with its newest page of messages, as the page that opens it sends them. */
 export interface OpeningView {

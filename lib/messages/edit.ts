@@ -7,6 +7,8 @@ import { lockConversation } from "../platform/locks";
 import { limited } from "../platform/rate-limit";
 import "./events";
 import { takePosition } from "./positions";
+import { mentionsIn } from "./mentioned";
+import { messageRowsById } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -17,27 +19,26 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
     const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
     if (located) await lockConversation(tx, located.conversation_id);
     const [target] = await tx`
-      select m.id, m.conversation_id, m.sender_id, m.deleted_at from messages m
+      select m.id, m.conversation_id, m.sender_id, m.deleted_at, m.kind from messages m
       join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
       where m.id = ${messageId}`;
     if (!target) throw new AppError("not_found", "No such message");
+    if (target.kind === "system") throw new AppError("forbidden", "Notes about the conversation cannot be changed");
     if (target.sender_id !== userId) throw new AppError("forbidden", "You can only change your own messages");
     if (target.deleted_at) {
       if ("delete" in change) return null; // already deleted: answer with it as it is
       throw new AppError("not_found", "That message was deleted");
     }
     const rev = await takePosition(tx, target.conversation_id);
-    const [row] =
-      "delete" in change
-        ? await tx`update messages set body = '', deleted_at = now(), rev = ${rev} where id = ${messageId} returning *`
-        : await tx`update messages set body = ${change.body}, edited_at = now(), rev = ${rev} where id = ${messageId} returning *`;
-    const changed = toMessageView(row);
+    if ("delete" in change) await tx`delete from reactions where message_id = ${messageId}`;
+    if ("delete" in change) await tx`update messages set body = '', deleted_at = now(), rev = ${rev}, mentions = '{}', pinned_at = null, pinned_by = null where id = ${messageId}`;
+    else await tx`update messages set body = ${change.body}, mentions = ${await mentionsIn(tx, target.conversation_id, change.body)}, edited_at = now(), rev = ${rev} where id = ${messageId}`;
+    const changed = toMessageView((await messageRowsById(tx, [messageId]))[0]);
     emit({ type: "message.updated", message: changed });
     return changed;
   });
   if (message) return message;
-  const [row] = await getSql()`select * from messages where id = ${messageId}`;
-  return toMessageView(row);
+  return toMessageView((await messageRowsById(getSql(), [messageId]))[0]);
 }
 
 /** Replaces the body of the caller's own message. Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`. */

@@ -6,6 +6,7 @@ import { listConversationViews } from "../conversations/store";
 import type { OpeningView } from "../conversations/types";
 import { consume, limited } from "../platform/rate-limit";
 import { uuidSchema } from "../platform/validation";
+import { selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import { HISTORY_PAGE, SYNC_PAGE } from "./schemas";
 import type { MessageView } from "./types";
@@ -20,10 +21,14 @@ export async function syncMessages({ userId, since }: { userId: string; since: R
     const ids = Object.keys(since);
     await requireMembership({ userId, conversationIds: ids });
     if (!ids.length) return { messages: [], hasMore: false };
-    const rows = await getSql()`
-      select m.* from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
-      join messages m on m.conversation_id = s.c and m.rev > s.r
-      order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`;
+    const sql = getSql();
+    const rows = await selectMessages(
+      sql,
+      sql`(m.conversation_id, m.rev) in (
+        select s.c, n.rev from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
+        join lateral (select n.rev from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) n on true)`,
+      sql`order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`,
+    );
     return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
   });
 }
@@ -41,12 +46,31 @@ async function listMessages(userId: string, conversationId: string, query: Histo
   const sql = getSql();
   const rows =
     query.after !== undefined
-      ? await sql`select * from messages where conversation_id = ${conversationId} and seq > ${query.after} order by seq limit ${limit + 1}`
-      : await sql`select * from messages where conversation_id = ${conversationId}
-          ${query.before !== undefined ? sql`and seq < ${query.before}` : sql``} order by seq desc limit ${limit + 1}`;
+      ? await selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${query.after}`, sql`order by m.seq limit ${limit + 1}`)
+      : await selectMessages(sql, sql`m.conversation_id = ${conversationId} ${query.before !== undefined ? sql`and m.seq < ${query.before}` : sql``}`, sql`order by m.seq desc limit ${limit + 1}`);
   const page = rows.slice(0, limit).map(toMessageView);
   if (query.after === undefined) page.reverse();
   return { messages: page, hasMore: rows.length > limit };
+}
+
+/**
+ * The page centred on position `around` (DESIGN.md, "Details fixed for the additions"): of `limit`
+ * messages, the newest ⌈limit/2⌉ with seq ≤ around, then those after it, ascending. Positions have
+ * gaps, so `around` need not be a message. For jumping to a reply's original, a search hit or the
+ * first unread. Counted against LIMITS.history; `not_found` for a non-member.
+ */
+export async function readAround({ userId, conversationId, around, limit = HISTORY_PAGE.default }: { userId: string; conversationId: string; around: number; limit?: number }): Promise<{ messages: MessageView[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
+  await consume("history", userId);
+  await requireMembership({ userId, conversationIds: [conversationId] });
+  const sql = getSql();
+  const beforeCount = Math.ceil(limit / 2);
+  const [older, newer] = await Promise.all([
+    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq <= ${around}`, sql`order by m.seq desc limit ${beforeCount + 1}`),
+    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${around}`, sql`order by m.seq limit ${limit - beforeCount + 1}`),
+  ]);
+  const before = older.slice(0, beforeCount).map(toMessageView).reverse();
+  const after = newer.slice(0, limit - beforeCount).map(toMessageView);
+  return { messages: [...before, ...after], hasMoreBefore: older.length > beforeCount, hasMoreAfter: newer.length > limit - beforeCount };
 }
 
 /** A page of history for GET …/messages, counted against LIMITS.history (rate_limited past it); `not_found` for a non-member. */

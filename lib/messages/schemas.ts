@@ -19,11 +19,17 @@ export const messageBodySchema = str("Message")
   .refine(hasVisibleText, "A message needs some visible text")
   .superRefine(noMarkTower("A message"));
 
+/** The message a new one replies to: its id, or null / absent for none. */
+const replyToSchema = uuidSchema("replyTo").nullable().optional();
+
 export const sendMessageSchema = z.strictObject(
-  { conversationId: uuidSchema("conversationId"), clientId: uuidSchema("clientId"), body: messageBodySchema },
-  { error: "Expected { conversationId, clientId, body }" },
+  { conversationId: uuidSchema("conversationId"), clientId: uuidSchema("clientId"), body: messageBodySchema, replyTo: replyToSchema },
+  { error: "Expected { conversationId, clientId, body, replyTo? }" },
 );
-export const restSendMessageSchema = z.strictObject({ clientId: uuidSchema("clientId"), body: messageBodySchema }, { error: "Expected { clientId, body }" });
+export const restSendMessageSchema = z.strictObject(
+  { clientId: uuidSchema("clientId"), body: messageBodySchema, replyTo: replyToSchema },
+  { error: "Expected { clientId, body, replyTo? }" },
+);
 export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
 export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
 export const syncSchema = z.strictObject(
@@ -44,6 +50,8 @@ const seqParam = z.coerce.number({ error: "Positions are numbers" }).int("Positi
 export const historyQuerySchema = z.strictObject({
   before: seqParam.optional(),
   after: seqParam.optional(),
+  /** a page centred on this position (DESIGN.md): answered as { messages, hasMoreBefore, hasMoreAfter } */
+  around: seqParam.optional(),
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
 });
 

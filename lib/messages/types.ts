@@ -1,36 +1,120 @@
-/** Messages as every client sees them (browser-safe). */
+/** Messages as every client sees them (browser-safe). DESIGN.md, "Contract additions: Messages". */
+
+/** A group change recorded in the timeline (a `kind: "system"` message). */
+export type SystemEvent =
+  | { type: "renamed"; title: string }
+  | { type: "members_added"; userIds: string[] }
+  | { type: "member_removed"; userId: string }
+  | { type: "member_left"; userId: string }
+  | { type: "owner_changed"; userId: string };
+
+/** The original a reply quotes: its body cut to REPLY_PREVIEW_MAX code points on a grapheme boundary; "" and `deleted` once deleted. */
+export interface ReplyPreview {
+  id: string;
+  seq: number;
+  senderId: string | null;
+  body: string;
+  deleted: boolean;
+}
+
+/** One emoji on a message: who put it there, oldest first. */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+/** A file attached to a message (issue 14; always [] until attachments exist). */
+export interface AttachmentView {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+  thumbnailUrl: string | null;
+}
+
 /** A message as every client sees it. `seq`/`rev` are numbers, times ISO strings. */
 export interface MessageView {
   id: string;
   conversationId: string;
   seq: number;
-  /** the position of its last change: seq when created, a new position on edit or delete */
+  /** the position of its last change: seq when created, a new position on edit, delete, reaction or pin */
   rev: number;
-  /** null once the sender deleted their account ("Deleted user") */
+  kind: "text" | "system";
+  /** null for text messages */
+  event: SystemEvent | null;
+  /** null once the sender deleted their account ("Deleted user"); null for a system message no one did */
   senderId: string | null;
   clientId: string;
-  /** "" once deleted */
+  /** "" once deleted, and for system messages */
   body: string;
+  replyTo: ReplyPreview | null;
+  /** user ids mentioned (members when sent), or "all" */
+  mentions: string[];
+  reactions: ReactionView[];
+  attachments: AttachmentView[];
+  pinnedAt: string | null;
+  pinnedBy: string | null;
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
 }
 
-/** A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. */
+/** A reply's preview is cut to this many code points (DESIGN.md). */
+export const REPLY_PREVIEW_MAX = 200;
+
+/** `body` cut to at most `max` code points, on a grapheme boundary (Intl.Segmenter, UAX #29). */
+export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
+  if (body.length <= max) return body; // UTF-16 length ≥ code points
+  let out = "";
+  let points = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(body)) {
+    const n = [...segment].length;
+    if (points + n > max) break;
+    out += segment;
+    points += n;
+  }
+  return out;
+}
+
+/**
+ * A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. The row may carry
+ * the aggregates of db/message-rows.ts: `reactions_agg` (json [{ emoji, userIds }]) and the
+ * replied-to original as `reply_id`, `reply_seq`, `reply_sender_id`, `reply_body`, `reply_deleted_at`.
+ */
 export function toMessageView(row: Record<string, unknown>): MessageView {
   const get = (camel: string, snake: string) => (row[camel] !== undefined ? row[camel] : row[snake]);
   const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
   const deletedAt = iso(get("deletedAt", "deleted_at"));
+  const replyId = row.reply_id as string | null | undefined;
+  const reactions = ((row.reactions_agg as { emoji: string; userIds: string[] }[] | null | undefined) ?? []).map((r) => ({ emoji: r.emoji, count: r.userIds.length, userIds: r.userIds }));
+  const replyDeleted = row.reply_deleted_at !== null && row.reply_deleted_at !== undefined;
   return {
     id: String(row.id),
     conversationId: String(get("conversationId", "conversation_id")),
     seq: Number(row.seq),
     rev: Number(row.rev),
+    kind: ((row.kind as string | undefined) ?? "text") === "system" ? "system" : "text",
+    event: (row.event as SystemEvent | null | undefined) ?? null,
     senderId: (get("senderId", "sender_id") as string | null) ?? null,
     clientId: String(get("clientId", "client_id")),
     body: deletedAt ? "" : String(row.body),
+    replyTo: replyId
+      ? { id: replyId, seq: Number(row.reply_seq), senderId: (row.reply_sender_id as string | null) ?? null, body: replyDeleted ? "" : cutOnGrapheme(String(row.reply_body ?? "")), deleted: replyDeleted }
+      : null,
+    mentions: deletedAt ? [] : ((row.mentions as string[] | null | undefined) ?? []),
+    reactions: deletedAt ? [] : reactions,
+    attachments: [],
+    pinnedAt: iso(get("pinnedAt", "pinned_at")),
+    pinnedBy: (get("pinnedBy", "pinned_by") as string | null | undefined) ?? null,
     createdAt: iso(get("createdAt", "created_at"))!,
     editedAt: iso(get("editedAt", "edited_at")),
     deletedAt,
   };
 }
+
+/** The fields of a plain text message beyond its text: no reply, mention, reaction, file or pin (fixtures, the relay bench). */
+export const PLAIN_TEXT = { kind: "text", event: null, replyTo: null, mentions: [], reactions: [], attachments: [], pinnedAt: null, pinnedBy: null } as const satisfies Partial<MessageView>;

@@ -11,7 +11,9 @@ import { AppError, toAppError } from "../platform/errors";
 import { holdUsers, lockConversations } from "../platform/locks";
 import { singleton } from "../platform/singleton";
 import "./events";
+import { resolveMentions } from "./mentioned";
 import { takePositions } from "./positions";
+import { selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -20,6 +22,8 @@ export interface SendInput {
   senderId: string;
   clientId: string;
   body: string;
+  /** the id of the message this one replies to (same conversation, else `bad_request`) */
+  replyTo?: string | null;
 }
 
 export interface SendResult {
@@ -55,6 +59,7 @@ const notFound = () => new AppError("not_found", "No such conversation");
 const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 /** The sender's account was deleted while the send was on its way (its sessions went with it). */
 const accountGone = () => new AppError("unauthorized", "This account was deleted");
+const badReply = () => new AppError("bad_request", "replyTo must be a message of this conversation");
 
 const observers = () => singleton("message-batch-observers", () => new Set<(timing: BatchTiming) => void>());
 
@@ -170,10 +175,26 @@ export class MessageWriter {
         join conversations c on c.id = x.c`;
       const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
       for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
-      const existing = await tx`
-        select x.i, m.* from jsonb_to_recordset(${json}::jsonb) as x(i int, s uuid, k uuid)
-        join messages m on m.sender_id = x.s and m.client_id = x.k`;
-      for (const row of existing) settled.set(items[row.i], { message: toMessageView(row), created: false });
+      const existing = await selectMessages(
+        tx,
+        tx`(m.sender_id, m.client_id) in (select x.s, x.k from jsonb_to_recordset(${json}::jsonb) as x(s uuid, k uuid))`,
+      );
+      const byClient = new Map(existing.map((row) => [`${row.sender_id}|${row.client_id}`, row]));
+      for (const [i, p] of items.entries()) {
+        const row = byClient.get(`${p.senderId}|${p.clientId}`);
+        if (row) settled.set(items[i], { message: toMessageView(row), created: false });
+      }
+      // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
+      // Their previews go out with the new messages (as toMessageView reads them: reply_*).
+      const replying = items.filter((p) => p.replyTo && !settled.has(p));
+      const originals = new Map<string, Record<string, unknown>>();
+      if (replying.length) {
+        const found = await tx`
+          select id as reply_id, conversation_id, seq as reply_seq, sender_id as reply_sender_id, body as reply_body, deleted_at as reply_deleted_at
+          from messages where id in ${tx([...new Set(replying.map((p) => p.replyTo!))])}`;
+        for (const r of found) originals.set(r.reply_id as string, r);
+        for (const p of replying) if (originals.get(p.replyTo!)?.conversation_id !== p.conversationId) settled.set(p, badReply());
+      }
 
       const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
       for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? notFound() : accountGone());
@@ -182,23 +203,26 @@ export class MessageWriter {
       const counts = new Map<string, number>();
       for (const p of fresh) counts.set(p.conversationId, (counts.get(p.conversationId) ?? 0) + 1);
       const next = await takePositions(tx, counts);
-      const rows = fresh.map((p) => {
+      const mentions = await resolveMentions(tx, fresh);
+      const rows = fresh.map((p, i) => {
         const seq = next.get(p.conversationId)!;
         next.set(p.conversationId, seq + 1);
-        return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body };
+        return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, m: mentions[i] };
       });
       const inserted = await tx`
-        insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
-        select x.c, x.q, x.q, x.s, x.k, x.b from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text)
+        insert into messages (conversation_id, seq, rev, sender_id, client_id, body, reply_to_id, mentions)
+        select x.c, x.q, x.q, x.s, x.k, x.b, x.r, array(select jsonb_array_elements_text(x.m))
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text, r uuid, m jsonb)
         on conflict do nothing returning *`;
-      const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r]));
+      // new messages have no reactions yet; a reply carries its original's preview
+      const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r.reply_to_id ? { ...r, ...originals.get(r.reply_to_id as string) } : r]));
       for (const p of fresh) {
         const row = byKey.get(`${p.senderId}|${p.clientId}`);
         if (row) settled.set(p, { message: toMessageView(row), created: true });
       }
       // Lost a race with another node storing the same clientId: answer with the stored copy.
       for (const p of fresh.filter((f) => !settled.has(f))) {
-        const [row] = await tx`select * from messages where sender_id = ${p.senderId} and client_id = ${p.clientId}`;
+        const [row] = await selectMessages(tx, tx`m.sender_id = ${p.senderId} and m.client_id = ${p.clientId}`);
         settled.set(p, { message: toMessageView(row), created: false });
       }
     });

@@ -1,6 +1,6 @@
 /** Ids, messages and a direct conversation for the chat client's unit tests (no server). */
 import type { ConversationView } from "@/lib/conversations/types";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 export const ME = "11111111-1111-4111-8111-111111111111";
 export const ADA = "22222222-2222-4222-8222-222222222222";
@@ -9,6 +9,7 @@ export const C1 = "33333333-3333-4333-8333-333333333333";
 /** Message `seq` of C1 from Ada (rev = seq), with any field replaced by `over`. */
 export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
+    ...PLAIN_TEXT,
     id: `m${seq}`,
     conversationId: C1,
     seq,
@@ -36,6 +37,9 @@ export function directConversation(lastSeq: number): ConversationView {
     role: "member",
     lastReadSeq: lastSeq,
     unreadCount: 0,
+    unreadMentions: 0,
+    notifications: "all",
+    pinnedCount: 0,
     lastMessage: null,
   };
 }
@@ -53,6 +57,9 @@ export function groupConversation(members: ConversationView["members"], role: Co
     role,
     lastReadSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
+    notifications: "all",
+    pinnedCount: 0,
     lastMessage: null,
   };
 }

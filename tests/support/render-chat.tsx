@@ -30,6 +30,9 @@ export function directWithAda(adaOnline: boolean): ConversationView {
     role: "member",
     lastReadSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
+    notifications: "all",
+    pinnedCount: 0,
     lastMessage: null,
   };
 }

@@ -8,7 +8,7 @@ import { initialChatState, type ChatAction, type ChatState } from "@/components/
 import { conversationTitle, otherMember } from "@/components/chat/client/names";
 import { unknownSenders } from "@/components/chat/client/people";
 import type { ConversationView } from "@/lib/conversations/types";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const BOB = "bob";
@@ -28,6 +28,9 @@ function conversation(over: Partial<ConversationView> = {}): ConversationView {
     role: "member",
     lastReadSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
+    notifications: "all",
+    pinnedCount: 0,
     lastMessage: null,
     peerDeleted: false,
     ...over,
@@ -35,7 +38,7 @@ function conversation(over: Partial<ConversationView> = {}): ConversationView {
 }
 
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {
-  return { id: `m${seq}`, conversationId: "c1", seq, rev: seq, senderId: BOB, clientId: `k${seq}`, body: `hi ${seq}`, createdAt: at(seq), editedAt: null, deletedAt: null, ...over };
+  return { ...PLAIN_TEXT, id: `m${seq}`, conversationId: "c1", seq, rev: seq, senderId: BOB, clientId: `k${seq}`, body: `hi ${seq}`, createdAt: at(seq), editedAt: null, deletedAt: null, ...over };
 }
 const deleted = (m: MessageView, rev: number): MessageView => ({ ...m, rev, body: "", deletedAt: at(rev) });
 const run = (s: ChatState, ...actions: ChatAction[]) => actions.reduce(chatReducer, s);

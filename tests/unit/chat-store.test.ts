@@ -3,7 +3,7 @@ import { gapPositions, sortedConversations, syncPositions } from "@/components/c
 import { initialChatState, type ChatAction, type ChatState } from "@/components/chat/client/state";
 import { linkify } from "@/components/chat/messages/format";
 import type { ConversationView } from "@/lib/conversations/types";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const ADA = "ada";
@@ -22,6 +22,9 @@ function conversation(id: string, over: Partial<ConversationView> = {}): Convers
     role: "member",
     lastReadSeq: 0,
     unreadCount: 0,
+    unreadMentions: 0,
+    notifications: "all",
+    pinnedCount: 0,
     lastMessage: null,
     peerDeleted: false,
     ...over,
@@ -30,6 +33,7 @@ function conversation(id: string, over: Partial<ConversationView> = {}): Convers
 
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
+    ...PLAIN_TEXT,
     id: `m${seq}`,
     conversationId: "c1",
     seq,

@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MessageList } from "@/components/chat/messages/MessageList";
 import type { OutgoingMessage } from "@/components/chat/client/state";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const ADA = "00000000-0000-4000-8000-000000000002";
@@ -19,7 +19,7 @@ const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000).toISOString(
 let seq = 0;
 function msg(over: Partial<MessageView> & { senderId: string | null; createdAt: string }): MessageView {
   seq += 1;
-  return { id: `m-${seq}`, conversationId: "c-1", seq, rev: seq, clientId: `c-${seq}`, body: `message ${seq}`, editedAt: null, deletedAt: null, ...over };
+  return { ...PLAIN_TEXT, id: `m-${seq}`, conversationId: "c-1", seq, rev: seq, clientId: `c-${seq}`, body: `message ${seq}`, editedAt: null, deletedAt: null, ...over };
 }
 
 function renderList(messages: MessageView[], extra: Partial<Parameters<typeof MessageList>[0]> = {}) {

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { MessageList } from "@/components/chat/messages/MessageList";
 import { PersonName } from "@/components/chat/PersonName";
-import type { MessageView } from "@/lib/messages/types";
+import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const ADA = "00000000-0000-4000-8000-000000000002";
@@ -13,7 +13,7 @@ let seq = 0;
 function msg(senderId: string, body: string): MessageView {
   seq += 1;
   const createdAt = new Date(NOW.getTime() - (60 - seq * 10) * 60_000).toISOString();
-  return { id: `m-${seq}`, conversationId: "c-1", seq, rev: seq, senderId, clientId: `c-${seq}`, body, createdAt, editedAt: null, deletedAt: null };
+  return { ...PLAIN_TEXT, id: `m-${seq}`, conversationId: "c-1", seq, rev: seq, senderId, clientId: `c-${seq}`, body, createdAt, editedAt: null, deletedAt: null };
 }
 
 function renderConversation(people: Record<string, { id: string; username: string; displayName: string }>, messages: MessageView[]) {

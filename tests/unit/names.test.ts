@@ -47,7 +47,7 @@ function member(id: string, username: string, displayName: string): MemberView {
   return { id, username, displayName, avatar: null, role: "member", lastReadSeq: 0, online: false };
 }
 function conversation(id: string, kind: "direct" | "group", members: MemberView[], title: string | null = null): ConversationView {
-  return { id, kind, title, createdAt: "2026-01-01T00:00:00.000Z", lastSeq: 0, members, role: "member", lastReadSeq: 0, unreadCount: 0, lastMessage: null, peerDeleted: false };
+  return { id, kind, title, createdAt: "2026-01-01T00:00:00.000Z", lastSeq: 0, members, role: "member", lastReadSeq: 0, unreadCount: 0, unreadMentions: 0, notifications: "all", pinnedCount: 0, lastMessage: null, peerDeleted: false };
 }
 
 describe("conversationHandles", () => {

@@ -1,5 +1,6 @@
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { readHistory } from "@/lib/messages/history";
+import { readAround, readHistory } from "@/lib/messages/history";
+import { AppError } from "@/lib/platform/errors";
 import { sendMessage } from "@/lib/messages/send";
 import { pathId } from "@/lib/http/params";
 import { historyQuerySchema, restSendMessageSchema } from "@/lib/messages/schemas";
@@ -7,11 +8,19 @@ import { parseInput } from "@/lib/platform/validation";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-/** History by seq (`before`, `after`, `limit`): `{ messages, hasMore }`, ascending; 404 for a non-member. */
+/**
+ * History by seq, ascending: `before` / `after` / the newest page → `{ messages, hasMore }`;
+ * `around=SEQ` → `{ messages, hasMoreBefore, hasMoreAfter }` (a page centred there, DESIGN.md);
+ * `limit` 1..100 (default 50). 400 for `around` with `before` or `after`; 404 for a non-member.
+ */
 export const GET = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const id = pathId((await params).id);
-  const query = parseInput(historyQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const { around, ...query } = parseInput(historyQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  if (around !== undefined) {
+    if (query.before !== undefined || query.after !== undefined) throw new AppError("bad_request", "around cannot be combined with before or after");
+    return json(await readAround({ userId: user.id, conversationId: id, around, limit: query.limit }));
+  }
   return json(await readHistory({ userId: user.id, conversationId: id, query }));
 });
 
@@ -19,8 +28,8 @@ export const GET = route<Ctx>(async (req, { params }) => {
 export const POST = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const conversationId = pathId((await params).id);
-  const { clientId, body } = parseInput(restSendMessageSchema, await readJson(req));
-  const { message, created } = await sendMessage({ conversationId, clientId, body, senderId: user.id });
+  const { clientId, body, replyTo } = parseInput(restSendMessageSchema, await readJson(req));
+  const { message, created } = await sendMessage({ conversationId, clientId, body, replyTo, senderId: user.id });
   return json({ message }, created ? 201 : 200);
 });
 

@@ -1,0 +1,31 @@
+/**
+ * The one way message rows are read back: the row itself, its reactions grouped by emoji (oldest
+ * first) as `reactions_agg`, and the original it replies to as `reply_id`, `reply_seq`,
+ * `reply_sender_id`, `reply_body`, `reply_deleted_at`. Every read path (history, `sync`, the list's
+ * last message, an edit's answer, the writer's retries) uses it and maps the rows with
+ * lib/messages/types.ts toMessageView, so they cannot drift.
+ */
+import "server-only";
+import type { Sql } from "postgres";
+import type { Tx } from "@/lib/platform/events";
+
+type Db = Sql | Tx;
+type Fragment = ReturnType<Db>;
+
+/** `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail` (order by / limit). */
+export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
+  return db`
+    select m.*,
+      (select coalesce(jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji), '[]'::jsonb)
+        from (select r.emoji, array_agg(r.user_id::text order by r.created_at, r.user_id) as user_ids, min(r.created_at) as first_at
+              from reactions r where r.message_id = m.id group by r.emoji) g) as reactions_agg,
+      rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at
+    from messages m left join messages rt on rt.id = m.reply_to_id
+    where ${where} ${tail}`;
+}
+
+/** The rows of the messages with these ids, in no particular order. */
+export async function messageRowsById(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return selectMessages(db, db`m.id in ${db(ids)}`);
+}

@@ -1,0 +1,89 @@
+/**
+ * Message rules (browser-safe: the composer and the renderer read a body as the server does).
+ *
+ * Mentions, DESIGN.md, "Contract additions": `@username` in any letter case names a member; `@all` and its
+ * alias `@here` name everyone; nothing inside inline code or a code block is a mention. Code is
+ * recognised as CommonMark does: fenced blocks (``` or ~~~, at least three, closed by a fence as
+ * long), indented blocks (four spaces or a tab after a blank line or at the start) and inline code
+ * spans (a backtick run closed by a run of the same length).
+ */
+import { USERNAME } from "../people/schemas";
+
+/** What `mentions` holds when a message names everyone. */
+export const MENTION_ALL = "all";
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const NAME = new RegExp(`(^|[^A-Za-z0-9_@./\\\\])@([A-Za-z0-9_]{1,${USERNAME.max}})(?![A-Za-z0-9_])`, "g");
+
+/** `body` with everything inside code blanked to spaces (lengths kept, so offsets still match). */
+export function blankCode(body: string): string {
+  const lines = body.split("\n");
+  let fence: string | null = null;
+  let previousBlank = true;
+  const out = lines.map((line) => {
+    if (fence) {
+      if (line.trimStart().startsWith(fence) && line.trim().replace(/[`~]/g, "") === "") fence = null;
+      return " ".repeat(line.length);
+    }
+    const opened = FENCE.exec(line);
+    if (opened) {
+      fence = opened[1];
+      return " ".repeat(line.length);
+    }
+    const blank = line.trim() === "";
+    if (previousBlank && !blank && /^( {4}|\t)/.test(line)) return " ".repeat(line.length); // stays previousBlank-led
+    previousBlank = blank;
+    return line;
+  });
+  return blankSpans(out.join("\n"));
+}
+
+/** Inline code spans blanked: a run of n backticks up to the next run of exactly n (linear: runs indexed by length). */
+function blankSpans(text: string): string {
+  const runs: { at: number; n: number }[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "`") {
+      i++;
+      continue;
+    }
+    let n = 0;
+    while (text[i + n] === "`") n++;
+    runs.push({ at: i, n });
+    i += n;
+  }
+  const byLength = new Map<number, number[]>(); // length → indexes into runs, ascending
+  runs.forEach((r, k) => {
+    const list = byLength.get(r.n);
+    if (list) list.push(k);
+    else byLength.set(r.n, [k]);
+  });
+  const cursor = new Map<number, number>();
+  let out = "";
+  let copied = 0;
+  for (let k = 0; k < runs.length; k++) {
+    const { at, n } = runs[k];
+    if (at < copied) continue; // inside a span already blanked
+    const same = byLength.get(n)!;
+    let c = cursor.get(n) ?? 0;
+    while (c < same.length && same[c] <= k) c++;
+    cursor.set(n, c);
+    if (c >= same.length) continue; // no closer: literal backticks
+    const close = runs[same[c]];
+    out += text.slice(copied, at) + " ".repeat(close.at + n - at);
+    copied = close.at + n;
+  }
+  return out + text.slice(copied);
+}
+
+/**
+ * The names mentioned in `body`, lowercased and each once, in order of first use; "all" for `@all`
+ * or `@here`. Which of them are members is the server's to say (lib/messages/writer.ts, edit.ts).
+ */
+export function mentionNames(body: string): string[] {
+  const names = new Set<string>();
+  for (const m of blankCode(body).matchAll(NAME)) {
+    const name = m[2].toLowerCase();
+    names.add(name === "here" ? MENTION_ALL : name);
+  }
+  return [...names];
+}
