@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { getSql } from "@/db";
+import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";
 import { AppError, toAppError } from "../platform/errors";
 import { holdUsers, lockConversations } from "../platform/locks";
@@ -54,7 +55,6 @@ interface Outcome {
 }
 
 const MAX_BATCH = 500;
-const notFound = () => new AppError("not_found", "No such conversation");
 /** The other member of a direct conversation deleted the account: nobody is left to read (DESIGN.md). */
 const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 /** The sender's account was deleted while the send was on its way (its sessions went with it). */
@@ -197,7 +197,7 @@ export class MessageWriter {
       }
 
       const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
-      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? notFound() : accountGone());
+      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
       if (!fresh.length) return;
       // Positions: take each touched conversation's block at once, then hand them out in order.
       const counts = new Map<string, number>();

@@ -8,7 +8,7 @@
  */
 import "server-only";
 import { consume } from "../platform/rate-limit";
-import { AppError } from "../platform/errors";
+import { noSuchConversation } from "../conversations/access";
 import { rooms } from "./contract";
 import type { RealtimeServer } from "./registry";
 
@@ -40,7 +40,7 @@ const states = new Map<string, TypingState>();
 export async function reportTyping(io: RealtimeServer, socket: Reporter, input: { userId: string; conversationId: string; typing: boolean }): Promise<void> {
   const { userId, conversationId, typing } = input;
   await consume("typing", userId);
-  if (!socket.rooms.has(rooms.conversation(conversationId))) throw new AppError("not_found", "No such conversation");
+  if (!socket.rooms.has(rooms.conversation(conversationId))) throw noSuchConversation();
   const key = `${userId}|${conversationId}`;
   const open = states.get(key);
   if (open) {

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { removeEmbeddedData } from "../../db/embedded-root";
+import { setSingleton, singleton } from "../../lib/platform/singleton";
 
 /** `.data/<prefix><pid>`: one folder per jest run. */
 export const DOMAIN_DIR_PREFIX = "domain-";
@@ -11,20 +12,22 @@ interface Started {
   stop(): Promise<void>;
 }
 
-const holder = globalThis as unknown as { __parleyDomainDb?: Started };
+// a process singleton: globalSetup and globalTeardown load this file in separate module registries
+const NAME = "domain-test-db";
+const held = () => singleton<Started | undefined>(NAME, () => undefined);
 
 export const domainDb = {
   /** the database this run started, if any (none when DATABASE_URL was given) */
   get current(): Started | undefined {
-    return holder.__parleyDomainDb;
+    return held();
   },
   set current(value: Started | undefined) {
-    holder.__parleyDomainDb = value;
+    setSingleton(NAME, value);
   },
   /** Stops the started database and deletes its data (as root, also where it was relocated to). */
   async release(): Promise<void> {
-    const started = holder.__parleyDomainDb;
-    holder.__parleyDomainDb = undefined;
+    const started = held();
+    setSingleton(NAME, undefined);
     if (!started) return;
     try {
       await started.stop();
