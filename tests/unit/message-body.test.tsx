@@ -62,7 +62,7 @@ describe("<MessageBody>", () => {
     const links = within(el).getAllByRole("link");
     expect(links.map((a) => [a.textContent, a.getAttribute("href")])).toEqual([
       ["https://a.example/x_(y)", "https://a.example/x_(y)"],
-      ["www.b.example", "http://www.b.example/"],
+      ["www.b.example", "http://www.b.example"],
       ["ada@c.example", "mailto:ada@c.example"],
     ]);
     for (const a of links) {

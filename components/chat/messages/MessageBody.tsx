@@ -57,7 +57,12 @@ function block(b: Block, key: string, renderText: RenderText): ReactNode {
         </blockquote>
       );
     case "list": {
-      const items = b.items.map((item, i) => <li key={i}>{item.map((c, j) => block(c, `${key}.${i}.${j}`, renderText))}</li>);
+      // an item of one paragraph (the usual case) holds its text without a <p>
+      const items = b.items.map((item, i) => (
+        <li key={i} dir="auto">
+          {item.length === 1 && item[0].type === "paragraph" ? inline(item[0].children, `${key}.${i}`, renderText) : item.map((c, j) => block(c, `${key}.${i}.${j}`, renderText))}
+        </li>
+      ));
       return b.ordered ? (
         <ol key={key} className={styles.list} start={b.start === 1 ? undefined : b.start} dir="auto">
           {items}

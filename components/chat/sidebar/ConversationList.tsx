@@ -36,7 +36,7 @@ const PREVIEW_SOURCE = 1000;
 const previews = new Map<string, string>();
 
 /**
- * A last message as one line of plain text: its formatting markers dropped (`**hi** \`x\`` → "hi x",
+ * A last message as one line of plain text: its formatting markers dropped ("**hi** `x`" → "hi x",
  * markup/plain.ts), as chat apps show it in their lists. Only the start of a long message is read
  * (a marker closed further on shows as typed), and the answers are kept for the next render: the
  * list renders on every change of the chat state.

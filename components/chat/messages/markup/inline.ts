@@ -12,7 +12,7 @@
  * openers-bottom idea made exact by the counts).
  */
 import { emailAt, linkMayStartAt, urlAt } from "./links";
-import { MAX_NESTING, type Inline } from "./types";
+import { MAX_ELEMENTS, MAX_NESTING, type Budget, type Inline } from "./types";
 
 type Marker = "*" | "_" | "~";
 type Kind = "strong" | "em" | "strike";
@@ -28,7 +28,9 @@ interface Delim {
   /** what this run closes, innermost first */
   closes: Kind[];
 }
-type Item = Inline | Delim;
+/** a code span, with its source for when it has to stay text */
+type Code = { type: "code"; text: string; raw: string };
+type Item = Exclude<Inline, { type: "code" }> | Code | Delim;
 
 const WHITESPACE = /\s/u;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
@@ -103,7 +105,7 @@ function scan(s: string): Item[] {
       const close = nextRun(k, i + k);
       if (close >= 0) {
         flush(i);
-        items.push({ type: "code", text: codeText(s.slice(i + k, close)) });
+        items.push({ type: "code", text: codeText(s.slice(i + k, close)), raw: s.slice(i, close + k) });
         textStart = close + k;
       }
       i = close >= 0 ? close + k : i + k;
@@ -186,8 +188,10 @@ function match(items: Item[]): void {
 
 interface Frame {
   kind: Kind | null;
-  /** past MAX_NESTING: the frame adds its content to its parent's, unstyled */
+  /** past MAX_NESTING, or past the budget: the frame's markers stay text and its content joins its parent's */
   flat: boolean;
+  /** the markers, as typed */
+  marker: string;
   children: Inline[];
 }
 
@@ -197,40 +201,61 @@ function add(children: Inline[], node: Inline): void {
   else children.push(node);
 }
 
-/** The tree from the matched runs: a run's closing markers come first, then its unused characters, then its opening markers. */
-function build(items: Item[]): Inline[] {
-  const root: Frame = { kind: null, flat: false, children: [] };
+/**
+ * The tree from the matched runs: a run's closing markers come first, then its unused characters,
+ * then its opening markers. Each element made (emphasis, link, code) takes one from `budget`; with
+ * none left, or deeper than MAX_NESTING, emphasis markers stay text and links and code are text.
+ */
+function build(items: Item[], budget: Budget): Inline[] {
+  const root: Frame = { kind: null, flat: false, marker: "", children: [] };
   const frames: Frame[] = [root];
   let depth = 0;
+  const here = () => frames[frames.length - 1].children;
   for (const item of items) {
+    if (item.type === "link" || item.type === "code") {
+      if (budget.left > 0) {
+        budget.left--;
+        add(here(), item.type === "code" ? { type: "code", text: item.text } : item);
+      } else add(here(), { type: "text", text: item.type === "link" ? item.text : item.raw });
+      continue;
+    }
     if (item.type !== "delim") {
-      add(frames[frames.length - 1].children, item);
+      add(here(), item);
       continue;
     }
     for (const kind of item.closes) {
       const frame = frames.length > 1 ? frames.pop()! : null;
       if (!frame) {
         add(root.children, { type: "text", text: item.ch.repeat(WIDTH[kind]) }); // cannot happen: pairs nest
-        continue;
-      }
-      if (!frame.flat) {
+      } else if (frame.flat) {
+        add(here(), { type: "text", text: frame.marker });
+      } else {
         depth--;
-        add(frames[frames.length - 1].children, { type: frame.kind!, children: frame.children });
+        add(here(), { type: frame.kind!, children: frame.children });
       }
     }
-    if (item.left > 0) add(frames[frames.length - 1].children, { type: "text", text: item.ch.repeat(item.left) });
+    if (item.left > 0) add(here(), { type: "text", text: item.ch.repeat(item.left) });
     for (let k = item.opens.length - 1; k >= 0; k--) {
-      const flat = depth >= MAX_NESTING;
-      if (!flat) depth++;
-      frames.push({ kind: item.opens[k], flat, children: flat ? frames[frames.length - 1].children : [] });
+      const flat = depth >= MAX_NESTING || budget.left <= 0;
+      const marker = item.ch.repeat(WIDTH[item.opens[k]]);
+      if (flat) {
+        add(here(), { type: "text", text: marker });
+      } else {
+        depth++;
+        budget.left--;
+      }
+      frames.push({ kind: item.opens[k], flat, marker, children: flat ? here() : [] });
     }
   }
   return root.children;
 }
 
-/** The inline content of one paragraph (or list item line, or quote line): never throws, linear time. */
-export function parseInline(text: string): Inline[] {
+/**
+ * The inline content of one paragraph (or list item, or quote line). Never throws; linear time.
+ * `budget` is the message's (MAX_ELEMENTS) when called from parseMessage.
+ */
+export function parseInline(text: string, budget: Budget = { left: MAX_ELEMENTS }): Inline[] {
   const items = scan(text);
   match(items);
-  return build(items);
+  return build(items, budget);
 }

@@ -67,11 +67,11 @@ export function urlAt(s: string, i: number): FoundLink | null {
   return { end, text, href: scheme === 0 ? checkedHref(`http://${text}`) : checkedHref(text) };
 }
 
-/** The URL as the browser would open it, or "" when it is not a valid http(s) URL. */
+/** The URL as typed when the browser's parser takes it as an http(s) URL, else "". */
 function checkedHref(url: string): string {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : "";
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? url : "";
   } catch {
     return "";
   }

@@ -21,3 +21,16 @@ export type Block =
 
 /** How deep quotes, lists and emphasis may nest; deeper markers stay text (or, for emphasis, unstyled). */
 export const MAX_NESTING = 6;
+
+/**
+ * How many elements (blocks, list items, formatted spans, links; a code block counts 8, its size in
+ * the page) one message may make. Past it the rest shows as typed: markers as text, one paragraph.
+ * An ordinary long message makes well under a hundred; 4,000 characters of `*a*` would make 1,000,
+ * and the page would spend its time laying them out.
+ */
+export const MAX_ELEMENTS = 400;
+
+/** What one parse may still make (shared by the nested calls), counted down from MAX_ELEMENTS. */
+export interface Budget {
+  left: number;
+}
