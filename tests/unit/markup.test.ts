@@ -8,7 +8,7 @@ import { CRAFTED, repeat } from "@/bench/markup-cases";
 import { parseMessage } from "@/components/chat/messages/markup/blocks";
 import { parseInline } from "@/components/chat/messages/markup/inline";
 import { plainText } from "@/components/chat/messages/markup/plain";
-import { MAX_ELEMENTS, type Block, type Inline } from "@/components/chat/messages/markup/types";
+import { CODE_BLOCK_COST, MAX_ELEMENTS, type Block, type Inline } from "@/components/chat/messages/markup/types";
 
 const text = (t: string): Inline => ({ type: "text", text: t });
 const link = (t: string, href: string): Inline => ({ type: "link", text: t, href });
@@ -158,7 +158,7 @@ describe("blocks", () => {
 });
 
 describe("the element budget", () => {
-  const elements = (blocks: Block[]) => nodes(blocks).filter((n) => n.type !== "text").reduce((sum, n) => sum + (n.type === "code" && "lang" in n ? 8 : 1), 0);
+  const elements = (blocks: Block[]) => nodes(blocks).filter((n) => n.type !== "text").reduce((sum, n) => sum + (n.type === "code" && "lang" in n ? CODE_BLOCK_COST : 1), 0);
 
   it.each([
     ["emphasis", "*a* ".repeat(1000)],
@@ -169,7 +169,7 @@ describe("the element budget", () => {
     ["quotes", "> a\n\n".repeat(700)],
   ])("bounds what a message of %s makes, and shows the rest as typed", (_name, source) => {
     const blocks = parseMessage(source.trim());
-    expect(elements(blocks)).toBeLessThanOrEqual(MAX_ELEMENTS + 8);
+    expect(elements(blocks)).toBeLessThanOrEqual(MAX_ELEMENTS + CODE_BLOCK_COST);
     expect(elements(blocks)).toBeGreaterThan(MAX_ELEMENTS / 2);
     const last = blocks[blocks.length - 1];
     expect(last.type).toBe("paragraph");

@@ -12,7 +12,7 @@
  * made MAX_ELEMENTS elements, what follows is one paragraph of text (blank lines kept).
  */
 import { parseInline } from "./inline";
-import { MAX_ELEMENTS, MAX_NESTING, type Block, type Budget } from "./types";
+import { CODE_BLOCK_COST, MAX_ELEMENTS, MAX_NESTING, type Block, type Budget } from "./types";
 
 interface ListItem {
   indent: number;
@@ -90,7 +90,7 @@ function parseBlocks(lines: string[], depth: number, budget: Budget): Block[] {
     const fence = spent ? null : openingFence(line);
     if (fence) {
       flush();
-      budget.left -= 8;
+      budget.left -= CODE_BLOCK_COST;
       let j = i + 1;
       while (j < lines.length && !((CLOSING_FENCE.exec(lines[j])?.[1].length ?? 0) >= fence.ticks)) j++;
       blocks.push({ type: "code", lang: fence.lang, text: lines.slice(i + 1, j).join("\n") });

@@ -87,7 +87,7 @@ const DOMAIN_CHAR = /[A-Za-z0-9._-]/;
 export function emailAt(s: string, at: number, from: number): (FoundLink & { start: number }) | null {
   let start = at;
   while (start > from && LOCAL_CHAR.test(s[start - 1])) start--;
-  if (start === at || !linkMayStartAt(s, start) && s[start - 1] !== ":") return null;
+  if (start === at || (!linkMayStartAt(s, start) && s[start - 1] !== ":")) return null;
   let end = at + 1;
   while (end < s.length && DOMAIN_CHAR.test(s[end])) end++;
   while (end > at + 1 && /[._-]/.test(s[end - 1])) end--;

@@ -23,12 +23,14 @@ export type Block =
 export const MAX_NESTING = 6;
 
 /**
- * How many elements (blocks, list items, formatted spans, links; a code block counts 8, its size in
- * the page) one message may make. Past it the rest shows as typed: markers as text, one paragraph.
- * An ordinary long message makes well under a hundred; 4,000 characters of `*a*` would make 1,000,
- * and the page would spend its time laying them out.
+ * How many elements (blocks, list items, formatted spans, links) one message may make; past it the
+ * rest shows as typed: markers as text, one paragraph. An ordinary long message makes well under a
+ * hundred; 4,000 characters of `*a*` would make 1,000, and the page would spend its time laying
+ * them out (bench/markup.ts).
  */
-export const MAX_ELEMENTS = 400;
+export const MAX_ELEMENTS = 300;
+/** What a code block counts against MAX_ELEMENTS: its elements, and a scroll box, the dearest to lay out. */
+export const CODE_BLOCK_COST = 12;
 
 /** What one parse may still make (shared by the nested calls), counted down from MAX_ELEMENTS. */
 export interface Budget {
