@@ -8,7 +8,7 @@ import { CRAFTED, repeat } from "@/bench/markup-cases";
 import { parseMessage } from "@/components/chat/messages/markup/blocks";
 import { parseInline } from "@/components/chat/messages/markup/inline";
 import { plainText } from "@/components/chat/messages/markup/plain";
-import { CODE_BLOCK_COST, MAX_ELEMENTS, type Block, type Inline } from "@/components/chat/messages/markup/types";
+import { CODE_BLOCK_COST, MAX_ELEMENTS, MAX_NESTING, type Block, type Inline } from "@/components/chat/messages/markup/types";
 
 const text = (t: string): Inline => ({ type: "text", text: t });
 const link = (t: string, href: string): Inline => ({ type: "link", text: t, href });
@@ -162,7 +162,7 @@ describe("the element budget", () => {
 
   it.each([
     ["emphasis", "*a* ".repeat(1000)],
-    ["links", "https://a.example ".repeat(200)],
+    ["links", "www.a.io ".repeat(400)],
     ["list items", "- a\n".repeat(1000)],
     ["paragraphs", "a\n\n".repeat(1000)],
     ["code blocks", "```\nx\n```\n".repeat(300)],
@@ -175,6 +175,14 @@ describe("the element budget", () => {
     expect(last.type).toBe("paragraph");
     const tail = plainText(source.trim()).slice(-200);
     expect(source.trim().endsWith(tail)).toBe(true);
+  });
+
+  it("keeps the markers of emphasis nested deeper than MAX_NESTING as text", () => {
+    const source = "*a _a ".repeat(4) + "x" + " a_ a*".repeat(4); // eight levels
+    const depth = (ns: Inline[]): number => Math.max(0, ...ns.map((n) => ("children" in n ? 1 + depth(n.children) : 0)));
+    const [p] = parseMessage(source);
+    expect(p.type === "paragraph" && depth(p.children)).toBe(MAX_NESTING);
+    expect(plainText(source)).toBe("a a a a a a *a _a x a_ a* a a a a a a");
   });
 
   it("keeps the markers of emphasis past the budget as text", () => {
