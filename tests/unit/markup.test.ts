@@ -107,7 +107,7 @@ describe("links", () => {
   });
 
   it("links a URL only where a word starts", () => {
-    expect(linksOf("xhttps://a.example xwww.b.example a.www.c.example")).toEqual([]);
+    expect(linksOf("xhttps://a.example xwww.b.example a.www.c.example xmailto:d@e.example")).toEqual([]);
   });
 
   it("keeps as text a URL that the URL parser refuses", () => {

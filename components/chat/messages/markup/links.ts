@@ -93,7 +93,7 @@ export function emailAt(s: string, at: number, from: number): (FoundLink & { sta
   while (end > at + 1 && /[._-]/.test(s[end - 1])) end--;
   const domain = s.slice(at + 1, end);
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*\.[A-Za-z0-9-]*[A-Za-z0-9]$/.test(domain)) return null;
-  const mailto = start - 7 >= from && s.slice(start - 7, start).toLowerCase() === "mailto:";
+  const mailto = start - 7 >= from && s.slice(start - 7, start).toLowerCase() === "mailto:" && linkMayStartAt(s, start - 7);
   if (!mailto && s[start - 1] === ":" && start > 0) return null;
   if (mailto) start -= 7;
   const text = s.slice(start, end);
