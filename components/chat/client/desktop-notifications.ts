@@ -2,15 +2,19 @@
 import type { MessageView } from "@/lib/messages/types";
 import { isolate } from "@/lib/platform/text";
 import { truncate } from "@/lib/platform/text-length";
+import { plainText } from "../messages/markup/plain";
 import { conversationTitle } from "./names";
 import type { ChatState } from "./state";
 
 /** How much of a message a notification shows, in code points. */
 export const NOTIFICATION_PREVIEW = 140;
 
-/** A notification's text: at most NOTIFICATION_PREVIEW code points, cut on a grapheme boundary. */
+/**
+ * A notification's text: the message without its formatting markers (markup/plain.ts), at most
+ * NOTIFICATION_PREVIEW code points, cut on a grapheme boundary.
+ */
 export function preview(m: Pick<MessageView, "body" | "deletedAt">): string {
-  return m.deletedAt ? "message deleted" : truncate(m.body, NOTIFICATION_PREVIEW);
+  return m.deletedAt ? "message deleted" : truncate(plainText(m.body), NOTIFICATION_PREVIEW);
 }
 
 export function notifyMessage(m: MessageView, state: ChatState, open: (conversationId: string) => void): void {

@@ -95,13 +95,13 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
           </div>
         </div>
       ) : (
-        <div className={styles.bubble}>
+        <div className={styles.bubble} data-edited={(message.editedAt && !deleted) || undefined}>
           {deleted ? (
             <span className={styles.deleted}>message deleted</span>
           ) : (
-            <span className={styles.body} data-testid="message-body">
+            <div className={styles.body} data-testid="message-body">
               <MessageBody body={message.body} />
-            </span>
+            </div>
           )}
           {message.editedAt && !deleted && (
             <span className={styles.edited} title={`Edited ${fullTime(message.editedAt)}`}>
@@ -160,9 +160,9 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { 
   return (
     <div className={styles.message} data-testid="message" data-own data-status={message.status}>
       <div className={styles.bubble}>
-        <span className={styles.body} data-testid="message-body">
+        <div className={styles.body} data-testid="message-body">
           <MessageBody body={message.body} />
-        </span>
+        </div>
       </div>
       {failed ? (
         <div className={styles.failed} role="alert">

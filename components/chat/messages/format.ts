@@ -1,4 +1,4 @@
-/** Pure helpers for the chat UI: times, day labels, links, grouping. No React, easy to test. */
+/** Pure helpers for the chat UI: times, day labels, grouping. No React, easy to test. (Message text: ./markup/.) */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const GROUP_WINDOW_MS = 5 * 60 * 1000;
@@ -59,34 +59,4 @@ export function listTime(iso: string, now: Date = new Date()): string {
   if (days === 1) return "Yesterday";
   if (days < 7) return weekdayFmt.format(d);
   return shortDateFmt.format(d);
-}
-
-export type BodyPart = { kind: "text"; text: string } | { kind: "link"; text: string; href: string };
-
-const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-
-/** Splits a message into text and http(s) links. Only these parts are rendered — never HTML. */
-export function linkify(body: string): BodyPart[] {
-  const parts: BodyPart[] = [];
-  let last = 0;
-  for (const match of body.matchAll(URL_RE)) {
-    let url = match[0];
-    // trailing punctuation belongs to the sentence, and a closing bracket only if it has no partner
-    while (/[.,!?;:]$/.test(url) || (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0))) {
-      url = url.slice(0, -1);
-    }
-    const start = match.index ?? 0;
-    if (start > last) parts.push({ kind: "text", text: body.slice(last, start) });
-    let valid = false;
-    try {
-      const parsed = new URL(url);
-      valid = parsed.protocol === "http:" || parsed.protocol === "https:";
-    } catch {
-      valid = false;
-    }
-    parts.push(valid ? { kind: "link", text: url, href: url } : { kind: "text", text: url });
-    last = start + url.length;
-  }
-  if (last < body.length) parts.push({ kind: "text", text: body.slice(last) });
-  return parts;
 }

@@ -10,6 +10,7 @@ import { truncate } from "@/lib/platform/text-length";
 import { useChatActions } from "../hooks/useChat";
 import { useConversations, useDrafts, useListStatus, useMeId, usePeople, usePresenceKnown } from "../hooks/useChatState";
 import { listTime } from "../messages/format";
+import { plainText } from "../messages/markup/plain";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
@@ -30,6 +31,28 @@ export const LIST_PREVIEW = 200;
 /** Text for one line of the sidebar: whitespace runs as one space, cut to LIST_PREVIEW on a grapheme boundary. */
 const oneLine = (text: string) => truncate(text.replace(/\s+/g, " "), LIST_PREVIEW);
 
+/** How much of a message's source the preview reads: enough for LIST_PREVIEW characters of text. */
+const PREVIEW_SOURCE = 1000;
+const previews = new Map<string, string>();
+
+/**
+ * A last message as one line of plain text: its formatting markers dropped ("**hi** `x`" → "hi x",
+ * markup/plain.ts), as chat apps show it in their lists. Only the start of a long message is read
+ * (a marker closed further on shows as typed), and the answers are kept for the next render: the
+ * list renders on every change of the chat state.
+ */
+function messagePreview(body: string): string {
+  let text = previews.get(body);
+  if (text === undefined) {
+    let cut = Math.min(body.length, PREVIEW_SOURCE);
+    if (cut < body.length && /[\ud800-\udbff]/.test(body[cut - 1])) cut--; // not half a surrogate pair
+    text = oneLine(plainText(body.slice(0, cut)));
+    if (previews.size >= 500) previews.clear();
+    previews.set(body, text);
+  }
+  return text;
+}
+
 /**
  * "Name: text", the name and the text each bidi-isolated, so neither can reorder the other or the
  * colon; "Draft: text" instead when the user left unsent text there.
@@ -44,7 +67,7 @@ function previewOf(c: ConversationView, meId: string, people: ChatState["people"
   }
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
-  const body = <bdi>{m.deletedAt ? "message deleted" : oneLine(m.body)}</bdi>;
+  const body = <bdi>{m.deletedAt ? "message deleted" : messagePreview(m.body)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
     const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
