@@ -12,12 +12,16 @@ export interface Reader {
   handle?: string;
 }
 
+/** The most names the popover lists; a bigger group's receipt ends with "and N more". */
+export const NAMES_SHOWN = 15;
+
 /**
  * The one read receipt of a conversation, under the message it belongs to (which one:
  * client/receipts.ts `readReceipt`). A direct conversation says "Seen" — without a time: the server
  * keeps read positions, not when they moved. A group says "Seen by N" on a quiet button whose names
  * (each bidi-isolated on its own) show in a tooltip on hover or keyboard focus, and as a popover on
- * a tap or a click; Escape or a press elsewhere closes it. Floating UI places it in a portal (never
+ * a tap or a click (the first NAMES_SHOWN, in member order; "and N more" for the rest); Escape or a
+ * press elsewhere closes it. Floating UI places it in a portal (never
  * clipped by the message list, never changing its height) and flips it below when there is no
  * room above.
  */
@@ -51,6 +55,8 @@ function SeenBy({ readers }: { readers: Reader[] }) {
     useRole(context, { role: "tooltip" }),
   ]);
   const label = `Seen by ${readers.length}`;
+  const shown = readers.slice(0, NAMES_SHOWN);
+  const more = readers.length - shown.length;
   return (
     <div className={styles.receipt} data-testid="read-receipt">
       <button type="button" ref={refs.setReference} className={styles.receiptButton} aria-expanded={open} {...getReferenceProps()}>
@@ -59,14 +65,18 @@ function SeenBy({ readers }: { readers: Reader[] }) {
       {open && (
         <FloatingPortal>
           <div ref={refs.setFloating} style={floatingStyles} className={styles.receiptNames} data-testid="read-receipt-names" {...getFloatingProps()}>
-            <p className={styles.receiptTitle}>{label}</p>
+            {/* the button's own name says it already: the description is the names */}
+            <p className={styles.receiptTitle} aria-hidden="true">
+              {label}
+            </p>
             <ul>
-              {readers.map((r) => (
+              {shown.map((r) => (
                 <li key={r.id}>
                   <PersonName name={r.displayName} handle={r.handle} />
                 </li>
               ))}
             </ul>
+            {more > 0 && <p className={styles.receiptMore}>and {more} more</p>}
           </div>
         </FloatingPortal>
       )}
