@@ -14,6 +14,9 @@ jest.setTimeout(180_000);
 
 const browser = useChatBrowser();
 
+/** The text React reports when the server's HTML and the first browser render differ. */
+const HYDRATION = /hydrat|Minified React error #(418|423|425)/i;
+
 const receipts = (page: Page) => page.getByTestId("read-receipt");
 const names = (page: Page) => page.getByTestId("read-receipt-names");
 const messageBody = (page: Page, text: string) => page.getByTestId("message-body").filter({ hasText: text });
@@ -151,6 +154,8 @@ describe("read receipts in the browser", () => {
 
     expect(A.scriptErrors).toEqual([]);
     expect(B.scriptErrors).toEqual([]);
+    // the pages came with their receipts already drawn by the server: the browser drew the same
+    expect(A.consoleErrors.filter((e) => HYDRATION.test(e))).toEqual([]);
     await A.context.close();
     await B.context.close();
   });
