@@ -13,6 +13,7 @@ import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
+import { readReceipt } from "../client/receipts";
 import { PersonName } from "../PersonName";
 import { useHydrated } from "../hooks/useHydrated";
 import { useNow } from "../hooks/useNow";
@@ -128,6 +129,14 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [conversation?.members, items, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
+  // one receipt for the conversation, worked out once per change of its members or messages
+  const members = conversation?.members;
+  const group = conversation?.kind === "group";
+  const receipt = useMemo(() => {
+    const r = members && items ? readReceipt({ members }, items, meId) : null;
+    return r && { messageId: r.messageId, group, readers: r.readers.map((m) => ({ id: m.id, displayName: m.displayName, handle: handles[m.id] })) };
+  }, [members, items, meId, group, handles]);
+
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -242,6 +251,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDiscard={actions.discard}
           onEdit={actions.edit}
           onDelete={actions.remove}
+          receipt={receipt}
           now={now}
         />
       ) : (

@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { MessageView } from "@/lib/messages/types";
 import { fullTime, relativeTime } from "./format";
 import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
+import { ReadReceipt, type Reader } from "./ReadReceipt";
 import { handlesToShow } from "../client/names";
 import { DELETED_USER } from "../client/people";
 import { PersonName } from "../PersonName";
@@ -31,21 +32,56 @@ interface MessageListProps extends MessageHandlers {
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;
-  /** told whether the newest message is in view (for read receipts) */
+  /** told whether the newest message is in view */
   onBottomChange?(atBottom: boolean): void;
+  /** the conversation's read receipt (client/receipts.ts `readReceipt`): under which message, "Seen" or "Seen by N" (`group`), and who */
+  receipt?: { messageId: string; group: boolean; readers: Reader[] } | null;
   now?: Date;
 }
 
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 150;
 
+/** The first message at least partly in view, and where its top was (px below the view's top). */
+interface Anchor {
+  node: Element;
+  offset: number;
+}
+
+/** The anchor of `el`'s view: a binary search over its messages (they are laid out top to bottom). */
+function findAnchor(el: HTMLElement): Anchor | null {
+  const items = el.querySelectorAll("[data-testid=message]");
+  const top = el.getBoundingClientRect().top;
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].getBoundingClientRect().bottom > top) {
+      found = mid;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  return found < 0 ? null : { node: items[found], offset: items[found].getBoundingClientRect().top - top };
+}
+
+/**
+ * Scrolls `el` so that `anchor` is where it was: something above the view changed height (the read
+ * receipt moved). Browsers with CSS scroll anchoring do this themselves; then this finds nothing to do.
+ */
+function keepAnchor(el: HTMLElement, anchor: Anchor | null) {
+  if (!anchor?.node.isConnected) return;
+  const moved = anchor.node.getBoundingClientRect().top - el.getBoundingClientRect().top - anchor.offset;
+  if (moved !== 0) el.scrollTop += moved;
+}
+
 /** The scrolling message log: groups, day separators, the unread divider, jump to latest. */
 export function MessageList(props: MessageListProps) {
-  const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, now = new Date() } = props;
+  const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, receipt = null, now = new Date() } = props;
   const { onRetry, onDiscard, onEdit, onDelete } = props;
   const handlers = useMemo<MessageHandlers>(() => ({ onRetry, onDiscard, onEdit, onDelete }), [onRetry, onDiscard, onEdit, onDelete]);
   const scroller = useRef<HTMLDivElement>(null);
-  const before = useRef({ scrollHeight: 0, scrollTop: 0, atBottom: true, first: "", last: "", count: 0 });
+  const before = useRef({ scrollHeight: 0, scrollTop: 0, atBottom: true, first: "", last: "", count: 0, receipt: "", anchor: null as Anchor | null });
   const placed = useRef(false);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
@@ -59,16 +95,19 @@ export function MessageList(props: MessageListProps) {
   const firstKey = messages[0]?.id ?? "";
   const lastKey = outgoing.length ? outgoing[outgoing.length - 1].clientId : (messages[messages.length - 1]?.id ?? "");
   const total = messages.length + outgoing.length;
+  // where the receipt is: its line moving must not move what one is reading
+  const receiptAt = receipt?.messageId ?? "";
 
   function remember() {
     const el = scroller.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_BOTTOM_PX;
-    before.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop, atBottom: bottom, first: firstKey, last: lastKey, count: total };
+    before.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop, atBottom: bottom, first: firstKey, last: lastKey, count: total, receipt: receiptAt, anchor: findAnchor(el) };
     return bottom;
   }
 
-  // place the view: at the unread divider on open, keep the place when older messages arrive, follow new ones at the bottom
+  // place the view: at the unread divider on open, keep the place when older messages arrive, follow
+  // new ones at the bottom; when the read receipt moves, stay at the bottom or keep what is in view
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -87,14 +126,20 @@ export function MessageList(props: MessageListProps) {
       const newest = outgoing.length ? null : messages[messages.length - 1];
       const mine = !newest || newest.senderId === meId;
       if (prev.atBottom || mine) el.scrollTop = el.scrollHeight;
-      else setUnseen((n) => n + (total - prev.count));
+      else {
+        setUnseen((n) => n + (total - prev.count));
+        keepAnchor(el, prev.anchor);
+      }
+    } else if (prev.receipt !== receiptAt) {
+      if (prev.atBottom) el.scrollTop = el.scrollHeight;
+      else keepAnchor(el, prev.anchor);
     }
     const bottom = remember();
     setAtBottom(bottom ?? true);
     // too few messages to scroll: fetch older ones until the view fills up
     if (hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + NEAR_TOP_PX) onLoadOlder();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [firstKey, lastKey, total, hasOlder, loadingOlder]);
+  }, [firstKey, lastKey, total, hasOlder, loadingOlder, receiptAt]);
 
   // the view gets shorter (the connection banner, a phone's keyboard, a taller composer): whoever
   // was at the newest message stays there instead of losing its last lines under the composer
@@ -184,7 +229,10 @@ export function MessageList(props: MessageListProps) {
                 </header>
                 {row.entries.map((e, i) =>
                   e.kind === "sent" ? (
-                    <SentMessage key={e.message.id} message={e.message} own={row.own} showTime={i > 0} handlers={handlers} />
+                    <Fragment key={e.message.id}>
+                      <SentMessage message={e.message} own={row.own} showTime={i > 0} handlers={handlers} />
+                      {receipt?.messageId === e.message.id && <ReadReceipt group={receipt.group} readers={receipt.readers} />}
+                    </Fragment>
                   ) : (
                     <OutgoingItem key={e.message.clientId} message={e.message} handlers={handlers} />
                   ),
