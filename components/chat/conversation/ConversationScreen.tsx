@@ -10,6 +10,7 @@ import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
+import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
@@ -128,6 +129,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [conversation?.members, items, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
+  const mentionable = useMemo(() => (conversation ? { meId, kind: conversation.kind, members: conversation.members } : undefined), [meId, conversation?.kind, conversation?.members]); // eslint-disable-line react-hooks/exhaustive-deps
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -217,6 +219,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             )}
           </div>
         </div>
+        {conversation && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
         {conversation?.kind === "group" && (
           <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -270,6 +273,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDraftChange={(t) => actions.setDraft(conversationId, t)}
           onTyping={onTyping}
           onSend={(body) => actions.send(conversationId, body)}
+          mentionable={mentionable}
         />
       )}
       {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}

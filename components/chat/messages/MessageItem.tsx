@@ -100,7 +100,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
             <span className={styles.deleted}>message deleted</span>
           ) : (
             <span className={styles.body} data-testid="message-body">
-              <MessageBody body={message.body} />
+              <MessageBody body={message.body} mentions={message.mentions} conversationId={message.conversationId} />
             </span>
           )}
           {message.editedAt && !deleted && (

@@ -13,6 +13,7 @@ import { listTime } from "../messages/format";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
+import { ConversationBadges } from "./ConversationBadges";
 import { PersonName } from "../PersonName";
 import { DELETED_USER, DELETED_USER_NAME } from "../client/people";
 import { lastActivity, sortedConversations } from "../client/selectors";
@@ -83,7 +84,7 @@ function ConversationRow(props: {
   const draft = active ? undefined : props.draft;
   const title = conversationTitle(c, meId);
   const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
-  const unread = c.unreadCount > 0 && !active;
+  const unread = c.unreadCount > 0 && !active && c.notifications !== "none";
   return (
     <li>
       <Link
@@ -91,6 +92,7 @@ function ConversationRow(props: {
         className={styles.row}
         aria-current={active ? "page" : undefined}
         data-unread={unread || undefined}
+        data-muted={c.notifications === "none" || undefined}
         data-testid="conversation-item"
       >
         {other ? (
@@ -111,12 +113,7 @@ function ConversationRow(props: {
             <span className={styles.rowPreview} data-testid="conversation-preview" data-draft={draft ? true : undefined}>
               {previewOf(c, meId, people, draft)}
             </span>
-            {unread && (
-              <span className={styles.badge} data-testid="unread-badge">
-                {c.unreadCount > 99 ? "99+" : c.unreadCount}
-                <span className="visually-hidden"> unread</span>
-              </span>
-            )}
+            <ConversationBadges c={c} active={active} />
           </span>
           {other && presenceKnown && <span className="visually-hidden">{other.online ? ", online" : ", offline"}</span>}
         </span>
