@@ -52,7 +52,7 @@ describe("PATCH /api/conversations/:id/settings", () => {
       { notifications: 1 },
       { notifications: ["all"] },
       { notifications: "none", extra: true },
-      { notifications: "none", __proto__: { x: 1 } },
+      '{"notifications":"none","__proto__":{"x":1}}',
       [],
       "none",
       null,
