@@ -104,6 +104,7 @@ export function useMentionAutocomplete(text: string, input: RefObject<HTMLTextAr
           id={optionId(i)}
           role="option"
           aria-selected={i === current}
+          aria-label={`${c.displayName} @${c.username}`}
           className={styles.option}
           // keeps the focus (and a phone's keyboard) in the textarea
           onPointerDown={(e) => e.preventDefault()}
