@@ -26,7 +26,7 @@ async function shots(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: "light" });
 }
 const messageWith = (page: Page, text: string) => page.getByTestId("message").filter({ hasText: text });
-const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.getAttribute("data-testid") ?? null);
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute("data-testid") || null);
 
 describe("mentions and notification levels", () => {
   for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
