@@ -25,3 +25,13 @@ export type CreateConversationInput = z.infer<typeof createConversationSchema>;
 
 export const renameConversationSchema = z.strictObject({ title: groupTitleSchema }, { error: "Expected { title }" });
 export const addMembersSchema = z.strictObject({ userIds: userIdList.min(1, "Name at least one user") }, { error: "Expected { userIds }" });
+
+/** The notification levels a member may choose (ConversationView.notifications). */
+export const NOTIFICATION_LEVELS = ["all", "mentions", "none"] as const;
+
+/** PATCH /api/conversations/:id/settings: the caller's own settings there (only `notifications` for now). */
+export const conversationSettingsSchema = z.strictObject(
+  { notifications: z.enum(NOTIFICATION_LEVELS, { error: 'notifications must be "all", "mentions" or "none"' }) },
+  { error: "Expected { notifications }" },
+);
+export type ConversationSettingsInput = z.infer<typeof conversationSettingsSchema>;

@@ -89,6 +89,8 @@ export const LIMITS = {
   rename: { points: 20, duration: 600, per: "user", message: "You are renaming too often." },
   /** adding people to a group (one call may add many) */
   addMembers: { points: 30, duration: 600, per: "user", message: "You are adding people too fast." },
+  /** one's own notification level in a conversation (PATCH /api/conversations/:id/settings); a menu click each */
+  conversationSettings: { points: 60, duration: 600, per: "user", message: "You are changing notification settings too often." },
   /** removing a member, or leaving */
   removeMember: { points: 60, duration: 600, per: "user", message: "You are removing people too fast." },
   /** PATCH /api/me and the settings form */

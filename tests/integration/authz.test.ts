@@ -85,6 +85,9 @@ const ROUTES: Row[] = [
     // strangers and the removed try to let themselves in; a plain member tries to bring a stranger
     body: (f, actor) => ({ userIds: [actor === "removed" ? f.removed.id : f.stranger.id] }) },
   { endpoint: "DELETE /api/conversations/[id]/members/[userId]", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404, member: 403 } },
+  // one's own notification level: any member may set theirs; nobody else learns the group exists
+  { endpoint: "PATCH /api/conversations/[id]/settings", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 },
+    body: () => ({ notifications: "none" }) },
   { endpoint: "GET /api/conversations/[id]/messages", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 } },
   { endpoint: "POST /api/conversations/[id]/messages", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 },
     body: () => ({ clientId: randomUUID(), body: "let me in" }) },

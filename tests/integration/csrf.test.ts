@@ -21,6 +21,7 @@ describe("cross-site requests", () => {
       ["POST", `/api/conversations/${group.id}/members`, { userIds: [other.id] }],
       ["DELETE", `/api/conversations/${group.id}/members/${other.id}`, undefined],
       ["POST", `/api/conversations/${group.id}/messages`, { clientId: randomUUID(), body: "pwned" }],
+      ["PATCH", `/api/conversations/${group.id}/settings`, { notifications: "none" }],
     ];
     for (const [method, path, json] of attempts) {
       const res = await request(path, { method, cookie, json, headers: evil });
@@ -31,6 +32,7 @@ describe("cross-site requests", () => {
     expect(me.bio).toBe("");
     expect(await testSql()`select id from messages where conversation_id = ${group.id}`).toHaveLength(0);
     expect(await testSql()`select user_id from members where conversation_id = ${group.id}`).toHaveLength(2);
+    expect(await testSql()`select user_id from members where conversation_id = ${group.id} and notifications <> 'all'`).toHaveLength(0);
     expect(await testSql()`select id from users where username = 'csrf_victim'`).toHaveLength(0);
     // the same requests from the app's own origin work
     const same = await request("/api/me", { method: "PATCH", cookie, json: { bio: "mine" }, headers: { origin: new URL(process.env.PARLEY_TEST_URL!).origin } });

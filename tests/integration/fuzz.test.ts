@@ -41,7 +41,7 @@ async function fingerprint(userId: string, conversationId: string) {
   const sql = testSql();
   const [u] = await sql`select username, email, display_name, bio, password_hash, updated_at from users where id = ${userId}`;
   const [c] = await sql`select title, last_seq from conversations where id = ${conversationId}`;
-  const m = await sql`select user_id, role, last_read_seq from members where conversation_id = ${conversationId} order by user_id`;
+  const m = await sql`select user_id, role, last_read_seq, notifications from members where conversation_id = ${conversationId} order by user_id`;
   const msgs = await sql`select id, body, rev from messages where conversation_id = ${conversationId} order by seq`;
   const sessions = await sql`select id, revoked_at from sessions where user_id = ${userId} order by id`;
   return JSON.stringify({ u, c, m, msgs, sessions });
@@ -78,6 +78,7 @@ describe("fuzzing", () => {
       ["POST", "/api/conversations", ["kind", "userId", "title", "memberIds"]],
       ["PATCH", `/api/conversations/${group.id}`, ["title"]],
       ["POST", `/api/conversations/${group.id}/members`, ["userIds"]],
+      ["PATCH", `/api/conversations/${group.id}/settings`, ["notifications"]],
       ["POST", `/api/conversations/${group.id}/messages`, ["clientId", "body"]],
     ];
     for (const [method, path, fields] of routes) {
@@ -258,6 +259,7 @@ describe("request bodies", () => {
       ["PATCH", `/api/conversations/${group.id}`],
       ["POST", `/api/conversations/${group.id}/members`],
       ["DELETE", `/api/conversations/${group.id}/members/${friend.id}`],
+      ["PATCH", `/api/conversations/${group.id}/settings`],
       ["GET", `/api/conversations/${group.id}/messages`],
       ["POST", `/api/conversations/${group.id}/messages`],
       ["GET", "/api/health"],

@@ -119,6 +119,10 @@ const ROUTES: Record<string, RouteRow> = {
     call: (c) => http(`/api/conversations/${c.groupId}/members`, { method: "POST", cookie: c.ada.cookie, json: { userIds: [c.bob.id] } }),
     last: (c) => [http(`/api/conversations/${c.groupId}/members`, { method: "POST", cookie: c.ada.cookie, json: { userIds: [c.carol.id] } })],
     state: members },
+  "PATCH /api/conversations/:id/settings (one's notification level)": { limit: "conversationSettings",
+    call: (c, i) => http(`/api/conversations/${c.groupId}/settings`, { method: "PATCH", cookie: c.ada.cookie, json: { notifications: i % 2 ? "none" : "mentions" } }),
+    last: (c) => [http(`/api/conversations/${c.groupId}/settings`, { method: "PATCH", cookie: c.ada.cookie, json: { notifications: "all" } })],
+    state: (c) => testSql()`select user_id, notifications from members where conversation_id = ${c.groupId} order by user_id` },
   "DELETE /api/conversations/:id/members/:userId (remove or leave)": { limit: "removeMember",
     call: (c) => http(`/api/conversations/${c.groupId}/members/${randomUUID()}`, { method: "DELETE", cookie: c.ada.cookie }),
     last: (c) => [

@@ -138,7 +138,7 @@ export async function dbState(userIds: string[]) {
     users: await sql`select id, username, email, display_name, bio, avatar, password_hash, updated_at from users where id in ${sql(userIds)} order by id`,
     sessions: await sql`select id, user_id, revoked_at, expires_at from sessions where user_id in ${sql(userIds)} order by id`,
     conversations: await sql`select id, kind, title, last_seq, created_by from conversations where id in ${sql(convs)} order by id`,
-    members: await sql`select conversation_id, user_id, role, last_read_seq from members where conversation_id in ${sql(convs)} order by conversation_id, user_id`,
+    members: await sql`select conversation_id, user_id, role, last_read_seq, notifications from members where conversation_id in ${sql(convs)} order by conversation_id, user_id`,
     messages: await sql`select id, conversation_id, seq, rev, sender_id, body, edited_at, deleted_at from messages
       where conversation_id in ${sql(convs)} or sender_id in ${sql(userIds)} order by id`,
   };

@@ -1,5 +1,5 @@
 /** Everything the chat UI asks of the client (useChat().actions); stable for the client's life. */
-import type { ConversationView } from "@/lib/conversations/types";
+import type { ConversationView, NotificationLevel } from "@/lib/conversations/types";
 import type { OpeningView } from "@/lib/conversations/types";
 
 export interface ChatActions {
@@ -29,6 +29,8 @@ export interface ChatActions {
   rename(conversationId: string, title: string): Promise<void>;
   addMembers(conversationId: string, userIds: string[]): Promise<void>;
   removeMember(conversationId: string, userId: string): Promise<void>;
+  /** Sets one's own notification level there (kept on the server; one's other tabs follow live). */
+  setNotifications(conversationId: string, level: NotificationLevel): Promise<void>;
   /** The conversation on screen (null: none); its removal sends the page home. */
   setActive(conversationId: string | null): void;
   /** The conversation's unsent composer text ("" when none), restored from this device on load. */

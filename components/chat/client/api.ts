@@ -2,7 +2,7 @@
 import { HISTORY_PAGE } from "@/lib/messages/schemas";
 import { DIRECTORY_PAGE } from "@/lib/people/schemas";
 import type { PublicUser } from "@/lib/people/types";
-import type { ConversationView } from "@/lib/conversations/types";
+import type { ConversationView, NotificationLevel } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
 
 export class ApiError extends Error {
@@ -46,6 +46,9 @@ export const chatApi = {
   rename: (id: string, title: string) => call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", json: { title } }),
   addMembers: (id: string, userIds: string[]) =>
     call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}/members`, { method: "POST", json: { userIds } }),
+  /** one's own notification level in a conversation */
+  setNotifications: (id: string, notifications: NotificationLevel) =>
+    call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}/settings`, { method: "PATCH", json: { notifications } }),
   removeMember: (id: string, userId: string) =>
     call<{ ok: true }>(`/api/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { method: "DELETE" }),
   messages: (id: string, params: { before?: number; limit?: number } = {}) => {

@@ -3,7 +3,7 @@ import type { ConversationView } from "@/lib/conversations/types";
 import type { ChatActions } from "./actions";
 import type { ChatCore } from "./core";
 
-type ConversationActions = Pick<ChatActions, "ensureConversation" | "startDirect" | "createGroup" | "rename" | "addMembers" | "removeMember">;
+type ConversationActions = Pick<ChatActions, "ensureConversation" | "startDirect" | "createGroup" | "rename" | "addMembers" | "removeMember" | "setNotifications">;
 
 /** The conversation actions of one client. */
 export function conversationActions({ store, api, navigation }: Pick<ChatCore, "store" | "api" | "navigation">): ConversationActions {
@@ -44,6 +44,10 @@ export function conversationActions({ store, api, navigation }: Pick<ChatCore, "
     async addMembers(conversationId, userIds) {
       const asked = since();
       upsert((await api.addMembers(conversationId, userIds)).conversation, asked);
+    },
+    async setNotifications(conversationId, level) {
+      const asked = since();
+      upsert((await api.setNotifications(conversationId, level)).conversation, asked);
     },
     async removeMember(conversationId, userId) {
       await api.removeMember(conversationId, userId);

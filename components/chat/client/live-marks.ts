@@ -70,11 +70,11 @@ function member(m: MemberView, held: MemberView | undefined, mark: PersonMark | 
 
 /**
  * `view`, fetched by a request that left at `since`, with the live news that came after it: the
- * held title, members and role when the conversation itself changed live, and each member's newer
+ * held title, members, role and one's notification level when the conversation itself changed live, and each member's newer
  * profile, presence and (others') read position. Positions and counts are left to mergeView.
  */
 export function withLiveNews(view: ConversationView, held: ConversationView | undefined, marks: LiveMarks, since: number, meId: string): ConversationView {
-  const base = held && conversationNews(marks, view.id, since) === "changed" ? { ...view, title: held.title, members: held.members, role: held.role, peerDeleted: held.peerDeleted } : view;
+  const base = held && conversationNews(marks, view.id, since) === "changed" ? { ...view, title: held.title, members: held.members, role: held.role, peerDeleted: held.peerDeleted, notifications: held.notifications } : view;
   const heldMembers = new Map(held?.members.map((m) => [m.id, m]));
   let changed = base !== view;
   const members = base.members.map((m) => {

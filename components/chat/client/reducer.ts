@@ -7,6 +7,7 @@ import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
 import type { ChatAction, ChatState } from "./state";
 import { applyIncoming, applyMessages, applySync, countUnread, emptyTimeline, maxRev, mergeMessages } from "./timeline";
 import { applyRefreshed, markRecount, readUnsure } from "./unread";
+import { countUnreadMentions } from "./mentions";
 import { mergeView, noteCounted } from "./views";
 
 /** The next state after `action`; the same object when nothing changes. */
@@ -108,7 +109,17 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ...state,
         conversations: {
           ...state.conversations,
-          [c.id]: { ...c, members, ...(mine ? { lastReadSeq: action.seq, unreadCount: action.seq >= c.lastSeq ? 0 : countUnread(state, c.id, action.seq) } : {}) },
+          [c.id]: {
+            ...c,
+            members,
+            ...(mine
+              ? {
+                  lastReadSeq: action.seq,
+                  unreadCount: action.seq >= c.lastSeq ? 0 : countUnread(state, c.id, action.seq),
+                  unreadMentions: action.seq >= c.lastSeq ? 0 : countUnreadMentions(state, c.id, action.seq),
+                }
+              : {}),
+          },
         },
       };
     }

@@ -47,7 +47,7 @@ export function gapPositions(state: ChatState): Record<string, number> {
   return since;
 }
 
-/** Unread messages over all conversations (the tab title's count). */
+/** Unread messages over all conversations (the tab title's count); a muted one (notifications "none") adds nothing. */
 export function unreadTotal(state: ChatState): number {
-  return Object.values(state.conversations).reduce((n, c) => n + c.unreadCount, 0);
+  return Object.values(state.conversations).reduce((n, c) => n + (c.notifications === "none" ? 0 : c.unreadCount), 0);
 }

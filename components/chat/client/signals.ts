@@ -20,7 +20,7 @@ export function signalActions({ store, connected }: Pick<ChatCore, "store" | "co
       const timeline = s.timelines[conversationId];
       if (!c || timeline?.status !== "ready" || !timeline.items.length) return;
       const seq = timeline.items[timeline.items.length - 1].seq;
-      if (seq > c.lastReadSeq || c.unreadCount > 0) store.dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq), local: true });
+      if (seq > c.lastReadSeq || c.unreadCount > 0 || c.unreadMentions > 0) store.dispatch({ type: "read", conversationId, userId: s.meId, seq: Math.max(seq, c.lastReadSeq), local: true });
       // the server's position for us (its `read` echo or a fetched view), not the local one that
       // one's own sends and the local read above move; ConversationScreen asks again once connected
       const stored = Math.max(c.members.find((m) => m.id === s.meId)?.lastReadSeq ?? 0, readSent.get(conversationId) ?? 0);

@@ -5,6 +5,7 @@
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
 import { holdPosition, NO_CURSOR, raiseTo } from "./cursor";
+import { mentionsMe } from "./mentions";
 import type { ChatAction, ChatState, Timeline } from "./state";
 import { countUnsure, markRecount } from "./unread";
 
@@ -39,10 +40,15 @@ function applyToConversation(c: ConversationView, m: MessageView, meId: string, 
   // an unread message deleted before it was read no longer counts
   // (unless a view taken after this change already left it out: ./unread.ts)
   if (known && !known.deletedAt && m.deletedAt && unreadByOther && m.rev > c.lastSeq) next.unreadCount = Math.max(0, c.unreadCount - 1);
+  // mentions of me among the unread: a new one counts; an edit or deletion of one held moves the count
+  // (a deleted message mentions nobody), unless a view taken after the change already has it
+  if (isNew && unreadByOther && mentionsMe(m, meId)) next.unreadMentions = c.unreadMentions + 1;
+  if (known && unreadByOther && m.rev > c.lastSeq) next.unreadMentions = Math.max(0, c.unreadMentions + Number(mentionsMe(m, meId)) - Number(mentionsMe(known, meId)));
   if (m.senderId === meId && m.seq > c.lastReadSeq) {
     // one's own message means everything before it was seen
     next.lastReadSeq = m.seq;
     next.unreadCount = 0;
+    next.unreadMentions = 0;
   }
   return next;
 }

@@ -2,7 +2,8 @@
  * Keeping unread counts true on an open page. The reducer counts what it can work out from what it
  * holds (a new message in a loaded timeline, the deletion of a message it holds, a read inside the
  * loaded page). Where it cannot — a deletion or an out-of-order message in a conversation whose
- * timeline is not loaded, a change already reflected in a fresher server view, a read from another tab
+ * timeline is not loaded, an edit there that may add or drop a mention of me (the mention count,
+ * `unreadMentions`, follows the same rules), a change already reflected in a fresher server view, a read from another tab
  * that lands before the loaded page — the conversation is marked for a recount, and the client
  * asks the server for that conversation's view (GET /api/conversations/:id), debounced, and takes
  * its count once the view is at least as new as everything applied (`isStaleView`).
@@ -10,6 +11,7 @@
  */
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
+import { mentionsMe } from "./mentions";
 import type { ChatState } from "./state";
 
 /**
@@ -29,7 +31,10 @@ export function countUnsure(state: ChatState, m: MessageView): boolean {
     // exact only when the timeline holds it undeleted and no view newer than this change was taken
     return !(known && m.rev > c.lastSeq);
   }
-  if (m.rev !== m.seq || ready) return false; // an edit changes no count; a loaded timeline counts news exactly
+  // an edit changes no unread count, but may add or drop a mention of me: without the old version
+  // held, only the server can say (nothing to ask when it names nobody and no mention was unread)
+  if (m.rev !== m.seq) return !known && (mentionsMe(m, state.meId) || c.unreadMentions > 0);
+  if (ready) return false; // a loaded timeline counts news exactly
   // without the timeline, news is told by the last message: one at or before it may be a missed one
   return !!c.lastMessage && m.seq <= c.lastMessage.seq;
 }

@@ -7,7 +7,7 @@ import { isStaleView } from "./unread";
  * A conversation's view from the server (the list, `conversation:new` / `:updated`) over the one held.
  * A view taken before changes this client has already applied (a live message or a read that
  * overtook the fetch: `isStaleView`) brings its title, members and role, but the positions, the
- * unread count and the last message stay the held ones — else the stale count undid live news (a
+ * unread counts (messages and mentions) and the last message stay the held ones — else the stale count undid live news (a
  * badge that never showed "2"). Otherwise the view wins, except for a newer last message held.
  * Members (with their read positions) are always the view's: `markRead` compares one's own stored
  * position with the server's, so a locally raised one must not survive a fetched view.
@@ -15,7 +15,7 @@ import { isStaleView } from "./unread";
 export function mergeView(held: ConversationView | undefined, view: ConversationView): ConversationView {
   if (!held) return view;
   if (isStaleView(held, view)) {
-    return { ...view, lastSeq: held.lastSeq, lastReadSeq: held.lastReadSeq, unreadCount: held.unreadCount, lastMessage: held.lastMessage };
+    return { ...view, lastSeq: held.lastSeq, lastReadSeq: held.lastReadSeq, unreadCount: held.unreadCount, unreadMentions: held.unreadMentions, lastMessage: held.lastMessage };
   }
   if (held.lastMessage && (!view.lastMessage || held.lastMessage.seq > view.lastMessage.seq)) return { ...view, lastMessage: held.lastMessage, lastSeq: Math.max(view.lastSeq, held.lastSeq) };
   return view;

@@ -1,9 +1,12 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { textLength } from "@/lib/platform/text-length";
 import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
 import styles from "./Composer.module.scss";
+import { ConfirmAllDialog } from "./ConfirmAllDialog";
+import { needsAllConfirmation } from "./mention-autocomplete";
+import { useMentionAutocomplete, type Mentionable } from "./MentionAutocomplete";
 
 /** The remaining-characters counter appears from this many characters left. */
 export const COUNTER_FROM = 200;
@@ -19,6 +22,8 @@ interface ComposerProps {
   onDraftChange?(text: string): void;
   /** called on every keystroke with text; the caller throttles */
   onTyping?(typing: boolean): void;
+  /** who `@` suggests (./MentionAutocomplete.tsx); a message naming `@all` in a big group asks first */
+  mentionable?: Mentionable;
 }
 
 /**
@@ -28,12 +33,21 @@ interface ComposerProps {
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
  * emoji is one character) and checks the body with the server's own schema before sending.
  */
-export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping }: ComposerProps) {
+export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const length = textLength(text.trim());
   const remaining = MESSAGE_MAX - length;
+  const mention = useMentionAutocomplete(text, input, mentionable, (next) => update(next));
+  // a body naming everyone in a big group, waiting for "Send and notify everyone"
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    // the question answered either way: back to the composer (whichever control opened it)
+    if (confirming === null && wasConfirming.current) input.current?.focus();
+    wasConfirming.current = confirming !== null;
+  }, [confirming]);
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -59,12 +73,14 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
       setRefusal(parsed.error.issues[0].message);
       return;
     }
+    if (mentionable && needsAllConfirmation(parsed.data, mentionable.kind, mentionable.members.length)) return setConfirming(parsed.data);
     onSend(parsed.data);
     update("");
     input.current?.focus();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mention.onKeyDown(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -86,6 +102,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           value={text}
           rows={1}
           placeholder={placeholder}
+          {...mention.inputProps}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
           onBlur={() => onTyping?.(false)}
@@ -93,6 +110,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           aria-invalid={remaining < 0 || undefined}
           enterKeyHint="send"
         />
+        {mention.listbox}
         {remaining <= COUNTER_FROM && (
           <span id="composer-counter" className={styles.counter} data-over={remaining < 0 || undefined} aria-live="polite">
             {remaining >= 0 ? `${count(remaining)} left` : `${count(-remaining)} over the limit`}
@@ -108,6 +126,17 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
         <p id="composer-refusal" className={styles.refusal} role="alert">
           {refusal}
         </p>
+      )}
+      {confirming !== null && (
+        <ConfirmAllDialog
+          memberCount={mentionable?.members.length ?? 0}
+          onCancel={() => setConfirming(null)}
+          onSend={() => {
+            onSend(confirming);
+            setConfirming(null);
+            update("");
+          }}
+        />
       )}
     </form>
   );

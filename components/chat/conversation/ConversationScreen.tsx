@@ -10,6 +10,7 @@ import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
+import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
@@ -137,6 +138,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     return r && { messageId: r.messageId, group, readers: r.readers.map((m) => ({ id: m.id, displayName: m.displayName, handle: handles[m.id] })) };
   }, [members, items, meId, group, handles]);
 
+  const mentionable = useMemo(() => (conversation ? { meId, kind: conversation.kind, members: conversation.members } : undefined), [meId, conversation?.kind, conversation?.members]); // eslint-disable-line react-hooks/exhaustive-deps
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -226,6 +228,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             )}
           </div>
         </div>
+        {conversation && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
         {conversation?.kind === "group" && (
           <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -280,6 +283,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDraftChange={(t) => actions.setDraft(conversationId, t)}
           onTyping={onTyping}
           onSend={(body) => actions.send(conversationId, body)}
+          mentionable={mentionable}
         />
       )}
       {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}

@@ -3,6 +3,7 @@ import { parseMessage } from "./markup/blocks";
 import type { Block, Inline } from "./markup/types";
 import { CodeBlock } from "./CodeBlock";
 import styles from "./MessageBody.module.scss";
+import { useMentionRenderer } from "./Mention";
 
 /**
  * Turns a piece of the message's own text (never text inside code, code blocks or links) into what
@@ -84,7 +85,20 @@ function block(b: Block, key: string, renderText: RenderText): ReactNode {
  * right-to-left paragraph reads and aligns as one. Parsing is linear in the length of the text and
  * memoised per body.
  */
-export const MessageBody = memo(function MessageBody({ body, renderText = plain }: { body: string; renderText?: RenderText }) {
+export const MessageBody = memo(function MessageBody({
+  body,
+  mentions,
+  conversationId,
+  renderText,
+}: {
+  body: string;
+  /** the server-resolved mentions: their `@username`s are highlighted in the text (./Mention.tsx) */
+  mentions?: readonly string[];
+  conversationId?: string;
+  renderText?: RenderText;
+}) {
   const blocks = useMemo(() => parseMessage(body), [body]);
-  return <>{blocks.map((b, i) => block(b, `b${i}`, renderText))}</>;
+  const mentionText = useMentionRenderer(mentions, conversationId);
+  const render = renderText ?? mentionText ?? plain;
+  return <>{blocks.map((b, i) => block(b, `b${i}`, render))}</>;
 });

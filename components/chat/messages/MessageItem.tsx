@@ -100,7 +100,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
             <span className={styles.deleted}>message deleted</span>
           ) : (
             <div className={styles.body} data-testid="message-body">
-              <MessageBody body={message.body} />
+              <MessageBody body={message.body} mentions={message.mentions} conversationId={message.conversationId} />
             </div>
           )}
           {message.editedAt && !deleted && (

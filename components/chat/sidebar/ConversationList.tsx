@@ -14,6 +14,7 @@ import { plainText } from "../messages/markup/plain";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
+import { ConversationBadges } from "./ConversationBadges";
 import { PersonName } from "../PersonName";
 import { DELETED_USER, DELETED_USER_NAME } from "../client/people";
 import { lastActivity, sortedConversations } from "../client/selectors";
@@ -106,7 +107,7 @@ function ConversationRow(props: {
   const draft = active ? undefined : props.draft;
   const title = conversationTitle(c, meId);
   const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
-  const unread = c.unreadCount > 0 && !active;
+  const unread = c.unreadCount > 0 && !active && c.notifications !== "none";
   return (
     <li>
       <Link
@@ -114,6 +115,7 @@ function ConversationRow(props: {
         className={styles.row}
         aria-current={active ? "page" : undefined}
         data-unread={unread || undefined}
+        data-muted={c.notifications === "none" || undefined}
         data-testid="conversation-item"
       >
         {other ? (
@@ -134,12 +136,7 @@ function ConversationRow(props: {
             <span className={styles.rowPreview} data-testid="conversation-preview" data-draft={draft ? true : undefined}>
               {previewOf(c, meId, people, draft)}
             </span>
-            {unread && (
-              <span className={styles.badge} data-testid="unread-badge">
-                {c.unreadCount > 99 ? "99+" : c.unreadCount}
-                <span className="visually-hidden"> unread</span>
-              </span>
-            )}
+            <ConversationBadges c={c} active={active} />
           </span>
           {other && presenceKnown && <span className="visually-hidden">{other.online ? ", online" : ", offline"}</span>}
         </span>
