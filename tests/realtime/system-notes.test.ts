@@ -73,7 +73,7 @@ it("one who leaves is told it was their own doing; the owner's departure and the
     { seq: 2, senderId: ada.id, event: { type: "member_left", userId: ada.id }, body: "" },
     { seq: 3, senderId: null, event: { type: "owner_changed", userId: heir }, body: "" },
   ]);
-  expect(res.messages.every((m) => m.kind === "system" && m.rev === m.seq)).toBe(true);
+  expect(res.messages.every((m: MessageView) => m.kind === "system" && m.rev === m.seq)).toBe(true);
   // they count as unread for nobody
   const list = await (await request(`/api/conversations/${group.id}`, { cookie: cy.cookie })).json();
   expect(list.conversation).toMatchObject({ lastSeq: 3, unreadCount: 1 });

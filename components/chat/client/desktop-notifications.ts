@@ -14,7 +14,8 @@ export function preview(m: Pick<MessageView, "body" | "deletedAt">): string {
 }
 
 export function notifyMessage(m: MessageView, state: ChatState, open: (conversationId: string) => void): void {
-  if (m.senderId === state.meId || typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
+  // a note about the group (kind "system") is not news to notify about
+  if (m.senderId === state.meId || m.kind === "system" || typeof Notification === "undefined" || Notification.permission !== "granted" || !document.hidden) return;
   const c = state.conversations[m.conversationId];
   const sender = c?.members.find((x) => x.id === m.senderId)?.displayName ?? "New message";
   const title = c && c.kind === "group" ? `${isolate(sender)} in ${isolate(conversationTitle(c, state.meId))}` : sender;
