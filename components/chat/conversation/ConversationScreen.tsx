@@ -206,7 +206,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             </h1>
             {conversation && (
               <span className={styles.headerSub} data-testid="conversation-status">
-                {closed ? (
+                {removed ? (
+                  "You are no longer a member"
+                ) : closed ? (
                   "This account was deleted"
                 ) : other ? (
                   // the username always shows here: it is what tells this person from a namesake
