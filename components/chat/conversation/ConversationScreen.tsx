@@ -54,10 +54,11 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const actions = useChatActions();
   const meId = useMeId();
   // removed by someone while here: what the page held stays, read-only (client/departures.ts)
+  const live = useConversation(conversationId);
   const departure = useDeparture(conversationId);
-  const conversation = useConversation(conversationId) ?? departure?.conversation;
-  const timeline = useTimeline(conversationId) ?? departedTimeline(departure);
-  const removed = conversation !== undefined && conversation === departure?.conversation;
+  const removed = !live && departure !== undefined;
+  const conversation = live ?? departure?.conversation;
+  const timeline = useTimeline(conversationId) ?? (removed ? departedTimeline(departure) : undefined);
   const connection = useConnection();
   const presenceKnown = usePresenceKnown();
   const outbox = useOutbox();
@@ -77,6 +78,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [actions, conversationId]);
 
   useEffect(() => {
+    // removed: nothing to ask for (it would be not found); added back: asked for afresh
+    if (removed) return;
     let cancelled = false;
     setMissing(false);
     setLoadError(false);
@@ -97,7 +100,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     return () => {
       cancelled = true;
     };
-  }, [actions, conversationId, opening]);
+  }, [actions, conversationId, opening, removed]);
 
   const items = timeline?.status === "ready" ? timeline.items : null;
   // the read position as it was on opening, when something was unread then: the "new messages"
