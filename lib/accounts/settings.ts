@@ -1,5 +1,6 @@
 /** Account settings that need the password: change it, delete the account. */
 import "server-only";
+import { recordNotes, type Note } from "../conversations/notes";
 import { memberIdsIn, promoteHeirs } from "../conversations/store";
 import "../conversations/events";
 import { getUserById } from "../people/store";
@@ -56,7 +57,10 @@ export async function changePassword({ userId, sessionId, currentPassword, newPa
 /**
  * Deletes the account: profile, credentials, sessions and memberships go (cascades); messages stay
  * with sender_id NULL, shown as "Deleted user". A group the user owned passes to the next in line, as
- * on leave (lib/conversations/service.ts removeMember); a conversation left with no member is deleted. The
+ * on leave (lib/conversations/service.ts removeMember); a conversation left with no member is deleted.
+ * Each group that stays notes the departure in its timeline: `member_left` for the account's former id,
+ * then `owner_changed` when it was the owner — both with sender null, since the account they would
+ * name as actor no longer exists (a sender id must be an account). The
  * account's conversations are locked first (lib/platform/locks.ts), so concurrent leaves, adds and sends see the
  * account either whole or gone. Username and email are free for reuse at once.
  * Refused with the wrong-password error (403 `forbidden`, field password) when the password changed
@@ -81,7 +85,8 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
       where id in (select conversation_id from members where user_id = ${userId}) or created_by = ${userId}
       order by id for no key update`;
     const ids = (await tx`select conversation_id from members where user_id = ${userId} order by conversation_id`).map((m) => m.conversation_id as string);
-    await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
+    const heirs = await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
+    const groups = new Set(ids.length ? (await tx`select id from conversations where id in ${tx(ids)} and kind = 'group'`).map((c) => c.id as string) : []);
     // revoked (and announced) before the cascade deletes the rows, so every socket of the account is closed
     await endUserSessions(tx, emit, { userId, reason: "deleted" });
     await tx`delete from users where id = ${userId}`;
@@ -93,6 +98,11 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
           returning c.id`
       : [];
     const gone = new Set(emptied.map((c) => c.id as string));
+    const notes: Note[] = ids.filter((c) => groups.has(c) && !gone.has(c)).flatMap((c) => [
+      { conversationId: c, senderId: null, event: { type: "member_left" as const, userId } },
+      ...(heirs.has(c) ? [{ conversationId: c, senderId: null, event: { type: "owner_changed" as const, userId: heirs.get(c)! } }] : []),
+    ]);
+    await recordNotes(tx, emit, notes);
     // The remaining members see the member list change.
     for (const id of ids.filter((c) => !gone.has(c))) {
       emit({ type: "conversation.changed", conversationId: id, userIds: await memberIdsIn(tx, id) });

@@ -6,8 +6,11 @@ declare module "../platform/events" {
     "conversation.joined": { conversationId: string; userIds: string[] };
     /** the conversation changed as these members see it (title, members, roles) */
     "conversation.changed": { conversationId: string; userIds: string[] };
-    /** this user is no longer a member (left, removed, or the group is gone) */
-    "conversation.left": { conversationId: string; userId: string };
+    /**
+     * this user is no longer a member: `left` (on their own; the group may be gone with them) or
+     * `removed` by the member `by`
+     */
+    "conversation.left": { conversationId: string; userId: string } & ({ reason: "left" } | { reason: "removed"; by: string });
   }
 }
 

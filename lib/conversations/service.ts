@@ -10,6 +10,7 @@ import { holdUsers } from "../platform/locks";
 import { limited } from "../platform/rate-limit";
 import { requireRole } from "./access";
 import "./events";
+import { recordNotes, type Note } from "./notes";
 import { canManageGroup, GROUP_MAX_MEMBERS, removalRefusal } from "./rules";
 import type { CreateConversationInput } from "./schemas";
 import { getConversationView, memberIdsIn, promoteHeirs } from "./store";
@@ -70,8 +71,9 @@ export async function createConversation({ userId, input }: { userId: string; in
 }
 
 /**
- * Retitles a group (owner or admin, as they are when the change commits) and tells every member.
- * Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`.
+ * Retitles a group (owner or admin, as they are when the change commits), notes it in the timeline
+ * (`renamed`, the caller as sender) and tells every member. The same title again changes nothing and
+ * notes nothing. Throws `rate_limited` past LIMITS.rename, `not_found`, `bad_request`, `forbidden`.
  */
 export async function renameGroup({ userId, conversationId, title }: { userId: string; conversationId: string; title: string }): Promise<ConversationView> {
   return limited("rename", userId, async () => {
@@ -79,7 +81,10 @@ export async function renameGroup({ userId, conversationId, title }: { userId: s
       const { role, kind } = await requireRole(tx, { userId, conversationId });
       if (kind !== "group") throw new AppError("bad_request", "Direct conversations have no title");
       if (!canManageGroup(role)) throw new AppError("forbidden", "Only the owner or an admin can rename the group");
+      const [before] = await tx`select title from conversations where id = ${conversationId}`;
+      if (before.title === title) return;
       await tx`update conversations set title = ${title} where id = ${conversationId}`;
+      await recordNotes(tx, emit, [{ conversationId, senderId: userId, event: { type: "renamed", title } }]);
       emit({ type: "conversation.changed", conversationId, userIds: await memberIdsIn(tx, conversationId) });
     });
     return getConversationView({ userId, conversationId });
@@ -87,8 +92,9 @@ export async function renameGroup({ userId, conversationId, title }: { userId: s
 }
 
 /**
- * Adds people to a group (owner or admin), at most GROUP_MAX_MEMBERS members. The people are held and
- * the group locked until commit (lib/platform/locks.ts), so an account deleted meanwhile is refused
+ * Adds people to a group (owner or admin), at most GROUP_MAX_MEMBERS members, and notes it in the
+ * timeline (`members_added`, the caller as sender, the new members in the order asked). The people
+ * are held and the group locked until commit (lib/platform/locks.ts), so an account deleted meanwhile is refused
  * (`bad_request`, fields.memberIds) or removed again by its deletion, and a role lost meanwhile is
  * refused. Throws `rate_limited` past LIMITS.addMembers, `not_found`, `bad_request`, `forbidden`.
  */
@@ -107,6 +113,8 @@ export async function addMembers({ userId, conversationId, userIds }: { userId: 
       if (!added.length) return;
       await tx`insert into members ${tx(added.map((id) => ({ conversation_id: conversationId, user_id: id, role: "member" })), "conversation_id", "user_id", "role")}`;
       emit({ type: "conversation.joined", conversationId, userIds: added });
+      // after `conversation.joined`, so the added members' sockets are in the room when the note goes out
+      await recordNotes(tx, emit, [{ conversationId, senderId: userId, event: { type: "members_added", userIds: added } }]);
       emit({ type: "conversation.changed", conversationId, userIds: before });
     });
     return getConversationView({ userId, conversationId });
@@ -116,7 +124,11 @@ export async function addMembers({ userId, conversationId, userIds }: { userId: 
 /**
  * Removes `targetId` from a group: who may remove whom is conversations/rules.ts `removalRefusal`.
  * When the owner goes, the next in line becomes owner (store.ts `promoteHeirs`). When the last member
- * goes, the group is deleted with its history. All of it under the group's lock
+ * goes, the group is deleted with its history. The timeline notes it (conversations/notes.ts):
+ * `member_removed` (sender: the remover) or `member_left` (sender: the leaver), then `owner_changed`
+ * (sender: null) when an owner left; nothing when the group is gone. The note is announced before
+ * `conversation.left`, so a removed member's sockets get it while still in the room, and
+ * `conversation.left` says why (`reason`, and `by` for a removal). All of it under the group's lock
  * (lib/platform/locks.ts), so concurrent leaves, removals and deletions always leave exactly one owner
  * in a group with members (docs/integrity.md, "Item 3"). Throws `rate_limited` past
  * LIMITS.removeMember (leaving counts too), `not_found`, `bad_request`, `forbidden`.
@@ -132,11 +144,18 @@ export async function removeMember({ userId, conversationId, targetId }: { userI
         const refusal = removalRefusal({ actorRole: role, targetRole: target.role, self: false });
         if (refusal) throw new AppError("forbidden", refusal);
       }
-      if (target?.role === "owner") await promoteHeirs(tx, { ownerId: targetId, conversationIds: [conversationId] });
+      const heirs = target?.role === "owner" ? await promoteHeirs(tx, { ownerId: targetId, conversationIds: [conversationId] }) : new Map<string, string>();
       await tx`delete from members where conversation_id = ${conversationId} and user_id = ${targetId}`;
       const remaining = await memberIdsIn(tx, conversationId);
       if (!remaining.length) await tx`delete from conversations where id = ${conversationId}`;
-      emit({ type: "conversation.left", conversationId, userId: targetId });
+      else if (target) {
+        const self = targetId === userId;
+        const notes: Note[] = [{ conversationId, senderId: userId, event: self ? { type: "member_left", userId } : { type: "member_removed", userId: targetId } }];
+        const heir = heirs.get(conversationId);
+        if (heir) notes.push({ conversationId, senderId: null, event: { type: "owner_changed", userId: heir } });
+        await recordNotes(tx, emit, notes);
+      }
+      emit({ type: "conversation.left", conversationId, userId: targetId, ...(targetId === userId ? { reason: "left" as const } : { reason: "removed" as const, by: userId }) });
       if (remaining.length) emit({ type: "conversation.changed", conversationId, userIds: remaining });
     });
   });

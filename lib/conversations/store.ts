@@ -85,10 +85,11 @@ export async function memberIdsIn(tx: Tx, conversationId: string): Promise<strin
  * `conversationIds` where `ownerId` is the owner, the next in line among the other members becomes
  * owner: the longest-standing admin, else the longest-standing member, ties by lowest user id. Run
  * under the conversations' locks (lib/platform/locks.ts), before the owner's membership goes.
+ * Returns the new owner by conversation (none where `ownerId` was not the owner or was alone).
  */
-export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { ownerId: string; conversationIds: string[] }): Promise<void> {
-  if (!conversationIds.length) return;
-  await tx`
+export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { ownerId: string; conversationIds: string[] }): Promise<Map<string, string>> {
+  if (!conversationIds.length) return new Map();
+  const rows = await tx`
     update members m set role = 'owner'
     from (
       select distinct on (heir.conversation_id) heir.conversation_id, heir.user_id
@@ -97,7 +98,9 @@ export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { owner
       where heir.user_id <> ${ownerId} and heir.conversation_id in ${tx(conversationIds)}
       order by heir.conversation_id, (heir.role = 'admin') desc, heir.joined_at, heir.user_id
     ) chosen
-    where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id`;
+    where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id
+    returning m.conversation_id, m.user_id`;
+  return new Map(rows.map((r) => [r.conversation_id as string, r.user_id as string]));
 }
 
 /** The conversations `userId` is a member of, by id (for rooms and announcements). */

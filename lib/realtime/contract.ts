@@ -18,7 +18,8 @@ export interface ServerToClientEvents {
   "message:updated": (message: MessageView) => void;
   "conversation:new": (conversation: ConversationView) => void;
   "conversation:updated": (conversation: ConversationView) => void;
-  "conversation:removed": (payload: { conversationId: string }) => void;
+  /** no longer a member: left on one's own (perhaps in another tab), or removed by the member `by` */
+  "conversation:removed": (payload: { conversationId: string } & ({ reason: "left" } | { reason: "removed"; by: string })) => void;
   read: (payload: { conversationId: string; userId: string; seq: number }) => void;
   typing: (payload: { conversationId: string; userId: string; typing: boolean }) => void;
   presence: (payload: { userId: string; online: boolean }) => void;

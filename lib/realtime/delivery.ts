@@ -49,7 +49,7 @@ export async function deliver(io: RealtimeServer, event: DomainEvent): Promise<v
       // The removed member's sockets leave the room first, so they stop receiving at once.
       noteMembershipChange(event.userId, event.conversationId);
       io.in(rooms.user(event.userId)).socketsLeave(rooms.conversation(event.conversationId));
-      io.to(rooms.user(event.userId)).emit("conversation:removed", { conversationId: event.conversationId });
+      io.to(rooms.user(event.userId)).emit("conversation:removed", event.reason === "removed" ? { conversationId: event.conversationId, reason: "removed", by: event.by } : { conversationId: event.conversationId, reason: "left" });
       return;
     case "user.updated": {
       // everyone who shares a conversation with the user, and the user's own other tabs: one emit to

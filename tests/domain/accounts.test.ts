@@ -74,7 +74,7 @@ describe("signing out", () => {
 });
 
 describe("deleting the account", () => {
-  test("ends its sessions, hands its groups to the next in line, and tells the remaining members", async () => {
+  test("ends its sessions, hands its groups to the next in line, notes both in their timelines, and tells the remaining members", async () => {
     const [ann, admin, member, friend] = await newPeople(4);
     const sessions = [await newSession(ann), await newSession(ann)];
     const { conversation: team } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Team", memberIds: [member.id, admin.id] } });
@@ -93,7 +93,12 @@ describe("deleting the account", () => {
     // one event per remaining conversation, in no particular order; member lists likewise
     const told = (conversationId: string) =>
       recording.of("conversation.changed").filter((e) => e.conversationId === conversationId).map((e) => [...e.userIds].sort());
-    expect(recording.events.map((e) => e.type)).toEqual(["sessions.ended", "conversation.changed", "conversation.changed"]);
+    // a group notes the departure and the new owner, without a sender (the account is gone); a direct conversation notes nothing
+    expect(recording.events.map((e) => e.type)).toEqual(["sessions.ended", "message.created", "message.created", "conversation.changed", "conversation.changed"]);
+    expect(recording.of("message.created").map((e) => e.message)).toEqual([
+      expect.objectContaining({ conversationId: team.id, kind: "system", senderId: null, event: { type: "member_left", userId: ann.id }, seq: team.lastSeq + 1 }),
+      expect.objectContaining({ conversationId: team.id, kind: "system", senderId: null, event: { type: "owner_changed", userId: admin.id }, seq: team.lastSeq + 2 }),
+    ]);
     expect(recording.of("sessions.ended")).toEqual([{ type: "sessions.ended", sessionIds: expect.any(Array), reason: "deleted" }]);
     expect(recording.of("sessions.ended")[0].sessionIds.sort()).toEqual(sessions.map((s) => s.id).sort());
     expect(told(team.id)).toEqual([[admin.id, member.id].sort()]);

@@ -5,6 +5,7 @@
 import { getSql } from "@/db";
 import { addMembers, createConversation, removeMember, renameGroup } from "@/lib/conversations/service";
 import { removalRefusal, type Role } from "@/lib/conversations/rules";
+import type { SystemEvent } from "@/lib/messages/types";
 import { arrangeMembers, conversationExists, newPeople, newPerson, recordEvents, rolesIn, type Person } from "../support/domain";
 
 const recording = recordEvents();
@@ -17,6 +18,12 @@ async function group(owner: Person, others: Person[], title = "Team"): Promise<s
   recording.clear();
   return conversation.id;
 }
+
+/** The announcement of a timeline note (lib/conversations/notes.ts) at position `seq`. */
+const note = (conversationId: string, senderId: string | null, event: SystemEvent, seq: number) => ({
+  type: "message.created",
+  message: expect.objectContaining({ conversationId, kind: "system", body: "", senderId, event, seq, rev: seq }),
+});
 
 /** Member ids in the order memberIdsIn lists them for members who joined together: by id. */
 const byId = (people: Person[]) => people.map((p) => p.id).sort();
@@ -67,21 +74,22 @@ describe("a group", () => {
     expect(recording.events).toEqual([]);
   });
 
-  test("the owner renames it and every member is told it changed", async () => {
+  test("the owner renames it: the timeline notes it and every member is told it changed", async () => {
     const [ann, bob] = await newPeople(2);
     const id = await group(ann, [bob], "Before");
     const view = await renameGroup({ userId: ann.id, conversationId: id, title: "After" });
     expect(view.title).toBe("After");
-    expect(recording.events).toEqual([{ type: "conversation.changed", conversationId: id, userIds: byId([ann, bob]) }]);
+    expect(recording.events).toEqual([note(id, ann.id, { type: "renamed", title: "After" }, 1), { type: "conversation.changed", conversationId: id, userIds: byId([ann, bob]) }]);
   });
 
-  test("adding people tells the added they joined and those already there that it changed", async () => {
+  test("adding people tells the added they joined, notes it in the timeline, and tells those already there that it changed", async () => {
     const [ann, bob, cat, dan] = await newPeople(4);
     const id = await group(ann, [bob]);
     const view = await addMembers({ userId: ann.id, conversationId: id, userIds: [cat.id, dan.id, bob.id] });
     expect(view.members.map((m) => m.id).sort()).toEqual(byId([ann, bob, cat, dan]));
     expect(recording.events).toEqual([
       { type: "conversation.joined", conversationId: id, userIds: [cat.id, dan.id] },
+      note(id, ann.id, { type: "members_added", userIds: [cat.id, dan.id] }, 1),
       { type: "conversation.changed", conversationId: id, userIds: byId([ann, bob]) },
     ]);
   });
@@ -95,12 +103,13 @@ describe("a group", () => {
     expect(recording.events).toEqual([]);
   });
 
-  test("someone who leaves is told they left and the rest that it changed", async () => {
+  test("someone who leaves is noted in the timeline, told they left, and the rest that it changed", async () => {
     const [ann, bob, cat] = await newPeople(3);
     const id = await group(ann, [bob, cat]);
     await removeMember({ userId: bob.id, conversationId: id, targetId: bob.id });
     expect(recording.events).toEqual([
-      { type: "conversation.left", conversationId: id, userId: bob.id },
+      note(id, bob.id, { type: "member_left", userId: bob.id }, 1),
+      { type: "conversation.left", conversationId: id, userId: bob.id, reason: "left" },
       { type: "conversation.changed", conversationId: id, userIds: byId([ann, cat]) },
     ]);
   });
@@ -117,7 +126,9 @@ describe("a group", () => {
     await removeMember({ userId: owner.id, conversationId: id, targetId: owner.id });
     expect(await rolesIn(id)).toEqual({ [oldMember.id]: "member", [oldAdmin.id]: "owner", [newAdmin.id]: "admin" });
     expect(recording.events).toEqual([
-      { type: "conversation.left", conversationId: id, userId: owner.id },
+      note(id, owner.id, { type: "member_left", userId: owner.id }, 1),
+      note(id, null, { type: "owner_changed", userId: oldAdmin.id }, 2),
+      { type: "conversation.left", conversationId: id, userId: owner.id, reason: "left" },
       { type: "conversation.changed", conversationId: id, userIds: [oldMember.id, oldAdmin.id, newAdmin.id] },
     ]);
   });
@@ -154,8 +165,8 @@ describe("a group", () => {
     recording.clear();
     await removeMember({ userId: ann.id, conversationId: id, targetId: ann.id });
     expect(await conversationExists(id)).toBe(false);
-    // nobody is left to tell about the change
-    expect(recording.events).toEqual([{ type: "conversation.left", conversationId: id, userId: ann.id }]);
+    // nobody is left to tell about the change, nor a timeline to note it in
+    expect(recording.events).toEqual([{ type: "conversation.left", conversationId: id, userId: ann.id, reason: "left" }]);
   });
 
   test("a non-member cannot remove anyone: not_found, as if there were no such group", async () => {
@@ -200,8 +211,12 @@ describe("who may remove whom is removalRefusal, the rule the group settings use
     } else {
       await attempt;
       expect(Object.keys(await rolesIn(id))).not.toContain(target.id);
-      expect(recording.events.map((e) => e.type)).toEqual(["conversation.left", "conversation.changed"]);
-      expect(recording.events[0]).toEqual({ type: "conversation.left", conversationId: id, userId: target.id });
+      // the note first, so a removed member's sockets get it while still in the room
+      expect(recording.events.map((e) => e.type)).toEqual(["message.created", ...(target.id === owner.id ? ["message.created"] : []), "conversation.left", "conversation.changed"]);
+      expect(recording.events[0]).toEqual(note(id, actor.id, self ? { type: "member_left", userId: actor.id } : { type: "member_removed", userId: target.id }, 1));
+      expect(recording.of("conversation.left")).toEqual([
+        { type: "conversation.left", conversationId: id, userId: target.id, ...(self ? { reason: "left" } : { reason: "removed", by: actor.id }) },
+      ]);
     }
   });
 });

@@ -116,11 +116,14 @@ describe("DELETE /api/me", () => {
     expect(await sql`select id from users where id = ${acct.id}`).toHaveLength(0);
     expect(await sql`select id from sessions where user_id = ${acct.id}`).toHaveLength(0);
     expect(await sql`select user_id from members where user_id = ${acct.id}`).toHaveLength(0);
-    // past messages stay, without a sender ("Deleted user"); the group passes to the remaining member
-    const msgs = await sql`select sender_id, body from messages where conversation_id = ${convId} order by seq`;
+    // past messages stay, without a sender ("Deleted user"); the group passes to the remaining member,
+    // and its timeline notes both, without a sender (docs/protocol.md "Timeline notes")
+    const msgs = await sql`select sender_id, body, kind, event from messages where conversation_id = ${convId} order by seq`;
     expect(msgs).toEqual([
-      { sender_id: null, body: "hello from the owner" },
-      { sender_id: friend.id, body: "hi from the member" },
+      { sender_id: null, body: "hello from the owner", kind: "text", event: null },
+      { sender_id: friend.id, body: "hi from the member", kind: "text", event: null },
+      { sender_id: null, body: "", kind: "system", event: { type: "member_left", userId: acct.id } },
+      { sender_id: null, body: "", kind: "system", event: { type: "owner_changed", userId: friend.id } },
     ]);
     expect(await sql`select user_id, role from members where conversation_id = ${convId}`).toEqual([{ user_id: friend.id, role: "owner" }]);
 

@@ -159,10 +159,10 @@ describe("membership", () => {
 
     const removed = new Promise((r) => cy.socket.once("conversation:removed", r));
     expect((await request(`/api/conversations/${group.id}/members/${cy.id}`, { method: "DELETE", cookie: ada.cookie })).status).toBe(200);
-    expect(await removed).toEqual({ conversationId: group.id });
+    expect(await removed).toEqual({ conversationId: group.id, reason: "removed", by: ada.id });
     const before = cy.received.length;
-    await send(ada, group.id, "cy cannot see this");
-    await eventually(() => bob.received.length === 2);
+    const unseen = await send(ada, group.id, "cy cannot see this");
+    await eventually(() => bob.received.some((m) => unseen.ok && m.id === unseen.message.id));
     await settle();
     expect(cy.received).toHaveLength(before);
     expect(await send(cy, group.id, "let me back")).toMatchObject({ ok: false, error: { code: "not_found" } });

@@ -30,7 +30,8 @@ export function preview(m: Pick<MessageView, "body" | "deletedAt">): string {
  * permission, visibility and this device's choice are checked by notifyMessage.
  */
 export function shouldNotify(m: MessageView, state: Pick<ChatState, "meId" | "conversations">): boolean {
-  if (m.senderId === state.meId) return false;
+  // a note about the group (kind "system") is not news to notify about
+  if (m.senderId === state.meId || m.kind === "system") return false;
   const level = state.conversations[m.conversationId]?.notifications ?? "all";
   if (level === "none") return false;
   return level === "all" || mentionsMe(m, state.meId);

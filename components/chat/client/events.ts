@@ -28,9 +28,11 @@ export function wireEvents(socket: ChatSocket, { store, navigation }: Pick<ChatC
   socket.on("message:updated", (m) => dispatch({ type: "messages", messages: [m] }));
   socket.on("conversation:new", (conversation) => dispatch({ type: "conversation:upsert", conversation }));
   socket.on("conversation:updated", (conversation) => dispatch({ type: "conversation:upsert", conversation }));
-  socket.on("conversation:removed", ({ conversationId }) => {
-    dispatch({ type: "conversation:remove", conversationId });
-    if (hooks.active() === conversationId) navigation.replace("/");
+  socket.on("conversation:removed", (p) => {
+    const { conversationId } = p;
+    dispatch({ type: "conversation:remove", conversationId, removedBy: p.reason === "removed" ? p.by : undefined });
+    // one who left goes back to the list; one removed stays, to read why (./departures.ts)
+    if (hooks.active() === conversationId && p.reason !== "removed") navigation.replace("/");
   });
   socket.on("read", (p) => dispatch({ type: "read", ...p }));
   socket.on("typing", (p) => dispatch({ type: "typing", ...p, until: Date.now() + TYPING_SHOWN_MS }));

@@ -42,14 +42,21 @@ export function applyPeople(state: ChatState, users: PublicUser[], asked: string
   return { ...state, people };
 }
 
+/** Who a message names: its sender, and for a timeline note the people it is about ("Ada removed Bob"). */
+export function namedIn(m: Pick<MessageView, "senderId" | "event">): string[] {
+  const e = m.event;
+  const subjects = !e || e.type === "renamed" ? [] : e.type === "members_added" ? e.userIds : [e.userId];
+  return m.senderId ? [m.senderId, ...subjects] : subjects;
+}
+
 /**
- * Senders of `messages` the page cannot name: not a member of `c` and not looked up yet (nor a
- * deleted account, whose messages carry no sender).
+ * People `messages` name (./namedIn) that the page cannot: not a member of `c` and not looked up yet
+ * (nor a deleted account, whose messages carry no sender).
  */
 export function unknownSenders(people: ChatState["people"], c: ConversationView, messages: readonly MessageView[]): string[] {
   const members = new Set(c.members.map((m) => m.id));
   const unknown = new Set<string>();
-  for (const m of messages) if (m.senderId && !members.has(m.senderId) && !(m.senderId in people)) unknown.add(m.senderId);
+  for (const m of messages) for (const id of namedIn(m)) if (!members.has(id) && !(id in people)) unknown.add(id);
   return [...unknown];
 }
 

@@ -1,6 +1,7 @@
 /** The chat reducer: pure, so every realtime event is applied the same way everywhere. */
 import type { ConversationView } from "@/lib/conversations/types";
 import { NO_CURSOR, raiseTo } from "./cursor";
+import { keepDeparture } from "./departures";
 import { applyDrafts, keepDrafts } from "./draft-state";
 import { conversationNews, markConversation, markPerson, personNews, withLiveNews } from "./live-marks";
 import { applyPeople, applyUserUpdate, forgetDeparted } from "./people";
@@ -50,6 +51,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, conversations: { ...state.conversations, [c.id]: c }, countedTo, people, marks };
     }
     case "conversation:remove": {
+      if (action.removedBy) state = keepDeparture(state, action.conversationId, action.removedBy);
       const marks = markConversation(state.marks, action.conversationId, true);
       if (!state.conversations[action.conversationId]) return { ...state, marks };
       const { [action.conversationId]: _gone, ...conversations } = state.conversations;

@@ -3,6 +3,7 @@ import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
 import type { Cursor } from "./cursor";
+import type { Departure } from "./departures";
 import { NO_MARKS, type LiveMarks } from "./live-marks";
 
 export interface OutgoingMessage {
@@ -56,6 +57,8 @@ export interface ChatState {
   drafts: Record<string, string>;
   /** what live events changed and when, so that an answer fetched before them does not undo them (./live-marks.ts) */
   marks: LiveMarks;
+  /** conversations one was removed from while the page was open, kept read-only (./departures.ts) */
+  departed: Record<string, Departure>;
 }
 
 export type ChatAction =
@@ -65,7 +68,8 @@ export type ChatAction =
   | { type: "list:loaded"; conversations: ConversationView[]; since: number }
   /** live (`conversation:new` / `:updated`) without `since`; a fetched view with it */
   | { type: "conversation:upsert"; conversation: ConversationView; since?: number }
-  | { type: "conversation:remove"; conversationId: string }
+  /** `removedBy`: another member removed one (the page keeps it read-only: ./departures.ts) */
+  | { type: "conversation:remove"; conversationId: string; removedBy?: string }
   | { type: "timeline:loading"; conversationId: string }
   | { type: "timeline:error"; conversationId: string }
   | { type: "timeline:loaded"; conversationId: string; messages: MessageView[]; hasMore: boolean }
@@ -99,5 +103,5 @@ export type ChatAction =
 
 /** The state before anything is known: the list loading, the socket connecting. */
 export function initialChatState(meId: string): ChatState {
-  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {}, drafts: {}, marks: NO_MARKS };
+  return { meId, listStatus: "loading", conversations: {}, timelines: {}, outbox: [], typing: {}, connection: "connecting", people: {}, recount: {}, countedTo: {}, drafts: {}, marks: NO_MARKS, departed: {} };
 }

@@ -35,7 +35,8 @@ export const emptyTimeline = (status: "loading" | "error"): Timeline => ({ statu
 function applyToConversation(c: ConversationView, m: MessageView, meId: string, isNew: boolean, known: MessageView | undefined): ConversationView {
   const next = { ...c, lastSeq: Math.max(c.lastSeq, m.rev, m.seq) };
   if (!c.lastMessage || m.seq > c.lastMessage.seq || (m.id === c.lastMessage.id && m.rev >= c.lastMessage.rev)) next.lastMessage = m;
-  const unreadByOther = m.senderId !== meId && m.seq > c.lastReadSeq;
+  // a note about the group (kind "system") is unread for nobody (DESIGN.md)
+  const unreadByOther = m.senderId !== meId && m.seq > c.lastReadSeq && m.kind !== "system";
   if (isNew && unreadByOther && !m.deletedAt) next.unreadCount = c.unreadCount + 1;
   // an unread message deleted before it was read no longer counts
   // (unless a view taken after this change already left it out: ./unread.ts)
@@ -99,7 +100,7 @@ export function applyIncoming(state: ChatState, messages: MessageView[]): ChatSt
 export function countUnread(state: ChatState, conversationId: string, seq: number): number {
   const timeline = state.timelines[conversationId];
   if (!timeline) return 0;
-  return timeline.items.filter((m) => m.seq > seq && m.senderId !== state.meId && !m.deletedAt).length;
+  return timeline.items.filter((m) => m.seq > seq && m.senderId !== state.meId && !m.deletedAt && m.kind !== "system").length;
 }
 
 /**

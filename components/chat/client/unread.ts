@@ -20,7 +20,7 @@ import type { ChatState } from "./state";
  */
 export function countUnsure(state: ChatState, m: MessageView): boolean {
   const c = state.conversations[m.conversationId];
-  if (!c || m.senderId === state.meId || m.seq <= c.lastReadSeq) return false; // never counted as unread
+  if (!c || m.senderId === state.meId || m.seq <= c.lastReadSeq || m.kind === "system") return false; // never counted as unread
   const timeline = state.timelines[m.conversationId];
   const ready = timeline?.status === "ready";
   const known = ready ? timeline.items.find((x) => x.id === m.id) : undefined;

@@ -7,13 +7,15 @@ import type { OpeningView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
-import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
+import { useConnection, useConversation, useDeparture, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
+import { departedTimeline } from "../client/departures";
+import { RemovedNotice } from "./RemovedNotice";
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
-import { DELETED_USER, unknownSenders } from "../client/people";
+import { DELETED_USER, namedIn, unknownSenders } from "../client/people";
 import { readReceipt } from "../client/receipts";
 import { PersonName } from "../PersonName";
 import { useHydrated } from "../hooks/useHydrated";
@@ -53,8 +55,12 @@ function useVisible(): boolean {
 export function ConversationScreen({ conversationId, opening = null }: { conversationId: string; opening?: OpeningView | null }) {
   const actions = useChatActions();
   const meId = useMeId();
-  const conversation = useConversation(conversationId);
-  const timeline = useTimeline(conversationId);
+  // removed by someone while here: what the page held stays, read-only (client/departures.ts)
+  const live = useConversation(conversationId);
+  const departure = useDeparture(conversationId);
+  const removed = !live && departure !== undefined;
+  const conversation = live ?? departure?.conversation;
+  const timeline = useTimeline(conversationId) ?? (removed ? departedTimeline(departure) : undefined);
   const connection = useConnection();
   const presenceKnown = usePresenceKnown();
   const outbox = useOutbox();
@@ -74,6 +80,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [actions, conversationId]);
 
   useEffect(() => {
+    // removed: nothing to ask for (it would be not found); added back: asked for afresh
+    if (removed) return;
     let cancelled = false;
     setMissing(false);
     setLoadError(false);
@@ -94,13 +102,13 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     return () => {
       cancelled = true;
     };
-  }, [actions, conversationId, opening]);
+  }, [actions, conversationId, opening, removed]);
 
   const items = timeline?.status === "ready" ? timeline.items : null;
   // the read position as it was on opening, when something was unread then: the "new messages"
   // divider stays put for this visit, and messages arriving while one watches get none
   if (readSeqAtOpen.current === undefined && conversation && items) {
-    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== meId && !m.deletedAt);
+    const unread = items.some((m) => m.seq > conversation.lastReadSeq && m.senderId !== meId && !m.deletedAt && m.kind !== "system");
     readSeqAtOpen.current = unread ? conversation.lastReadSeq : null;
   }
 
@@ -109,8 +117,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   // once connected: a read taken before the socket was up is only local until then.
   const connected = connection === "connected";
   useEffect(() => {
-    if (visible && newestSeq > 0) actions.markRead(conversationId);
-  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected]);
+    if (visible && newestSeq > 0 && !removed) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected, removed]);
 
   const outgoing = useMemo(() => outbox.filter((o) => o.conversationId === conversationId), [outbox, conversationId]);
   // senders who are no longer members are named by their public profile, looked up once
@@ -121,9 +129,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const people = useMemo(() => {
     const map: Record<string, Person> = {};
     const members = new Set(conversation?.members.map((m) => m.id));
-    for (const m of items ?? []) {
-      if (!m.senderId || members.has(m.senderId) || !(m.senderId in knownPeople)) continue;
-      map[m.senderId] = knownPeople[m.senderId] ?? DELETED_USER;
+    for (const id of (items ?? []).flatMap(namedIn)) {
+      if (members.has(id) || !(id in knownPeople)) continue;
+      map[id] = knownPeople[id] ?? DELETED_USER;
     }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
@@ -212,7 +220,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             </h1>
             {conversation && (
               <span className={styles.headerSub} data-testid="conversation-status">
-                {closed ? (
+                {removed ? (
+                  "You are no longer a member"
+                ) : closed ? (
                   "This account was deleted"
                 ) : other ? (
                   // the username always shows here: it is what tells this person from a namesake
@@ -228,8 +238,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             )}
           </div>
         </div>
-        {conversation && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
-        {conversation?.kind === "group" && (
+        {conversation && !removed && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
+        {conversation?.kind === "group" && !removed && (
           <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
               <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
@@ -274,6 +284,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         <p className={styles.closedNotice} role="status" data-testid="conversation-closed">
           This account was deleted. You can read this conversation, but nobody will get new messages in it.
         </p>
+      ) : removed ? (
+        <RemovedNotice by={people[departure!.by]?.displayName} title={title} />
       ) : (
         <Composer
           // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
@@ -286,7 +298,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           mentionable={mentionable}
         />
       )}
-      {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && conversation && !removed && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 /** Hooks per concern: each component reads the slices it shows and renders again only when they change. */
 import type { ConversationView } from "@/lib/conversations/types";
 import type { PublicUser } from "@/lib/people/types";
+import type { Departure } from "../client/departures";
 import type { ChatState, OutgoingMessage, Timeline } from "../client/state";
 import { presenceKnown } from "../client/selectors";
 import { useChatSelector } from "./useChat";
@@ -24,6 +25,11 @@ export function useListStatus(): ChatState["listStatus"] {
 /** One conversation, or undefined while it is not (yet) in the list. */
 export function useConversation(conversationId: string): ConversationView | undefined {
   return useChatSelector((s) => s.conversations[conversationId]);
+}
+
+/** What the page keeps of a conversation one was removed from while it was open (client/departures.ts), if any. */
+export function useDeparture(conversationId: string): Departure | undefined {
+  return useChatSelector((s) => s.departed[conversationId]);
 }
 
 /** A conversation's loaded messages, or undefined before it is opened. */

@@ -10,6 +10,7 @@ import { handlesToShow } from "../client/names";
 import { DELETED_USER } from "../client/people";
 import { PersonName } from "../PersonName";
 import { buildRows } from "./rows";
+import { SystemNote } from "./SystemNote";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
 
@@ -88,7 +89,7 @@ export function MessageList(props: MessageListProps) {
 
   const firstUnreadId = useMemo(() => {
     if (readSeqAtOpen === null) return null;
-    return messages.find((m) => m.seq > readSeqAtOpen && m.senderId !== meId && !m.deletedAt)?.id ?? null;
+    return messages.find((m) => m.seq > readSeqAtOpen && m.senderId !== meId && !m.deletedAt && m.kind !== "system")?.id ?? null;
   }, [messages, readSeqAtOpen, meId]);
 
   const rows = useMemo(() => buildRows(messages, outgoing, meId, firstUnreadId, now), [messages, outgoing, meId, firstUnreadId, now]);
@@ -200,6 +201,7 @@ export function MessageList(props: MessageListProps) {
                 <span>New messages</span>
               </div>
             );
+          if (row.kind === "system") return <SystemNote key={row.key} message={row.message} meId={meId} nameOf={(id) => person(id).displayName} />;
           const who = person(row.senderId);
           const handle = row.senderId === null ? undefined : handles[row.senderId];
           const first = row.entries[0].message;

@@ -10,6 +10,8 @@ export type Entry =
 export type Row =
   | { kind: "day"; key: string; label: string }
   | { kind: "unread"; key: string }
+  /** a group change (a `kind: "system"` message): a line of its own, never in a sender group */
+  | { kind: "system"; key: string; message: MessageView }
   | { kind: "group"; key: string; senderId: string | null; own: boolean; entries: Entry[] };
 
 function senderOf(e: Entry, meId: string): string | null {
@@ -37,6 +39,11 @@ export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], 
     if (e.kind === "sent" && e.message.id === firstUnreadId) {
       rows.push({ kind: "unread", key: "unread" });
       group = null;
+    }
+    if (e.kind === "sent" && e.message.kind === "system") {
+      rows.push({ kind: "system", key: e.message.id, message: e.message });
+      group = null;
+      continue;
     }
     const sender = senderOf(e, meId);
     const time = new Date(at).getTime();

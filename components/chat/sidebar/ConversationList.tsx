@@ -16,7 +16,9 @@ import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
 import { ConversationBadges } from "./ConversationBadges";
 import { PersonName } from "../PersonName";
-import { DELETED_USER, DELETED_USER_NAME } from "../client/people";
+import { DELETED_USER, DELETED_USER_NAME, namedIn } from "../client/people";
+import { noteParts } from "../messages/system-note";
+import { NoteWords } from "../messages/SystemNote";
 import { lastActivity, sortedConversations } from "../client/selectors";
 import type { ChatState } from "../client/state";
 import { Switcher } from "./Switcher";
@@ -68,6 +70,11 @@ function previewOf(c: ConversationView, meId: string, people: ChatState["people"
   }
   const m = c.lastMessage;
   if (!m) return c.kind === "group" ? `${c.members.length} members` : "No messages yet";
+  if (m.kind === "system" && m.event) {
+    // a group change: the note itself ("Ada added Bob"), named as senders are
+    const nameOf = (id: string | null) => (id === null ? DELETED_USER_NAME : (previewSender(c.members, id) ?? formerSender(c.members, people, id)).name);
+    return <NoteWords parts={noteParts(m.event, m.senderId, meId)} nameOf={nameOf} />;
+  }
   const body = <bdi>{m.deletedAt ? "message deleted" : messagePreview(m.body)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
@@ -175,8 +182,8 @@ export function ConversationList() {
   const unknownSenders = useMemo(
     () =>
       Object.values(conversations).flatMap((c) => {
-        const s = c.kind === "group" ? c.lastMessage?.senderId : null;
-        return s && !c.members.some((m) => m.id === s) && !(s in people) ? [s] : [];
+        const named = c.kind === "group" && c.lastMessage ? namedIn(c.lastMessage) : [];
+        return named.filter((s) => !c.members.some((m) => m.id === s) && !(s in people));
       }),
     [conversations, people],
   );

@@ -1,0 +1,27 @@
+/**
+ * The one rule for positions: every new message, edit, delete and timeline note takes the
+ * conversation's next position from `conversations.last_seq` (DESIGN.md, Data model), inside the
+ * transaction that stores the change, so positions follow commit order per conversation and `sync` (rev > position) misses
+ * nothing. The conversation rows must already be locked (lib/platform/locks.ts). It lives here, with
+ * the counter, so that conversations/notes.ts can use it; lib/messages/positions.ts re-exports it.
+ */
+import "server-only";
+import type { Tx } from "../platform/events";
+
+/**
+ * Takes `n` consecutive positions in each conversation of `counts` (id → n) in one statement and
+ * returns each conversation's first new position (its last is first + n − 1).
+ */
+export async function takePositions(tx: Tx, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await tx`
+    update conversations c set last_seq = c.last_seq + v.n
+    from jsonb_to_recordset(${JSON.stringify([...counts].sort().map(([id, n]) => ({ id, n })))}::jsonb) as v(id uuid, n int)
+    where c.id = v.id returning c.id, c.last_seq`;
+  return new Map(rows.map((r) => [r.id as string, Number(r.last_seq) - counts.get(r.id as string)! + 1]));
+}
+
+/** Takes the next position of one conversation (an edit or a delete: the message's new rev). */
+export async function takePosition(tx: Tx, conversationId: string): Promise<number> {
+  const first = await takePositions(tx, new Map([[conversationId, 1]]));
+  return first.get(conversationId)!;
+}
