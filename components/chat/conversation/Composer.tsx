@@ -3,6 +3,9 @@
 import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { textLength } from "@/lib/platform/text-length";
 import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
+import { ShortcodeList } from "./ShortcodeList";
+import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
+import { useShortcodeSuggestions } from "./useShortcodeSuggestions";
 import styles from "./Composer.module.scss";
 
 /** The remaining-characters counter appears from this many characters left. */
@@ -34,6 +37,14 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   const input = useRef<HTMLTextAreaElement>(null);
   const length = textLength(text.trim());
   const remaining = MESSAGE_MAX - length;
+  const [caret, setCaret] = useState(initialDraft.length);
+  // `:shortcode` suggestions; a picked one replaces what was typed and the caret goes after it
+  const shortcodes = useShortcodeSuggestions(text, caret, (start, end, emoji) => {
+    update(text.slice(0, start) + emoji + text.slice(end));
+    const at = start + emoji.length;
+    setCaret(at);
+    requestAnimationFrame(() => input.current?.setSelectionRange(at, at));
+  });
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -54,7 +65,10 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     e?.preventDefault();
     // nothing to send: nothing happens, as in every chat app (the Send button is disabled too)
     if (!text.trim()) return;
-    const parsed = messageBodySchema.safeParse(text);
+    // complete `:shortcode:`s go out as their emoji (the catalogue loads first if it is not yet here)
+    if (mayHoldShortcode(text) && !catalogue()) return void loadCatalogue().then(() => submit());
+    const loaded = catalogue();
+    const parsed = messageBodySchema.safeParse(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text);
     if (!parsed.success) {
       setRefusal(parsed.error.issues[0].message);
       return;
@@ -65,6 +79,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (shortcodes.onKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -86,7 +101,17 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           value={text}
           rows={1}
           placeholder={placeholder}
-          onChange={(e) => update(e.target.value)}
+          onChange={(e) => {
+            const loaded = catalogue();
+            const closed = loaded && closedShortcode(e.target.value, e.target.selectionStart, loaded.emojiForShortcode);
+            update(closed ? closed.text : e.target.value);
+            setCaret(closed ? closed.caret : e.target.selectionStart);
+            if (closed) requestAnimationFrame(() => input.current?.setSelectionRange(closed.caret, closed.caret));
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          aria-autocomplete="list"
+          aria-controls={shortcodes.items.length ? "composer-emoji" : undefined}
+          aria-activedescendant={shortcodes.items.length ? `composer-emoji-${shortcodes.active}` : undefined}
           onKeyDown={onKeyDown}
           onBlur={() => onTyping?.(false)}
           aria-describedby={describedBy}
@@ -104,6 +129,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           <path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />
         </svg>
       </button>
+      {shortcodes.items.length > 0 && <ShortcodeList items={shortcodes.items} active={shortcodes.active} onPick={shortcodes.pick} />}
       {refusal && (
         <p id="composer-refusal" className={styles.refusal} role="alert">
           {refusal}

@@ -11,6 +11,7 @@ import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePrese
 import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "../messages/MessageList";
+import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
 import { PersonName } from "../PersonName";
@@ -128,6 +129,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [conversation?.members, items, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
+  // reactors: members, or the profile looked up for one who left; otherwise "Deleted user"
+  const nameOf = useCallback((id: string) => people[id]?.displayName ?? knownPeople[id]?.displayName ?? DELETED_USER.displayName, [people, knownPeople]);
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -228,6 +231,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       </header>
 
       {items && conversation ? (
+        <ReactionsProvider meId={meId} nameOf={nameOf} react={actions.react} lookup={actions.lookupPeople}>
         <MessageList
           key={`messages:${conversationId}`}
           messages={items}
@@ -244,6 +248,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDelete={actions.remove}
           now={now}
         />
+        </ReactionsProvider>
       ) : (
         <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
           {[140, 220, 180, 260, 120].map((w, i) => (
