@@ -69,7 +69,7 @@ describe("reactions", () => {
     await connected(back);
     const caught = await back.timeout(10_000).emitWithAck("sync", { since: { [group.id]: held } });
     expect(caught).toEqual({ ok: true, messages: [last.message], hasMore: false });
-    if (caught.ok) expect(caught.messages[0].reactions.map((r) => r.emoji)).toEqual(["🎉", "👀"]);
+    if (caught.ok) expect(caught.messages[0].reactions.map((r: { emoji: string }) => r.emoji)).toEqual(["🎉", "👀"]);
   });
 
   it("never lets a message hold more than 20 distinct emoji, however many members race for the last places", async () => {
