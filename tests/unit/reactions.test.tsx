@@ -81,6 +81,15 @@ describe("the emoji picker", () => {
     expect(within(frequent).getAllByRole("button").map((b) => b.textContent).slice(0, 2)).toEqual(["🦄", "🌮"]);
   });
 
+  it("shows one category at a time, chosen by its button", () => {
+    render(<EmojiPicker anchor={null} onPick={() => {}} onClose={() => {}} />);
+    expect(screen.queryByRole("button", { name: "dog face" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Animals & nature" }));
+    expect(screen.getByRole("button", { name: "Animals & nature" })).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByRole("button", { name: "dog face" })).toHaveTextContent("🐶");
+    expect(screen.queryByRole("group", { name: "Smileys & emotion" })).toBeNull();
+  });
+
   it("moves with the arrow keys, picks with Enter and closes on Escape", async () => {
     const onPick = jest.fn();
     const onClose = jest.fn();

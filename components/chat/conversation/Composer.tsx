@@ -38,12 +38,13 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   const length = textLength(text.trim());
   const remaining = MESSAGE_MAX - length;
   const [caret, setCaret] = useState(initialDraft.length);
+  // where the caret goes once a replaced text is committed (set in the layout effect below, before any next keystroke)
+  const caretAfter = useRef<number | null>(null);
   // `:shortcode` suggestions; a picked one replaces what was typed and the caret goes after it
   const shortcodes = useShortcodeSuggestions(text, caret, (start, end, emoji) => {
     update(text.slice(0, start) + emoji + text.slice(end));
-    const at = start + emoji.length;
-    setCaret(at);
-    requestAnimationFrame(() => input.current?.setSelectionRange(at, at));
+    caretAfter.current = start + emoji.length;
+    setCaret(caretAfter.current);
   });
 
   useLayoutEffect(() => {
@@ -52,6 +53,8 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
     el.style.overflowY = el.scrollHeight > MAX_HEIGHT_PX ? "auto" : "hidden";
+    if (caretAfter.current !== null) el.setSelectionRange(caretAfter.current, caretAfter.current);
+    caretAfter.current = null;
   }, [text]);
 
   function update(next: string) {
@@ -106,7 +109,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
             const closed = loaded && closedShortcode(e.target.value, e.target.selectionStart, loaded.emojiForShortcode);
             update(closed ? closed.text : e.target.value);
             setCaret(closed ? closed.caret : e.target.selectionStart);
-            if (closed) requestAnimationFrame(() => input.current?.setSelectionRange(closed.caret, closed.caret));
+            if (closed) caretAfter.current = closed.caret;
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           aria-autocomplete="list"

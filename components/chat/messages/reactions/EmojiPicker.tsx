@@ -1,8 +1,8 @@
 "use client";
 
 /**
- * The emoji picker: a search box, "Frequently used" (this device's, ./frequent.ts) and Unicode's
- * categories. Loaded only when first opened (AddReaction's dynamic import), with the catalogue
+ * The emoji picker: a search box, "Frequently used" (this device's, ./frequent.ts) and one of
+ * Unicode's categories at a time, chosen by the row of category buttons. Loaded only when first opened (AddReaction's dynamic import), with the catalogue
  * (lib/messages/emoji.ts), so neither weighs on the chat page's first load.
  *
  * Keyboard: focus starts in the search box; ArrowDown enters the grid; arrows move by cell and row;
@@ -32,10 +32,13 @@ export interface EmojiPickerProps {
   onClose(): void;
 }
 
-function sectionsFor(query: string): Section[] {
+const CATEGORIES: Section[] = EMOJI_GROUPS.map((g, i) => ({ key: g.key, title: g.name, entries: EMOJI.filter((e) => e.group === i) }));
+
+/** What the grid shows: the search's results, or "Frequently used" and one category (a few hundred buttons, not all ~1,900). */
+function sectionsFor(query: string, category: number): Section[] {
   if (query.trim()) return [{ key: "results", title: "Search results", entries: searchEmoji(query, 120) }];
   const frequent = frequentEmoji().map((e) => emojiEntry(e) ?? { emoji: e, name: e, shortcodes: [], keywords: [], group: -1 });
-  return [{ key: "frequent", title: "Frequently used", entries: frequent }, ...EMOJI_GROUPS.map((g, i) => ({ key: g.key, title: g.name, entries: EMOJI.filter((e) => e.group === i) }))];
+  return [{ key: "frequent", title: "Frequently used", entries: frequent }, CATEGORIES[category]];
 }
 
 /** The picker itself, rendered into document.body. Default export: the lazy import's target. */
@@ -45,7 +48,8 @@ export default function EmojiPicker({ anchor, onPick, onClose }: EmojiPickerProp
   const root = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
   const grid = useRef<HTMLDivElement>(null);
-  const sections = useMemo(() => sectionsFor(query), [query]);
+  const [category, setCategory] = useState(0);
+  const sections = useMemo(() => sectionsFor(query, category), [query, category]);
   const found = sections.reduce((n, s) => n + s.entries.length, 0);
 
   useLayoutEffect(() => {
@@ -58,8 +62,13 @@ export default function EmojiPicker({ anchor, onPick, onClose }: EmojiPickerProp
     setPlace({ top, left });
   }, [anchor]);
 
+  // focus once placed: it is hidden (and cannot take focus) until then
+  const placed = place !== null;
   useEffect(() => {
-    search.current?.focus();
+    if (placed) search.current?.focus();
+  }, [placed]);
+
+  useEffect(() => {
     const outside = (e: PointerEvent) => {
       if (root.current?.contains(e.target as Node) || anchor?.contains(e.target as Node)) return;
       onClose();
@@ -100,9 +109,9 @@ export default function EmojiPicker({ anchor, onPick, onClose }: EmojiPickerProp
     }
   }
 
-  function jumpTo(key: string) {
-    const heading = grid.current?.querySelector<HTMLElement>(`[data-section="${key}"]`);
-    if (heading && grid.current) grid.current.scrollTop = heading.offsetTop - grid.current.offsetTop;
+  function show(index: number) {
+    setCategory(index);
+    if (grid.current) grid.current.scrollTop = 0;
   }
 
   const style = place && place !== "sheet" ? { top: place.top, left: place.left } : undefined;
@@ -131,9 +140,9 @@ export default function EmojiPicker({ anchor, onPick, onClose }: EmojiPickerProp
       />
       {!query.trim() && (
         <nav className={styles.tabs} aria-label="Emoji categories">
-          {sections.map((s) => (
-            <button key={s.key} type="button" className={styles.tab} onClick={() => jumpTo(s.key)} title={s.title} aria-label={s.title}>
-              {s.entries[0]?.emoji}
+          {CATEGORIES.map((c, i) => (
+            <button key={c.key} type="button" className={styles.tab} onClick={() => show(i)} title={c.title} aria-label={c.title} aria-pressed={i === category}>
+              {c.entries[0]?.emoji}
             </button>
           ))}
         </nav>

@@ -71,8 +71,8 @@ function Chip({ messageId, reaction, api, onError }: { messageId: string; reacti
         onBlur={() => setTip((t) => (t === "hover" ? null : t))}
         onContextMenu={(e) => e.preventDefault()}
         onPointerDown={(e) => {
-          if (e.pointerType !== "touch") return;
           pressed.current = false;
+          if (e.pointerType !== "touch") return;
           clearTimeout(timer.current);
           timer.current = setTimeout(() => {
             pressed.current = true;
