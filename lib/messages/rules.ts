@@ -94,3 +94,23 @@ export function mentionNames(body: string): string[] {
   }
   return [...names];
 }
+
+/** At most this many distinct emoji on one message (DESIGN.md); the next distinct one is refused with `conflict`. */
+export const REACTIONS_MAX = 20;
+
+/** A `:shortcode:` as typed: letters, digits, `_`, `+`, `-` between colons (the catalogue says which exist). */
+export const SHORTCODE = /^:[a-z0-9_+-]{1,64}:$/i;
+
+// The `v` flag's \p{RGI_Emoji} (ES2024) matches exactly the fully-qualified emoji Unicode recommends
+// for general interchange, sequences (flags, keycaps, ZWJ families, skin tones) included; built at
+// run time because the TypeScript target predates the flag.
+const RGI_EMOJI = new RegExp("^\\p{RGI_Emoji}$", "v");
+
+/**
+ * Whether `text` is one emoji a reaction may be: a single grapheme cluster that is an RGI emoji in
+ * its fully-qualified form ("❤️", not a bare "❤"). Text, several emoji, controls and partial
+ * sequences are not.
+ */
+export function isReactionEmoji(text: string): boolean {
+  return text.length <= 64 && RGI_EMOJI.test(text);
+}

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { hasVisibleText } from "../platform/text";
 import { noMarkTower, str, uuidSchema } from "../platform/validation";
+import { isReactionEmoji, SHORTCODE } from "./rules";
 
 export const MESSAGE_MAX = 4000;
 export const HISTORY_PAGE = { default: 50, max: 100 } as const;
@@ -55,3 +56,18 @@ export const historyQuerySchema = z.strictObject({
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
 });
 
+
+/**
+ * `reaction:add` / `reaction:remove`: `emoji` is one fully-qualified RGI emoji or a `:shortcode:`
+ * (which one the catalogue knows is the server's to say: lib/messages/reactions.ts).
+ */
+export const reactionSchema = z.strictObject(
+  {
+    messageId: uuidSchema("messageId"),
+    emoji: z
+      .string({ error: "emoji is one emoji or a :shortcode:" })
+      .max(66, "emoji is one emoji or a :shortcode:")
+      .refine((v) => SHORTCODE.test(v) || isReactionEmoji(v), "emoji is one emoji or a :shortcode:"),
+  },
+  { error: "Expected { messageId, emoji }" },
+);

@@ -77,6 +77,8 @@ export const LIMITS = {
   edit: { points: 30, duration: 60, per: "user", message: "You are editing too fast." },
   /** a deletion takes a position and fans out; tidying up a thread stays well within */
   delete: { points: 60, duration: 60, per: "user", message: "You are deleting too fast." },
+  /** `reaction:add` and `reaction:remove` together: each real change takes a position and fans out; clicking chips on and off stays well within */
+  react: { points: 60, duration: 60, per: "user", message: "You are reacting too fast." },
   /** `typing` events reaching the relay; the client sends one per 3 s while typing, and fan-out is coalesced to 1/s anyway (lib/realtime/typing.ts) */
   typing: { points: 60, duration: 60, per: "user", message: "Too many typing updates." },
   /** `conversation:read`: the client sends one when it shows a newer message */

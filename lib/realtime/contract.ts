@@ -2,7 +2,7 @@
 import type { ConversationView } from "../conversations/types";
 import type { MessageView } from "../messages/types";
 import type { z } from "zod";
-import type { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
+import type { deleteMessageSchema, editMessageSchema, reactionSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
 import type { PublicUser } from "../people/types";
 import type { DomainEvents } from "../platform/events";
 import type { ErrorCode } from "../platform/errors";
@@ -37,6 +37,9 @@ export interface ClientToServerEvents {
   "message:send": (payload: Payload<typeof sendMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   "message:edit": (payload: Payload<typeof editMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   "message:delete": (payload: Payload<typeof deleteMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  /** adds / removes the caller's reaction; a no-op answers the message as it is */
+  "reaction:add": (payload: Payload<typeof reactionSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  "reaction:remove": (payload: Payload<typeof reactionSchema>, ack: AckFn<{ message: MessageView }>) => void;
   sync: (payload: Payload<typeof syncSchema>, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
   "conversation:read": (payload: Payload<typeof readSchema>, ack: AckFn<{ seq: number }>) => void;
   typing: (payload: Payload<typeof typingSchema>, ack: AckFn) => void;
@@ -49,6 +52,8 @@ export const CLIENT_EVENTS = [
   "message:send",
   "message:edit",
   "message:delete",
+  "reaction:add",
+  "reaction:remove",
   "sync",
   "conversation:read",
   "typing",

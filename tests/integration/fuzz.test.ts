@@ -43,8 +43,9 @@ async function fingerprint(userId: string, conversationId: string) {
   const [c] = await sql`select title, last_seq from conversations where id = ${conversationId}`;
   const m = await sql`select user_id, role, last_read_seq, notifications from members where conversation_id = ${conversationId} order by user_id`;
   const msgs = await sql`select id, body, rev from messages where conversation_id = ${conversationId} order by seq`;
+  const reactions = await sql`select r.message_id, r.user_id, r.emoji from reactions r join messages m on m.id = r.message_id where m.conversation_id = ${conversationId} order by 1, 2, 3`;
   const sessions = await sql`select id, revoked_at from sessions where user_id = ${userId} order by id`;
-  return JSON.stringify({ u, c, m, msgs, sessions });
+  return JSON.stringify({ u, c, m, msgs, reactions, sessions });
 }
 
 /** encodeURIComponent, except that a lone surrogate goes out as its raw (invalid UTF-8) bytes. */
@@ -142,6 +143,8 @@ describe("fuzzing", () => {
       ["message:send", ["conversationId", "clientId", "body"]],
       ["message:edit", ["messageId", "body"]],
       ["message:delete", ["messageId"]],
+      ["reaction:add", ["messageId", "emoji"]],
+      ["reaction:remove", ["messageId", "emoji"]],
       ["sync", ["since"]],
       ["conversation:read", ["conversationId", "seq"]],
       ["typing", ["conversationId", "typing"]],
@@ -149,7 +152,7 @@ describe("fuzzing", () => {
     const eventName = fc.oneof(fc.constantFrom(...events.map(([e]) => e)), fc.string({ maxLength: 30 }).filter((s) => s.length > 0 && !["connect", "disconnect", "connect_error", "disconnecting", "newListener", "removeListener"].includes(s)));
     await fc.assert(
       // Payloads stay under 60 KB here to keep the run quick; 1 MB and over-limit packets are covered in tests/realtime/messaging.test.ts.
-      fc.asyncProperty(eventName, bodyFor(["conversationId", "clientId", "body", "messageId", "since", "seq", "typing"]).filter((p) => toJsonBody(p).length < 60_000), async (event, payload) => {
+      fc.asyncProperty(eventName, bodyFor(["conversationId", "clientId", "body", "messageId", "since", "seq", "typing", "emoji"]).filter((p) => toJsonBody(p).length < 60_000), async (event, payload) => {
         const before = await fingerprint(acct.id, group.id);
         // within the socket's event budget, so that every payload reaches its handler
         await new Promise((r) => setTimeout(r, 1000 / SOCKET_BUDGET.perSecond));

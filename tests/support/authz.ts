@@ -141,6 +141,8 @@ export async function dbState(userIds: string[]) {
     members: await sql`select conversation_id, user_id, role, last_read_seq, notifications from members where conversation_id in ${sql(convs)} order by conversation_id, user_id`,
     messages: await sql`select id, conversation_id, seq, rev, sender_id, body, edited_at, deleted_at from messages
       where conversation_id in ${sql(convs)} or sender_id in ${sql(userIds)} order by id`,
+    reactions: await sql`select r.message_id, r.user_id, r.emoji from reactions r join messages m on m.id = r.message_id
+      where m.conversation_id in ${sql(convs)} or r.user_id in ${sql(userIds)} order by 1, 2, 3`,
   };
 }
 

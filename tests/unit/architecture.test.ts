@@ -17,6 +17,7 @@ const BROWSER_SAFE = (file: string) =>
   (/^lib\/[a-z-]+\/(types|schemas|rules|events)\.ts$/.test(file) && !file.startsWith("lib/platform/")) ||
   /^lib\/platform\/(text|text-length|validation|errors|log)\.ts$/.test(file) ||
   file === "lib/people/avatar.ts" ||
+  file === "lib/messages/emoji.ts" || // the emoji catalogue: the browser loads it only by import() (tests/unit/emoji-lazy.test.ts)
   file === "lib/realtime/contract.ts";
 
 interface Import {

@@ -20,6 +20,8 @@ export interface ChatActions {
   edit(messageId: string, body: string): Promise<string | null>;
   /** Deletes one's message; null when done, else the reason to show. */
   remove(messageId: string): Promise<string | null>;
+  /** Adds (`on`) or removes one's reaction `emoji` (an emoji or a `:shortcode:`); null when done, else the reason to show. */
+  react(messageId: string, emoji: string, on: boolean): Promise<string | null>;
   /** Marks what the open timeline shows as read (locally at once; the server only when it moves). */
   markRead(conversationId: string): void;
   /** Tells the others one is typing (at most every few seconds) or stopped. */

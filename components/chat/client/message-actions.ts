@@ -1,4 +1,4 @@
-/** Sending (through the outbox), editing and deleting one's messages over the socket. */
+/** Sending (through the outbox), editing and deleting one's messages, and reacting, over the socket. */
 import type { Ack } from "@/lib/realtime/contract";
 import type { MessageView } from "@/lib/messages/types";
 import type { ChatActions } from "./actions";
@@ -11,7 +11,7 @@ const OFFLINE = "You are offline. Try again when reconnected.";
 const NO_ANSWER = "The server did not answer. Try again.";
 
 /** The message actions of one client. */
-export function messageActions({ store, connected }: Pick<ChatCore, "store" | "connected">, outbox: Outbox): Pick<ChatActions, "send" | "retry" | "discard" | "edit" | "remove"> {
+export function messageActions({ store, connected }: Pick<ChatCore, "store" | "connected">, outbox: Outbox): Pick<ChatActions, "send" | "retry" | "discard" | "edit" | "remove" | "react"> {
   const { dispatch } = store;
 
   /** Asks for one change of a message and applies the answer; null when done, else the reason to show. */
@@ -44,5 +44,6 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
     },
     edit: (messageId, body) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:edit", { messageId, body })),
     remove: (messageId) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:delete", { messageId })),
+    react: (messageId, emoji, on) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck(on ? "reaction:add" : "reaction:remove", { messageId, emoji })),
   };
 }

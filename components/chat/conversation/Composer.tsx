@@ -3,6 +3,9 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { textLength } from "@/lib/platform/text-length";
 import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
+import { ShortcodeList } from "./ShortcodeList";
+import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
+import { useShortcodeSuggestions } from "./useShortcodeSuggestions";
 import styles from "./Composer.module.scss";
 import { ConfirmAllDialog } from "./ConfirmAllDialog";
 import { needsAllConfirmation } from "./mention-autocomplete";
@@ -48,6 +51,15 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     if (confirming === null && wasConfirming.current) input.current?.focus();
     wasConfirming.current = confirming !== null;
   }, [confirming]);
+  const [caret, setCaret] = useState(initialDraft.length);
+  // where the caret goes once a replaced text is committed (set in the layout effect below, before any next keystroke)
+  const caretAfter = useRef<number | null>(null);
+  // `:shortcode` suggestions; a picked one replaces what was typed and the caret goes after it
+  const shortcodes = useShortcodeSuggestions(text, caret, (start, end, emoji) => {
+    update(text.slice(0, start) + emoji + text.slice(end));
+    caretAfter.current = start + emoji.length;
+    setCaret(caretAfter.current);
+  });
 
   useLayoutEffect(() => {
     const el = input.current;
@@ -55,6 +67,8 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
     el.style.overflowY = el.scrollHeight > MAX_HEIGHT_PX ? "auto" : "hidden";
+    if (caretAfter.current !== null) el.setSelectionRange(caretAfter.current, caretAfter.current);
+    caretAfter.current = null;
   }, [text]);
 
   function update(next: string) {
@@ -68,7 +82,10 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     e?.preventDefault();
     // nothing to send: nothing happens, as in every chat app (the Send button is disabled too)
     if (!text.trim()) return;
-    const parsed = messageBodySchema.safeParse(text);
+    // complete `:shortcode:`s go out as their emoji (the catalogue loads first if it is not yet here)
+    if (mayHoldShortcode(text) && !catalogue()) return void loadCatalogue().then(() => submit());
+    const loaded = catalogue();
+    const parsed = messageBodySchema.safeParse(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text);
     if (!parsed.success) {
       setRefusal(parsed.error.issues[0].message);
       return;
@@ -81,6 +98,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (mention.onKeyDown(e)) return;
+    if (shortcodes.onKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -103,7 +121,21 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           rows={1}
           placeholder={placeholder}
           {...mention.inputProps}
-          onChange={(e) => update(e.target.value)}
+          onChange={(e) => {
+            const loaded = catalogue();
+            const closed = loaded && closedShortcode(e.target.value, e.target.selectionStart, loaded.emojiForShortcode);
+            update(closed ? closed.text : e.target.value);
+            setCaret(closed ? closed.caret : e.target.selectionStart);
+            if (closed) caretAfter.current = closed.caret;
+          }}
+          onSelect={() => {
+            mention.inputProps.onSelect();
+            setCaret(input.current?.selectionStart ?? 0);
+          }}
+          // one list at a time: the :shortcode: suggestions when open, else the @ member list
+          aria-expanded={shortcodes.items.length > 0 || mention.inputProps["aria-expanded"]}
+          aria-controls={shortcodes.items.length ? "composer-emoji" : mention.inputProps["aria-controls"]}
+          aria-activedescendant={shortcodes.items.length ? `composer-emoji-${shortcodes.active}` : mention.inputProps["aria-activedescendant"]}
           onKeyDown={onKeyDown}
           onBlur={() => onTyping?.(false)}
           aria-describedby={describedBy}
@@ -122,6 +154,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           <path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />
         </svg>
       </button>
+      {shortcodes.items.length > 0 && <ShortcodeList items={shortcodes.items} active={shortcodes.active} onPick={shortcodes.pick} />}
       {refusal && (
         <p id="composer-refusal" className={styles.refusal} role="alert">
           {refusal}

@@ -14,6 +14,7 @@ import { Composer } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
+import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, namedIn, unknownSenders } from "../client/people";
 import { readReceipt } from "../client/receipts";
@@ -147,6 +148,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [members, items, meId, group, handles]);
 
   const mentionable = useMemo(() => (conversation ? { meId, kind: conversation.kind, members: conversation.members } : undefined), [meId, conversation?.kind, conversation?.members]); // eslint-disable-line react-hooks/exhaustive-deps
+  // reactors: members, or the profile looked up for one who left; otherwise "Deleted user"
+  const nameOf = useCallback((id: string) => people[id]?.displayName ?? knownPeople[id]?.displayName ?? DELETED_USER.displayName, [people, knownPeople]);
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -250,6 +253,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       </header>
 
       {items && conversation ? (
+        <ReactionsProvider meId={meId} nameOf={nameOf} react={actions.react} lookup={actions.lookupPeople}>
         <MessageList
           key={`messages:${conversationId}`}
           messages={items}
@@ -267,6 +271,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           receipt={receipt}
           now={now}
         />
+        </ReactionsProvider>
       ) : (
         <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
           {[140, 220, 180, 260, 120].map((w, i) => (

@@ -5,6 +5,8 @@ import type { MessageView } from "@/lib/messages/types";
 import { messageBodySchema } from "@/lib/messages/schemas";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
+import { AddReaction } from "./reactions/AddReaction";
+import { ReactionChips } from "./reactions/ReactionChips";
 import { NOT_SENT } from "../client/outbox";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
@@ -111,8 +113,15 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
           )}
         </div>
       )}
+      {!deleted && mode === "view" && message.kind !== "system" && <ReactionChips messageId={message.id} reactions={message.reactions} onError={setError} />}
+      {!own && !deleted && mode === "view" && message.kind !== "system" && (
+        <div className={styles.actions}>
+          <AddReaction messageId={message.id} variant="action" onError={setError} />
+        </div>
+      )}
       {own && !deleted && mode === "view" && (
         <div className={styles.actions}>
+          <AddReaction messageId={message.id} variant="action" onError={setError} />
           <button
             type="button"
             className={styles.actionButton}
