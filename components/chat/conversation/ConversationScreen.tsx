@@ -9,8 +9,10 @@ import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
+import { onComposerFocusRequest } from "./composer-focus";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList, type Person } from "../messages/MessageList";
+import { lastEditable } from "../messages/keyboard";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, unknownSenders } from "../client/people";
 import { PersonName } from "../PersonName";
@@ -61,6 +63,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const [missing, setMissing] = useState(false);
   const [loadError, setLoadError] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [editRequest, setEditRequest] = useState<{ id: string; n: number } | null>(null);
+  const composer = useRef<HTMLTextAreaElement | null>(null);
   const readSeqAtOpen = useRef<number | null | undefined>(undefined);
   const visible = useVisible();
   const now = useNow();
@@ -149,6 +153,16 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [title]);
 
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
+  const focusComposer = useCallback(() => composer.current?.focus(), []);
+  // opened on purpose (a sidebar row, Ctrl+K, Alt+↑/↓, …): the composer takes the focus (./composer-focus.ts)
+  useEffect(() => onComposerFocusRequest(conversationId, focusComposer), [conversationId, focusComposer]);
+  // Up in the empty composer: one's newest message that is not deleted opens for editing
+  const editLast = () => {
+    const target = lastEditable(items ?? [], meId);
+    if (!target) return false;
+    setEditRequest((r) => ({ id: target.id, n: (r?.n ?? 0) + 1 }));
+    return true;
+  };
 
   if (missing)
     return (
@@ -242,6 +256,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDiscard={actions.discard}
           onEdit={actions.edit}
           onDelete={actions.remove}
+          onEscape={focusComposer}
+          editRequest={editRequest}
           now={now}
         />
       ) : (
@@ -270,6 +286,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onDraftChange={(t) => actions.setDraft(conversationId, t)}
           onTyping={onTyping}
           onSend={(body) => actions.send(conversationId, body)}
+          onEditLast={editLast}
+          inputRef={composer}
         />
       )}
       {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
