@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 import { useEscapeLayer } from "@/components/useEscapeLayer";
 import styles from "./Dialog.module.scss";
 
@@ -19,6 +20,8 @@ function tabStops(el: HTMLElement): HTMLElement[] {
  * Such lost focus is also put back on the dialog itself. Of dialogs opened over one another only
  * the newest answers. Focus returns to the opener only if it is still lost or inside the dialog on
  * closing: a dialog that closed by opening a conversation leaves the focus in that composer.
+ * It is drawn at the end of the page's body: a dialog opened from a part of the page that is hidden
+ * (the sidebar, behind a conversation on a phone, where Ctrl+K opens the switcher) still shows.
  */
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -77,7 +80,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opener]);
 
-  return (
+  const dialog = (
     <div className={styles.backdrop} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={ref} className={styles.dialog} data-wide={wide || undefined} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
         <header className={styles.header}>
@@ -94,4 +97,6 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
       </div>
     </div>
   );
+  // never open in the server's HTML; the check keeps a server render from failing if one were
+  return typeof document === "undefined" ? dialog : createPortal(dialog, document.body);
 }
