@@ -75,16 +75,24 @@ export function Switcher({ onClose }: { onClose(): void }) {
             {matches.map(({ c, title }, i) => {
               const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
               return (
-                <li key={c.id} id={`switch-${c.id}`} role="option" aria-selected={i === current}>
-                  <button type="button" tabIndex={-1} className={styles.person} aria-pressed={i === current} onClick={() => open(c.id)}>
-                    <Avatar user={other ?? (c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title })} size={28} />
-                    <span className={styles.personText}>
-                      <span className={styles.personName}>
-                        <PersonName name={title} handle={handles[c.id]} fit />
-                      </span>
+                // the option itself takes the click (no button inside: an option holds no other control);
+                // mousedown keeps the focus in the input, which carries the choice
+                <li
+                  key={c.id}
+                  id={`switch-${c.id}`}
+                  role="option"
+                  aria-selected={i === current}
+                  className={styles.person}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => open(c.id)}
+                >
+                  <Avatar user={other ?? (c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title })} size={28} />
+                  <span className={styles.personText}>
+                    <span className={styles.personName}>
+                      <PersonName name={title} handle={handles[c.id]} fit />
                     </span>
-                    {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}
-                  </button>
+                  </span>
+                  {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}
                 </li>
               );
             })}
