@@ -1,51 +1,88 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
+import { useEscapeLayer } from "@/components/useEscapeLayer";
 import styles from "./Dialog.module.scss";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-/** A modal dialog: focus moves in, Tab stays inside, Escape closes, focus returns to the opener. */
+/** The dialog's tab stops that can take focus now (visible, enabled). */
+function tabStops(el: HTMLElement): HTMLElement[] {
+  return [...el.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((n) => n.offsetParent !== null || n === document.activeElement);
+}
+
+/**
+ * A modal dialog: focus moves in, Tab stays inside, Escape closes, focus returns to the opener.
+ * Escape and Tab are heard on the whole document (hooks/useEscapeLayer.ts), not only inside the
+ * dialog: a button that vanishes or is disabled when pressed ("Remove", "Leave group…", a chip)
+ * drops the focus onto the page's body, and the dialog must still close on Escape and keep Tab in.
+ * Such lost focus is also put back on the dialog itself. Of dialogs opened over one another only
+ * the newest answers. Focus returns to the opener only if it is still lost or inside the dialog on
+ * closing: a dialog that closed by opening a conversation leaves the focus in that composer.
+ * It is drawn at the end of the page's body: a dialog opened from a part of the page that is hidden
+ * (the sidebar, behind a conversation on a phone, where Ctrl+K opens the switcher) still shows.
+ */
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // taken while rendering, before autoFocus inside the dialog moves the focus
   const [opener] = useState(() => (typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null)));
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const isTop = useEscapeLayer(true, onClose, true);
 
   useEffect(() => {
     const el = ref.current;
-    const first = el?.querySelector<HTMLElement>("[autofocus], input, textarea") ?? el?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? el)?.focus();
-    return () => {
-      if (opener && document.contains(opener)) opener.focus();
+    if (!el) return;
+    const first = el.querySelector<HTMLElement>("[autofocus], input, textarea") ?? el.querySelector<HTMLElement>(FOCUSABLE);
+    (first ?? el).focus();
+
+    const lost = () => document.activeElement === null || document.activeElement === document.body;
+    // a pressed button that disappears or is disabled leaves the focus nowhere: back onto the dialog
+    const refocus = () => {
+      if (lost() && isTop()) el.focus();
     };
+    const onFocusOut = (e: FocusEvent) => {
+      if (e.relatedTarget === null) setTimeout(refocus, 0);
+    };
+    const observer = new MutationObserver(refocus);
+    observer.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ["disabled"] });
+    el.addEventListener("focusout", onFocusOut);
+
+    // Tab cycles inside the newest dialog, also when the focus was elsewhere
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== "Tab" || e.defaultPrevented || !isTop()) return;
+      const items = tabStops(el);
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = document.activeElement;
+      if (!el.contains(active)) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      } else if (e.shiftKey && (active === first || active === el)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && active === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    document.addEventListener("keydown", onKeyDown);
+
+    return () => {
+      observer.disconnect();
+      el.removeEventListener("focusout", onFocusOut);
+      document.removeEventListener("keydown", onKeyDown);
+      // by now the dialog has left the page: a focus that was in it is lost
+      if (opener && document.contains(opener) && (lost() || el.contains(document.activeElement))) opener.focus();
+    };
+    // isTop reads the layer stack; it need not re-run this
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opener]);
 
-  function onKeyDown(e: React.KeyboardEvent) {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      closeRef.current();
-      return;
-    }
-    if (e.key !== "Tab" || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((n) => n.offsetParent !== null || n === document.activeElement);
-    if (!items.length) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  }
-
-  return (
+  const dialog = (
     <div className={styles.backdrop} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={styles.dialog} data-wide={wide || undefined} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} onKeyDown={onKeyDown}>
+      <div ref={ref} className={styles.dialog} data-wide={wide || undefined} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
         <header className={styles.header}>
           <h2 id={titleId} className={styles.title}>
             {title}
@@ -60,4 +97,6 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
       </div>
     </div>
   );
+  // never open in the server's HTML; the check keeps a server render from failing if one were
+  return typeof document === "undefined" ? dialog : createPortal(dialog, document.body);
 }

@@ -51,3 +51,16 @@ export function gapPositions(state: ChatState): Record<string, number> {
 export function unreadTotal(state: ChatState): number {
   return Object.values(state.conversations).reduce((n, c) => n + (c.notifications === "none" ? 0 : c.unreadCount), 0);
 }
+
+/**
+ * The conversation Alt+↑ (`step` -1) or Alt+↓ (`step` 1) opens from `activeId`, in the sidebar's
+ * order (`sortedConversations`: the most recently active first). It stops at the ends: Alt+↑ on
+ * the top one and Alt+↓ on the bottom one open nothing (null), so holding the key cannot run round
+ * the list. With none open (or the open one not in the list), either key opens the top one.
+ */
+export function adjacentConversation(conversations: ChatState["conversations"], activeId: string | null, step: -1 | 1): string | null {
+  const list = sortedConversations(conversations);
+  const at = activeId === null ? -1 : list.findIndex((c) => c.id === activeId);
+  if (at === -1) return list[0]?.id ?? null;
+  return list[at + step]?.id ?? null;
+}

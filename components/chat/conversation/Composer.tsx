@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import { textLength } from "@/lib/platform/text-length";
 import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
 import { ShortcodeList } from "./ShortcodeList";
@@ -27,19 +27,28 @@ interface ComposerProps {
   onTyping?(typing: boolean): void;
   /** who `@` suggests (./MentionAutocomplete.tsx); a message naming `@all` in a big group asks first */
   mentionable?: Mentionable;
+  /**
+   * Up in the empty composer: open the edit box of one's last message; true when there was one
+   * (the key is then taken), false to leave the key alone.
+   */
+  onEditLast?(): boolean;
+  /** the text field, for whoever moves the focus to it (a conversation opened, Escape from the messages) */
+  inputRef?: Ref<HTMLTextAreaElement | null>;
 }
 
 /**
- * Grows with its text, Enter sends, Shift+Enter breaks the line, counts down near the limit. Enter
+ * Grows with its text, Enter sends, Shift+Enter breaks the line, Up when empty edits one's last
+ * message (`onEditLast`), counts down near the limit. Enter
  * on nothing does nothing; a refusal (over the limit, a tower of combining marks) floats above the
  * field, so neither moves the conversation.
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
  * emoji is one character) and checks the body with the server's own schema before sending.
  */
-export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable }: ComposerProps) {
+export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable, onEditLast, inputRef }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle<HTMLTextAreaElement | null, HTMLTextAreaElement | null>(inputRef, () => input.current, []);
   const length = textLength(text.trim());
   const remaining = MESSAGE_MAX - length;
   const mention = useMentionAutocomplete(text, input, mentionable, (next) => update(next));
@@ -99,9 +108,13 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (mention.onKeyDown(e)) return;
     if (shortcodes.onKey(e)) return;
-    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       submit();
+    } else if (e.key === "ArrowUp" && text === "" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && onEditLast?.()) {
+      // only when empty: with text, Up moves the caret as in any field
+      e.preventDefault();
     }
   }
 

@@ -11,10 +11,12 @@ import { useConnection, useConversation, useDeparture, useMeId, useOutbox, usePe
 import { departedTimeline } from "../client/departures";
 import { RemovedNotice } from "./RemovedNotice";
 import { Composer } from "./Composer";
+import { onComposerFocusRequest } from "./composer-focus";
 import { GroupSettings } from "./GroupSettings";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
+import { lastEditable } from "../messages/keyboard";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
 import { DELETED_USER, namedIn, unknownSenders } from "../client/people";
 import { readReceipt } from "../client/receipts";
@@ -70,6 +72,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const [missing, setMissing] = useState(false);
   const [loadError, setLoadError] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [editRequest, setEditRequest] = useState<{ id: string; n: number } | null>(null);
+  const composer = useRef<HTMLTextAreaElement | null>(null);
   const readSeqAtOpen = useRef<number | null | undefined>(undefined);
   const visible = useVisible();
   const now = useNow();
@@ -171,6 +175,16 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [title]);
 
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
+  const focusComposer = useCallback(() => composer.current?.focus(), []);
+  // opened on purpose (a sidebar row, Ctrl+K, Alt+↑/↓, …): the composer takes the focus (./composer-focus.ts)
+  useEffect(() => onComposerFocusRequest(conversationId, focusComposer), [conversationId, focusComposer]);
+  // Up in the empty composer: one's newest message that is not deleted opens for editing
+  const editLast = () => {
+    const target = lastEditable(items ?? [], meId);
+    if (!target) return false;
+    setEditRequest((r) => ({ id: target.id, n: (r?.n ?? 0) + 1 }));
+    return true;
+  };
 
   if (missing)
     return (
@@ -269,6 +283,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onEdit={actions.edit}
           onDelete={actions.remove}
           receipt={receipt}
+          onEscape={focusComposer}
+          editRequest={editRequest}
           now={now}
         />
         </ReactionsProvider>
@@ -301,6 +317,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           onTyping={onTyping}
           onSend={(body) => actions.send(conversationId, body)}
           mentionable={mentionable}
+          onEditLast={editLast}
+          inputRef={composer}
         />
       )}
       {settingsOpen && conversation && !removed && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}

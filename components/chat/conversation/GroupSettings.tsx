@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
@@ -10,6 +10,7 @@ import { canManageGroup, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } fro
 import { groupTitleSchema } from "@/lib/conversations/schemas";
 import { useChatActions } from "../hooks/useChat";
 import { useMeId, usePresenceKnown } from "../hooks/useChatState";
+import { useEscapeLayer } from "@/components/useEscapeLayer";
 import { Dialog } from "../Dialog";
 import { PersonName } from "../PersonName";
 import { PersonPicker } from "../sidebar/PersonPicker";
@@ -17,7 +18,11 @@ import styles from "../Dialog.module.scss";
 
 const ROLE_LABEL = { owner: "Owner", admin: "Admin", member: "" } as const;
 
-/** A group's settings: rename, members (add and remove for owners and admins), leave. */
+/**
+ * A group's settings: rename, members (add and remove for owners and admins), leave. "Leave group…"
+ * asks first; Escape then cancels the question (focus back on "Leave group…"), and a second Escape
+ * closes the dialog.
+ */
 export function GroupSettings({ conversation, onClose }: { conversation: ConversationView; onClose(): void }) {
   const meId = useMeId();
   const presenceKnown = usePresenceKnown();
@@ -29,6 +34,20 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const leaveButton = useRef<HTMLButtonElement>(null);
+  const backToLeave = useRef(false);
+
+  function stay() {
+    setConfirmLeave(false);
+    backToLeave.current = true;
+  }
+  useEscapeLayer(confirmLeave, stay);
+  useEffect(() => {
+    // the question's buttons are gone: the focus goes back to what asked it
+    if (confirmLeave || !backToLeave.current) return;
+    backToLeave.current = false;
+    leaveButton.current?.focus();
+  }, [confirmLeave]);
 
   async function run(fn: () => Promise<void>, done?: string) {
     setBusy(true);
@@ -161,7 +180,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
             <span className={styles.role} style={{ alignSelf: "center", marginRight: "auto" }}>
               Leave this group? You will stop getting its messages.
             </span>
-            <button type="button" className={styles.secondary} onClick={() => setConfirmLeave(false)}>
+            <button type="button" className={styles.secondary} onClick={stay} autoFocus>
               Stay
             </button>
             <button type="button" className={styles.danger} disabled={busy} onClick={() => void run(() => actions.removeMember(conversation.id, meId))}>
@@ -169,7 +188,7 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
             </button>
           </>
         ) : (
-          <button type="button" className={styles.secondary} onClick={() => setConfirmLeave(true)}>
+          <button ref={leaveButton} type="button" className={styles.secondary} onClick={() => setConfirmLeave(true)}>
             Leave group…
           </button>
         )}

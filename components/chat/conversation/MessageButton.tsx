@@ -3,9 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useChatActions } from "../hooks/useChat";
+import { requestComposerFocus } from "./composer-focus";
 import styles from "../Chat.module.scss";
 
-/** Starts (or reopens) the direct conversation with someone, then opens it. */
+/** Starts (or reopens) the direct conversation with someone, then opens it, ready to type. */
 export function MessageButton({ userId, className }: { userId: string; className?: string }) {
   const actions = useChatActions();
   const router = useRouter();
@@ -17,6 +18,7 @@ export function MessageButton({ userId, className }: { userId: string; className
     setError(null);
     try {
       const c = await actions.startDirect(userId);
+      requestComposerFocus(c.id);
       router.push(`/c/${c.id}`);
     } catch (err) {
       setError((err as Error).message);

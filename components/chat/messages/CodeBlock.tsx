@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import styles from "./MessageBody.module.scss";
+import { useInnerTabIndex } from "./tab-stops";
 
 type CopyState = "idle" | "copied" | "selected";
 const LABEL: Record<CopyState, string> = { idle: "Copy", copied: "Copied", selected: "Selected" };
@@ -19,6 +20,7 @@ export const COPIED_MS = 2000;
  */
 export function CodeBlock({ text, lang }: { text: string; lang: string }) {
   const [state, setState] = useState<CopyState>("idle");
+  const tabIndex = useInnerTabIndex();
   const pre = useRef<HTMLPreElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -44,7 +46,7 @@ export function CodeBlock({ text, lang }: { text: string; lang: string }) {
     <div className={styles.codeBlock} data-testid="code-block">
       <div className={styles.codeHead}>
         <span className={styles.codeLang}>{lang}</span>
-        <button type="button" className={styles.copy} onClick={() => void copy()} data-state={state}>
+        <button type="button" className={styles.copy} onClick={() => void copy()} data-state={state} tabIndex={tabIndex}>
           {LABEL[state]}
           <span className="visually-hidden"> code</span>
         </button>
@@ -52,7 +54,7 @@ export function CodeBlock({ text, lang }: { text: string; lang: string }) {
           {ANNOUNCE[state]}
         </span>
       </div>
-      <pre ref={pre} className={styles.pre} dir="ltr" tabIndex={0}>
+      <pre ref={pre} className={styles.pre} dir="ltr" tabIndex={tabIndex ?? 0}>
         <code>{text}</code>
       </pre>
     </div>

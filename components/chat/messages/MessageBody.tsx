@@ -4,6 +4,7 @@ import type { Block, Inline } from "./markup/types";
 import { CodeBlock } from "./CodeBlock";
 import styles from "./MessageBody.module.scss";
 import { useMentionRenderer } from "./Mention";
+import { useInnerTabIndex } from "./tab-stops";
 
 /**
  * Turns a piece of the message's own text (never text inside code, code blocks or links) into what
@@ -12,6 +13,15 @@ import { useMentionRenderer } from "./Mention";
 export type RenderText = (text: string, key: string) => ReactNode;
 
 const plain: RenderText = (text) => text;
+
+/** A link in a message: a new tab, no opener; a tab stop only in the list's current message (./tab-stops.ts). */
+function MessageLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" tabIndex={useInnerTabIndex()}>
+      {children}
+    </a>
+  );
+}
 
 function inline(nodes: Inline[], key: string, renderText: RenderText): ReactNode[] {
   return nodes.map((n, i) => {
@@ -27,9 +37,9 @@ function inline(nodes: Inline[], key: string, renderText: RenderText): ReactNode
         );
       case "link":
         return (
-          <a key={k} href={n.href} target="_blank" rel="noopener noreferrer">
+          <MessageLink key={k} href={n.href}>
             {n.text}
-          </a>
+          </MessageLink>
         );
       case "strong":
         return <strong key={k}>{inline(n.children, k, renderText)}</strong>;

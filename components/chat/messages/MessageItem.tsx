@@ -1,10 +1,11 @@
 "use client";
 
-import { memo, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/messages/types";
 import { messageBodySchema } from "@/lib/messages/schemas";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
+import { InnerTabStops } from "./tab-stops";
 import { AddReaction } from "./reactions/AddReaction";
 import { ReactionChips } from "./reactions/ReactionChips";
 import { NOT_SENT } from "../client/outbox";
@@ -19,13 +20,76 @@ export interface MessageHandlers {
   onDelete(messageId: string): Promise<string | null>;
 }
 
+/**
+ * What every message row takes for the keyboard (MessageList's roving focus, docs/chat-ui.md
+ * "Keyboard"): `current` marks the one message of the list that is a tab stop; its buttons and
+ * links are tab stops too, every other message's are not (tabIndex -1), so Tab crosses the list in
+ * one step instead of stopping at each message's buttons.
+ */
+interface RowProps {
+  current: boolean;
+}
+
+/** tabIndex for what is inside a message: in the tab order only in the current one. */
+const inner = (current: boolean) => (current ? undefined : -1);
+
 // Memoised (like OutgoingItem): a list re-renders on every change of the chat state, and most of
 // those leave each message as it was. `handlers` must therefore be a stable object.
-export const SentMessage = memo(function SentMessage({ message, own, showTime, handlers }: { message: MessageView; own: boolean; showTime: boolean; handlers: MessageHandlers }) {
+/**
+ * One sent message, with Edit and Delete for one's own. `editRequest` (a number that changes per
+ * request, 0 for none) opens the edit box from outside: Up in an empty composer. The edit box ends
+ * (Enter saves, Escape cancels) with the focus back where it was when editing began — the
+ * composer — or on the message when that is gone (the Edit button it was pressed on).
+ */
+export const SentMessage = memo(function SentMessage({
+  message,
+  own,
+  showTime,
+  handlers,
+  current,
+  editRequest = 0,
+}: RowProps & { message: MessageView; own: boolean; showTime: boolean; handlers: MessageHandlers; editRequest?: number }) {
   const [mode, setMode] = useState<"view" | "edit" | "saving" | "confirm-delete" | "deleting">("view");
   const [draft, setDraft] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
   const deleted = message.deletedAt !== null;
+  const row = useRef<HTMLDivElement>(null);
+  const editBox = useRef<HTMLTextAreaElement>(null);
+  // where the focus goes once the edit box or the delete question closes; null: stay put
+  const returnTo = useRef<HTMLElement | null>(null);
+  const editable = own && !deleted;
+
+  function startEdit() {
+    returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setDraft(message.body);
+    setError(null);
+    setMode("edit");
+  }
+
+  /** Back to showing the message, the focus where editing or deleting began. */
+  function backToView() {
+    setMode("view");
+    if (!returnTo.current) returnTo.current = row.current;
+  }
+
+  useEffect(() => {
+    if (editRequest && editable) startEdit();
+    // only a new request opens the box
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editRequest]);
+
+  useEffect(() => {
+    // into the edit box, the caret at the end as after typing the text; again after a refused save
+    const el = editBox.current;
+    if (mode === "edit" && el && document.activeElement !== el) {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    }
+    if (mode !== "view" || !returnTo.current) return;
+    const target = returnTo.current;
+    returnTo.current = null;
+    (target.isConnected && target !== document.body ? target : row.current)?.focus();
+  }, [mode]);
 
   async function save() {
     // the server's rule (code points, marks), checked here first for an immediate, precise message
@@ -36,36 +100,62 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
     }
     const body = parsed.data;
     if (body === message.body) {
-      setMode("view");
+      backToView();
       return;
     }
     setMode("saving");
     const err = await handlers.onEdit(message.id, body);
     setError(err);
-    setMode(err ? "edit" : "view");
+    if (err) setMode("edit");
+    else backToView();
   }
 
   async function confirmDelete() {
     setMode("deleting");
     const err = await handlers.onDelete(message.id);
     setError(err);
+    returnTo.current = row.current;
     setMode("view");
+  }
+
+  function cancelEdit() {
+    setDraft(message.body);
+    setError(null);
+    backToView();
   }
 
   function onEditKey(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void save();
-    } else if (e.key === "Escape") {
+    } else if (e.key === "Escape" && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      setDraft(message.body);
-      setError(null);
-      setMode("view");
+      cancelEdit();
     }
   }
 
+  function cancelDelete() {
+    returnTo.current = row.current;
+    setMode("view");
+  }
+
+  function onConfirmKey(e: KeyboardEvent<HTMLDivElement>) {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    cancelDelete();
+  }
+
   return (
-    <div className={styles.message} data-testid="message" data-own={own || undefined} data-deleted={deleted || undefined} tabIndex={-1}>
+    <InnerTabStops.Provider value={current}>
+    <div
+      ref={row}
+      className={styles.message}
+      data-testid="message"
+      data-own={own || undefined}
+      data-deleted={deleted || undefined}
+      data-message-key={message.id}
+      tabIndex={current ? 0 : -1}
+    >
       {showTime && (
         <time className={styles.hoverTime} dateTime={message.createdAt} title={fullTime(message.createdAt)}>
           {clockTime(message.createdAt)}
@@ -80,7 +170,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
             id={`edit-${message.id}`}
             className={styles.editInput}
             value={draft}
-            autoFocus
+            ref={editBox}
             rows={Math.min(8, draft.split("\n").length)}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={onEditKey}
@@ -88,7 +178,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
           />
           <div className={styles.editActions}>
             <span className={styles.editHint}>Enter to save · Escape to cancel</span>
-            <button type="button" className={styles.textButton} onClick={() => setMode("view")} disabled={mode === "saving"}>
+            <button type="button" className={styles.textButton} onClick={cancelEdit} disabled={mode === "saving"}>
               Cancel
             </button>
             <button type="button" className={styles.smallPrimary} onClick={() => void save()} disabled={mode === "saving"}>
@@ -119,29 +209,21 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
           <AddReaction messageId={message.id} variant="action" onError={setError} />
         </div>
       )}
-      {own && !deleted && mode === "view" && (
+      {editable && mode === "view" && (
         <div className={styles.actions}>
           <AddReaction messageId={message.id} variant="action" onError={setError} />
-          <button
-            type="button"
-            className={styles.actionButton}
-            onClick={() => {
-              setDraft(message.body);
-              setError(null);
-              setMode("edit");
-            }}
-          >
+          <button type="button" className={styles.actionButton} tabIndex={inner(current)} onClick={startEdit}>
             Edit
           </button>
-          <button type="button" className={styles.actionButton} onClick={() => setMode("confirm-delete")}>
+          <button type="button" className={styles.actionButton} tabIndex={inner(current)} onClick={() => setMode("confirm-delete")}>
             Delete
           </button>
         </div>
       )}
       {mode === "confirm-delete" && (
-        <div className={styles.confirm} role="group" aria-label="Delete this message?">
+        <div className={styles.confirm} role="group" aria-label="Delete this message?" onKeyDown={onConfirmKey}>
           <span>Delete this message?</span>
-          <button type="button" className={styles.textButton} onClick={() => setMode("view")}>
+          <button type="button" className={styles.textButton} onClick={cancelDelete}>
             Cancel
           </button>
           <button type="button" className={styles.dangerButton} onClick={() => void confirmDelete()} autoFocus>
@@ -155,6 +237,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
         </p>
       )}
     </div>
+    </InnerTabStops.Provider>
   );
 });
 
@@ -164,22 +247,25 @@ function notSentLine(error: string | undefined): string {
   return `${NOT_SENT}: ${error}${/[.!?…]$/.test(error) ? "" : "."}`;
 }
 
-export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { message: OutgoingMessage; handlers: MessageHandlers }) {
+/** One's own message on its way (Sending…), or not sent (with Retry and Discard). */
+export const OutgoingItem = memo(function OutgoingItem({ message, handlers, current }: RowProps & { message: OutgoingMessage; handlers: MessageHandlers }) {
   const failed = message.status === "failed";
   return (
-    <div className={styles.message} data-testid="message" data-own data-status={message.status}>
+    <div className={styles.message} data-testid="message" data-own data-status={message.status} data-message-key={outgoingKey(message)} tabIndex={current ? 0 : -1}>
       <div className={styles.bubble}>
         <div className={styles.body} data-testid="message-body">
-          <MessageBody body={message.body} />
+          <InnerTabStops.Provider value={current}>
+            <MessageBody body={message.body} />
+          </InnerTabStops.Provider>
         </div>
       </div>
       {failed ? (
         <div className={styles.failed} role="alert">
           <span>{notSentLine(message.error)}</span>
-          <button type="button" className={styles.textButton} onClick={() => handlers.onRetry(message.clientId)}>
+          <button type="button" className={styles.textButton} tabIndex={inner(current)} onClick={() => handlers.onRetry(message.clientId)}>
             Retry
           </button>
-          <button type="button" className={styles.textButton} onClick={() => handlers.onDiscard(message.clientId)}>
+          <button type="button" className={styles.textButton} tabIndex={inner(current)} onClick={() => handlers.onDiscard(message.clientId)}>
             Discard
           </button>
         </div>
@@ -189,3 +275,6 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers }: { 
     </div>
   );
 });
+
+/** The roving-focus key of a message not yet acknowledged (a sent one's is its id). */
+export const outgoingKey = (message: OutgoingMessage) => `out-${message.clientId}`;

@@ -1,11 +1,12 @@
 "use client";
 
-import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { MessageView } from "@/lib/messages/types";
 import { fullTime, relativeTime } from "./format";
-import { OutgoingItem, SentMessage, type MessageHandlers } from "./MessageItem";
+import { OutgoingItem, outgoingKey, SentMessage, type MessageHandlers } from "./MessageItem";
 import { ReadReceipt, type Reader } from "./ReadReceipt";
+import { rovingTarget } from "./keyboard";
 import { handlesToShow } from "../client/names";
 import { DELETED_USER } from "../client/people";
 import { PersonName } from "../PersonName";
@@ -37,6 +38,10 @@ interface MessageListProps extends MessageHandlers {
   onBottomChange?(atBottom: boolean): void;
   /** the conversation's read receipt (client/receipts.ts `readReceipt`): under which message, "Seen" or "Seen by N" (`group`), and who */
   receipt?: { messageId: string; group: boolean; readers: Reader[] } | null;
+  /** Escape on a focused message: where the focus goes next (the composer) */
+  onEscape?(): void;
+  /** open the edit box of message `id` (Up in an empty composer); `n` differs per request */
+  editRequest?: { id: string; n: number } | null;
   now?: Date;
 }
 
@@ -76,9 +81,17 @@ function keepAnchor(el: HTMLElement, anchor: Anchor | null) {
   if (moved !== 0) el.scrollTop += moved;
 }
 
-/** The scrolling message log: groups, day separators, the unread divider, jump to latest. */
+/**
+ * The scrolling message log: groups, day separators, the unread divider, jump to latest.
+ *
+ * Keyboard (roving focus, docs/chat-ui.md "Keyboard"): the list is one tab stop — its current
+ * message, the newest until another is focused (by keys, a click or a tap). ↑/↓ move between
+ * messages, Home/End go to the first/last loaded one; Enter moves into the focused message's
+ * buttons (Tab does too: only the current message's buttons and links are tab stops), Escape goes
+ * back from them to the message, and from the message to `onEscape` (the composer).
+ */
 export function MessageList(props: MessageListProps) {
-  const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, receipt = null, now = new Date() } = props;
+  const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, onEscape, editRequest, receipt = null, now = new Date() } = props;
   const { onRetry, onDiscard, onEdit, onDelete } = props;
   const handlers = useMemo<MessageHandlers>(() => ({ onRetry, onDiscard, onEdit, onDelete }), [onRetry, onDiscard, onEdit, onDelete]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -86,6 +99,7 @@ export function MessageList(props: MessageListProps) {
   const placed = useRef(false);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
+  const [focusedKey, setFocusedKey] = useState<string | null>(null);
 
   const firstUnreadId = useMemo(() => {
     if (readSeqAtOpen === null) return null;
@@ -98,6 +112,11 @@ export function MessageList(props: MessageListProps) {
   const total = messages.length + outgoing.length;
   // where the receipt is: its line moving must not move what one is reading
   const receiptAt = receipt?.messageId ?? "";
+  // the message that is the list's tab stop: the one focused last while it is still here, else the newest
+  const currentKey = useMemo(() => {
+    const keys = [...messages.map((m) => m.id), ...outgoing.map(outgoingKey)];
+    return focusedKey !== null && keys.includes(focusedKey) ? focusedKey : (keys[keys.length - 1] ?? null);
+  }, [messages, outgoing, focusedKey]);
 
   function remember() {
     const el = scroller.current;
@@ -166,6 +185,41 @@ export function MessageList(props: MessageListProps) {
     if (el.scrollTop < NEAR_TOP_PX && hasOlder && !loadingOlder) onLoadOlder();
   }
 
+  function onFocus(e: FocusEvent<HTMLDivElement>) {
+    const row = (e.target as HTMLElement).closest<HTMLElement>("[data-message-key]");
+    if (row?.dataset.messageKey) setFocusedKey(row.dataset.messageKey);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const target = e.target as HTMLElement;
+    const row = target.closest<HTMLElement>("[data-message-key]");
+    if (!row || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (target !== row) {
+      // from a message's button or link back to the message (an edit box handles its own Escape)
+      if (e.key === "Escape" && target.tagName !== "TEXTAREA") {
+        e.preventDefault();
+        row.focus();
+      }
+      return;
+    }
+    if (e.key === "Enter") {
+      const first = row.querySelector<HTMLElement>("button:not([disabled]), a[href], textarea");
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    } else if (e.key === "Escape" && onEscape) {
+      e.preventDefault();
+      onEscape();
+    } else {
+      const rows = [...(scroller.current?.querySelectorAll<HTMLElement>("[data-message-key]") ?? [])];
+      const to = rovingTarget(e.key, rows.indexOf(row), rows.length);
+      if (to === null) return;
+      e.preventDefault();
+      rows[to].focus();
+    }
+  }
+
   function jump() {
     const el = scroller.current;
     if (!el) return;
@@ -178,7 +232,18 @@ export function MessageList(props: MessageListProps) {
 
   return (
     <div className={styles.wrap}>
-      <div ref={scroller} className={styles.scroller} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0} data-testid="message-list">
+      <div
+        ref={scroller}
+        className={styles.scroller}
+        onScroll={onScroll}
+        onFocus={onFocus}
+        onKeyDown={onKeyDown}
+        role="log"
+        aria-label="Messages"
+        // with messages, the current one is the list's tab stop (and scrolls it with the keys)
+        tabIndex={currentKey === null ? 0 : -1}
+        data-testid="message-list"
+      >
         {hasOlder ? (
           <div className={styles.older}>
             <button type="button" className={styles.textButton} onClick={onLoadOlder} disabled={loadingOlder}>
@@ -232,11 +297,18 @@ export function MessageList(props: MessageListProps) {
                 {row.entries.map((e, i) =>
                   e.kind === "sent" ? (
                     <Fragment key={e.message.id}>
-                      <SentMessage message={e.message} own={row.own} showTime={i > 0} handlers={handlers} />
+                      <SentMessage
+                        message={e.message}
+                        own={row.own}
+                        showTime={i > 0}
+                        handlers={handlers}
+                        current={e.message.id === currentKey}
+                        editRequest={editRequest?.id === e.message.id ? editRequest.n : 0}
+                      />
                       {receipt?.messageId === e.message.id && <ReadReceipt group={receipt.group} readers={receipt.readers} />}
                     </Fragment>
                   ) : (
-                    <OutgoingItem key={e.message.clientId} message={e.message} handlers={handlers} />
+                    <OutgoingItem key={e.message.clientId} message={e.message} handlers={handlers} current={outgoingKey(e.message) === currentKey} />
                   ),
                 )}
               </div>

@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/conversations/types";
 import { truncate } from "@/lib/platform/text-length";
 import { useChatActions } from "../hooks/useChat";
+import { useChatShortcuts } from "../hooks/useChatShortcuts";
+import { requestComposerFocus } from "../conversation/composer-focus";
 import { useConversations, useDrafts, useListStatus, useMeId, usePeople, usePresenceKnown } from "../hooks/useChatState";
 import { listTime } from "../messages/format";
 import { plainText } from "../messages/markup/plain";
@@ -119,6 +121,8 @@ function ConversationRow(props: {
     <li>
       <Link
         href={`/c/${c.id}`}
+        // a click, a tap or Enter: the conversation opens ready to type (not on a touch screen)
+        onClick={(e) => !(e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) && requestComposerFocus(c.id)}
         className={styles.row}
         aria-current={active ? "page" : undefined}
         data-unread={unread || undefined}
@@ -164,18 +168,13 @@ export function ConversationList() {
   const pathname = usePathname();
   const now = useNow();
   const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
-        e.preventDefault();
-        setDialog("switch");
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
+  useChatShortcuts(activeId, () => setDialog("switch"));
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    // the open conversation's row in view, when Alt+↑/↓ or Ctrl+K went past the visible part
+    listRef.current?.querySelector<HTMLElement>('[aria-current="page"]')?.scrollIntoView?.({ block: "nearest" });
+  }, [activeId]);
   const list = sortedConversations(conversations);
   const handles = useMemo(() => conversationHandles(Object.values(conversations), meId), [conversations, meId]);
   // a group's last message may come from someone who left: name them by their public profile
@@ -253,7 +252,7 @@ export function ConversationList() {
       )}
 
       {list.length > 0 && (
-        <ul className={styles.list} aria-label="Conversations" data-testid="conversation-list">
+        <ul ref={listRef} className={styles.list} aria-label="Conversations" data-testid="conversation-list">
           {list.map((c) => (
             <ConversationRow
               key={c.id}

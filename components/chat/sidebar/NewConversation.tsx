@@ -10,11 +10,12 @@ import { useChatActions } from "../hooks/useChat";
 import { useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { PersonPicker } from "./PersonPicker";
+import { requestComposerFocus } from "../conversation/composer-focus";
 import styles from "../Dialog.module.scss";
 
 /**
- * Both dialogs end the same way: start a conversation, close, open it; or stay open with the
- * error. `setError` also lets a dialog explain a problem before anything is sent.
+ * Both dialogs end the same way: start a conversation, close, open it (its composer focused); or
+ * stay open with the error. `setError` also lets a dialog explain a problem before anything is sent.
  */
 function useStartAndOpen(onClose: () => void) {
   const router = useRouter();
@@ -26,6 +27,7 @@ function useStartAndOpen(onClose: () => void) {
     try {
       const c = await start();
       onClose();
+      requestComposerFocus(c.id);
       router.push(`/c/${c.id}`);
     } catch (err) {
       setError((err as Error).message);

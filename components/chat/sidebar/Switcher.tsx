@@ -5,13 +5,17 @@ import { useMemo, useState, type KeyboardEvent } from "react";
 import { Avatar } from "@/components/Avatar";
 import { useConversations, useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
-import { conversationHandles, conversationTitle, otherMember } from "../client/names";
+import { conversationHandles, otherMember } from "../client/names";
 import { DELETED_USER } from "../client/people";
 import { PersonName } from "../PersonName";
-import { sortedConversations } from "../client/selectors";
+import { requestComposerFocus } from "../conversation/composer-focus";
+import { rankConversations } from "./switcher-rank";
 import styles from "../Dialog.module.scss";
 
-/** Ctrl/Cmd+K: type part of a name, arrows to choose, Enter to open. */
+/**
+ * Ctrl/Cmd+K: type part of a name, arrows to choose, Enter (or a click) to open, with the focus in
+ * its composer. What is listed, in which order: ./switcher-rank.ts `rankConversations`.
+ */
 export function Switcher({ onClose }: { onClose(): void }) {
   const meId = useMeId();
   const conversations = useConversations();
@@ -19,15 +23,12 @@ export function Switcher({ onClose }: { onClose(): void }) {
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
   const handles = useMemo(() => conversationHandles(Object.values(conversations), meId), [conversations, meId]);
-  const q = query.trim().toLowerCase();
-  const matches = sortedConversations(conversations)
-    .map((c) => ({ c, title: conversationTitle(c, meId) }))
-    .filter(({ c, title }) => !q || title.toLowerCase().includes(q) || c.members.some((m) => m.username.includes(q)))
-    .slice(0, 8);
+  const matches = useMemo(() => rankConversations(conversations, meId, query).map(({ conversation: c, title }) => ({ c, title })), [conversations, meId, query]);
   const current = Math.min(index, Math.max(0, matches.length - 1));
 
   function open(id: string) {
     onClose();
+    requestComposerFocus(id);
     router.push(`/c/${id}`);
   }
 
@@ -74,16 +75,24 @@ export function Switcher({ onClose }: { onClose(): void }) {
             {matches.map(({ c, title }, i) => {
               const other = c.kind === "direct" ? otherMember(c, meId) : undefined;
               return (
-                <li key={c.id} id={`switch-${c.id}`} role="option" aria-selected={i === current}>
-                  <button type="button" tabIndex={-1} className={styles.person} aria-pressed={i === current} onClick={() => open(c.id)}>
-                    <Avatar user={other ?? (c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title })} size={28} />
-                    <span className={styles.personText}>
-                      <span className={styles.personName}>
-                        <PersonName name={title} handle={handles[c.id]} fit />
-                      </span>
+                // the option itself takes the click (no button inside: an option holds no other control);
+                // mousedown keeps the focus in the input, which carries the choice
+                <li
+                  key={c.id}
+                  id={`switch-${c.id}`}
+                  role="option"
+                  aria-selected={i === current}
+                  className={styles.person}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => open(c.id)}
+                >
+                  <Avatar user={other ?? (c.kind === "direct" ? DELETED_USER : { id: c.id, displayName: title })} size={28} />
+                  <span className={styles.personText}>
+                    <span className={styles.personName}>
+                      <PersonName name={title} handle={handles[c.id]} fit />
                     </span>
-                    {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}
-                  </button>
+                  </span>
+                  {c.unreadCount > 0 && <span className={styles.role}>{c.unreadCount} unread</span>}
                 </li>
               );
             })}

@@ -4,6 +4,7 @@ import { lazy, Suspense, useRef, useState } from "react";
 import { countUse } from "./frequent";
 import { useReactions } from "./ReactionsContext";
 import styles from "./Reactions.module.scss";
+import { useInnerTabIndex } from "../tab-stops";
 
 // The picker and its emoji data (~70 KB gzipped) load on first open only: not in the chat page's first load.
 const EmojiPicker = lazy(() => import("./EmojiPicker"));
@@ -16,6 +17,7 @@ const EmojiPicker = lazy(() => import("./EmojiPicker"));
 export function AddReaction({ messageId, variant, onError }: { messageId: string; variant: "action" | "chip"; onError?(message: string | null): void }) {
   const api = useReactions();
   const [open, setOpen] = useState(false);
+  const tabIndex = useInnerTabIndex();
   const button = useRef<HTMLButtonElement>(null);
   if (!api) return null;
 
@@ -33,6 +35,7 @@ export function AddReaction({ messageId, variant, onError }: { messageId: string
         className={variant === "chip" ? styles.addChip : styles.addAction}
         aria-label="Add reaction"
         title="Add reaction"
+        tabIndex={tabIndex}
         aria-haspopup="dialog"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}

@@ -11,6 +11,7 @@ import type { ReactionView } from "@/lib/messages/types";
 import { AddReaction } from "./AddReaction";
 import { useReactions, type ReactionsApi } from "./ReactionsContext";
 import styles from "./Reactions.module.scss";
+import { useInnerTabIndex } from "../tab-stops";
 
 /** A press held this long by touch shows who reacted instead of toggling. */
 export const LONG_PRESS_MS = 450;
@@ -24,6 +25,7 @@ export function reactorNames(reaction: ReactionView, api: Pick<ReactionsApi, "me
 function Chip({ messageId, reaction, api, onError }: { messageId: string; reaction: ReactionView; api: ReactionsApi; onError(message: string | null): void }) {
   const [tip, setTip] = useState<"hover" | "press" | null>(null);
   const [busy, setBusy] = useState(false);
+  const tabIndex = useInnerTabIndex();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const pressed = useRef(false);
   const id = useId();
@@ -61,6 +63,7 @@ function Chip({ messageId, reaction, api, onError }: { messageId: string; reacti
         data-mine={mine || undefined}
         data-testid="reaction"
         aria-pressed={mine}
+        tabIndex={tabIndex}
         aria-label={`${reaction.emoji} ${reaction.count}`}
         aria-describedby={id}
         disabled={busy}
