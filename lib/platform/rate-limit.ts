@@ -77,6 +77,8 @@ export const LIMITS = {
   edit: { points: 30, duration: 60, per: "user", message: "You are editing too fast." },
   /** a deletion takes a position and fans out; tidying up a thread stays well within */
   delete: { points: 60, duration: 60, per: "user", message: "You are deleting too fast." },
+  /** `message:pin` (pin or unpin): takes a position and fans out like an edit */
+  pin: { points: 30, duration: 60, per: "user", message: "You are pinning too fast." },
   /** `typing` events reaching the relay; the client sends one per 3 s while typing, and fan-out is coalesced to 1/s anyway (lib/realtime/typing.ts) */
   typing: { points: 60, duration: 60, per: "user", message: "Too many typing updates." },
   /** `conversation:read`: the client sends one when it shows a newer message */

@@ -2,7 +2,7 @@
 import type { ConversationView } from "../conversations/types";
 import type { MessageView } from "../messages/types";
 import type { z } from "zod";
-import type { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
+import type { deleteMessageSchema, editMessageSchema, pinMessageSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
 import type { PublicUser } from "../people/types";
 import type { DomainEvents } from "../platform/events";
 import type { ErrorCode } from "../platform/errors";
@@ -36,6 +36,8 @@ export interface ClientToServerEvents {
   "message:send": (payload: Payload<typeof sendMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   "message:edit": (payload: Payload<typeof editMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   "message:delete": (payload: Payload<typeof deleteMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  /** pin or unpin for the whole conversation (any member; at most PIN_MAX pinned): the message as it now is */
+  "message:pin": (payload: Payload<typeof pinMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   sync: (payload: Payload<typeof syncSchema>, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
   "conversation:read": (payload: Payload<typeof readSchema>, ack: AckFn<{ seq: number }>) => void;
   typing: (payload: Payload<typeof typingSchema>, ack: AckFn) => void;
@@ -48,6 +50,7 @@ export const CLIENT_EVENTS = [
   "message:send",
   "message:edit",
   "message:delete",
+  "message:pin",
   "sync",
   "conversation:read",
   "typing",

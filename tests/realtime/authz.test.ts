@@ -55,6 +55,9 @@ const EVENTS: { [E in keyof ClientToServerEvents]: EventRow } = {
                          payload: (f, actor) => ({ messageId: targetMessage(f, actor), body: "rewritten" }) },
   "message:delete":    { cells: { stranger: "not_found", removed: "not_found", member: "forbidden" },
                          payload: (f, actor) => ({ messageId: targetMessage(f, actor) }) },
+  // any member may pin any message; the removed member's own old message is out of reach too
+  "message:pin":       { cells: { stranger: "not_found", removed: "not_found" },
+                         payload: (f, actor) => ({ messageId: targetMessage(f, actor), pinned: true }) },
   sync:                { cells: { stranger: "not_found", removed: "not_found" },
                          payload: (f) => ({ since: { [f.groupId]: 0 } }) },
   "conversation:read": { cells: { stranger: "not_found", removed: "not_found" },

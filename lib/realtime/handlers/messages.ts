@@ -2,12 +2,13 @@
 import "server-only";
 import { deleteMessage, editMessage } from "../../messages/edit";
 import { syncMessages } from "../../messages/history";
+import { pinMessage } from "../../messages/pins";
 import { markRead } from "../../messages/read";
-import { deleteMessageSchema, editMessageSchema, readSchema, sendMessageSchema, syncSchema } from "../../messages/schemas";
+import { deleteMessageSchema, editMessageSchema, pinMessageSchema, readSchema, sendMessageSchema, syncSchema } from "../../messages/schemas";
 import { sendMessage } from "../../messages/send";
 import type { On } from "./ack";
 
-/** `message:send`, `message:edit`, `message:delete`, `sync` and `conversation:read` for the user `userId`. */
+/** `message:send`, `message:edit`, `message:delete`, `message:pin`, `sync` and `conversation:read` for the user `userId`. */
 export function registerMessageHandlers(on: On, userId: string): void {
   on("message:send", sendMessageSchema, async ({ conversationId, clientId, body, replyTo }) => {
     const { message } = await sendMessage({ conversationId, clientId, body, replyTo, senderId: userId });
@@ -15,6 +16,7 @@ export function registerMessageHandlers(on: On, userId: string): void {
   });
   on("message:edit", editMessageSchema, async ({ messageId, body }) => ({ message: await editMessage({ userId, messageId, body }) }));
   on("message:delete", deleteMessageSchema, async ({ messageId }) => ({ message: await deleteMessage({ userId, messageId }) }));
+  on("message:pin", pinMessageSchema, async ({ messageId, pinned }) => ({ message: await pinMessage({ userId, messageId, pinned }) }));
   on("sync", syncSchema, async ({ since }) => syncMessages({ userId, since }));
   on("conversation:read", readSchema, async ({ conversationId, seq }) => ({ seq: await markRead({ userId, conversationId, seq }) }));
 }
