@@ -8,6 +8,7 @@ import type { ChatAction, ChatState } from "./state";
 import { applyIncoming, applyMessages, applySync, countUnread, emptyTimeline, maxRev, mergeMessages } from "./timeline";
 import { applyRefreshed, markRecount, readUnsure } from "./unread";
 import { mergeView, noteCounted } from "./views";
+import { windowReducer } from "./window-reducer";
 
 /** The next state after `action`; the same object when nothing changes. */
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
@@ -161,5 +162,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return applyPeople(state, action.users.map((u) => personNews(state.marks, u.id, action.since) ?? u), action.asked);
     case "drafts":
       return applyDrafts(state, action.drafts);
+    case "window:loaded":
+    case "window:loading":
+    case "window:page":
+    case "window:close":
+    case "pins:loaded":
+      return windowReducer(state, action);
   }
 }
