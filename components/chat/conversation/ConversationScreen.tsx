@@ -18,6 +18,12 @@ import { useHydrated } from "../hooks/useHydrated";
 import { useNow } from "../hooks/useNow";
 import styles from "../Chat.module.scss";
 import msgStyles from "../messages/Messages.module.scss";
+import type { MessageView, ReplyPreview } from "@/lib/messages/types";
+import { MessageContext, type MessageContextValue } from "../messages/message-context";
+import { NewMessagesBar } from "../messages/NewMessagesBar";
+import { useLanding } from "../hooks/useLanding";
+import { PinnedMessages } from "./PinnedMessages";
+import { ReplyBar } from "./ReplyBar";
 
 /** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
 function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
@@ -30,8 +36,8 @@ function typingLine(people: { id: string; name: string; handle?: string }[]): Re
   ));
   return (
     <>
-      {names}
-      {people.length === 1 ? " is typing…" : " are typing…"}
+        {names}
+        {people.length === 1 ? " is typing…" : " are typing…"}
     </>
   );
 }
@@ -65,6 +71,16 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const visible = useVisible();
   const now = useNow();
   const hydrated = useHydrated();
+  const [replyingTo, setReplyingTo] = useState<MessageView | null>(null);
+  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
+  const [barDismissed, setBarDismissed] = useState(false);
+  const [atBottom, setAtBottom] = useState(false);
+  const landing = useLanding(conversationId, conversation, timeline, meId, actions.jumpTo);
+  const apart = timeline?.status === "ready" ? timeline.window : undefined;
+  // a window of older history is its own list (its place, its divider); reading down until it joins the
+  // live end keeps that list, "Jump to latest" starts a fresh one at the end
+  const listKey = useRef("live");
+  if (apart) listKey.current = `window:${apart.focusId}`;
 
   useEffect(() => {
     actions.setActive(conversationId);
@@ -107,25 +123,29 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   // once connected: a read taken before the socket was up is only local until then.
   const connected = connection === "connected";
   useEffect(() => {
-    if (visible && newestSeq > 0) actions.markRead(conversationId);
-  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected]);
+    // Landed on the first unread of more than a page (useLanding): read once "N new messages" is
+    // taken or the newest message is reached, not while an older stretch is shown instead
+    const landed = landing.pending || (landing.unreadAtOpen !== null && !barDismissed && !atBottom);
+    if (visible && newestSeq > 0 && !apart && !landed) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected, apart, landing.pending, landing.unreadAtOpen, barDismissed, atBottom]);
 
   const outgoing = useMemo(() => outbox.filter((o) => o.conversationId === conversationId), [outbox, conversationId]);
   // senders who are no longer members are named by their public profile, looked up once
-  const unknown = useMemo(() => (conversation && items ? unknownSenders(knownPeople, conversation, items) : []), [knownPeople, conversation, items]);
+  const seen = useMemo(() => (items && apart ? [...apart.items, ...items] : items), [items, apart]);
+  const unknown = useMemo(() => (conversation && seen ? unknownSenders(knownPeople, conversation, seen) : []), [knownPeople, conversation, seen]);
   useEffect(() => {
     if (unknown.length) actions.lookupPeople(unknown);
   }, [actions, unknown]);
   const people = useMemo(() => {
     const map: Record<string, Person> = {};
     const members = new Set(conversation?.members.map((m) => m.id));
-    for (const m of items ?? []) {
+    for (const m of seen ?? []) {
       if (!m.senderId || members.has(m.senderId) || !(m.senderId in knownPeople)) continue;
       map[m.senderId] = knownPeople[m.senderId] ?? DELETED_USER;
     }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
-  }, [conversation?.members, items, knownPeople]);
+  }, [conversation?.members, seen, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
   const typingPeople = Object.keys(typing[conversationId] ?? {})
@@ -149,6 +169,30 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [title]);
 
   const onTyping = useCallback((t: boolean) => actions.typing(conversationId, t), [actions, conversationId]);
+
+  const nameOf = useCallback((id: string | null) => (id === null ? DELETED_USER.displayName : (people[id]?.displayName ?? "Former member")), [people]);
+  // jumps to a message by seq (a reply's original, a pin): scrolled to and highlighted once shown
+  const jumpTo = useCallback(
+    (seq: number, id: string) => {
+      void actions.jumpTo(conversationId, seq, id).then((ok) => ok && setFocus((f) => ({ id, nonce: (f?.nonce ?? 0) + 1 })));
+    },
+    [actions, conversationId],
+  );
+  const messageContext = useMemo<MessageContextValue>(
+    () => ({
+      nameOf,
+      held: (id) => seen?.find((m) => m.id === id),
+      jumpToOriginal: (replyTo: ReplyPreview) => jumpTo(replyTo.seq, replyTo.id),
+      reply(message) {
+        setReplyingTo(message);
+        document.getElementById("composer-input")?.focus();
+      },
+      pin: (message, pinned) => actions.pin(message.id, pinned),
+    }),
+    [nameOf, seen, jumpTo, actions],
+  );
+  const cancelReply = useCallback(() => setReplyingTo(null), []);
+  const firstUnread = () => (apart?.items ?? items ?? []).find((m) => m.seq > (readSeqAtOpen.current ?? Infinity) && m.senderId !== meId && !m.deletedAt);
 
   if (missing)
     return (
@@ -207,8 +251,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
                   // the username always shows here: it is what tells this person from a namesake
                   // while offline nobody's presence is known: the handle alone, never a stale "online"
                   <>
-                    @{other.username}
-                    {presenceKnown && <> · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}</>}
+                      @{other.username}
+                      {presenceKnown && <> · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}</>}
                   </>
                 ) : (
                   `${conversation.members.length} members${presenceKnown && onlineCount ? `, ${onlineCount} online` : ""}`
@@ -217,6 +261,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             )}
           </div>
         </div>
+        {conversation && <PinnedMessages conversationId={conversationId} count={conversation.pinnedCount} nameOf={nameOf} onJump={(m) => jumpTo(m.seq, m.id)} />}
         {conversation?.kind === "group" && (
           <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -227,23 +272,52 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         )}
       </header>
 
-      {items && conversation ? (
-        <MessageList
-          key={`messages:${conversationId}`}
-          messages={items}
-          outgoing={outgoing}
-          meId={meId}
-          people={people}
-          readSeqAtOpen={readSeqAtOpen.current ?? null}
-          hasOlder={timeline!.hasOlder}
-          loadingOlder={timeline!.loadingOlder}
-          onLoadOlder={() => void actions.loadOlder(conversationId)}
-          onRetry={actions.retry}
-          onDiscard={actions.discard}
-          onEdit={actions.edit}
-          onDelete={actions.remove}
-          now={now}
+      {landing.unreadAtOpen !== null && !barDismissed && !landing.pending && conversation && conversation.unreadCount > 0 && (
+        <NewMessagesBar
+          count={landing.unreadAtOpen}
+          onClick={() => {
+            const first = firstUnread();
+            if (first) setFocus((f) => ({ id: first.id, nonce: (f?.nonce ?? 0) + 1 }));
+            else if (landing.unreadAtOpen !== null) void actions.jumpTo(conversationId, conversation.lastReadSeq, null);
+            actions.markRead(conversationId);
+            setBarDismissed(true);
+          }}
         />
+      )}
+      {items && conversation && !landing.pending ? (
+        <MessageContext.Provider value={messageContext}>
+          <MessageList
+            key={`messages:${conversationId}:${listKey.current}`}
+            messages={apart?.items ?? items}
+            outgoing={apart ? [] : outgoing}
+            meId={meId}
+            people={people}
+            readSeqAtOpen={readSeqAtOpen.current ?? null}
+            hasOlder={apart ? apart.hasMoreBefore : timeline!.hasOlder}
+            loadingOlder={apart ? apart.loading === "older" : timeline!.loadingOlder}
+            onLoadOlder={() => void (apart ? actions.loadWindowPage(conversationId, "older") : actions.loadOlder(conversationId))}
+            apart={
+              apart && {
+                hasNewer: apart.hasMoreAfter,
+                loadingNewer: apart.loading === "newer",
+                onLoadNewer: () => void actions.loadWindowPage(conversationId, "newer"),
+                onJumpToLatest: () => {
+                  listKey.current = "live";
+                  actions.closeWindow(conversationId);
+                  const newest = items[items.length - 1];
+                  if (newest) setFocus((f) => ({ id: newest.id, nonce: (f?.nonce ?? 0) + 1 }));
+                },
+              }
+            }
+            focus={focus}
+            onBottomChange={setAtBottom}
+            onRetry={actions.retry}
+            onDiscard={actions.discard}
+            onEdit={actions.edit}
+            onDelete={actions.remove}
+            now={now}
+          />
+        </MessageContext.Provider>
       ) : (
         <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
           {[140, 220, 180, 260, 120].map((w, i) => (
@@ -262,15 +336,21 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           This account was deleted. You can read this conversation, but nobody will get new messages in it.
         </p>
       ) : (
-        <Composer
-          // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
-          key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
-          initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
-          placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
-          onDraftChange={(t) => actions.setDraft(conversationId, t)}
-          onTyping={onTyping}
-          onSend={(body) => actions.send(conversationId, body)}
-        />
+        <>
+          {replyingTo && <ReplyBar message={replyingTo} name={nameOf(replyingTo.senderId)} onCancel={cancelReply} />}
+          <Composer
+            // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
+            key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
+            initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
+            placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
+            onDraftChange={(t) => actions.setDraft(conversationId, t)}
+            onTyping={onTyping}
+            onSend={(body) => {
+              actions.send(conversationId, body, replyingTo?.id);
+              setReplyingTo(null);
+            }}
+          />
+        </>
       )}
       {settingsOpen && conversation && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </div>

@@ -8,6 +8,10 @@ import { MessageBody } from "./MessageBody";
 import { NOT_SENT } from "../client/outbox";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
+import { ReplyQuote } from "./ReplyQuote";
+import { useMessageMenu } from "./MessageMenu";
+import { useMessageMenuItems } from "./message-menu-items";
+import { PinnedMark } from "./PinnedMark";
 
 export interface MessageHandlers {
   onRetry(clientId: string): void;
@@ -24,6 +28,7 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
   const [draft, setDraft] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
   const deleted = message.deletedAt !== null;
+  const { press, menu } = useMessageMenu(useMessageMenuItems(message, setError), "this message");
 
   async function save() {
     // the server's rule (code points, marks), checked here first for an immediate, precise message
@@ -63,12 +68,13 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
   }
 
   return (
-    <div className={styles.message} data-testid="message" data-own={own || undefined} data-deleted={deleted || undefined} tabIndex={-1}>
+    <div className={styles.message} data-testid="message" data-own={own || undefined} data-deleted={deleted || undefined} tabIndex={-1} data-message-id={message.id} {...press}>
       {showTime && (
         <time className={styles.hoverTime} dateTime={message.createdAt} title={fullTime(message.createdAt)}>
           {clockTime(message.createdAt)}
         </time>
       )}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} />}
       {mode === "edit" || mode === "saving" ? (
         <div className={styles.editBox}>
           <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
@@ -111,6 +117,8 @@ export const SentMessage = memo(function SentMessage({ message, own, showTime, h
           )}
         </div>
       )}
+      {message.pinnedAt && !deleted && <PinnedMark />}
+      {mode === "view" && menu}
       {own && !deleted && mode === "view" && (
         <div className={styles.actions}>
           <button
