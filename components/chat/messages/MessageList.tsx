@@ -130,7 +130,8 @@ export function MessageList(props: MessageListProps) {
     if (apart?.hasNewer && !apart.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_TOP_PX) apart.onLoadNewer();
   }
 
-  useFocusMessage(scroller, focus ?? null);
+  // remembered at once: a resize before the scroll event must not take the view back to the bottom
+  useFocusMessage(scroller, focus ?? null, () => setAtBottom(remember() ?? true));
 
   function jump() {
     if (apart) return apart.onJumpToLatest();

@@ -15,6 +15,8 @@ export interface MessageMenuItem {
 /** Press this long on a message (touch) to open its menu; a move of more than a few pixels is a scroll instead. */
 export const LONG_PRESS_MS = 450;
 const MOVE_TOLERANCE_PX = 10;
+/** A click this soon after the press that opened the menu was released is that press's own tap. */
+const GHOST_CLICK_MS = 400;
 
 /** Pointer handlers for the message's root element (the long press), and the toolbar and menu to render inside it. */
 export interface MessageMenuParts {
@@ -33,6 +35,10 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const start = useRef<{ x: number; y: number } | null>(null);
   const sheet = useRef<HTMLDivElement>(null);
+  // when the press that opened the menu opened it, then when it was released
+  const pressedOpen = useRef(0);
+  // when the last touch began: a long press may end in pointercancel and then contextmenu
+  const touchedAt = useRef(0);
 
   const cancel = () => {
     if (timer.current) clearTimeout(timer.current);
@@ -48,27 +54,42 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
     document.addEventListener("keydown", onKey);
     return () => {
       document.removeEventListener("keydown", onKey);
-      if (opener && document.contains(opener)) opener.focus();
+      // back where it was, unless the chosen action put it somewhere (Reply: the composer)
+      const now = document.activeElement;
+      const free = !now || now === document.body || sheet.current?.contains(now);
+      if (free && opener && document.contains(opener)) opener.focus();
     };
   }, [open]);
+
+  // the release of the press that opened the menu may click whatever is under the finger now
+  const ghost = () => Date.now() - pressedOpen.current < GHOST_CLICK_MS;
 
   if (!items.length) return { press: {}, menu: null };
   const press: MessageMenuParts["press"] = {
     onPointerDown(e) {
-      if (e.pointerType !== "touch") return;
+      // (a touch on the open sheet, which lives inside the message, is no new press)
+      if (e.pointerType !== "touch" || open) return;
       start.current = { x: e.clientX, y: e.clientY };
-      timer.current = setTimeout(() => setOpen(true), LONG_PRESS_MS);
+      touchedAt.current = Date.now();
+      timer.current = setTimeout(() => {
+        pressedOpen.current = Date.now();
+        setOpen(true);
+      }, LONG_PRESS_MS);
     },
     onPointerMove(e) {
       if (start.current && Math.hypot(e.clientX - start.current.x, e.clientY - start.current.y) > MOVE_TOLERANCE_PX) cancel();
     },
-    onPointerUp: cancel,
+    onPointerUp() {
+      if (start.current && pressedOpen.current) pressedOpen.current = Date.now();
+      cancel();
+    },
     onPointerCancel: cancel,
     onContextMenu(e) {
       // a long press on touch raises this too; a right click keeps the browser's own menu
-      if (!open && !start.current) return;
+      if (!open && !start.current && Date.now() - touchedAt.current > 2 * LONG_PRESS_MS + 1000) return;
       e.preventDefault();
       cancel();
+      pressedOpen.current = Date.now();
       setOpen(true);
     },
   };
@@ -82,7 +103,11 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
         ))}
       </div>
       {open && (
-        <div className={styles.sheetBackdrop} onClick={() => setOpen(false)} data-testid="message-menu">
+        <div
+          className={styles.sheetBackdrop}
+          onClick={() => !ghost() && setOpen(false)}
+          data-testid="message-menu"
+        >
           <div ref={sheet} className={styles.sheet} role="menu" aria-label={`Actions for ${label}`} onClick={(e) => e.stopPropagation()}>
             {items.map((item) => (
               <button
@@ -91,6 +116,7 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
                 role="menuitem"
                 className={styles.sheetItem}
                 onClick={() => {
+                  if (ghost()) return;
                   setOpen(false);
                   item.onSelect();
                 }}
