@@ -34,7 +34,7 @@ export interface ConversationView {
   unreadMentions: number;
   /** the caller's own notification level here (default "all") */
   notifications: NotificationLevel;
-  /** messages pinned in this conversation (at most PIN_MAX) */
+  /** messages pinned in this conversation (at most PIN_MAX in lib/messages/rules.ts) */
   pinnedCount: number;
 }
 

@@ -9,6 +9,9 @@
  */
 import { USERNAME } from "../people/schemas";
 
+/** Pinned messages a conversation may hold at once (DESIGN.md: the next pin is 409 `conflict`). */
+export const PIN_MAX = 50;
+
 /** What `mentions` holds when a message names everyone. */
 export const MENTION_ALL = "all";
 

@@ -33,6 +33,10 @@ export const restSendMessageSchema = z.strictObject(
 );
 export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
 export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
+export const pinMessageSchema = z.strictObject(
+  { messageId: uuidSchema("messageId"), pinned: z.boolean({ error: "pinned is true or false" }) },
+  { error: "Expected { messageId, pinned }" },
+);
 export const syncSchema = z.strictObject(
   {
     since: z

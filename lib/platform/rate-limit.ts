@@ -79,6 +79,8 @@ export const LIMITS = {
   delete: { points: 60, duration: 60, per: "user", message: "You are deleting too fast." },
   /** `reaction:add` and `reaction:remove` together: each real change takes a position and fans out; clicking chips on and off stays well within */
   react: { points: 60, duration: 60, per: "user", message: "You are reacting too fast." },
+  /** `message:pin` (pin or unpin): takes a position and fans out like an edit */
+  pin: { points: 30, duration: 60, per: "user", message: "You are pinning too fast." },
   /** `typing` events reaching the relay; the client sends one per 3 s while typing, and fan-out is coalesced to 1/s anyway (lib/realtime/typing.ts) */
   typing: { points: 60, duration: 60, per: "user", message: "Too many typing updates." },
   /** `conversation:read`: the client sends one when it shows a newer message */

@@ -2,7 +2,7 @@
 import type { ConversationView } from "../conversations/types";
 import type { MessageView } from "../messages/types";
 import type { z } from "zod";
-import type { deleteMessageSchema, editMessageSchema, reactionSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
+import type { deleteMessageSchema, editMessageSchema, pinMessageSchema, reactionSchema, readSchema, sendMessageSchema, syncSchema, typingSchema } from "../messages/schemas";
 import type { PublicUser } from "../people/types";
 import type { DomainEvents } from "../platform/events";
 import type { ErrorCode } from "../platform/errors";
@@ -40,6 +40,8 @@ export interface ClientToServerEvents {
   /** adds / removes the caller's reaction; a no-op answers the message as it is */
   "reaction:add": (payload: Payload<typeof reactionSchema>, ack: AckFn<{ message: MessageView }>) => void;
   "reaction:remove": (payload: Payload<typeof reactionSchema>, ack: AckFn<{ message: MessageView }>) => void;
+  /** pin or unpin for the whole conversation (any member; at most PIN_MAX pinned): the message as it now is */
+  "message:pin": (payload: Payload<typeof pinMessageSchema>, ack: AckFn<{ message: MessageView }>) => void;
   sync: (payload: Payload<typeof syncSchema>, ack: AckFn<{ messages: MessageView[]; hasMore: boolean }>) => void;
   "conversation:read": (payload: Payload<typeof readSchema>, ack: AckFn<{ seq: number }>) => void;
   typing: (payload: Payload<typeof typingSchema>, ack: AckFn) => void;
@@ -54,6 +56,7 @@ export const CLIENT_EVENTS = [
   "message:delete",
   "reaction:add",
   "reaction:remove",
+  "message:pin",
   "sync",
   "conversation:read",
   "typing",

@@ -91,6 +91,7 @@ const ROUTES: Row[] = [
   { endpoint: "GET /api/conversations/[id]/messages", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 } },
   { endpoint: "POST /api/conversations/[id]/messages", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 },
     body: () => ({ clientId: randomUUID(), body: "let me in" }) },
+  { endpoint: "GET /api/conversations/[id]/pins", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404 } },
   { endpoint: "GET /api/health", cells: { anonymous: "public", forged: "public" },
     check: (res, text) => {
       expect(res.status).toBe(200);

@@ -106,6 +106,8 @@ describe("fuzzing", () => {
       fc.asyncProperty(param, param, param, async (a, b, c) => {
         for (const path of [
           `/api/conversations/${group.id}/messages?before=${enc(a)}&after=${enc(b)}&limit=${enc(c)}`,
+          `/api/conversations/${group.id}/messages?around=${enc(a)}&limit=${enc(c)}`,
+          `/api/conversations/${enc(b.slice(0, 200)) || "x"}/pins`,
           `/api/users?q=${enc(a.slice(0, 200))}&cursor=${enc(b.slice(0, 300))}&limit=${enc(c)}`,
           `/api/users/${enc(a.slice(0, 200)) || "x"}`,
           `/api/conversations/${enc(b.slice(0, 200)) || "x"}`,
@@ -145,6 +147,7 @@ describe("fuzzing", () => {
       ["message:delete", ["messageId"]],
       ["reaction:add", ["messageId", "emoji"]],
       ["reaction:remove", ["messageId", "emoji"]],
+      ["message:pin", ["messageId", "pinned"]],
       ["sync", ["since"]],
       ["conversation:read", ["conversationId", "seq"]],
       ["typing", ["conversationId", "typing"]],
@@ -152,7 +155,7 @@ describe("fuzzing", () => {
     const eventName = fc.oneof(fc.constantFrom(...events.map(([e]) => e)), fc.string({ maxLength: 30 }).filter((s) => s.length > 0 && !["connect", "disconnect", "connect_error", "disconnecting", "newListener", "removeListener"].includes(s)));
     await fc.assert(
       // Payloads stay under 60 KB here to keep the run quick; 1 MB and over-limit packets are covered in tests/realtime/messaging.test.ts.
-      fc.asyncProperty(eventName, bodyFor(["conversationId", "clientId", "body", "messageId", "since", "seq", "typing", "emoji"]).filter((p) => toJsonBody(p).length < 60_000), async (event, payload) => {
+      fc.asyncProperty(eventName, bodyFor(["conversationId", "clientId", "body", "messageId", "since", "seq", "typing", "emoji", "pinned"]).filter((p) => toJsonBody(p).length < 60_000), async (event, payload) => {
         const before = await fingerprint(acct.id, group.id);
         // within the socket's event budget, so that every payload reaches its handler
         await new Promise((r) => setTimeout(r, 1000 / SOCKET_BUDGET.perSecond));
@@ -265,6 +268,7 @@ describe("request bodies", () => {
       ["PATCH", `/api/conversations/${group.id}/settings`],
       ["GET", `/api/conversations/${group.id}/messages`],
       ["POST", `/api/conversations/${group.id}/messages`],
+      ["GET", `/api/conversations/${group.id}/pins`],
       ["GET", "/api/health"],
     ];
     const json = { "content-type": "application/json", cookie };

@@ -59,6 +59,9 @@ const EVENTS: { [E in keyof ClientToServerEvents]: EventRow } = {
                          payload: (f, actor) => ({ messageId: targetMessage(f, actor), emoji: "👍" }) },
   "reaction:remove":   { cells: { stranger: "not_found", removed: "not_found" },
                          payload: (f, actor) => ({ messageId: targetMessage(f, actor), emoji: ":+1:" }) },
+  // any member may pin any message; the removed member's own old message is out of reach too
+  "message:pin":       { cells: { stranger: "not_found", removed: "not_found" },
+                         payload: (f, actor) => ({ messageId: targetMessage(f, actor), pinned: true }) },
   sync:                { cells: { stranger: "not_found", removed: "not_found" },
                          payload: (f) => ({ since: { [f.groupId]: 0 } }) },
   "conversation:read": { cells: { stranger: "not_found", removed: "not_found" },

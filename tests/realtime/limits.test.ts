@@ -64,6 +64,10 @@ const EVENTS: Partial<Record<keyof ClientToServerEvents | "unknown", EventRow>> 
   "message:delete": { limit: "delete", setup: ownMessage,
     call: (s) => ask(s, "message:delete", { messageId: randomUUID() }), // not_found, counted all the same
     last: (s, c) => ask(s, "message:delete", { messageId: c.messageId }), state: messageOf },
+  "message:pin": { limit: "pin", setup: ownMessage,
+    call: (s) => ask(s, "message:pin", { messageId: randomUUID(), pinned: true }), // not_found, counted all the same
+    last: (s, c) => ask(s, "message:pin", { messageId: c.messageId, pinned: true }),
+    state: (c) => testSql()`select rev, pinned_at from messages where id = ${c.messageId}` },
   "conversation:read": { limit: "read",
     setup: async (_ada, bob, dm) => {
       await send(bob, dm, "unread");

@@ -12,8 +12,8 @@ export interface ChatActions {
   ensureConversation(conversationId: string): Promise<ConversationView | null>;
   /** Takes a conversation and its newest page that came with the page, unless newer ones are held. */
   prime(opening: OpeningView): void;
-  /** Queues a message and sends it, dropping the conversation's draft (again with the same clientId until acknowledged: ./outbox.ts). */
-  send(conversationId: string, body: string): void;
+  /** Queues a message (a reply to `replyTo`, a message id, when given) and sends it, dropping the conversation's draft (again with the same clientId until acknowledged: ./outbox.ts). */
+  send(conversationId: string, body: string, replyTo?: string | null): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
   /** Edits one's message; null when done, else the reason to show. */
@@ -39,6 +39,20 @@ export interface ChatActions {
   getDraft(conversationId: string): string;
   /** Keeps the composer's text ("" drops it); saved to `state.drafts` and the device shortly after (./drafts.ts). */
   setDraft(conversationId: string, text: string): void;
+  /**
+   * Shows the message at `seq` (id `messageId`, or the first after a read position when null): held
+   * already, or in a page loaded `around` it (./window.ts). Resolves true when it is held, false when
+   * it could not be loaded.
+   */
+  jumpTo(conversationId: string, seq: number, messageId: string | null): Promise<boolean>;
+  /** The window's page before (older) or after (newer) what it holds. */
+  loadWindowPage(conversationId: string, direction: "older" | "newer"): Promise<void>;
+  /** Back to the live end: drops the window. */
+  closeWindow(conversationId: string): void;
+  /** Pins or unpins a message for the conversation; null when done, else the reason to show. */
+  pin(messageId: string, pinned: boolean): Promise<string | null>;
+  /** The conversation's pinned messages, newest pin first (also sets its pinned count). */
+  listPins(conversationId: string): Promise<import("@/lib/messages/types").MessageView[]>;
   /** Looks up the public profiles of these senders (batched, once per id per page) into `state.people`. */
   lookupPeople(userIds: string[]): void;
 }

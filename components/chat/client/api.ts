@@ -56,6 +56,14 @@ export const chatApi = {
     if (params.before !== undefined) q.set("before", String(params.before));
     return call<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${q}`);
   },
+  /** the page centred on position `around` (DESIGN.md): a jump to a reply's original, a pin, the first unread */
+  around: (id: string, around: number, limit: number = HISTORY_PAGE.default) =>
+    call<{ messages: MessageView[]; hasMoreBefore: boolean; hasMoreAfter: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${new URLSearchParams({ around: String(around), limit: String(limit) })}`),
+  /** the page after position `after`, ascending */
+  newer: (id: string, after: number) =>
+    call<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${encodeURIComponent(id)}/messages?${new URLSearchParams({ after: String(after), limit: String(HISTORY_PAGE.default) })}`),
+  /** the conversation's pinned messages, newest pin first */
+  pins: (id: string) => call<{ messages: MessageView[] }>(`/api/conversations/${encodeURIComponent(id)}/pins`),
   /** public profiles by id (at most PROFILE_LOOKUP_MAX); accounts that are gone are absent from the answer */
   lookupUsers: (ids: string[]) => call<{ users: PublicUser[] }>(`/api/users?${new URLSearchParams({ ids: ids.join(",") })}`),
   searchUsers: (q: string, signal?: AbortSignal) =>

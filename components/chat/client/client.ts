@@ -23,6 +23,7 @@ import type { ChatState } from "./state";
 import { createChatStore } from "./store";
 import { createCatchUp } from "./sync";
 import { timelineActions } from "./timeline-actions";
+import { jumpActions } from "./jump-actions";
 
 export interface ChatClientOptions {
   meId: string;
@@ -66,10 +67,13 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
     ...timelineActions(core),
     ...conversationActions(core),
     ...messages,
-    send(conversationId, body) {
+    send(conversationId, body, replyTo) {
       drafts.clear(conversationId);
-      messages.send(conversationId, body);
+      // what one sends shows at the live end: back there from an older stretch
+      store.dispatch({ type: "window:close", conversationId });
+      messages.send(conversationId, body, replyTo);
     },
+    ...jumpActions(core),
     ...signalActions(core),
     ...drafts.actions,
     setActive(conversationId) {

@@ -11,7 +11,7 @@ const OFFLINE = "You are offline. Try again when reconnected.";
 const NO_ANSWER = "The server did not answer. Try again.";
 
 /** The message actions of one client. */
-export function messageActions({ store, connected }: Pick<ChatCore, "store" | "connected">, outbox: Outbox): Pick<ChatActions, "send" | "retry" | "discard" | "edit" | "remove" | "react"> {
+export function messageActions({ store, connected }: Pick<ChatCore, "store" | "connected">, outbox: Outbox): Pick<ChatActions, "send" | "retry" | "discard" | "edit" | "remove" | "react" | "pin"> {
   const { dispatch } = store;
 
   /** Asks for one change of a message and applies the answer; null when done, else the reason to show. */
@@ -29,8 +29,8 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
   }
 
   return {
-    send(conversationId, body) {
-      const message: OutgoingMessage = { clientId: newClientId(), conversationId, body, createdAt: new Date().toISOString(), status: "pending" };
+    send(conversationId, body, replyTo) {
+      const message: OutgoingMessage = { clientId: newClientId(), conversationId, body, ...(replyTo ? { replyTo } : {}), createdAt: new Date().toISOString(), status: "pending" };
       dispatch({ type: "outbox:add", message });
       outbox.start(message.clientId);
     },
@@ -43,6 +43,7 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
       dispatch({ type: "outbox:remove", clientId });
     },
     edit: (messageId, body) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:edit", { messageId, body })),
+    pin: (messageId, pinned) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:pin", { messageId, pinned })),
     remove: (messageId) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck("message:delete", { messageId })),
     react: (messageId, emoji, on) => change((socket) => socket.timeout(ACK_TIMEOUT_MS * 2).emitWithAck(on ? "reaction:add" : "reaction:remove", { messageId, emoji })),
   };

@@ -78,7 +78,7 @@ export class Outbox {
     // while disconnected nothing is sent: resume() sends it on the next connect
     if (!o || !socket?.connected || this.inflight.has(clientId)) return;
     this.inflight.add(clientId);
-    socket.timeout(ACK_TIMEOUT_MS).emit("message:send", { conversationId: o.conversationId, clientId, body: o.body }, (err, res) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit("message:send", { conversationId: o.conversationId, clientId, body: o.body, ...(o.replyTo ? { replyTo: o.replyTo } : {}) }, (err, res) => {
       this.inflight.delete(clientId);
       if (!err && res.ok) {
         this.clearTimer(clientId);

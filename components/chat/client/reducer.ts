@@ -10,6 +10,7 @@ import { applyIncoming, applyMessages, applySync, countUnread, emptyTimeline, ma
 import { applyRefreshed, markRecount, readUnsure } from "./unread";
 import { countUnreadMentions } from "./mentions";
 import { mergeView, noteCounted } from "./views";
+import { windowReducer } from "./window-reducer";
 
 /** The next state after `action`; the same object when nothing changes. */
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
@@ -174,5 +175,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return applyPeople(state, action.users.map((u) => personNews(state.marks, u.id, action.since) ?? u), action.asked);
     case "drafts":
       return applyDrafts(state, action.drafts);
+    case "window:loaded":
+    case "window:loading":
+    case "window:page":
+    case "window:close":
+    case "pins:loaded":
+      return windowReducer(state, action);
   }
 }

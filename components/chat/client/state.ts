@@ -10,6 +10,8 @@ export interface OutgoingMessage {
   clientId: string;
   conversationId: string;
   body: string;
+  /** the message this one replies to (its id), if any */
+  replyTo?: string | null;
   createdAt: string;
   status: "pending" | "failed";
   error?: string;
@@ -28,6 +30,19 @@ export interface Timeline {
    * have been fetched before the change, and the cursor has already passed it.
    */
   outside?: MessageView[];
+  /** an older stretch on screen instead of the live end, apart from `items` (./window.ts); absent at the live end */
+  window?: TimelineWindow;
+}
+
+/** A run of older messages viewed away from the live end (a jump to a reply's original, a pin, the first unread). */
+export interface TimelineWindow {
+  /** ascending by seq, one entry per id; older than the timeline's own items, with a gap between */
+  items: MessageView[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+  loading: "older" | "newer" | null;
+  /** the message the window was opened for (shown and highlighted), if any */
+  focusId: string | null;
 }
 
 export interface ChatState {
@@ -98,6 +113,14 @@ export type ChatAction =
   | { type: "recount:abandon"; conversationId: string }
   | { type: "user:updated"; user: PublicUser }
   | { type: "people:loaded"; users: PublicUser[]; asked: string[]; since: number }
+  /** A page `around` a position: opens the window (./window.ts), or joins the loaded run when it reaches it */
+  | { type: "window:loaded"; conversationId: string; messages: MessageView[]; hasMoreBefore: boolean; hasMoreAfter: boolean; focusId: string | null }
+  | { type: "window:loading"; conversationId: string; direction: "older" | "newer" | null }
+  | { type: "window:page"; conversationId: string; direction: "older" | "newer"; messages: MessageView[]; hasMore: boolean }
+  /** back to the live end */
+  | { type: "window:close"; conversationId: string }
+  /** the pinned list was fetched: its length is the count */
+  | { type: "pins:loaded"; conversationId: string; count: number }
   /** Saved drafts by conversation; blank text drops one. Ignored for a conversation the loaded list lacks (one left meanwhile). */
   | { type: "drafts"; drafts: Record<string, string> };
 

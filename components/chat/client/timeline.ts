@@ -8,21 +8,12 @@ import { holdPosition, NO_CURSOR, raiseTo } from "./cursor";
 import { mentionsMe } from "./mentions";
 import type { ChatAction, ChatState, Timeline } from "./state";
 import { countUnsure, markRecount } from "./unread";
+import { mergeMessages } from "./merge";
+import { applyToWindow } from "./window";
+import { pinCount, pinUnsure } from "./pin-count";
 
-/** Inserts or replaces messages by id, keeping seq order; an older revision never replaces a newer one. */
-export function mergeMessages(items: MessageView[], incoming: MessageView[]): MessageView[] {
-  if (incoming.length === 0) return items;
-  const byId = new Map(items.map((m) => [m.id, m]));
-  let changed = false;
-  for (const m of incoming) {
-    const old = byId.get(m.id);
-    if (old && old.rev >= m.rev) continue;
-    byId.set(m.id, m);
-    changed = true;
-  }
-  if (!changed) return items;
-  return [...byId.values()].sort((a, b) => a.seq - b.seq);
-}
+// (in ./merge.ts, so that ./window.ts can use it without an import circle)
+export { mergeMessages };
 
 /** The highest position (rev) among `messages`; 0 for none. */
 export function maxRev(messages: MessageView[]): number {
@@ -45,6 +36,8 @@ function applyToConversation(c: ConversationView, m: MessageView, meId: string, 
   // (a deleted message mentions nobody), unless a view taken after the change already has it
   if (isNew && unreadByOther && mentionsMe(m, meId)) next.unreadMentions = c.unreadMentions + 1;
   if (known && unreadByOther && m.rev > c.lastSeq) next.unreadMentions = Math.max(0, c.unreadMentions + Number(mentionsMe(m, meId)) - Number(mentionsMe(known, meId)));
+  const pinBefore = known ?? (c.lastMessage?.id === m.id ? c.lastMessage : undefined);
+  if (pinBefore && m.rev > c.lastSeq) next.pinnedCount = pinCount(c.pinnedCount, pinBefore, m);
   if (m.senderId === meId && m.seq > c.lastReadSeq) {
     // one's own message means everything before it was seen
     next.lastReadSeq = m.seq;
@@ -61,7 +54,8 @@ export function applyMessages(state: ChatState, messages: MessageView[]): ChatSt
   for (const m of messages) {
     const conv = conversations[m.conversationId];
     const timeline = timelines[m.conversationId];
-    const known = timeline?.items.find((x) => x.id === m.id);
+    const inRun = timeline?.items.find((x) => x.id === m.id);
+    const known = inRun ?? timeline?.window?.items.find((x) => x.id === m.id);
     if (timeline?.status === "ready") {
       // the position is held even when the message is a repeat or lies outside the loaded page
       const cursor = holdPosition(timelines[m.conversationId].cursor, m.rev);
@@ -76,11 +70,12 @@ export function applyMessages(state: ChatState, messages: MessageView[]): ChatSt
       const oldest = timeline.items[0]?.seq;
       // a change to a message older than the loaded page stays out of it until its page comes
       const held = timelines[m.conversationId];
-      if (known || !timeline.hasOlder || oldest === undefined || m.seq > oldest) {
+      if (inRun || !timeline.hasOlder || oldest === undefined || m.seq > oldest) {
         timelines = { ...timelines, [m.conversationId]: { ...held, items: mergeMessages(held.items, [m]) } };
       } else {
         timelines = { ...timelines, [m.conversationId]: { ...held, outside: mergeMessages(held.outside ?? [], [m]) } };
       }
+      timelines = { ...timelines, [m.conversationId]: applyToWindow(timelines[m.conversationId], m) };
     }
   }
   const clientIds = new Set(messages.filter((m) => m.senderId === state.meId).map((m) => m.clientId));
@@ -92,7 +87,7 @@ export function applyMessages(state: ChatState, messages: MessageView[]): ChatSt
 /** Applies live or synced messages one at a time, so each is judged against the state it lands on (./unread.ts). */
 export function applyIncoming(state: ChatState, messages: MessageView[]): ChatState {
   let next = state;
-  for (const m of messages) next = markRecount(applyMessages(next, [m]), countUnsure(next, m) ? [m.conversationId] : []);
+  for (const m of messages) next = markRecount(applyMessages(next, [m]), countUnsure(next, m) || pinUnsure(next, m) ? [m.conversationId] : []);
   return next;
 }
 

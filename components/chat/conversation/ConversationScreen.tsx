@@ -25,6 +25,12 @@ import { useHydrated } from "../hooks/useHydrated";
 import { useNow } from "../hooks/useNow";
 import styles from "../Chat.module.scss";
 import msgStyles from "../messages/Messages.module.scss";
+import type { MessageView, ReplyPreview } from "@/lib/messages/types";
+import { MessageContext, type MessageContextValue } from "../messages/message-context";
+import { NewMessagesBar } from "../messages/NewMessagesBar";
+import { useLanding } from "../hooks/useLanding";
+import { PinnedMessages } from "./PinnedMessages";
+import { ReplyBar } from "./ReplyBar";
 
 /** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
 function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
@@ -37,8 +43,8 @@ function typingLine(people: { id: string; name: string; handle?: string }[]): Re
   ));
   return (
     <>
-      {names}
-      {people.length === 1 ? " is typing…" : " are typing…"}
+        {names}
+        {people.length === 1 ? " is typing…" : " are typing…"}
     </>
   );
 }
@@ -78,6 +84,16 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const visible = useVisible();
   const now = useNow();
   const hydrated = useHydrated();
+  const [replyingTo, setReplyingTo] = useState<MessageView | null>(null);
+  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
+  const [barDismissed, setBarDismissed] = useState(false);
+  const [atBottom, setAtBottom] = useState(false);
+  const landing = useLanding(conversationId, conversation, timeline, meId, actions.jumpTo);
+  const apart = timeline?.status === "ready" ? timeline.window : undefined;
+  // a window of older history is its own list (its place, its divider); reading down until it joins the
+  // live end keeps that list, "Jump to latest" starts a fresh one at the end
+  const listKey = useRef("live");
+  if (apart) listKey.current = `window:${apart.focusId}`;
 
   useEffect(() => {
     actions.setActive(conversationId);
@@ -122,25 +138,29 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   // once connected: a read taken before the socket was up is only local until then.
   const connected = connection === "connected";
   useEffect(() => {
-    if (visible && newestSeq > 0 && !removed) actions.markRead(conversationId);
-  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected, removed]);
+    // Landed on the first unread of more than a page (useLanding): read once "N new messages" is
+    // taken or the newest message is reached, not while an older stretch is shown instead
+    const landed = landing.pending || (landing.unreadAtOpen !== null && !barDismissed && !atBottom);
+    if (visible && newestSeq > 0 && !apart && !landed && !removed) actions.markRead(conversationId);
+  }, [actions, conversationId, visible, newestSeq, conversation?.unreadCount, connected, apart, landing.pending, landing.unreadAtOpen, barDismissed, atBottom, removed]);
 
   const outgoing = useMemo(() => outbox.filter((o) => o.conversationId === conversationId), [outbox, conversationId]);
   // senders who are no longer members are named by their public profile, looked up once
-  const unknown = useMemo(() => (conversation && items ? unknownSenders(knownPeople, conversation, items) : []), [knownPeople, conversation, items]);
+  const seen = useMemo(() => (items && apart ? [...apart.items, ...items] : items), [items, apart]);
+  const unknown = useMemo(() => (conversation && seen ? unknownSenders(knownPeople, conversation, seen) : []), [knownPeople, conversation, seen]);
   useEffect(() => {
     if (unknown.length) actions.lookupPeople(unknown);
   }, [actions, unknown]);
   const people = useMemo(() => {
     const map: Record<string, Person> = {};
     const members = new Set(conversation?.members.map((m) => m.id));
-    for (const id of (items ?? []).flatMap(namedIn)) {
+    for (const id of (seen ?? []).flatMap(namedIn)) {
       if (members.has(id) || !(id in knownPeople)) continue;
       map[id] = knownPeople[id] ?? DELETED_USER;
     }
     for (const m of conversation?.members ?? []) map[m.id] = m;
     return map;
-  }, [conversation?.members, items, knownPeople]);
+  }, [conversation?.members, seen, knownPeople]);
 
   const handles = useMemo(() => handlesToShow(conversation?.members ?? []), [conversation?.members]);
   // one receipt for the conversation, worked out once per change of its members or messages
@@ -152,8 +172,11 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   }, [members, items, meId, group, handles]);
 
   const mentionable = useMemo(() => (conversation ? { meId, kind: conversation.kind, members: conversation.members } : undefined), [meId, conversation?.kind, conversation?.members]); // eslint-disable-line react-hooks/exhaustive-deps
-  // reactors: members, or the profile looked up for one who left; otherwise "Deleted user"
-  const nameOf = useCallback((id: string) => people[id]?.displayName ?? knownPeople[id]?.displayName ?? DELETED_USER.displayName, [people, knownPeople]);
+  // reactors, quoted and pinned senders: members, or the profile looked up for one who left; otherwise (or no sender) "Deleted user"
+  const nameOf = useCallback(
+    (id: string | null) => (id === null ? DELETED_USER.displayName : (people[id]?.displayName ?? knownPeople[id]?.displayName ?? DELETED_USER.displayName)),
+    [people, knownPeople],
+  );
   const typingPeople = Object.keys(typing[conversationId] ?? {})
     .filter((id) => people[id])
     .map((id) => ({ id, name: people[id].displayName, handle: handles[id] }));
@@ -185,6 +208,29 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     setEditRequest((r) => ({ id: target.id, n: (r?.n ?? 0) + 1 }));
     return true;
   };
+
+  // jumps to a message by seq (a reply's original, a pin): scrolled to and highlighted once shown
+  const jumpTo = useCallback(
+    (seq: number, id: string) => {
+      void actions.jumpTo(conversationId, seq, id).then((ok) => ok && setFocus((f) => ({ id, nonce: (f?.nonce ?? 0) + 1 })));
+    },
+    [actions, conversationId],
+  );
+  const messageContext = useMemo<MessageContextValue>(
+    () => ({
+      nameOf,
+      held: (id) => seen?.find((m) => m.id === id),
+      jumpToOriginal: (replyTo: ReplyPreview) => jumpTo(replyTo.seq, replyTo.id),
+      reply(message) {
+        setReplyingTo(message);
+        document.getElementById("composer-input")?.focus();
+      },
+      pin: (message, pinned) => actions.pin(message.id, pinned),
+    }),
+    [nameOf, seen, jumpTo, actions],
+  );
+  const cancelReply = useCallback(() => setReplyingTo(null), []);
+  const firstUnread = () => (apart?.items ?? items ?? []).find((m) => m.seq > (readSeqAtOpen.current ?? Infinity) && m.senderId !== meId && !m.deletedAt && m.kind !== "system");
 
   if (missing)
     return (
@@ -245,8 +291,8 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
                   // the username always shows here: it is what tells this person from a namesake
                   // while offline nobody's presence is known: the handle alone, never a stale "online"
                   <>
-                    @{other.username}
-                    {presenceKnown && <> · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}</>}
+                      @{other.username}
+                      {presenceKnown && <> · {other.online ? <span className={styles.onlineText}>online</span> : "offline"}</>}
                   </>
                 ) : (
                   `${conversation.members.length} members${presenceKnown && onlineCount ? `, ${onlineCount} online` : ""}`
@@ -256,6 +302,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           </div>
         </div>
         {conversation && !removed && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
+        {conversation && !removed && <PinnedMessages conversationId={conversationId} count={conversation.pinnedCount} nameOf={nameOf} onJump={(m) => jumpTo(m.seq, m.id)} />}
         {conversation?.kind === "group" && !removed && (
           <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -266,27 +313,56 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         )}
       </header>
 
-      {items && conversation ? (
-        <ReactionsProvider meId={meId} nameOf={nameOf} react={actions.react} lookup={actions.lookupPeople}>
-        <MessageList
-          key={`messages:${conversationId}`}
-          messages={items}
-          outgoing={outgoing}
-          meId={meId}
-          people={people}
-          readSeqAtOpen={readSeqAtOpen.current ?? null}
-          hasOlder={timeline!.hasOlder}
-          loadingOlder={timeline!.loadingOlder}
-          onLoadOlder={() => void actions.loadOlder(conversationId)}
-          onRetry={actions.retry}
-          onDiscard={actions.discard}
-          onEdit={actions.edit}
-          onDelete={actions.remove}
-          receipt={receipt}
-          onEscape={focusComposer}
-          editRequest={editRequest}
-          now={now}
+      {landing.unreadAtOpen !== null && !barDismissed && !landing.pending && conversation && conversation.unreadCount > 0 && (
+        <NewMessagesBar
+          count={landing.unreadAtOpen}
+          onClick={() => {
+            const first = firstUnread();
+            if (first) setFocus((f) => ({ id: first.id, nonce: (f?.nonce ?? 0) + 1 }));
+            else if (landing.unreadAtOpen !== null) void actions.jumpTo(conversationId, conversation.lastReadSeq, null);
+            actions.markRead(conversationId);
+            setBarDismissed(true);
+          }}
         />
+      )}
+      {items && conversation && !landing.pending ? (
+        <ReactionsProvider meId={meId} nameOf={nameOf} react={actions.react} lookup={actions.lookupPeople}>
+        <MessageContext.Provider value={messageContext}>
+          <MessageList
+            key={`messages:${conversationId}:${listKey.current}`}
+            messages={apart?.items ?? items}
+            outgoing={apart ? [] : outgoing}
+            meId={meId}
+            people={people}
+            readSeqAtOpen={readSeqAtOpen.current ?? null}
+            hasOlder={apart ? apart.hasMoreBefore : timeline!.hasOlder}
+            loadingOlder={apart ? apart.loading === "older" : timeline!.loadingOlder}
+            onLoadOlder={() => void (apart ? actions.loadWindowPage(conversationId, "older") : actions.loadOlder(conversationId))}
+            apart={
+              apart && {
+                hasNewer: apart.hasMoreAfter,
+                loadingNewer: apart.loading === "newer",
+                onLoadNewer: () => void actions.loadWindowPage(conversationId, "newer"),
+                onJumpToLatest: () => {
+                  listKey.current = "live";
+                  actions.closeWindow(conversationId);
+                  const newest = items[items.length - 1];
+                  if (newest) setFocus((f) => ({ id: newest.id, nonce: (f?.nonce ?? 0) + 1 }));
+                },
+              }
+            }
+            focus={focus}
+            onBottomChange={setAtBottom}
+            onRetry={actions.retry}
+            onDiscard={actions.discard}
+            onEdit={actions.edit}
+            onDelete={actions.remove}
+            receipt={receipt}
+            onEscape={focusComposer}
+            editRequest={editRequest}
+            now={now}
+          />
+        </MessageContext.Provider>
         </ReactionsProvider>
       ) : (
         <div className={styles.skeletonMessages} aria-busy="true" aria-label="Loading messages">
@@ -308,18 +384,24 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
       ) : removed ? (
         <RemovedNotice by={people[departure!.by]?.displayName} title={title} />
       ) : (
-        <Composer
-          // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
-          key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
-          initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
-          placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
-          onDraftChange={(t) => actions.setDraft(conversationId, t)}
-          onTyping={onTyping}
-          onSend={(body) => actions.send(conversationId, body)}
-          mentionable={mentionable}
-          onEditLast={editLast}
-          inputRef={composer}
-        />
+        <>
+          {replyingTo && <ReplyBar message={replyingTo} name={nameOf(replyingTo.senderId)} onCancel={cancelReply} />}
+          <Composer
+            // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
+            key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
+            initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
+            placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
+            onDraftChange={(t) => actions.setDraft(conversationId, t)}
+            onTyping={onTyping}
+            onSend={(body) => {
+              actions.send(conversationId, body, replyingTo?.id);
+              setReplyingTo(null);
+            }}
+            mentionable={mentionable}
+            onEditLast={editLast}
+            inputRef={composer}
+          />
+        </>
       )}
       {settingsOpen && conversation && !removed && <GroupSettings conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </div>

@@ -11,6 +11,10 @@ import { ReactionChips } from "./reactions/ReactionChips";
 import { NOT_SENT } from "../client/outbox";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
+import { ReplyQuote } from "./ReplyQuote";
+import { useMessageMenu } from "./MessageMenu";
+import { useMessageMenuItems } from "./message-menu-items";
+import { PinnedMark } from "./PinnedMark";
 
 export interface MessageHandlers {
   onRetry(clientId: string): void;
@@ -90,6 +94,7 @@ export const SentMessage = memo(function SentMessage({
     returnTo.current = null;
     (target.isConnected && target !== document.body ? target : row.current)?.focus();
   }, [mode]);
+  const { press, menu } = useMessageMenu(useMessageMenuItems(message, setError), "this message");
 
   async function save() {
     // the server's rule (code points, marks), checked here first for an immediate, precise message
@@ -154,6 +159,8 @@ export const SentMessage = memo(function SentMessage({
       data-own={own || undefined}
       data-deleted={deleted || undefined}
       data-message-key={message.id}
+      data-message-id={message.id}
+      {...press}
       tabIndex={current ? 0 : -1}
     >
       {showTime && (
@@ -161,6 +168,7 @@ export const SentMessage = memo(function SentMessage({
           {clockTime(message.createdAt)}
         </time>
       )}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} />}
       {mode === "edit" || mode === "saving" ? (
         <div className={styles.editBox}>
           <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
@@ -204,6 +212,8 @@ export const SentMessage = memo(function SentMessage({
         </div>
       )}
       {!deleted && mode === "view" && message.kind !== "system" && <ReactionChips messageId={message.id} reactions={message.reactions} onError={setError} />}
+      {message.pinnedAt && !deleted && <PinnedMark />}
+      {mode === "view" && menu}
       {!own && !deleted && mode === "view" && message.kind !== "system" && (
         <div className={styles.actions}>
           <AddReaction messageId={message.id} variant="action" onError={setError} />

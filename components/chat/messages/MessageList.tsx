@@ -14,6 +14,7 @@ import { buildRows } from "./rows";
 import { SystemNote } from "./SystemNote";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
+import { useFocusMessage } from "./useFocusMessage";
 
 export interface Person {
   id: string;
@@ -34,7 +35,11 @@ interface MessageListProps extends MessageHandlers {
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;
-  /** told whether the newest message is in view */
+  /** a window of older history is shown (client/window.ts): newer pages below it, and "Jump to latest" returns to the live end */
+  apart?: { hasNewer: boolean; loadingNewer: boolean; onLoadNewer(): void; onJumpToLatest(): void };
+  /** scroll to this message and highlight it briefly, again whenever `nonce` changes */
+  focus?: { id: string; nonce: number } | null;
+  /** told whether the newest message is in view (for read receipts) */
   onBottomChange?(atBottom: boolean): void;
   /** the conversation's read receipt (client/receipts.ts `readReceipt`): under which message, "Seen" or "Seen by N" (`group`), and who */
   receipt?: { messageId: string; group: boolean; readers: Reader[] } | null;
@@ -92,10 +97,10 @@ function keepAnchor(el: HTMLElement, anchor: Anchor | null) {
  */
 export function MessageList(props: MessageListProps) {
   const { messages, outgoing, meId, people, readSeqAtOpen, hasOlder, loadingOlder, onLoadOlder, onBottomChange, onEscape, editRequest, receipt = null, now = new Date() } = props;
-  const { onRetry, onDiscard, onEdit, onDelete } = props;
+  const { onRetry, onDiscard, onEdit, onDelete, apart, focus } = props;
   const handlers = useMemo<MessageHandlers>(() => ({ onRetry, onDiscard, onEdit, onDelete }), [onRetry, onDiscard, onEdit, onDelete]);
   const scroller = useRef<HTMLDivElement>(null);
-  const before = useRef({ scrollHeight: 0, scrollTop: 0, atBottom: true, first: "", last: "", count: 0, receipt: "", anchor: null as Anchor | null });
+  const before = useRef({ scrollHeight: 0, scrollTop: 0, atBottom: true, first: "", last: "", count: 0, receipt: "", anchor: null as Anchor | null, apart: false });
   const placed = useRef(false);
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
@@ -103,8 +108,11 @@ export function MessageList(props: MessageListProps) {
 
   const firstUnreadId = useMemo(() => {
     if (readSeqAtOpen === null) return null;
-    return messages.find((m) => m.seq > readSeqAtOpen && m.senderId !== meId && !m.deletedAt && m.kind !== "system")?.id ?? null;
-  }, [messages, readSeqAtOpen, meId]);
+    const i = messages.findIndex((m) => m.seq > readSeqAtOpen && m.senderId !== meId && !m.deletedAt && m.kind !== "system");
+    // the oldest loaded with older ones not loaded: the first unread may be further up, so no divider yet
+    if (i < 0 || (i === 0 && hasOlder && messages[0].seq > readSeqAtOpen + 1)) return null;
+    return messages[i].id;
+  }, [messages, readSeqAtOpen, meId, hasOlder]);
 
   const rows = useMemo(() => buildRows(messages, outgoing, meId, firstUnreadId, now), [messages, outgoing, meId, firstUnreadId, now]);
   const firstKey = messages[0]?.id ?? "";
@@ -122,7 +130,7 @@ export function MessageList(props: MessageListProps) {
     const el = scroller.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_BOTTOM_PX;
-    before.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop, atBottom: bottom, first: firstKey, last: lastKey, count: total, receipt: receiptAt, anchor: findAnchor(el) };
+    before.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop, atBottom: bottom, first: firstKey, last: lastKey, count: total, receipt: receiptAt, anchor: findAnchor(el), apart: !!apart };
     return bottom;
   }
 
@@ -145,7 +153,8 @@ export function MessageList(props: MessageListProps) {
     } else if (prev.last !== lastKey && total > prev.count) {
       const newest = outgoing.length ? null : messages[messages.length - 1];
       const mine = !newest || newest.senderId === meId;
-      if (prev.atBottom || mine) el.scrollTop = el.scrollHeight;
+      // a page that joined a window to the live end came from reading down: no leap to the newest
+      if ((prev.atBottom && !prev.apart) || mine) el.scrollTop = el.scrollHeight;
       else {
         setUnseen((n) => n + (total - prev.count));
         keepAnchor(el, prev.anchor);
@@ -183,6 +192,7 @@ export function MessageList(props: MessageListProps) {
     if (!el) return;
     setAtBottom(remember() ?? true);
     if (el.scrollTop < NEAR_TOP_PX && hasOlder && !loadingOlder) onLoadOlder();
+    if (apart?.hasNewer && !apart.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_TOP_PX) apart.onLoadNewer();
   }
 
   function onFocus(e: FocusEvent<HTMLDivElement>) {
@@ -220,7 +230,11 @@ export function MessageList(props: MessageListProps) {
     }
   }
 
+  // remembered at once: a resize before the scroll event must not take the view back to the bottom
+  useFocusMessage(scroller, focus ?? null, () => setAtBottom(remember() ?? true));
+
   function jump() {
+    if (apart) return apart.onJumpToLatest();
     const el = scroller.current;
     if (!el) return;
     el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
@@ -315,10 +329,17 @@ export function MessageList(props: MessageListProps) {
             </section>
           );
         })}
+        {apart?.hasNewer && (
+          <div className={styles.older}>
+            <button type="button" className={styles.textButton} onClick={apart.onLoadNewer} disabled={apart.loadingNewer}>
+              {apart.loadingNewer ? "Loading newer messages…" : "Load newer messages"}
+            </button>
+          </div>
+        )}
       </div>
-      {!atBottom && (unseen > 0 || (before.current.scrollHeight - before.current.scrollTop > 2 * (scroller.current?.clientHeight ?? 0))) && (
+      {(apart || (!atBottom && (unseen > 0 || (before.current.scrollHeight - before.current.scrollTop > 2 * (scroller.current?.clientHeight ?? 0))))) && (
         <button type="button" className={styles.jump} onClick={jump} data-testid="jump-to-latest">
-          {unseen > 0 ? `${unseen} new message${unseen === 1 ? "" : "s"}` : "Jump to latest"}
+          {unseen > 0 && !apart ? `${unseen} new message${unseen === 1 ? "" : "s"}` : "Jump to latest"}
           <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
             <path d="M12 5v14M19 12l-7 7-7-7" />
           </svg>

@@ -1,0 +1,45 @@
+"use client";
+
+import type { ReplyPreview } from "@/lib/messages/types";
+import { useMessageContext } from "./message-context";
+import styles from "./Replies.module.scss";
+import { useInnerTabIndex } from "./tab-stops";
+
+/**
+ * The one-line quote above a reply: the original's sender (bidi-isolated) and the start of its text,
+ * or "Original message deleted" — also when the server's preview predates a deletion this page has
+ * seen. A button: it jumps to the original (loading the history around it when not loaded).
+ */
+export function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
+  const context = useMessageContext();
+  const tabIndex = useInnerTabIndex();
+  const held = context?.held(replyTo.id);
+  const deleted = replyTo.deleted || !!held?.deletedAt;
+  const body = held && !deleted ? held.body : replyTo.body;
+  const name = context?.nameOf(replyTo.senderId) ?? "";
+  return (
+    <button
+      type="button"
+      className={styles.quote}
+      onClick={() => context?.jumpToOriginal(replyTo)}
+      tabIndex={tabIndex}
+      data-testid="reply-quote"
+      data-deleted={deleted || undefined}
+      aria-label={deleted ? "Reply to a deleted message" : `Reply to ${name}: go to the original message`}
+    >
+      {deleted ? (
+        <span className={styles.quoteDeleted}>Original message deleted</span>
+      ) : (
+        <>
+          <bdi className={styles.quoteName}>{name}</bdi>
+          <bdi className={styles.quoteText}>{oneLine(body)}</bdi>
+        </>
+      )}
+    </button>
+  );
+}
+
+/** Line breaks as spaces: the quote is one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
