@@ -27,7 +27,7 @@ export async function exportUserData({ userId }: { userId: string }) {
       .where(eq(members.userId, userId))
       .orderBy(conversations.createdAt),
     db
-      .select({ id: messages.id, conversationId: messages.conversationId, seq: messages.seq, body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
+      .select({ id: messages.id, conversationId: messages.conversationId, seq: messages.seq, kind: messages.kind, event: messages.event, body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
       .from(messages)
       .where(eq(messages.senderId, userId))
       .orderBy(messages.conversationId, messages.seq),

@@ -1,11 +1,10 @@
 /** Edits and deletions of one's own messages; each takes the conversation's next position as the message's rev. */
 import "server-only";
-import { getSql } from "@/db";
 import { transaction } from "@/db/transaction";
 import { AppError } from "../platform/errors";
-import { lockConversation } from "../platform/locks";
 import { limited } from "../platform/rate-limit";
 import "./events";
+import { lockTarget, storedMessage } from "./target";
 import { takePosition } from "./positions";
 import { mentionsIn } from "./mentioned";
 import { messageRowsById } from "@/db/message-rows";
@@ -14,15 +13,7 @@ import type { MessageView } from "./types";
 
 async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
   const message = await transaction(async (tx, emit) => {
-    // The membership is checked under the conversation's lock (lib/platform/locks.ts): a removal racing the
-    // change either came first (not_found) or waits for it.
-    const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
-    if (located) await lockConversation(tx, located.conversation_id);
-    const [target] = await tx`
-      select m.id, m.conversation_id, m.sender_id, m.deleted_at, m.kind from messages m
-      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
-      where m.id = ${messageId}`;
-    if (!target) throw new AppError("not_found", "No such message");
+    const target = await lockTarget(tx, userId, messageId);
     if (target.kind === "system") throw new AppError("forbidden", "Notes about the conversation cannot be changed");
     if (target.sender_id !== userId) throw new AppError("forbidden", "You can only change your own messages");
     if (target.deleted_at) {
@@ -38,7 +29,7 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
     return changed;
   });
   if (message) return message;
-  return toMessageView((await messageRowsById(getSql(), [messageId]))[0]);
+  return storedMessage(messageId);
 }
 
 /** Replaces the body of the caller's own message. Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`. */

@@ -10,7 +10,7 @@ import { transaction } from "@/db/transaction";
 import { messageRowsById, selectMessages } from "@/db/message-rows";
 import { requireMembership } from "../conversations/access";
 import { AppError } from "../platform/errors";
-import { lockConversation } from "../platform/locks";
+import { lockTarget, storedMessage } from "./target";
 import { limited } from "../platform/rate-limit";
 import "./events";
 import { takePosition } from "./positions";
@@ -26,13 +26,7 @@ import { toMessageView, type MessageView } from "./types";
 export async function pinMessage({ userId, messageId, pinned }: { userId: string; messageId: string; pinned: boolean }): Promise<MessageView> {
   return limited("pin", userId, async () => {
     const changed = await transaction(async (tx, emit) => {
-      const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
-      if (located) await lockConversation(tx, located.conversation_id);
-      const [target] = await tx`
-        select m.id, m.conversation_id, m.kind, m.deleted_at, m.pinned_at from messages m
-        join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
-        where m.id = ${messageId}`;
-      if (!target) throw new AppError("not_found", "No such message");
+      const target = await lockTarget(tx, userId, messageId);
       if (target.kind === "system") throw new AppError("forbidden", "Notes about the conversation cannot be pinned");
       if (target.deleted_at) {
         if (!pinned) return null; // a deleted message is never pinned: unpinning it is a no-op
@@ -51,7 +45,7 @@ export async function pinMessage({ userId, messageId, pinned }: { userId: string
       return message;
     });
     if (changed) return changed;
-    return toMessageView((await messageRowsById(getSql(), [messageId]))[0]);
+    return storedMessage(messageId);
   });
 }
 

@@ -8,15 +8,15 @@
  * here (lib/messages/emoji.ts), so `:+1:` and 👍 are one reaction.
  */
 import "server-only";
-import { getSql } from "@/db";
-import { messageRowsById } from "@/db/message-rows";
+import { messageRowsById, selectMessages } from "@/db/message-rows";
 import { transaction } from "@/db/transaction";
 import { AppError } from "../platform/errors";
-import { lockConversation } from "../platform/locks";
+import type { Emit, Tx } from "../platform/events";
+import { lockTarget, storedMessage } from "./target";
 import { limited } from "../platform/rate-limit";
 import { emojiForShortcode } from "./emoji";
 import "./events";
-import { takePosition } from "./positions";
+import { takePosition, takePositions } from "./positions";
 import { isReactionEmoji, REACTIONS_MAX, SHORTCODE } from "./rules";
 import { toMessageView, type MessageView } from "./types";
 
@@ -36,13 +36,7 @@ async function react(userId: string, messageId: string, emoji: string, add: bool
   const changed = await transaction(async (tx, emit) => {
     // Under the conversation's lock (lib/platform/locks.ts): the membership seen stays true until commit,
     // and concurrent reactions to one message are counted one after the other, so the limit holds.
-    const [located] = await tx`select conversation_id from messages where id = ${messageId}`;
-    if (located) await lockConversation(tx, located.conversation_id);
-    const [target] = await tx`
-      select m.id, m.conversation_id, m.deleted_at, m.kind from messages m
-      join members mb on mb.conversation_id = m.conversation_id and mb.user_id = ${userId}
-      where m.id = ${messageId}`;
-    if (!target) throw new AppError("not_found", "No such message");
+    const target = await lockTarget(tx, userId, messageId);
     if (target.kind === "system") throw new AppError("forbidden", "Notes about the conversation take no reactions");
     if (target.deleted_at) {
       if (!add) return null; // nothing left to remove: answer with it as it is
@@ -67,7 +61,7 @@ async function react(userId: string, messageId: string, emoji: string, add: bool
     emit({ type: "message.updated", message });
     return message;
   });
-  return changed ?? toMessageView((await messageRowsById(getSql(), [messageId]))[0]);
+  return changed ?? storedMessage(messageId);
 }
 
 /**
@@ -83,4 +77,35 @@ export async function addReaction({ userId, messageId, emoji }: { userId: string
 /** Removes the caller's reaction `emoji`; absent (or the message deleted): the message as it is. Throws like addReaction, never `conflict`. */
 export async function removeReaction({ userId, messageId, emoji }: { userId: string; messageId: string; emoji: string }): Promise<MessageView> {
   return limited("react", userId, () => react(userId, messageId, emoji, false));
+}
+
+/**
+ * Takes back every reaction of `userId` (an account being deleted), each touched message taking its
+ * conversation's next position as its new rev and going out as `message.updated`, as any reaction
+ * change does (DESIGN.md: every change to a message takes a position) — else the rows went by the
+ * foreign key's cascade and clients and `sync` kept counting them. Run inside the deletion's
+ * transaction, with the user's row and the conversations of those messages already locked
+ * (lib/platform/locks.ts order).
+ */
+export async function withdrawReactions(tx: Tx, emit: Emit, userId: string): Promise<void> {
+  const removed = await tx`
+    delete from reactions r using messages m
+    where r.user_id = ${userId} and m.id = r.message_id
+    returning m.id, m.conversation_id`;
+  const byMessage = new Map(removed.map((r) => [r.id as string, r.conversation_id as string]));
+  if (!byMessage.size) return;
+  const counts = new Map<string, number>();
+  for (const c of byMessage.values()) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const next = await takePositions(tx, counts);
+  const revs = [...byMessage].map(([id, c]) => {
+    const rev = next.get(c)!;
+    next.set(c, rev + 1);
+    return { id, rev };
+  });
+  await tx`
+    update messages m set rev = v.rev
+    from jsonb_to_recordset(${JSON.stringify(revs)}::jsonb) as v(id uuid, rev bigint)
+    where m.id = v.id`;
+  const rows = await selectMessages(tx, tx`m.id in ${tx([...byMessage.keys()])}`, tx`order by m.conversation_id, m.rev`);
+  for (const row of rows) emit({ type: "message.updated", message: toMessageView(row) });
 }

@@ -105,9 +105,22 @@ export const REACTIONS_MAX = 20;
 export const SHORTCODE = /^:[a-z0-9_+-]{1,64}:$/i;
 
 // The `v` flag's \p{RGI_Emoji} (ES2024) matches exactly the fully-qualified emoji Unicode recommends
-// for general interchange, sequences (flags, keycaps, ZWJ families, skin tones) included; built at
-// run time because the TypeScript target predates the flag.
-const RGI_EMOJI = new RegExp("^\\p{RGI_Emoji}$", "v");
+// for general interchange, sequences (flags, keycaps, ZWJ families, skin tones) included. Built at
+// run time (the TypeScript target predates the flag) and on first use, not at module load: this
+// file is in the chat page's bundle, and a browser without the flag (Safari < 17, Chrome < 112,
+// Firefox < 116) threw a SyntaxError there that stopped the page. Without it the browser accepts
+// and the server (Node 20 has the flag) decides.
+let rgiEmoji: RegExp | null | undefined;
+function rgiEmojiPattern(): RegExp | null {
+  if (rgiEmoji === undefined) {
+    try {
+      rgiEmoji = new RegExp("^\\p{RGI_Emoji}$", "v");
+    } catch {
+      rgiEmoji = null;
+    }
+  }
+  return rgiEmoji;
+}
 
 /**
  * Whether `text` is one emoji a reaction may be: a single grapheme cluster that is an RGI emoji in
@@ -115,5 +128,6 @@ const RGI_EMOJI = new RegExp("^\\p{RGI_Emoji}$", "v");
  * sequences are not.
  */
 export function isReactionEmoji(text: string): boolean {
-  return text.length <= 64 && RGI_EMOJI.test(text);
+  const pattern = rgiEmojiPattern();
+  return text.length <= 64 && (pattern ? pattern.test(text) : text.length > 0);
 }

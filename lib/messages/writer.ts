@@ -59,6 +59,7 @@ const MAX_BATCH = 500;
 const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 /** The sender's account was deleted while the send was on its way (its sessions went with it). */
 const accountGone = () => new AppError("unauthorized", "This account was deleted");
+const clientIdTaken = () => new AppError("bad_request", "This clientId was already used for a message in another conversation");
 const badReply = () => new AppError("bad_request", "replyTo must be a message of this conversation");
 
 const observers = () => singleton("message-batch-observers", () => new Set<(timing: BatchTiming) => void>());
@@ -179,14 +180,19 @@ export class MessageWriter {
         tx,
         tx`(m.sender_id, m.client_id) in (select x.s, x.k from jsonb_to_recordset(${json}::jsonb) as x(s uuid, k uuid))`,
       );
+      // A retry answers the stored copy only to a sender who is still in its conversation: the copy
+      // carries live data (the reply's preview, reactions, the pin) that a removed member must not read.
+      const inConversation = new Set(members.map((r) => r.i as number));
       const byClient = new Map(existing.map((row) => [`${row.sender_id}|${row.client_id}`, row]));
       for (const [i, p] of items.entries()) {
         const row = byClient.get(`${p.senderId}|${p.clientId}`);
-        if (row) settled.set(items[i], { message: toMessageView(row), created: false });
+        if (!row || !inConversation.has(i)) continue;
+        settled.set(p, row.conversation_id === p.conversationId ? { message: toMessageView(row), created: false } : clientIdTaken());
       }
       // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
+      // Checked for members only, so a stranger cannot probe which conversation a message is in.
       // Their previews go out with the new messages (as toMessageView reads them: reply_*).
-      const replying = items.filter((p) => p.replyTo && !settled.has(p));
+      const replying = items.filter((p, i) => p.replyTo && isMember.has(i) && !settled.has(p));
       const originals = new Map<string, Record<string, unknown>>();
       if (replying.length) {
         const found = await tx`

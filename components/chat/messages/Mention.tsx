@@ -17,7 +17,8 @@ function useMentionContext(conversationId: string | undefined): MentionContext |
   const people = useOptionalChatSelector((s) => s.people);
   return useMemo(() => {
     if (!meId) return null;
-    const ids: Record<string, string> = {};
+    // no prototype: a member named "__proto__" or "constructor" is a plain key like any other
+    const ids: Record<string, string> = Object.create(null);
     for (const p of Object.values(people ?? {})) if (p) ids[p.username.toLowerCase()] = p.id;
     for (const m of members ?? []) ids[m.username.toLowerCase()] = m.id;
     return { meId, ids };
