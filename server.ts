@@ -129,6 +129,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if ((req.url ?? "").split("?")[0] === "/_next/image") return refuse(res, new AppError("not_found", "Not found"));
       // Next would answer this with a bare 500; answer in the API's error shape instead.
       if (!isDecodablePath(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The URL is not valid UTF-8"));
+      // Next answers an API path with a trailing slash (`/api/users/`, or `/api/users/.` as a client
+      // normalises it) with a 308 to the path without it, an answer of no documented kind; no API
+      // path ends in "/": refused in the error shape.
+      if (/^\/api\/.*\/$|^\/api\/$/.test((req.url ?? "/").split("?")[0])) return refuse(res, new AppError("not_found", "No such endpoint"));
       // Next re-encodes a query it cannot decode as U+FFFD, so route handlers never see the bytes:
       // an API query whose escapes are not UTF-8 is refused here (DESIGN Text rules; pages keep Next's reading).
       if (!isDecodableApiQuery(req.url ?? "/")) return refuse(res, new AppError("bad_request", "The query is not valid UTF-8 text"));

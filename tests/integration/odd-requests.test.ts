@@ -2,7 +2,7 @@
  * Requests an attack pass sent after the first round of fixes: each was a bare 500, a page without
  * the CSP, a forged log line or a way around the sign-in's throttle. Each now has a plain answer.
  */
-import { closeTestSql, createAccount, csrf, request } from "../support/api";
+import { closeTestSql, createAccount, csrf, request, signIn } from "../support/api";
 import { rawRequest } from "../support/raw-http";
 
 afterAll(closeTestSql);
@@ -27,6 +27,14 @@ describe("odd requests", () => {
     const tree = encodeURIComponent(JSON.stringify(["", { children: ["__PAGE__", {}] }, null, null, true]));
     const res = await request("/login", { headers: { RSC: "1", "Next-Router-State-Tree": tree } });
     expect([200, 307]).toContain(res.status);
+  });
+
+  it("answers an API path with a trailing slash (or a dot segment a client folds into one) with 404 in the error shape, not Next's 308", async () => {
+    const account = await createAccount();
+    const cookie = await signIn(account.username, account.password);
+    for (const path of ["/api/users/.", "/api/users/", "/api/conversations/", "/api/", "/api/health/?x=1"]) {
+      for (const method of ["GET", "POST"]) await expectError(await request(path, { method, cookie }), 404, "not_found");
+    }
   });
 
   it("does not serve Next's image endpoint, which logs the raw url it is given", async () => {

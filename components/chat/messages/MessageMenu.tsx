@@ -70,6 +70,8 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
     onPointerDown(e) {
       // (a touch on the open sheet, which lives inside the message, is no new press)
       if (e.pointerType !== "touch" || open) return;
+      // a long press on a control inside the message (a reaction chip shows who reacted) is that control's
+      if ((e.target as Element).closest("button, a[href], textarea, input, [role=button]")) return;
       start.current = { x: e.clientX, y: e.clientY };
       touchedAt.current = Date.now();
       timer.current = setTimeout(() => {
@@ -88,6 +90,7 @@ export function useMessageMenu(items: MessageMenuItem[], label: string): Message
     onContextMenu(e) {
       // a long press on touch raises this too; a right click keeps the browser's own menu
       if (!open && !start.current && Date.now() - touchedAt.current > 2 * LONG_PRESS_MS + 1000) return;
+      if (!open && (e.target as Element).closest("button, a[href], textarea, input, [role=button]")) return;
       e.preventDefault();
       cancel();
       pressedOpen.current = Date.now();
