@@ -2,7 +2,7 @@
 
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { textLength } from "@/lib/platform/text-length";
-import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
+import { checkMessageBody, MESSAGE_MAX } from "@/lib/messages/rules";
 import styles from "./Composer.module.scss";
 import { ConfirmAllDialog } from "./ConfirmAllDialog";
 import { needsAllConfirmation } from "./mention-autocomplete";
@@ -31,7 +31,7 @@ interface ComposerProps {
  * on nothing does nothing; a refusal (over the limit, a tower of combining marks) floats above the
  * field, so neither moves the conversation.
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
- * emoji is one character) and checks the body with the server's own schema before sending.
+ * emoji is one character) and checks the body with the server's own rule (lib/messages/rules.ts `checkMessageBody`) before sending.
  */
 export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
@@ -68,9 +68,9 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     e?.preventDefault();
     // nothing to send: nothing happens, as in every chat app (the Send button is disabled too)
     if (!text.trim()) return;
-    const parsed = messageBodySchema.safeParse(text);
+    const parsed = checkMessageBody(text);
     if (!parsed.success) {
-      setRefusal(parsed.error.issues[0].message);
+      setRefusal(parsed.message);
       return;
     }
     if (mentionable && needsAllConfirmation(parsed.data, mentionable.kind, mentionable.members.length)) return setConfirming(parsed.data);
