@@ -1,9 +1,6 @@
 "use client";
 
-import { autoUpdate, flip, offset, shift, useFloating } from "@floating-ui/react-dom";
-import { memo, useEffect, useId, useRef, useState, type FocusEvent, type PointerEvent } from "react";
-import { createPortal } from "react-dom";
-import { PersonName } from "../PersonName";
+import { memo, useCallback, useEffect, useId, useRef, useState, type FocusEvent, type PointerEvent } from "react";
 import styles from "./Messages.module.scss";
 
 /** Someone who read the message, as the receipt names them (`handle`: their @username, when another member's name reads the same). */
@@ -20,13 +17,13 @@ export const NAMES_SHOWN = 15;
  * The one read receipt of a conversation, under the message it belongs to (which one:
  * client/receipts.ts `readReceipt`). A direct conversation says "Seen" — without a time: the server
  * keeps read positions, not when they moved. A group says "Seen by N" on a quiet button whose names
- * (each bidi-isolated on its own) show in a tooltip on mouse hover or keyboard focus, and as a
- * popover on a tap or a click (the first NAMES_SHOWN, in member order; "and N more" for the rest);
- * Escape or a press elsewhere closes it. It is placed in a portal (never clipped by the message
- * list, never changing its height) by Floating UI's positioning alone (@floating-ui/react-dom,
- * a few KB: above the button, flipped below when there is no room, kept 8 px inside the window);
- * the four interactions are the few handlers below, not @floating-ui/react's (about 12 KB
- * compressed of the chat page's first load, docs/web-performance.md).
+ * (./SeenByNames.tsx, each bidi-isolated on its own) show in a tooltip on mouse hover or keyboard
+ * focus, and as a popover on a tap or a click (the first NAMES_SHOWN, in member order; "and N
+ * more" for the rest); Escape or a press elsewhere closes it.
+ *
+ * The names and their positioning (Floating UI) load on first use, started by the first sign of
+ * interest (a mouse over the button, its focus, a press), so the page does not carry them
+ * (docs/web-performance.md); a load that fails (offline) is tried again on the next one.
  */
 export const ReadReceipt = memo(function ReadReceipt({ group, readers }: { group: boolean; readers: Reader[] }) {
   if (!group) {
@@ -46,15 +43,30 @@ const GRACE_MS = 120;
 /** Why the names are showing: a hover and a keyboard focus are passing, a press stays until pressed again, Escape or a press elsewhere. */
 type Reason = "hover" | "focus" | "press";
 
+type NamesModule = typeof import("./SeenByNames");
+let names: NamesModule | null = null;
+let loading: Promise<NamesModule> | null = null;
+/** Loads ./SeenByNames once; a failed load is forgotten, so the next call tries again. */
+function loadNames(): Promise<NamesModule> {
+  loading ??= import("./SeenByNames").then(
+    (m) => (names = m),
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
+
 function SeenBy({ readers }: { readers: Reader[] }) {
   const [reason, setReason] = useState<Reason | null>(null);
   const open = reason !== null;
-  const { refs, elements, floatingStyles } = useFloating({
-    open,
-    placement: "top-end",
-    middleware: [offset(6), flip({ padding: 8 }), shift({ padding: 8 })],
-    whileElementsMounted: autoUpdate,
-  });
+  const [loaded, setLoaded] = useState<NamesModule | null>(names);
+  const [button, setButton] = useState<HTMLButtonElement | null>(null);
+  const floating = useRef<HTMLDivElement | null>(null);
+  const onNames = useCallback((el: HTMLDivElement | null) => {
+    floating.current = el;
+  }, []);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const later = (ms: number, fn: () => void) => {
     clearTimeout(timer.current);
@@ -63,11 +75,14 @@ function SeenBy({ readers }: { readers: Reader[] }) {
   const pressing = useRef(false);
   const id = useId();
 
+  function preload() {
+    if (!loaded) loadNames().then(setLoaded, () => {});
+  }
   useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
     if (!open) return;
-    const { reference, floating } = elements;
-    const inside = (t: EventTarget | null) => t instanceof Node && ((reference instanceof Node && reference.contains(t)) || Boolean(floating?.contains(t)));
+    if (!loaded) loadNames().then(setLoaded, () => setReason(null));
+    const inside = (t: EventTarget | null) => t instanceof Node && (Boolean(button?.contains(t)) || Boolean(floating.current?.contains(t)));
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") setReason(null);
     };
@@ -80,11 +95,12 @@ function SeenBy({ readers }: { readers: Reader[] }) {
       document.removeEventListener("keydown", onKey);
       document.removeEventListener("pointerdown", onPress);
     };
-  }, [open, elements]);
+  }, [open, loaded, button]);
 
   // a mouse only: a touch does not hover, its tap is a press
   function hoverIn(e: PointerEvent) {
     if (e.pointerType !== "mouse") return;
+    preload();
     if (open) clearTimeout(timer.current);
     else later(HOVER_MS, () => setReason((r) => r ?? "hover"));
   }
@@ -101,10 +117,15 @@ function SeenBy({ readers }: { readers: Reader[] }) {
     }
     pressing.current = false;
     if (keyboard) setReason((r) => r ?? "focus");
+    else preload();
   }
   function onBlur(e: FocusEvent) {
-    const intoNames = e.relatedTarget instanceof Node && Boolean(elements.floating?.contains(e.relatedTarget));
+    const intoNames = e.relatedTarget instanceof Node && Boolean(floating.current?.contains(e.relatedTarget));
     if (!intoNames) setReason((r) => (r === "focus" ? null : r));
+  }
+  function onPointerDown() {
+    pressing.current = true;
+    preload();
   }
   // a press after a hover or a focus keeps them; a press on a press closes them
   function onClick() {
@@ -115,51 +136,35 @@ function SeenBy({ readers }: { readers: Reader[] }) {
 
   const label = `Seen by ${readers.length}`;
   const shown = readers.slice(0, NAMES_SHOWN);
-  const more = readers.length - shown.length;
   return (
     <div className={styles.receipt} data-testid="read-receipt">
       <button
         type="button"
-        ref={refs.setReference}
+        ref={setButton}
         className={styles.receiptButton}
         aria-expanded={open}
-        aria-describedby={open ? id : undefined}
+        aria-describedby={open && loaded ? id : undefined}
         onPointerEnter={hoverIn}
         onPointerLeave={hoverOut}
-        onPointerDown={() => (pressing.current = true)}
+        onPointerDown={onPointerDown}
         onFocus={onFocus}
         onBlur={onBlur}
         onClick={onClick}
       >
         {label}
       </button>
-      {open &&
-        createPortal(
-          <div
-            id={id}
-            role="tooltip"
-            ref={refs.setFloating}
-            style={floatingStyles}
-            className={styles.receiptNames}
-            data-testid="read-receipt-names"
-            onPointerEnter={hoverIn}
-            onPointerLeave={hoverOut}
-          >
-            {/* the button's own name says it already: the description is the names */}
-            <p className={styles.receiptTitle} aria-hidden="true">
-              {label}
-            </p>
-            <ul>
-              {shown.map((r) => (
-                <li key={r.id}>
-                  <PersonName name={r.displayName} handle={r.handle} />
-                </li>
-              ))}
-            </ul>
-            {more > 0 && <p className={styles.receiptMore}>and {more} more</p>}
-          </div>,
-          document.body,
-        )}
+      {open && loaded && (
+        <loaded.SeenByNames
+          id={id}
+          reference={button}
+          label={label}
+          shown={shown}
+          more={readers.length - shown.length}
+          onElement={onNames}
+          onPointerEnter={hoverIn}
+          onPointerLeave={hoverOut}
+        />
+      )}
     </div>
   );
 }
