@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import styles from "./Dialog.module.scss";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -14,7 +14,9 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
-  useEffect(() => {
+  // in the commit that shows it, so the focus is inside from its first frame (./LazyDialog.tsx
+  // shows some dialogs outside any event, where an effect would run a frame later)
+  useLayoutEffect(() => {
     const el = ref.current;
     const first = el?.querySelector<HTMLElement>("[autofocus], input, textarea") ?? el?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? el)?.focus();

@@ -4,9 +4,11 @@ import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type Keyb
 import { textLength } from "@/lib/platform/text-length";
 import { checkMessageBody, MESSAGE_MAX } from "@/lib/messages/rules";
 import styles from "./Composer.module.scss";
-import { ConfirmAllDialog } from "./ConfirmAllDialog";
+import { lazyDialog } from "../LazyDialog";
 import { needsAllConfirmation } from "./mention-autocomplete";
 import { useMentionAutocomplete, type Mentionable } from "./MentionAutocomplete";
+
+const ConfirmAllDialog = lazyDialog(() => import("./ConfirmAllDialog").then((m) => m.ConfirmAllDialog));
 
 /** The remaining-characters counter appears from this many characters left. */
 export const COUNTER_FROM = 200;
@@ -130,7 +132,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
       {confirming !== null && (
         <ConfirmAllDialog
           memberCount={mentionable?.members.length ?? 0}
-          onCancel={() => setConfirming(null)}
+          onClose={() => setConfirming(null)}
           onSend={() => {
             onSend(confirming);
             setConfirming(null);

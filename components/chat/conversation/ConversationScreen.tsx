@@ -9,7 +9,6 @@ import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { Composer } from "./Composer";
-import { GroupSettings } from "./GroupSettings";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { conversationTitle, handlesToShow, otherMember } from "../client/names";
@@ -17,9 +16,13 @@ import { DELETED_USER, unknownSenders } from "../client/people";
 import { readReceipt } from "../client/receipts";
 import { PersonName } from "../PersonName";
 import { useHydrated } from "../hooks/useHydrated";
+import { lazyDialog } from "../LazyDialog";
 import { useNow } from "../hooks/useNow";
 import styles from "../Chat.module.scss";
 import msgStyles from "../messages/Messages.module.scss";
+
+/** Loaded when first wanted (../LazyDialog.tsx): most visits never open it; its button preloads it. */
+const GroupSettings = lazyDialog(() => import("./GroupSettings").then((m) => m.GroupSettings));
 
 /** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
 function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
@@ -230,7 +233,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         </div>
         {conversation && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
         {conversation?.kind === "group" && (
-          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
+          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} onPointerEnter={GroupSettings.preload} onFocus={GroupSettings.preload} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
               <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
             </svg>
