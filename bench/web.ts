@@ -1,12 +1,15 @@
 /**
  * `npm run bench:web`: Lighthouse (performance, accessibility) on /login and a conversation page of
  * the production build, driving the system Chromium, and the first-load JavaScript of the chat page
- * (compressed bytes on the wire). Writes docs/web-performance.md.
+ * (compressed bytes on the wire), with the build's own account of each page's first-load scripts
+ * (gzip of the files Next lists, without HTTP headers). Writes docs/web-performance.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { freePort, startEmbeddedDatabase } from "../db/embedded";
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
@@ -14,7 +17,26 @@ import { ensureBuild } from "../scripts/build";
 
 const root = process.cwd();
 const dir = path.join(root, ".data", `web-${process.pid}`);
-const TARGETS = { score: 95, firstLoadKb: 180 };
+/** Issue 13: the chat page's first load ≤ 190 KB gzipped, its accessibility 100; issue 5: performance ≥ 95, /login's accessibility ≥ 95. */
+const TARGETS = { score: 95, firstLoadKb: 190, chatAccessibility: 100 };
+/** The pages whose first-load scripts the build lists (.next/diagnostics/route-bundle-stats.json). */
+const BUNDLE_ROUTES = ["/login", "/", "/c/[id]"];
+
+/**
+ * Each route's first-load scripts as the build lists them: their count, and their bytes raw and
+ * gzipped (level 6, what the server's compression sends), in KB. Headers are not counted, so this
+ * reads lower than Lighthouse's transfer sizes by about half a KB per script (over HTTP/1.1).
+ */
+function bundleSizes(root: string): { route: string; scripts: number; rawKb: number; gzipKb: number }[] {
+  const stats: { route: string; firstLoadChunkPaths: string[] }[] = JSON.parse(fs.readFileSync(path.join(root, ".next", "diagnostics", "route-bundle-stats.json"), "utf8"));
+  return BUNDLE_ROUTES.flatMap((route) => {
+    const entry = stats.find((s) => s.route === route);
+    if (!entry) return [];
+    const files = entry.firstLoadChunkPaths.map((f) => fs.readFileSync(path.join(root, f)));
+    const kb = (n: number) => n / 1024;
+    return [{ route, scripts: files.length, rawKb: kb(files.reduce((n, f) => n + f.length, 0)), gzipKb: kb(files.reduce((n, f) => n + zlib.gzipSync(f, { level: 6 }).length, 0)) }];
+  });
+}
 
 async function main() {
   ensureBuild(root);
@@ -82,6 +104,8 @@ async function main() {
       console.log(rows.at(-1));
     }
     const chat = results[1];
+    const load = os.loadavg()[0];
+    const bundles = bundleSizes(root);
     const mark = (ok: boolean) => (ok ? "met" : "**missed**");
     const doc = `# Web performance
 
@@ -94,14 +118,29 @@ First-load JavaScript is the compressed bytes of every script the page loads (Li
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join("\n")}
 
-## Targets (issue 5)
+The build's own list of each page's first-load scripts (\`.next/diagnostics/route-bundle-stats.json\`),
+gzipped at level 6 as the server sends them, without HTTP headers (Lighthouse's figures above add
+about half a KB of headers per script):
+
+| page | scripts | raw (KB) | gzipped (KB) |
+|---|---:|---:|---:|
+${bundles.map((b) => `| ${b.route} | ${b.scripts} | ${b.rawKb.toFixed(1)} | ${b.gzipKb.toFixed(1)} |`).join("\n")}
+
+## Targets (issues 5 and 13)
 | target | measured | |
 |---|---|---|
 | chat page first-load JS ≤ ${TARGETS.firstLoadKb} KB gzipped | ${chat.scriptKb.toFixed(1)} KB | ${mark(chat.scriptKb <= TARGETS.firstLoadKb)} |
-${results.map((r) => `| Lighthouse performance ≥ ${TARGETS.score} on ${r.name} | ${r.performance} | ${mark(r.performance >= TARGETS.score)} |\n| Lighthouse accessibility ≥ ${TARGETS.score} on ${r.name} | ${r.accessibility} | ${mark(r.accessibility >= TARGETS.score)} |`).join("\n")}
+${results
+  .map((r, i) => {
+    const a11y = i === 1 ? TARGETS.chatAccessibility : TARGETS.score;
+    return `| Lighthouse performance ≥ ${TARGETS.score} on ${r.name} | ${r.performance} | ${mark(r.performance >= TARGETS.score)} |\n| Lighthouse accessibility ${a11y === 100 ? "100" : `≥ ${a11y}`} on ${r.name} | ${r.accessibility} | ${mark(r.accessibility >= a11y)} |`;
+  })
+  .join("\n")}
 
-The machine's 2 cores are shared with other work; Lighthouse's simulated throttling keeps the scores
-fairly stable, but rerun before drawing fine conclusions.
+The machine's 2 cores are shared with other work (load average ${load.toFixed(1)} when this was
+written); Lighthouse's simulated throttling keeps the scores fairly stable, but a busy machine
+lengthens the main thread's tasks (TBT) and lowers performance: rerun before drawing fine
+conclusions. The byte counts do not depend on load.
 `;
     fs.writeFileSync(path.join(root, "docs", "web-performance.md"), doc);
     console.log("wrote docs/web-performance.md");

@@ -5,8 +5,8 @@ import { useActionState } from "react";
 import { register, type RegisterState } from "@/app/(auth)/register/actions";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
-import { ACCOUNT_LIMITS } from "@/lib/accounts/schemas";
-import { NAME_COUNT } from "@/lib/people/schemas";
+import { ACCOUNT_LIMITS } from "@/lib/accounts/rules";
+import { NAME_COUNT } from "@/lib/people/rules";
 import styles from "./AuthCard.module.scss";
 
 /** Shown from 8 left; no maxLength, which would cut a pasted name without a word. */

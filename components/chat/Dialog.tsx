@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { useEscapeLayer } from "@/components/useEscapeLayer";
 import styles from "./Dialog.module.scss";
@@ -30,7 +30,9 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   const [opener] = useState(() => (typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null)));
   const isTop = useEscapeLayer(true, onClose, true);
 
-  useEffect(() => {
+  // in the commit that shows it, so the focus is inside from its first frame (./LazyDialog.tsx
+  // shows some dialogs outside any event, where an effect would run a frame later)
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const first = el.querySelector<HTMLElement>("[autofocus], input, textarea") ?? el.querySelector<HTMLElement>(FOCUSABLE);

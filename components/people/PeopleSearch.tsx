@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Avatar } from "@/components/Avatar";
-import { DIRECTORY_PAGE, DIRECTORY_QUERY_MAX } from "@/lib/people/schemas";
+import { DIRECTORY_PAGE, DIRECTORY_QUERY_MAX } from "@/lib/people/rules";
 import type { PublicUser } from "@/lib/people/types";
 import styles from "./People.module.scss";
 

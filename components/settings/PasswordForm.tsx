@@ -4,8 +4,8 @@ import { useActionState, useState, type FormEvent } from "react";
 import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/http/action";
-import { ACCOUNT_LIMITS } from "@/lib/accounts/schemas";
-import { passwordLengthProblem } from "@/lib/accounts/schemas";
+import { ACCOUNT_LIMITS } from "@/lib/accounts/rules";
+import { passwordLengthProblem } from "@/lib/accounts/rules";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 

@@ -5,8 +5,8 @@ import { Field } from "@/components/Field";
 import formStyles from "@/components/Form.module.scss";
 import type { ActionState } from "@/lib/http/action";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { PROFILE_LIMITS } from "@/lib/people/schemas";
-import { NAME_COUNT } from "@/lib/people/schemas";
+import { PROFILE_LIMITS } from "@/lib/people/rules";
+import { NAME_COUNT } from "@/lib/people/rules";
 import { FormStatus } from "./FormStatus";
 import styles from "./Settings.module.scss";
 

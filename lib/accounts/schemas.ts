@@ -1,17 +1,12 @@
-/** Account fields: registration, sign-in, password change, deletion (browser-safe: the forms check with them). */
+/**
+ * Account fields as zod schemas for the server: registration, sign-in, password change, deletion.
+ * The limits and the password-length messages are ./rules's, which the forms import.
+ */
 import { z } from "zod";
-import { textLength } from "../platform/text-length";
 import { str } from "../platform/validation";
-import { displayNameSchema, USERNAME } from "../people/schemas";
-
-export const ACCOUNT_LIMITS = {
-  usernameMin: USERNAME.min,
-  usernameMax: USERNAME.max,
-  emailMax: 254,
-  passwordMin: 8,
-  // argon2 hashes anything, but hashing megabytes per attempt is a cheap denial of service.
-  passwordMax: 200,
-} as const;
+import { USERNAME } from "../people/rules";
+import { displayNameSchema } from "../people/schemas";
+import { ACCOUNT_LIMITS, passwordLengthProblem } from "./rules";
 
 export const usernameSchema = str("Username")
   .max(200, `Username must be at most ${ACCOUNT_LIMITS.usernameMax} characters`)
@@ -28,23 +23,11 @@ export const emailSchema = str("Email")
   .max(ACCOUNT_LIMITS.emailMax, "Enter a valid email address")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
-const PASSWORD_SHORT = `Password must be at least ${ACCOUNT_LIMITS.passwordMin} characters`;
-const PASSWORD_LONG = `Password must be at most ${ACCOUNT_LIMITS.passwordMax} characters`;
-
-export const passwordSchema = str("Password").min(ACCOUNT_LIMITS.passwordMin, PASSWORD_SHORT).max(ACCOUNT_LIMITS.passwordMax, PASSWORD_LONG);
-
-/**
- * The forms' check of a new password's length before sending, in code points like
- * {@link passwordSchema} (lib/platform/text-length.ts textLength; not HTML `minLength`, which counts UTF-16
- * units and takes "😀😀😀😀" as 8): the server's message, or undefined when the length is fine.
- */
-export function passwordLengthProblem(password: string): string | undefined {
-  const n = textLength(password);
-  if (n < ACCOUNT_LIMITS.passwordMin) return PASSWORD_SHORT;
-  if (n > ACCOUNT_LIMITS.passwordMax) return PASSWORD_LONG;
-  return undefined;
-}
-
+/** A new password: its length by ./rules `passwordLengthProblem`, the forms' own check. */
+export const passwordSchema = str("Password").superRefine((v, ctx) => {
+  const problem = passwordLengthProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const registerSchema = z
   .strictObject(

@@ -1,8 +1,9 @@
 /**
- * Conversation rules, in one place for the server, the client and the bench (browser-safe): limits,
- * who may do what by role and who may remove whom. (Who becomes owner when the owner goes is SQL:
- * store.ts promoteHeirs.)
+ * Conversation rules, in one place for the server, the client and the bench (browser-safe,
+ * zod-free): limits, the group title's check, who may do what by role and who may remove whom.
+ * (Who becomes owner when the owner goes is SQL: store.ts promoteHeirs.)
  */
+import { checkName, type TextCheck } from "../platform/field-checks";
 
 /** A member's role in a group; direct conversations have two plain members. */
 export type Role = "owner" | "admin" | "member";
@@ -11,6 +12,18 @@ export const GROUP_MAX_MEMBERS = 256;
 export const GROUP_TITLE_MAX = 64;
 /** Title fields show their counter (components/CharCount.tsx) from this many characters. */
 export const TITLE_COUNT_FROM = GROUP_TITLE_MAX - 14;
+
+/**
+ * A group title as the server takes it (./schemas `groupTitleSchema` is this check): the name rules
+ * (lib/platform/text.ts `nameProblem`), at most GROUP_TITLE_MAX code points after trimming and NFC.
+ * Answers the title as stored, or the server's refusal; the dialogs run it before sending.
+ */
+export function checkGroupTitle(title: string): TextCheck {
+  return checkName(title, "Title", GROUP_TITLE_MAX, {
+    required: "Give the group a title",
+    tooLong: `A title may be at most ${GROUP_TITLE_MAX} characters`,
+  });
+}
 
 /**
  * Whether `actor` may take `target` out of a group: anyone may leave; the owner removes anyone; an

@@ -1,13 +1,13 @@
-/** Conversation inputs: starting one, group titles, members (browser-safe: the dialogs check with them). */
+/**
+ * Conversation inputs as zod schemas for the server: starting one, group titles, members, one's
+ * settings. The title's rule and the limits are ./rules's, which the dialogs import.
+ */
 import { z } from "zod";
-import { nameText, uuidSchema } from "../platform/validation";
-import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX } from "./rules";
+import { checkedText, uuidSchema } from "../platform/validation";
+import { checkGroupTitle, GROUP_MAX_MEMBERS } from "./rules";
 
-/** A group title: the name rules (lib/platform/text.ts `nameProblem`). */
-export const groupTitleSchema = nameText("Title", GROUP_TITLE_MAX, {
-  required: "Give the group a title",
-  tooLong: `A title may be at most ${GROUP_TITLE_MAX} characters`,
-});
+/** A group title: ./rules `checkGroupTitle`, the dialogs' own check. */
+export const groupTitleSchema = checkedText("Title", checkGroupTitle);
 
 const userIdList = z
   .array(uuidSchema("Member"), { error: "memberIds must be a list of user ids" })

@@ -8,7 +8,7 @@ import { consume, limited } from "../platform/rate-limit";
 import { uuidSchema } from "../platform/validation";
 import { selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
-import { HISTORY_PAGE, SYNC_PAGE } from "./schemas";
+import { HISTORY_PAGE, SYNC_PAGE } from "./rules";
 import type { MessageView } from "./types";
 
 /**

@@ -1,5 +1,9 @@
 /**
- * Message rules (browser-safe: the composer and the renderer read a body as the server does).
+ * Message rules (browser-safe, zod-free: the composer and the renderer read a body as the server
+ * does, and ./schemas builds the server's schemas on them).
+ *
+ * A body, DESIGN.md Text rules: at most MESSAGE_MAX code points once trimmed, not empty, something
+ * visible, no tower of combining marks (`checkMessageBody`).
  *
  * Mentions, DESIGN.md, "Contract additions": `@username` in any letter case names a member; `@all` and its
  * alias `@here` name everyone; nothing inside inline code or a code block is a mention. Code is
@@ -7,7 +11,33 @@
  * long), indented blocks (four spaces or a tab after a blank line or at the start) and inline code
  * spans (a backtick run closed by a run of the same length).
  */
-import { USERNAME } from "../people/schemas";
+import { checkTrimmed, markTowerProblem, type TextCheck } from "../platform/field-checks";
+import { hasVisibleText } from "../platform/text";
+import { USERNAME } from "../people/rules";
+
+/** The longest message, in code points (after trimming). */
+export const MESSAGE_MAX = 4000;
+/** A history page: this many messages by default, at most `max`. */
+export const HISTORY_PAGE = { default: 50, max: 100 } as const;
+/** A sync page: at most this many changes per conversation in one answer. */
+export const SYNC_PAGE = 500;
+
+/**
+ * A message body as the server takes it (./schemas `messageBodySchema` is this check): the body as
+ * stored (trimmed), or the first refusal, worded as the server words it. The composer and the edit
+ * box run it before sending, for an immediate, precise message.
+ */
+export function checkMessageBody(body: string): TextCheck {
+  return checkTrimmed(body, {
+    what: "Message",
+    sentMax: MESSAGE_MAX * 4,
+    required: "A message cannot be empty",
+    max: MESSAGE_MAX,
+    tooLong: `A message may be at most ${MESSAGE_MAX} characters`,
+    // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble
+    problem: (v) => (hasVisibleText(v) ? markTowerProblem(v, "A message") : "A message needs some visible text"),
+  });
+}
 
 /** Pinned messages a conversation may hold at once (DESIGN.md: the next pin is 409 `conflict`). */
 export const PIN_MAX = 50;

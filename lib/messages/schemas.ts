@@ -1,24 +1,17 @@
-/** Message inputs over HTTP and the socket (browser-safe: the composer checks with them). */
+/**
+ * Message inputs over HTTP and the socket, as zod schemas for the server's adapters. The body's rule
+ * and the limits are ./rules's, which the composer imports (a client file never imports a schemas
+ * file, so zod stays out of the chat page's JavaScript; tests/unit/architecture.test.ts).
+ */
 import { z } from "zod";
-import { hasVisibleText } from "../platform/text";
-import { noMarkTower, str, uuidSchema } from "../platform/validation";
-import { isReactionEmoji, SHORTCODE } from "./rules";
-
-export const MESSAGE_MAX = 4000;
-export const HISTORY_PAGE = { default: 50, max: 100 } as const;
-export const SYNC_PAGE = 500;
+import { checkedText, uuidSchema } from "../platform/validation";
+import { checkMessageBody, HISTORY_PAGE, isReactionEmoji, SHORTCODE } from "./rules";
 
 /** A conversation position (seq / rev) in a JSON body. */
 const position = z.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0, "Positions are at least 0").max(Number.MAX_SAFE_INTEGER);
 
-export const messageBodySchema = str("Message")
-  .max(MESSAGE_MAX * 4, `A message may be at most ${MESSAGE_MAX} characters`)
-  .trim()
-  .min(1, "A message cannot be empty")
-  .max(MESSAGE_MAX, `A message may be at most ${MESSAGE_MAX} characters`)
-  // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble
-  .refine(hasVisibleText, "A message needs some visible text")
-  .superRefine(noMarkTower("A message"));
+/** A message body: ./rules `checkMessageBody`, the composer's own check (stored trimmed). */
+export const messageBodySchema = checkedText("Message", checkMessageBody);
 
 /** The message a new one replies to: its id, or null / absent for none. */
 const replyToSchema = uuidSchema("replyTo").nullable().optional();

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
-import { isUsername } from "./schemas";
+import { isUsername } from "./rules";
 import { toPublicUser, type PublicUser } from "./types";
 
 /**

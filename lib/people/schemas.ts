@@ -1,23 +1,12 @@
-/** Profile fields and the directory's queries (browser-safe: the forms count with the same limits). */
+/**
+ * Profile fields and the directory's queries, as zod schemas for the server's adapters. The limits
+ * are ./rules's (which the forms import: a client file never imports a schemas file, so zod stays
+ * out of the pages' JavaScript; tests/unit/architecture.test.ts).
+ */
 import { z } from "zod";
 import { isReservedName } from "../platform/text";
 import { nameText, noMarkTower, str, uuidSchema } from "../platform/validation";
-
-/** Usernames: 3–32 of [a-z0-9_], stored lowercase (DESIGN.md, Data model). */
-export const USERNAME = { min: 3, max: 32, chars: /^[a-z0-9_]+$/ } as const;
-
-/** Whether `s` could name a stored username (allowed characters, not longer than USERNAME.max): anything else names nobody. */
-export function isUsername(s: string): boolean {
-  return s.length > 0 && s.length <= USERNAME.max && USERNAME.chars.test(s);
-}
-
-export const PROFILE_LIMITS = {
-  displayNameMax: 64,
-  bioMax: 280,
-} as const;
-
-/** The counter under a display-name field (components/Field.tsx `count`): NFC like the server, shown from 14 left. */
-export const NAME_COUNT = { max: PROFILE_LIMITS.displayNameMax, nfc: true, from: PROFILE_LIMITS.displayNameMax - 14 } as const;
+import { DIRECTORY_PAGE, DIRECTORY_QUERY_MAX, PROFILE_LIMITS, PROFILE_LOOKUP_MAX } from "./rules";
 
 /** A display name: the name rules, and none of the words the interface shows in place of a person (lib/platform/text.ts RESERVED_NAMES). */
 export const displayNameSchema = nameText("Display name", PROFILE_LIMITS.displayNameMax, {
@@ -44,10 +33,6 @@ export const profileUpdateSchema = z
   .refine((v) => Object.keys(v).length > 0, "Send at least one of displayName, bio, avatar");
 export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
 
-export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
-/** The longest directory search, in code points (the search fields stop there too). */
-export const DIRECTORY_QUERY_MAX = 64;
-
 export const directoryQuerySchema = z.strictObject({
   // NFC like the stored names, so a search typed with combining accents finds them
   q: str("q").max(DIRECTORY_QUERY_MAX, `The search may be at most ${DIRECTORY_QUERY_MAX} characters`).trim().normalize("NFC").toLowerCase().default(""),
@@ -59,9 +44,6 @@ export const directoryQuerySchema = z.strictObject({
     .max(DIRECTORY_PAGE.max, `limit may be at most ${DIRECTORY_PAGE.max}`)
     .default(DIRECTORY_PAGE.default),
 });
-
-/** At most this many ids in one public-profile lookup (GET /api/users?ids=). */
-export const PROFILE_LOOKUP_MAX = 100;
 
 /** GET /api/users?ids=a,b,c: public profiles by id, for senders who are no longer members. */
 export const profileLookupSchema = z.strictObject({

@@ -1,56 +1,57 @@
 /**
- * The shared input pipeline of every domain's schemas (browser-safe): the base text check every
- * field starts from, names and titles, ids and positions, and zod issues turned into the error
- * shape. Each domain's fields and limits live in its own `schemas.ts`.
+ * The shared input pipeline of every domain's schemas: the base text check every field starts
+ * from, names and titles, ids and positions, and zod issues turned into the error shape. Each
+ * domain's fields and limits live in its own `schemas.ts` and `rules.ts`. The text rules themselves
+ * are zod-free functions in ./field-checks, which the browser runs too; this file only wraps them.
  */
 import { z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
-import { isWellFormed, nameProblem } from "./text";
-import { longestMarkRun, markTowerMessage, MAX_MARK_RUN, truncate } from "./text-length";
+import { checkName, markTowerProblem, textProblem, type TextCheck } from "./field-checks";
+import { truncate } from "./text-length";
 
 /**
  * Every text field of every transport starts here (DESIGN Text rules): a string, well-formed
  * Unicode (a lone surrogate such as "\ud83d" cannot be stored as sent, so it is a 400, never a 500
- * or a silently altered value), and no NUL (PostgreSQL text cannot hold it). Noncharacters
- * (U+FFFE, U+FFFF, …) and other control characters are well-formed and pass here; names and titles
- * refuse them (`nameProblem`), message bodies keep them (docs/text.md).
+ * or a silently altered value), and no NUL (PostgreSQL text cannot hold it): ./field-checks
+ * `textProblem`. Noncharacters (U+FFFE, U+FFFF, …) and other control characters are well-formed
+ * and pass here; names and titles refuse them (`nameProblem`), message bodies keep them (docs/text.md).
  *
  * Lengths: zod 4's string `.max`/`.min` count Unicode code points (DESIGN Text rules), exactly like
  * lib/platform/text-length.ts `textLength`, which the forms and the composer count with;
  * tests/unit/text-length.test.ts fails if a zod upgrade changes that.
  */
 export const str = (what: string) =>
-  z
-    .string({ error: `${what} must be text` })
-    .refine(isWellFormed, `${what} must be well-formed Unicode text (it holds a lone surrogate)`)
-    .refine((v) => !v.includes("\u0000"), `${what} may not contain NUL characters`);
+  z.string({ error: `${what} must be text` }).superRefine((v, ctx) => {
+    const problem = textProblem(v, what);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/**
+ * A text field whose whole rule is a zod-free check the browser runs too (./field-checks
+ * `TextCheck`: the value as stored, or the refusal): the value becomes the stored one, a refusal
+ * becomes the field's issue (continuable, like `.max`, so an object's own refinements still run).
+ */
+export const checkedText = (what: string, check: (value: string) => TextCheck) =>
+  z.string({ error: `${what} must be text` }).check((ctx) => {
+    const checked = check(ctx.value);
+    if (checked.success) ctx.value = checked.data;
+    else ctx.issues.push({ code: "custom", message: checked.message, input: ctx.value, continue: true });
+  });
 
 /**
  * Text shown to other people (message bodies, bios; names and titles check it in `nameProblem`):
- * at most MAX_MARK_RUN combining marks in a row (lib/platform/text-length.ts), so no "zalgo" tower of marks.
+ * at most MAX_MARK_RUN combining marks in a row (./field-checks `markTowerProblem`), so no "zalgo" tower of marks.
  */
 export function noMarkTower(what: string) {
   return (v: string, ctx: z.RefinementCtx) => {
-    if (longestMarkRun(v) > MAX_MARK_RUN) ctx.addIssue({ code: "custom", message: markTowerMessage(what) });
+    const problem = markTowerProblem(v, what);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   };
 }
 
-/**
- * A name or title (display name, group title): trimmed, NFC-normalised, 1–`max` code points, and
- * DESIGN's name rules (lib/platform/text.ts `nameProblem`: no control, line-separator, bidi, private-use or
- * unassigned characters, and something visible besides combining marks).
- */
+/** A name or title (display name, group title): ./field-checks `checkName`, which the dialogs run before sending. */
 export const nameText = (what: string, max: number, messages: { required: string; tooLong: string }) =>
-  str(what)
-    .max(1000, messages.tooLong)
-    .trim()
-    .normalize("NFC")
-    .min(1, messages.required)
-    .max(max, messages.tooLong)
-    .superRefine((v, ctx) => {
-      const problem = nameProblem(v, what);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
+  checkedText(what, (v) => checkName(v, what, max, messages));
 
 /** At most this many unknown keys are named in one error; the rest are left out (a body may hold thousands). */
 export const MAX_UNKNOWN_FIELDS = 20;

@@ -140,6 +140,7 @@ describe("chat in the browser", () => {
     await screenshot(A.page, "chat-group-desktop");
     await A.page.getByRole("button", { name: "Group settings" }).click();
     const settings = A.page.getByRole("dialog", { name: "Group settings" });
+    await settings.waitFor(); // its code loads on first open (components/chat/LazyDialog.tsx)
     await expect(settings.getByRole("list", { name: "Members" }).getByRole("listitem").count()).resolves.toBe(2);
     await expect(seriousA11yViolations(A.page)).resolves.toEqual([]);
     await screenshot(A.page, "chat-group-settings-desktop");

@@ -15,7 +15,7 @@ const SHARED_NAMES = new Set(["types", "schemas", "rules", "events", "access"]);
 /** Files that are safe in the browser (no database, no Node-only modules): the client imports only these. */
 const BROWSER_SAFE = (file: string) =>
   (/^lib\/[a-z-]+\/(types|schemas|rules|events)\.ts$/.test(file) && !file.startsWith("lib/platform/")) ||
-  /^lib\/platform\/(text|text-length|validation|errors|log)\.ts$/.test(file) ||
+  /^lib\/platform\/(text|text-length|field-checks|validation|errors|log)\.ts$/.test(file) ||
   file === "lib/people/avatar.ts" ||
   file === "lib/messages/emoji.ts" || // the emoji catalogue: the browser loads it only by import() (tests/unit/emoji-lazy.test.ts)
   file === "lib/realtime/contract.ts";
@@ -155,16 +155,50 @@ describe("lib/ layout (docs/architecture.md)", () => {
     expect(violations((file, imp) => (BROWSER_SAFE(file) && !imp.typeOnly && imp.file && !BROWSER_SAFE(imp.file) ? "it would pull server code into the browser" : null))).toEqual([]);
   });
 
+  // 'use client' modules, the React-free chat core they run in the browser, and every file of
+  // components/ or app/ they import (helpers such as messages/mention-parts.ts have no directive;
+  // a "use server" file of actions reaches the browser only as references, so it stays out)
+  const directive = (f: string, name: string) => new RegExp(`^\\s*["']use ${name}["']`, "m").test(fs.readFileSync(path.join(root, f), "utf8"));
+  const clientFiles = [...walk("components"), ...walk("app")].filter((f) => f.startsWith("components/chat/client/") || directive(f, "client"));
+  for (let i = 0; i < clientFiles.length; i++) {
+    for (const imp of importsOf(clientFiles[i])) {
+      const f = imp.file;
+      if (!imp.typeOnly && f && /^(components|app)\/.*\.tsx?$/.test(f) && !clientFiles.includes(f) && !directive(f, "server")) clientFiles.push(f);
+    }
+  }
+
   it("client code imports from lib/ only browser-safe files (or types)", () => {
-    // 'use client' modules, and the React-free chat core they run in the browser
-    const clientFiles = [...walk("components"), ...walk("app")].filter(
-      (f) => f.startsWith("components/chat/client/") || /^\s*["']use client["']/m.test(fs.readFileSync(path.join(root, f), "utf8")),
-    );
     expect(clientFiles.length).toBeGreaterThan(10);
     const bad = clientFiles.flatMap((f) =>
       importsOf(f)
         .filter((imp) => imp.file?.startsWith("lib/") && !imp.typeOnly && !BROWSER_SAFE(imp.file))
         .map((imp) => `${f} imports ${imp.spec}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("client code reaches no zod through lib/: limits and checks come from rules.ts, schemas.ts are the server's (types only)", () => {
+    // a schemas file builds its zod objects when loaded, so even a constant taken from one puts all
+    // of zod in the page's JavaScript (docs/web-performance.md); rules.ts and lib/platform/field-checks.ts
+    // hold the same checks without it, and the schemas are built on them
+    const zodChain = (file: string, seen = new Set<string>()): string[] | null => {
+      if (seen.has(file)) return null;
+      seen.add(file);
+      for (const imp of graph.get(file) ?? []) {
+        if (imp.typeOnly) continue;
+        if (imp.spec === "zod" || imp.spec.startsWith("zod/")) return [file, imp.spec];
+        const deeper = imp.file && graph.has(imp.file) ? zodChain(imp.file, seen) : null;
+        if (deeper) return [file, ...deeper];
+      }
+      return null;
+    };
+    const bad = clientFiles.flatMap((f) =>
+      importsOf(f).flatMap((imp) => {
+        if (imp.typeOnly) return [];
+        if (imp.spec === "zod" || imp.spec.startsWith("zod/")) return [`${f} imports zod`];
+        const chain = imp.file?.startsWith("lib/") ? zodChain(imp.file) : null;
+        return chain ? [`${f} → ${chain.join(" → ")}`] : [];
+      }),
     );
     expect(bad).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { createChatClient, type ChatClient } from "@/components/chat/client/clie
 import { DRAFT_SAVE_DELAY_MS } from "@/components/chat/client/drafts";
 import { browserStorage, DRAFT_TTL_MS, MAX_STORED_DRAFTS, type DraftStorage } from "@/components/chat/client/draft-storage";
 import type { ChatApi } from "@/components/chat/client/api";
-import { MESSAGE_MAX } from "@/lib/messages/schemas";
+import { MESSAGE_MAX } from "@/lib/messages/rules";
 import { ADA, C1, directConversation, ME } from "@/tests/support/chat-fixtures";
 import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
 

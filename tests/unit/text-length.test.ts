@@ -7,8 +7,9 @@ import { initials } from "@/lib/people/avatar";
 import { firstVisibleGrapheme, graphemes, longestMarkRun, MAX_MARK_RUN, textLength, truncate } from "@/lib/platform/text-length";
 import { displayNameSchema } from "@/lib/people/schemas";
 import { groupTitleSchema } from "@/lib/conversations/schemas";
-import { PROFILE_LIMITS } from "@/lib/people/schemas";
-import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
+import { PROFILE_LIMITS } from "@/lib/people/rules";
+import { messageBodySchema } from "@/lib/messages/schemas";
+import { MESSAGE_MAX } from "@/lib/messages/rules";
 import { preview } from "@/components/chat/client/desktop-notifications";
 import { isWellFormed } from "@/lib/platform/text";
 

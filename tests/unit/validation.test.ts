@@ -1,7 +1,14 @@
+import fc from "fast-check";
+import type { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
 import { messageBodySchema } from "@/lib/messages/schemas";
 import { parseInput } from "@/lib/platform/validation";
-import { registerSchema } from "@/lib/accounts/schemas";
+import { passwordSchema, registerSchema } from "@/lib/accounts/schemas";
+import { groupTitleSchema } from "@/lib/conversations/schemas";
+import { checkMessageBody } from "@/lib/messages/rules";
+import { checkGroupTitle } from "@/lib/conversations/rules";
+import { passwordLengthProblem } from "@/lib/accounts/rules";
+import { textProblem } from "@/lib/platform/field-checks";
 
 const valid = { username: "ada_99", email: "ada@example.com", password: "engines!", displayName: "Ada" };
 
@@ -61,5 +68,28 @@ describe("messageBodySchema", () => {
 
   it("keeps bodies with anything visible: emoji, a letter between invisibles", () => {
     for (const body of ["❤️", "👍🏽", "\u200ba\u200b", "ㅤhi", "1"]) expect(messageBodySchema.safeParse(body).success).toBe(true);
+  });
+});
+
+describe("the browser's checks are the server's schemas (rules.ts, zod-free, in the pages' JavaScript)", () => {
+  const answer = (r: z.ZodSafeParseResult<string>) => (r.success ? { success: true, data: r.data } : { success: false, message: r.error.issues[0].message });
+  // pieces that hit every rule: marks (towers), invisibles, a lone surrogate, NUL, bidi, private use, line breaks
+  const piece = fc.constantFrom("a", " ", "\u0301", "\u0301".repeat(31), "\u200b", "\ud83d", "\u0000", "😀", "\u202e", "\ue000", "\n", "\u3164", "e", "x".repeat(63));
+  const text = fc.oneof(fc.string({ unit: "binary", maxLength: 30 }), fc.array(piece, { maxLength: 12 }).map((a) => a.join("")));
+
+  it("answers what the schemas answer, refusal word for word and value as stored, for any text", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(checkMessageBody(s)).toEqual(answer(messageBodySchema.safeParse(s)));
+        expect(checkGroupTitle(s)).toEqual(answer(groupTitleSchema.safeParse(s)));
+        // the password form checks only the length; the base rules are the server's to answer
+        if (textProblem(s, "Password") === null) expect(passwordLengthProblem(s)).toBe(passwordSchema.safeParse(s).error?.issues[0].message);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const s of ["x".repeat(4001), ` ${"😀".repeat(4000)} `, "x".repeat(16_001), " Cafe\u0301 ", "t".repeat(65)]) {
+      expect(checkMessageBody(s)).toEqual(answer(messageBodySchema.safeParse(s)));
+      expect(checkGroupTitle(s)).toEqual(answer(groupTitleSchema.safeParse(s)));
+    }
   });
 });

@@ -1,6 +1,6 @@
 /** The chat's HTTP calls, typed by the contract in DESIGN.md. */
-import { HISTORY_PAGE } from "@/lib/messages/schemas";
-import { DIRECTORY_PAGE } from "@/lib/people/schemas";
+import { HISTORY_PAGE } from "@/lib/messages/rules";
+import { DIRECTORY_PAGE } from "@/lib/people/rules";
 import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView, NotificationLevel } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";

@@ -4,7 +4,7 @@
  * conversation's entry. Storage may be missing, disabled, full or throwing (private modes): every
  * call here swallows that, and the drafts then live only as long as the page.
  */
-import { MESSAGE_MAX } from "@/lib/messages/schemas";
+import { MESSAGE_MAX } from "@/lib/messages/rules";
 import { truncate } from "@/lib/platform/text-length";
 import { isDraft } from "./draft-state";
 

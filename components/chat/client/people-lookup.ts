@@ -3,7 +3,7 @@
  * while it is held in `state.people` (asked again after the store forgets it), gathered into
  * batches, the answers kept in `state.people` (./people.ts).
  */
-import { PROFILE_LOOKUP_MAX } from "@/lib/people/schemas";
+import { PROFILE_LOOKUP_MAX } from "@/lib/people/rules";
 import type { ChatCore } from "./core";
 
 /** The server's cap on ids per lookup. */

@@ -2,14 +2,16 @@
 
 import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import { textLength } from "@/lib/platform/text-length";
-import { MESSAGE_MAX, messageBodySchema } from "@/lib/messages/schemas";
+import { checkMessageBody, MESSAGE_MAX } from "@/lib/messages/rules";
 import { ShortcodeList } from "./ShortcodeList";
 import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
 import { useShortcodeSuggestions } from "./useShortcodeSuggestions";
 import styles from "./Composer.module.scss";
-import { ConfirmAllDialog } from "./ConfirmAllDialog";
+import { lazyDialog } from "../LazyDialog";
 import { needsAllConfirmation } from "./mention-autocomplete";
 import { useMentionAutocomplete, type Mentionable } from "./MentionAutocomplete";
+
+const ConfirmAllDialog = lazyDialog(() => import("./ConfirmAllDialog").then((m) => m.ConfirmAllDialog));
 
 /** The remaining-characters counter appears from this many characters left. */
 export const COUNTER_FROM = 200;
@@ -42,7 +44,7 @@ interface ComposerProps {
  * on nothing does nothing; a refusal (over the limit, a tower of combining marks) floats above the
  * field, so neither moves the conversation.
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
- * emoji is one character) and checks the body with the server's own schema before sending.
+ * emoji is one character) and checks the body with the server's own rule (lib/messages/rules.ts `checkMessageBody`) before sending.
  */
 export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable, onEditLast, inputRef }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
@@ -94,9 +96,9 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     // complete `:shortcode:`s go out as their emoji (the catalogue loads first if it is not yet here)
     if (mayHoldShortcode(text) && !catalogue()) return void loadCatalogue().then(() => submit());
     const loaded = catalogue();
-    const parsed = messageBodySchema.safeParse(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text);
+    const parsed = checkMessageBody(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text);
     if (!parsed.success) {
-      setRefusal(parsed.error.issues[0].message);
+      setRefusal(parsed.message);
       return;
     }
     if (mentionable && needsAllConfirmation(parsed.data, mentionable.kind, mentionable.members.length)) return setConfirming(parsed.data);
@@ -146,7 +148,6 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
             setCaret(input.current?.selectionStart ?? 0);
           }}
           // one list at a time: the :shortcode: suggestions when open, else the @ member list
-          aria-expanded={shortcodes.items.length > 0 || mention.inputProps["aria-expanded"]}
           aria-controls={shortcodes.items.length ? "composer-emoji" : mention.inputProps["aria-controls"]}
           aria-activedescendant={shortcodes.items.length ? `composer-emoji-${shortcodes.active}` : mention.inputProps["aria-activedescendant"]}
           onKeyDown={onKeyDown}
@@ -176,7 +177,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
       {confirming !== null && (
         <ConfirmAllDialog
           memberCount={mentionable?.members.length ?? 0}
-          onCancel={() => setConfirming(null)}
+          onClose={() => setConfirming(null)}
           onSend={() => {
             onSend(confirming);
             setConfirming(null);

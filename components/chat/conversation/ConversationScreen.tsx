@@ -12,7 +12,6 @@ import { departedTimeline } from "../client/departures";
 import { RemovedNotice } from "./RemovedNotice";
 import { Composer } from "./Composer";
 import { onComposerFocusRequest } from "./composer-focus";
-import { GroupSettings } from "./GroupSettings";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
@@ -22,6 +21,7 @@ import { DELETED_USER, namedIn, unknownSenders } from "../client/people";
 import { readReceipt } from "../client/receipts";
 import { PersonName } from "../PersonName";
 import { useHydrated } from "../hooks/useHydrated";
+import { lazyDialog } from "../LazyDialog";
 import { useNow } from "../hooks/useNow";
 import styles from "../Chat.module.scss";
 import msgStyles from "../messages/Messages.module.scss";
@@ -31,6 +31,9 @@ import { NewMessagesBar } from "../messages/NewMessagesBar";
 import { useLanding } from "../hooks/useLanding";
 import { PinnedMessages } from "./PinnedMessages";
 import { ReplyBar } from "./ReplyBar";
+
+/** Loaded when first wanted (../LazyDialog.tsx): most visits never open it; its button preloads it. */
+const GroupSettings = lazyDialog(() => import("./GroupSettings").then((m) => m.GroupSettings));
 
 /** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
 function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
@@ -304,7 +307,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
         {conversation && !removed && <NotificationMenu level={conversation.notifications ?? "all"} onChange={(level) => actions.setNotifications(conversationId, level)} />}
         {conversation && !removed && <PinnedMessages conversationId={conversationId} count={conversation.pinnedCount} nameOf={nameOf} onJump={(m) => jumpTo(m.seq, m.id)} />}
         {conversation?.kind === "group" && !removed && (
-          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} title="Group settings">
+          <button type="button" className={styles.headerButtonLabeled} onClick={() => setSettingsOpen(true)} onPointerEnter={GroupSettings.preload} onFocus={GroupSettings.preload} title="Group settings">
             <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
               <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
             </svg>

@@ -6,8 +6,7 @@ import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { canManageGroup, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
-import { groupTitleSchema } from "@/lib/conversations/schemas";
+import { canManageGroup, checkGroupTitle, GROUP_TITLE_MAX, removalRefusal, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { useChatActions } from "../hooks/useChat";
 import { useMeId, usePresenceKnown } from "../hooks/useChatState";
 import { useEscapeLayer } from "@/components/useEscapeLayer";
@@ -66,8 +65,8 @@ export function GroupSettings({ conversation, onClose }: { conversation: Convers
   function rename(e: FormEvent) {
     e.preventDefault();
     // the server's rule, checked here first for an immediate, precise message
-    const parsed = groupTitleSchema.safeParse(title);
-    if (!parsed.success) return setError(parsed.error.issues[0].message);
+    const parsed = checkGroupTitle(title);
+    if (!parsed.success) return setError(parsed.message);
     void run(() => actions.rename(conversation.id, parsed.data), "Name saved");
   }
 

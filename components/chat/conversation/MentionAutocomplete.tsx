@@ -13,12 +13,13 @@ export interface Mentionable {
 }
 
 interface Autocomplete {
-  /** spread on the textarea: the combobox's role and state */
+  /**
+   * spread on the textarea: which list it controls and which option is active. It keeps its own
+   * role (a multi-line textbox): ARIA 1.2 allows `combobox` on an input only, and a textarea with it
+   * fails axe's aria-allowed-role (Lighthouse accessibility 99).
+   */
   inputProps: {
-    role: "combobox";
     "aria-autocomplete": "list";
-    "aria-haspopup": "listbox";
-    "aria-expanded": boolean;
     "aria-controls": string | undefined;
     "aria-activedescendant": string | undefined;
     onSelect(): void;
@@ -31,8 +32,8 @@ interface Autocomplete {
 }
 
 /**
- * The `@` member autocomplete of a composer textarea (a combobox with a listbox, focus staying in
- * the textarea: WAI-ARIA APG "combobox with listbox popup"). Typing `@` and letters lists the
+ * The `@` member autocomplete of a composer textarea (a listbox the textarea controls, focus staying
+ * in the textarea, after WAI-ARIA APG "combobox with listbox popup" minus the role a textarea may not take). Typing `@` and letters lists the
  * members whose username or display name match (./mention-autocomplete.ts); ArrowUp/ArrowDown move,
  * Enter or Tab insert `@username `, Escape closes it for this name; a tap or click on a suggestion
  * inserts it too. `setText` gets the new text; the caret is put after the inserted name.
@@ -123,10 +124,7 @@ export function useMentionAutocomplete(text: string, input: RefObject<HTMLTextAr
 
   return {
     inputProps: {
-      role: "combobox",
       "aria-autocomplete": "list",
-      "aria-haspopup": "listbox",
-      "aria-expanded": open,
       "aria-controls": open ? `${id}-listbox` : undefined,
       "aria-activedescendant": open ? optionId(current) : undefined,
       onSelect: readCaret,

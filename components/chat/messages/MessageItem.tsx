@@ -2,7 +2,7 @@
 
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/messages/types";
-import { messageBodySchema } from "@/lib/messages/schemas";
+import { checkMessageBody } from "@/lib/messages/rules";
 import { clockTime, fullTime } from "./format";
 import { MessageBody } from "./MessageBody";
 import { InnerTabStops } from "./tab-stops";
@@ -98,9 +98,9 @@ export const SentMessage = memo(function SentMessage({
 
   async function save() {
     // the server's rule (code points, marks), checked here first for an immediate, precise message
-    const parsed = messageBodySchema.safeParse(draft);
+    const parsed = checkMessageBody(draft);
     if (!parsed.success) {
-      setError(parsed.error.issues[0].message);
+      setError(parsed.message);
       return;
     }
     const body = parsed.data;

@@ -14,7 +14,6 @@ import { useConversations, useDrafts, useListStatus, useMeId, usePeople, usePres
 import { listTime } from "../messages/format";
 import { plainText } from "../messages/markup/plain";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
-import { NewGroupDialog, NewMessageDialog } from "./NewConversation";
 import { NotificationToggle } from "./NotificationToggle";
 import { ConversationBadges } from "./ConversationBadges";
 import { PersonName } from "../PersonName";
@@ -23,9 +22,17 @@ import { noteParts } from "../messages/system-note";
 import { NoteWords } from "../messages/SystemNote";
 import { lastActivity, sortedConversations } from "../client/selectors";
 import type { ChatState } from "../client/state";
-import { Switcher } from "./Switcher";
 import { useNow } from "../hooks/useNow";
+import { lazyDialog } from "../LazyDialog";
 import styles from "../Chat.module.scss";
+
+/**
+ * Loaded when first wanted (../LazyDialog.tsx), preloaded when a pointer or the focus reaches their
+ * button and, for the switcher, when Ctrl or Cmd goes down (so the K finds it loaded).
+ */
+const NewMessageDialog = lazyDialog(() => import("./NewConversation").then((m) => m.NewMessageDialog));
+const NewGroupDialog = lazyDialog(() => import("./NewConversation").then((m) => m.NewGroupDialog));
+const Switcher = lazyDialog(() => import("./Switcher").then((m) => m.Switcher));
 
 /**
  * How much of the last message a sidebar row holds, in code points, cut on a grapheme boundary
@@ -168,6 +175,15 @@ export function ConversationList() {
   const pathname = usePathname();
   const now = useNow();
   const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
+
+  // the switcher's code is fetched when Ctrl/Cmd goes down, before the K (useChatShortcuts opens it)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Control" || e.key === "Meta") Switcher.preload();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
   useChatShortcuts(activeId, () => setDialog("switch"));
   const listRef = useRef<HTMLUListElement>(null);
@@ -194,20 +210,20 @@ export function ConversationList() {
     <div className={styles.listPane}>
       <div className={styles.listHeader}>
         <h2 className={styles.listTitle}>Conversations</h2>
-        <button type="button" className={styles.headerButton} onClick={() => setDialog("switch")} title="Go to conversation (Ctrl+K)">
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("switch")} onPointerEnter={Switcher.preload} onFocus={Switcher.preload} title="Go to conversation (Ctrl+K)">
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
             <circle cx="11" cy="11" r="7" />
             <path d="m20 20-3.5-3.5" />
           </svg>
           <span>Go to conversation</span>
         </button>
-        <button type="button" className={styles.headerButton} onClick={() => setDialog("message")} title="New message">
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("message")} onPointerEnter={NewMessageDialog.preload} onFocus={NewMessageDialog.preload} title="New message">
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
             <path d="M12 20h9M16.5 3.5a2.1 2.1 0 1 1 3 3L7 19l-4 1 1-4z" />
           </svg>
           <span>New message</span>
         </button>
-        <button type="button" className={styles.headerButton} onClick={() => setDialog("group")} title="New group">
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("group")} onPointerEnter={NewGroupDialog.preload} onFocus={NewGroupDialog.preload} title="New group">
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
             <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM19 8v6M22 11h-6" />
           </svg>

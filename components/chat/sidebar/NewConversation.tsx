@@ -4,8 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { PublicUser } from "@/lib/people/types";
 import { CharCount, countedLength } from "@/components/CharCount";
-import { GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
-import { groupTitleSchema } from "@/lib/conversations/schemas";
+import { checkGroupTitle, GROUP_TITLE_MAX, TITLE_COUNT_FROM } from "@/lib/conversations/rules";
 import { useChatActions } from "../hooks/useChat";
 import { useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
@@ -74,8 +73,8 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
   async function create(e: FormEvent) {
     e.preventDefault();
     // the server's rule, checked here first for an immediate, precise message
-    const parsed = groupTitleSchema.safeParse(title);
-    if (!parsed.success) return setError(parsed.error.issues[0].message);
+    const parsed = checkGroupTitle(title);
+    if (!parsed.success) return setError(parsed.message);
     if (members.length === 0) return setError("Add at least one person");
     await startAndOpen(() => actions.createGroup(parsed.data, members.map((m) => m.id)));
   }

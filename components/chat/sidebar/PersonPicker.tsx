@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useState } from "react";
 import { Avatar } from "@/components/Avatar";
-import { DIRECTORY_QUERY_MAX } from "@/lib/people/schemas";
+import { DIRECTORY_QUERY_MAX } from "@/lib/people/rules";
 import type { PublicUser } from "@/lib/people/types";
 import { chatApi } from "../client/api";
 import styles from "../Dialog.module.scss";

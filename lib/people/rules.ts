@@ -1,0 +1,28 @@
+/**
+ * People's limits (browser-safe, zod-free): the forms, the directory search and the client's
+ * lookups count with these, and the server's schemas (./schemas) state the same numbers.
+ */
+
+/** Usernames: 3–32 of [a-z0-9_], stored lowercase (DESIGN.md, Data model). */
+export const USERNAME = { min: 3, max: 32, chars: /^[a-z0-9_]+$/ } as const;
+
+/** Whether `s` could name a stored username (allowed characters, not longer than USERNAME.max): anything else names nobody. */
+export function isUsername(s: string): boolean {
+  return s.length > 0 && s.length <= USERNAME.max && USERNAME.chars.test(s);
+}
+
+export const PROFILE_LIMITS = {
+  displayNameMax: 64,
+  bioMax: 280,
+} as const;
+
+/** The counter under a display-name field (components/Field.tsx `count`): NFC like the server, shown from 14 left. */
+export const NAME_COUNT = { max: PROFILE_LIMITS.displayNameMax, nfc: true, from: PROFILE_LIMITS.displayNameMax - 14 } as const;
+
+/** A directory page: this many people by default, at most `max`. */
+export const DIRECTORY_PAGE = { default: 20, max: 50 } as const;
+/** The longest directory search, in code points (the search fields stop there too). */
+export const DIRECTORY_QUERY_MAX = 64;
+
+/** At most this many ids in one public-profile lookup (GET /api/users?ids=). */
+export const PROFILE_LOOKUP_MAX = 100;
