@@ -1,15 +1,17 @@
 "use client";
 
-import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
+import { Suspense, lazy, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import { textLength } from "@/lib/platform/text-length";
 import { checkMessageBody, MESSAGE_MAX } from "@/lib/messages/rules";
-import { ShortcodeList } from "./ShortcodeList";
 import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
 import { useShortcodeSuggestions } from "./useShortcodeSuggestions";
 import styles from "./Composer.module.scss";
 import { lazyDialog } from "../LazyDialog";
 import { needsAllConfirmation } from "./mention-autocomplete";
 import { useMentionAutocomplete, type Mentionable } from "./MentionAutocomplete";
+
+// the :shortcode: suggestions show only once one is typed (their catalogue loads then too)
+const ShortcodeList = lazy(() => import("./ShortcodeList").then((m) => ({ default: m.ShortcodeList })));
 
 const ConfirmAllDialog = lazyDialog(() => import("./ConfirmAllDialog").then((m) => m.ConfirmAllDialog));
 
@@ -168,7 +170,11 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           <path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />
         </svg>
       </button>
-      {shortcodes.items.length > 0 && <ShortcodeList items={shortcodes.items} active={shortcodes.active} onPick={shortcodes.pick} />}
+      {shortcodes.items.length > 0 && (
+        <Suspense fallback={null}>
+          <ShortcodeList items={shortcodes.items} active={shortcodes.active} onPick={shortcodes.pick} />
+        </Suspense>
+      )}
       {refusal && (
         <p id="composer-refusal" className={styles.refusal} role="alert">
           {refusal}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { Suspense, lazy, Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import type { OpeningView } from "@/lib/conversations/types";
 import { isolate } from "@/lib/platform/text";
@@ -9,7 +9,6 @@ import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useDeparture, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { departedTimeline } from "../client/departures";
-import { RemovedNotice } from "./RemovedNotice";
 import { Composer } from "./Composer";
 import { onComposerFocusRequest } from "./composer-focus";
 import { NotificationMenu } from "./NotificationMenu";
@@ -30,10 +29,12 @@ import { MessageContext, type MessageContextValue } from "../messages/message-co
 import { NewMessagesBar } from "../messages/NewMessagesBar";
 import { useLanding } from "../hooks/useLanding";
 import { PinnedMessages } from "./PinnedMessages";
-import { ReplyBar } from "./ReplyBar";
 
 /** Loaded when first wanted (../LazyDialog.tsx): most visits never open it; its button preloads it. */
 const GroupSettings = lazyDialog(() => import("./GroupSettings").then((m) => m.GroupSettings));
+// shown only while replying, or once removed from the group: loaded when first shown (the first-load budget)
+const ReplyBar = lazy(() => import("./ReplyBar").then((m) => ({ default: m.ReplyBar })));
+const RemovedNotice = lazy(() => import("./RemovedNotice").then((m) => ({ default: m.RemovedNotice })));
 
 /** "Ada is typing…", each name bidi-isolated (with its handle when another member reads the same). */
 function typingLine(people: { id: string; name: string; handle?: string }[]): ReactNode {
@@ -385,10 +386,16 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
           This account was deleted. You can read this conversation, but nobody will get new messages in it.
         </p>
       ) : removed ? (
-        <RemovedNotice by={people[departure!.by]?.displayName} title={title} />
+        <Suspense fallback={null}>
+          <RemovedNotice by={people[departure!.by]?.displayName} title={title} />
+        </Suspense>
       ) : (
         <>
-          {replyingTo && <ReplyBar message={replyingTo} name={nameOf(replyingTo.senderId)} onCancel={cancelReply} />}
+          {replyingTo && (
+            <Suspense fallback={null}>
+              <ReplyBar message={replyingTo} name={nameOf(replyingTo.senderId)} onCancel={cancelReply} />
+            </Suspense>
+          )}
           <Composer
             // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
             key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}

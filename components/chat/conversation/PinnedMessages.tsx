@@ -1,13 +1,13 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { MessageView } from "@/lib/messages/types";
-import { Dialog } from "../Dialog";
-import { useChatActions } from "../hooks/useChat";
-import { fullTime, relativeTime } from "../messages/format";
-import { oneLine } from "../messages/ReplyQuote";
+import { lazyDialog } from "../LazyDialog";
 import styles from "../Chat.module.scss";
 import own from "./Replies.module.scss";
+
+// the list most visits never open loads on first use (the chat page's first-load budget)
+const PinnedList = lazyDialog(() => import("./PinnedList").then((m) => m.PinnedList));
 
 /**
  * The header's "Pinned" button with the conversation's pinned count, and the list it opens (a dialog:
@@ -18,7 +18,7 @@ export function PinnedMessages({ conversationId, count, nameOf, onJump }: { conv
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className={styles.headerButtonLabeled} onClick={() => setOpen(true)} title="Pinned messages" data-testid="pinned-button" aria-label={`Pinned messages (${count})`}>
+      <button type="button" className={styles.headerButtonLabeled} onClick={() => setOpen(true)} onPointerEnter={PinnedList.preload} onFocus={PinnedList.preload} title="Pinned messages" data-testid="pinned-button" aria-label={`Pinned messages (${count})`}>
         <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
           <path d="M12 17v5M9 3h6l-1 7 4 3v2H6v-2l4-3-1-7z" />
         </svg>
@@ -39,56 +39,5 @@ export function PinnedMessages({ conversationId, count, nameOf, onJump }: { conv
         />
       )}
     </>
-  );
-}
-
-function PinnedList({ conversationId, nameOf, onClose, onJump }: { conversationId: string; nameOf(id: string | null): string; onClose(): void; onJump(message: MessageView): void }) {
-  const actions = useChatActions();
-  const [pins, setPins] = useState<MessageView[] | "loading" | "error">("loading");
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    actions.listPins(conversationId).then(
-      (messages) => live && setPins(messages),
-      () => live && setPins("error"),
-    );
-    return () => {
-      live = false;
-    };
-  }, [actions, conversationId, attempt]);
-  const now = new Date();
-  return (
-    <Dialog title="Pinned messages" onClose={onClose}>
-      {pins === "loading" ? (
-        <p className={own.pinState} aria-busy="true">
-          Loading pinned messages…
-        </p>
-      ) : pins === "error" ? (
-        <p className={own.pinState} role="alert">
-          Could not load the pinned messages.{" "}
-          <button type="button" className={styles.retryButton} onClick={() => (setPins("loading"), setAttempt((n) => n + 1))}>
-            Try again
-          </button>
-        </p>
-      ) : pins.length === 0 ? (
-        <p className={own.pinState}>Nothing is pinned yet. Pin a message from its actions to keep it here.</p>
-      ) : (
-        <ul className={own.pinList} data-testid="pinned-list">
-          {pins.map((m) => (
-            <li key={m.id}>
-              <button type="button" className={own.pinEntry} onClick={() => onJump(m)} data-testid="pinned-entry">
-                <span className={own.pinMeta}>
-                  <bdi className={own.pinName}>{nameOf(m.senderId)}</bdi>
-                  <time dateTime={m.createdAt} title={fullTime(m.createdAt)}>
-                    {relativeTime(m.createdAt, now)}
-                  </time>
-                </span>
-                <bdi className={own.pinBody}>{oneLine(m.body)}</bdi>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Dialog>
   );
 }
