@@ -8,7 +8,8 @@ import type { ChatState } from "./client/state";
  * A thin bar across the top while the realtime connection is down; it goes away by itself once
  * back. While it shows, the app below moves down to make room (app/globals.scss `--banner-offset`),
  * so it covers no title. When the server refused this page's origin (reached at an address other
- * than the app's own) it says so at once and stays: reconnecting cannot help.
+ * than the app's own) it says so at once and stays: reconnecting cannot help. `data-connection`
+ * carries the state itself (connecting, connected, reconnecting, refused), which tests wait on.
  */
 export function ReconnectBanner({ connection }: { connection: ChatState["connection"] }) {
   // a blip shorter than a second is not worth a flash
@@ -23,13 +24,13 @@ export function ReconnectBanner({ connection }: { connection: ChatState["connect
   }, [connection]);
   if (connection === "refused") {
     return (
-      <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-shown="true">
+      <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-connection={connection} data-shown="true">
         Live updates refused at this address
       </div>
     );
   }
   return (
-    <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-shown={shown ? "true" : undefined}>
+    <div role="status" aria-live="polite" className={styles.banner} data-connection-banner data-connection={connection} data-shown={shown ? "true" : undefined}>
       {shown ? "Reconnecting…" : ""}
     </div>
   );

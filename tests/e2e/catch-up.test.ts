@@ -90,8 +90,10 @@ async function openAda(ada: ChatUser, conversationId: string, tabs: number, rout
     await p.goto(`${baseUrl()}/c/${conversationId}`);
     await composer(p).waitFor();
   }
-  // every tab's socket is up before the test starts cutting it
-  for (const p of pages) await p.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ state: "detached" });
+  // every tab's socket is up before the test starts cutting it (the banner shows no text while first
+  // connecting, so waiting for "Reconnecting…" to go was no wait: on a loaded CI a send could come
+  // before a tab's socket was in its rooms, never to be dropped or counted)
+  for (const p of pages) await p.locator("[data-connection-banner][data-connection=connected]").waitFor({ state: "attached", timeout: 20_000 });
   return { context, pages, scriptErrors, ...network };
 }
 
