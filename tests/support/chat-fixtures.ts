@@ -1,5 +1,5 @@
 /** Ids, messages and a direct conversation for the chat client's unit tests (no server). */
-import type { ConversationView } from "@/lib/conversations/types";
+import type { ConversationView, MemberView } from "@/lib/conversations/types";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 export const ME = "11111111-1111-4111-8111-111111111111";
@@ -24,42 +24,41 @@ export function message(seq: number, over: Partial<MessageView> = {}): MessageVi
   };
 }
 
-/** The direct conversation C1 with Ada, read up to `lastSeq`. */
-export function directConversation(lastSeq: number): ConversationView {
+/** A member entry (role "member", nothing read, offline) with any field replaced by `over`. */
+export function member(id: string, name: string, over: Partial<MemberView> = {}): MemberView {
+  return { id, username: name.toLowerCase(), displayName: name, avatar: null, role: "member", lastReadSeq: 0, online: false, ...over };
+}
+
+/**
+ * A conversation as ME sees it: by default the direct conversation C1, no members listed, nothing
+ * in it, nothing unread, notifications "all"; any field replaced by `over`.
+ */
+export function conversationView(over: Partial<ConversationView> = {}): ConversationView {
   return {
     id: C1,
     kind: "direct",
     title: null,
     createdAt: "2026-03-01T10:00:00.000Z",
-    lastSeq,
+    lastSeq: 0,
     peerDeleted: false,
     members: [],
     role: "member",
-    lastReadSeq: lastSeq,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-  };
-}
-
-/** A group "Team" with these members, seen by a member whose role is `role`, nothing in it yet. */
-export function groupConversation(members: ConversationView["members"], role: ConversationView["role"]): ConversationView {
-  return {
-    id: "55555555-5555-4555-8555-555555555555",
-    kind: "group",
-    title: "Team",
-    createdAt: "2026-03-01T10:00:00.000Z",
-    lastSeq: 0,
-    peerDeleted: false,
-    members,
-    role,
     lastReadSeq: 0,
     unreadCount: 0,
     unreadMentions: 0,
     notifications: "all",
     pinnedCount: 0,
     lastMessage: null,
+    ...over,
   };
+}
+
+/** The direct conversation C1 with Ada, read up to `lastSeq`. */
+export function directConversation(lastSeq: number): ConversationView {
+  return conversationView({ lastSeq, lastReadSeq: lastSeq });
+}
+
+/** A group "Team" with these members, seen by a member whose role is `role`, nothing in it yet. */
+export function groupConversation(members: ConversationView["members"], role: ConversationView["role"]): ConversationView {
+  return conversationView({ id: "55555555-5555-4555-8555-555555555555", kind: "group", title: "Team", members, role });
 }

@@ -8,6 +8,7 @@ import { initialChatState, type ChatAction, type ChatState } from "@/components/
 import { conversationTitle, otherMember } from "@/components/chat/client/names";
 import { unknownSenders } from "@/components/chat/client/people";
 import type { ConversationView } from "@/lib/conversations/types";
+import { conversationView, member } from "@/tests/support/chat-fixtures";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
@@ -15,26 +16,7 @@ const BOB = "bob";
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 11, minute)).toISOString();
 
 function conversation(over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id: "c1",
-    kind: "direct",
-    title: null,
-    createdAt: at(0),
-    lastSeq: 0,
-    members: [
-      { id: ME, username: "me", displayName: "Me", avatar: null, role: "member", lastReadSeq: 0, online: true },
-      { id: BOB, username: "bob", displayName: "Bob", avatar: null, role: "member", lastReadSeq: 0, online: true },
-    ],
-    role: "member",
-    lastReadSeq: 0,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-    peerDeleted: false,
-    ...over,
-  };
+  return conversationView({ id: "c1", createdAt: at(0), members: [member(ME, "Me", { online: true }), member(BOB, "Bob", { online: true })], ...over });
 }
 
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {

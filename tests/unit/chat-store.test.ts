@@ -2,32 +2,14 @@ import { chatReducer } from "@/components/chat/client/reducer";
 import { gapPositions, sortedConversations, syncPositions } from "@/components/chat/client/selectors";
 import { initialChatState, type ChatAction, type ChatState } from "@/components/chat/client/state";
 import type { ConversationView } from "@/lib/conversations/types";
+import { conversationView, member } from "@/tests/support/chat-fixtures";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const ADA = "ada";
 
 function conversation(id: string, over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id,
-    kind: "direct",
-    title: null,
-    createdAt: "2026-03-01T10:00:00.000Z",
-    lastSeq: 0,
-    members: [
-      { id: ME, username: "me", displayName: "Me", avatar: null, role: "member", lastReadSeq: 0, online: true },
-      { id: ADA, username: "ada", displayName: "Ada", avatar: null, role: "member", lastReadSeq: 0, online: false },
-    ],
-    role: "member",
-    lastReadSeq: 0,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-    peerDeleted: false,
-    ...over,
-  };
+  return conversationView({ id, members: [member(ME, "Me", { online: true }), member(ADA, "Ada")], ...over });
 }
 
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {

@@ -8,32 +8,14 @@
 import { chatReducer } from "@/components/chat/client/reducer";
 import { initialChatState, type ChatState } from "@/components/chat/client/state";
 import type { ConversationView } from "@/lib/conversations/types";
+import { conversationView, member } from "@/tests/support/chat-fixtures";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
 const ADA = "ada";
 
 function conversation(over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id: "c1",
-    kind: "direct",
-    title: null,
-    createdAt: "2026-03-01T10:00:00.000Z",
-    lastSeq: 100,
-    members: [
-      { id: ME, username: "me", displayName: "Me", avatar: null, role: "member", lastReadSeq: 100, online: true },
-      { id: ADA, username: "ada", displayName: "Ada", avatar: null, role: "member", lastReadSeq: 100, online: false },
-    ],
-    role: "member",
-    lastReadSeq: 100,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-    peerDeleted: false,
-    ...over,
-  };
+  return conversationView({ id: "c1", lastSeq: 100, lastReadSeq: 100, members: [member(ME, "Me", { lastReadSeq: 100, online: true }), member(ADA, "Ada", { lastReadSeq: 100 })], ...over });
 }
 
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {

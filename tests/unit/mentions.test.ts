@@ -13,6 +13,7 @@ import { initialChatState, type ChatAction, type ChatState } from "@/components/
 import { insertMention, matchCandidates, mentionQuery, needsAllConfirmation, ALL_CANDIDATE } from "@/components/chat/conversation/mention-autocomplete";
 import { findMentions, mentionParts } from "@/components/chat/messages/mention-parts";
 import type { ConversationView } from "@/lib/conversations/types";
+import { conversationView, member } from "@/tests/support/chat-fixtures";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
 const ME = "me";
@@ -21,27 +22,7 @@ const CY = "cy";
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 11, minute)).toISOString();
 
 function conversation(over: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id: "c1",
-    kind: "group",
-    title: "Team",
-    createdAt: at(0),
-    lastSeq: 0,
-    members: [
-      { id: ME, username: "me", displayName: "Me", avatar: null, role: "owner", lastReadSeq: 0, online: true },
-      { id: BOB, username: "bob", displayName: "Bob Babbage", avatar: null, role: "member", lastReadSeq: 0, online: true },
-      { id: CY, username: "cy", displayName: "Cy Twombly", avatar: null, role: "member", lastReadSeq: 0, online: true },
-    ],
-    role: "owner",
-    lastReadSeq: 0,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-    peerDeleted: false,
-    ...over,
-  };
+  return conversationView({ id: "c1", kind: "group", title: "Team", createdAt: at(0), role: "owner", members: [member(ME, "Me", { role: "owner", online: true }), member(BOB, "Bob Babbage", { username: "bob", online: true }), member(CY, "Cy Twombly", { username: "cy", online: true })], ...over });
 }
 function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return { ...PLAIN_TEXT, id: `m${seq}`, conversationId: "c1", seq, rev: seq, senderId: BOB, clientId: `k${seq}`, body: `hi ${seq}`, createdAt: at(seq), editedAt: null, deletedAt: null, ...over };

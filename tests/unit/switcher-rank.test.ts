@@ -6,6 +6,7 @@
  */
 import type { ConversationView, MemberView } from "@/lib/conversations/types";
 import { rankConversations, SWITCHER_LIMIT } from "@/components/chat/sidebar/switcher-rank";
+import { conversationView } from "@/tests/support/chat-fixtures";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 let n = 0;
@@ -18,22 +19,8 @@ const me = { ...person("Me Myself", "me_myself"), id: ME };
 /** `minutesAgo` sets the last activity, hence the sidebar's order. */
 function conversation(kind: "direct" | "group", members: MemberView[], minutesAgo: number, title: string | null = null): ConversationView {
   n += 1;
-  return {
-    id: `c-${n}`,
-    kind,
-    title,
-    createdAt: new Date(Date.UTC(2026, 2, 1, 12, 0) - minutesAgo * 60_000).toISOString(),
-    lastSeq: 0,
-    peerDeleted: false,
-    members: [me, ...members],
-    role: "member",
-    lastReadSeq: 0,
-    unreadCount: 0,
-    unreadMentions: 0,
-    notifications: "all",
-    pinnedCount: 0,
-    lastMessage: null,
-  };
+  const createdAt = new Date(Date.UTC(2026, 2, 1, 12, 0) - minutesAgo * 60_000).toISOString();
+  return conversationView({ id: `c-${n}`, kind, title, createdAt, members: [me, ...members] });
 }
 const byId = (list: ConversationView[]) => Object.fromEntries(list.map((c) => [c.id, c]));
 const titles = (list: ConversationView[], query: string) => rankConversations(byId(list), ME, query).map((m) => m.title);
