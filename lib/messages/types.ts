@@ -66,6 +66,12 @@ export interface MessageView {
 /** A reply's preview is cut to this many code points (DESIGN.md). */
 export const REPLY_PREVIEW_MAX = 200;
 
+/** The quote a reply to `original` carries, as the server builds it (what a pending reply shows until its ack). */
+export function replyPreviewOf(original: MessageView): ReplyPreview {
+  const deleted = original.deletedAt !== null;
+  return { id: original.id, seq: original.seq, senderId: original.senderId, body: deleted ? "" : cutOnGrapheme(original.body), deleted };
+}
+
 /** `body` cut to at most `max` code points, on a grapheme boundary (Intl.Segmenter, UAX #29). */
 export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
   if (body.length <= max) return body; // UTF-16 length ≥ code points

@@ -116,6 +116,19 @@ describe("the chat client", () => {
     expect(seqs()).toEqual([1, 2, 3, 4]);
   });
 
+  it("a reply sent while offline carries the quote of its original until acknowledged, and sends only its id", async () => {
+    await connectWithTimeline();
+    socket().fire("disconnect", "transport close");
+    const original = message(2);
+    client.actions.send(C1, "an answer", original.id);
+    const [pending] = client.getState().outbox;
+    expect(pending).toMatchObject({ body: "an answer", replyTo: original.id, quote: { id: original.id, seq: 2, senderId: ADA, body: original.body, deleted: false } });
+
+    socket().fire("connect");
+    const [resend] = socket().sent("message:send");
+    expect(resend.payload).toEqual({ conversationId: C1, clientId: pending.clientId, body: "an answer", replyTo: original.id });
+  });
+
   it("resends on reconnect a message that only failed for want of an answer", async () => {
     jest.useFakeTimers();
     await connectWithTimeline();

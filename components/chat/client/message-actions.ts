@@ -1,6 +1,6 @@
 /** Sending (through the outbox), editing and deleting one's messages, and reacting, over the socket. */
 import type { Ack } from "@/lib/realtime/contract";
-import type { MessageView } from "@/lib/messages/types";
+import { replyPreviewOf, type MessageView } from "@/lib/messages/types";
 import type { ChatActions } from "./actions";
 import type { ChatCore } from "./core";
 import { ACK_TIMEOUT_MS, newClientId, type Outbox } from "./outbox";
@@ -30,7 +30,16 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
 
   return {
     send(conversationId, body, replyTo) {
-      const message: OutgoingMessage = { clientId: newClientId(), conversationId, body, ...(replyTo ? { replyTo } : {}), createdAt: new Date().toISOString(), status: "pending" };
+      const original = replyTo ? store.getState().timelines[conversationId]?.items.find((m) => m.id === replyTo) : undefined;
+      const message: OutgoingMessage = {
+        clientId: newClientId(),
+        conversationId,
+        body,
+        ...(replyTo ? { replyTo } : {}),
+        ...(original ? { quote: replyPreviewOf(original) } : {}),
+        createdAt: new Date().toISOString(),
+        status: "pending",
+      };
       dispatch({ type: "outbox:add", message });
       outbox.start(message.clientId);
     },

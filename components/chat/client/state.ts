@@ -1,7 +1,7 @@
 /** The chat client's state and the actions that change it (applied by ./reducer.ts). */
 import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
-import type { MessageView } from "@/lib/messages/types";
+import type { MessageView, ReplyPreview } from "@/lib/messages/types";
 import type { Cursor } from "./cursor";
 import type { Departure } from "./departures";
 import { NO_MARKS, type LiveMarks } from "./live-marks";
@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   body: string;
   /** the message this one replies to (its id), if any */
   replyTo?: string | null;
+  /** the quote shown while pending: the original as this page held it when the reply was sent */
+  quote?: ReplyPreview;
   createdAt: string;
   status: "pending" | "failed";
   error?: string;

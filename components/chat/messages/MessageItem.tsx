@@ -262,6 +262,11 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers, curr
   const failed = message.status === "failed";
   return (
     <div className={styles.message} data-testid="message" data-own data-status={message.status} data-message-key={outgoingKey(message)} tabIndex={current ? 0 : -1}>
+      {message.quote && (
+        <InnerTabStops.Provider value={current}>
+          <ReplyQuote replyTo={message.quote} />
+        </InnerTabStops.Provider>
+      )}
       <div className={styles.bubble}>
         <div className={styles.body} data-testid="message-body">
           <InnerTabStops.Provider value={current}>
