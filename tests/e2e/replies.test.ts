@@ -5,7 +5,8 @@
  * that is not loaded (the page around it) and "Jump to latest" returns with what came meanwhile; a
  * deleted original shows as deleted; opening on 75 unread lands on the first unread with the divider
  * above exactly it and a "75 new messages" bar that marks read; pin and unpin, the header count kept
- * live, the pinned list (Escape closes it, focus returns) and its jump.
+ * live, the pinned list (Escape closes it, focus returns) and its jump; a reply written offline shows
+ * its quote while it waits.
  */
 import type { Locator, Page } from "playwright-core";
 import { baseUrl, testSql } from "../support/api";
@@ -156,6 +157,21 @@ describe("replies, pins and landing on what is new", () => {
       await expect(replyBar.count()).resolves.toBe(0);
       const [stored] = await testSql()`select r.body from messages m join messages r on r.id = m.reply_to_id where m.body = 'Then we start on Monday'`;
       expect(stored.body).toBe("Posted while you were reading history");
+
+      // --- a reply written offline shows its quote while it waits, and keeps it once sent
+      await context.setOffline(true);
+      await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 15_000 });
+      await act(page, posted, "Reply", phone);
+      await composerOf(page).fill("Written in the tunnel");
+      await composerOf(page).press("Enter");
+      const waiting = messageRow(page, "Written in the tunnel");
+      await waiting.and(page.locator("[data-status=pending]")).waitFor();
+      await expect(waiting.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
+      await shoot(page, `replies-pending-${name}`);
+      await context.setOffline(false);
+      await page.locator("[data-connection-banner][data-connection=connected]").waitFor({ timeout: 20_000 });
+      await eventually(async () => (await waiting.getAttribute("data-status")) === null);
+      await expect(waiting.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
 
       // --- pins: pin from the actions, the count follows live, an unloaded pin too, the list and its jump
       const count = page.getByTestId("pinned-count");
