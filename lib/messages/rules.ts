@@ -128,6 +128,20 @@ export function mentionNames(body: string): string[] {
   return [...names];
 }
 
+/**
+ * What the server will store as `mentions` for `body`, as far as the sender's page can tell from
+ * `members` (the conversation's, by username): the ids of the members named, then MENTION_ALL when
+ * `@all` or `@here` is there. Shown on a message while it waits for its ack (the server's answer
+ * replaces it: lib/messages/mentioned.ts resolves against the members at the time it stores).
+ */
+export function expectedMentions(body: string, members: readonly { id: string; username: string }[]): string[] {
+  const names = mentionNames(body);
+  if (!names.length) return [];
+  const byName = new Map(members.map((m) => [m.username.toLowerCase(), m.id]));
+  const ids = names.flatMap((n) => (n === MENTION_ALL ? [] : (byName.get(n) ?? [])));
+  return names.includes(MENTION_ALL) ? [...ids, MENTION_ALL] : ids;
+}
+
 /** At most this many distinct emoji on one message (DESIGN.md); the next distinct one is refused with `conflict`. */
 export const REACTIONS_MAX = 20;
 

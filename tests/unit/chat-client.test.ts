@@ -129,6 +129,16 @@ describe("the chat client", () => {
     expect(resend.payload).toEqual({ conversationId: C1, clientId: pending.clientId, body: "an answer", replyTo: original.id });
   });
 
+  it("a message naming @all carries the mentions the server is expected to store while it waits, and sends only its body", async () => {
+    await connectWithTimeline();
+    socket().fire("disconnect", "transport close");
+    client.actions.send(C1, "hello @all");
+    const [pending] = client.getState().outbox;
+    expect(pending.mentions).toEqual(["all"]);
+    socket().fire("connect");
+    expect(socket().sent("message:send")[0].payload).toEqual({ conversationId: C1, clientId: pending.clientId, body: "hello @all" });
+  });
+
   it("resends on reconnect a message that only failed for want of an answer", async () => {
     jest.useFakeTimers();
     await connectWithTimeline();

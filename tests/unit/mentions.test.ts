@@ -13,6 +13,7 @@ import { initialChatState, type ChatAction, type ChatState } from "@/components/
 import { insertMention, matchCandidates, mentionQuery, needsAllConfirmation, ALL_CANDIDATE } from "@/components/chat/conversation/mention-autocomplete";
 import { findMentions, mentionParts } from "@/components/chat/messages/mention-parts";
 import type { ConversationView } from "@/lib/conversations/types";
+import { expectedMentions, MENTION_ALL } from "@/lib/messages/rules";
 import { conversationView, member } from "@/tests/support/chat-fixtures";
 import { PLAIN_TEXT, type MessageView } from "@/lib/messages/types";
 
@@ -214,5 +215,19 @@ describe("mention highlighting (mention-parts)", () => {
     expect(mentionParts(run, spans, runStart).map((p) => p.text).join("")).toBe(run);
     // read on its own, the run would wrongly see "@bob`" as a mention outside code
     expect(findMentions(run, [BOB], ctx)).toHaveLength(2);
+  });
+});
+
+describe("the mentions a message shows while it waits for its ack (expectedMentions)", () => {
+  const members = [member(ME, "Me"), member(BOB, "Bob Babbage", { username: "bob" }), member(CY, "Cy Twombly", { username: "Cy_T" })];
+
+  it("names the members mentioned, in any letter case, then @all (or @here) last, each once", () => {
+    expect(expectedMentions("@BOB and @cy_t, @here and @bob again", members)).toEqual([BOB, CY, MENTION_ALL]);
+    expect(expectedMentions("@all", members)).toEqual([MENTION_ALL]);
+  });
+
+  it("leaves out names that are no member, and anything inside code, as the server does", () => {
+    expect(expectedMentions("@stranger `@bob` and\n```\n@cy_t\n```", members)).toEqual([]);
+    expect(expectedMentions("nobody named", members)).toEqual([]);
   });
 });

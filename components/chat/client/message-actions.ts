@@ -1,5 +1,6 @@
 /** Sending (through the outbox), editing and deleting one's messages, and reacting, over the socket. */
 import type { Ack } from "@/lib/realtime/contract";
+import { expectedMentions } from "@/lib/messages/rules";
 import { replyPreviewOf, type MessageView } from "@/lib/messages/types";
 import type { ChatActions } from "./actions";
 import type { ChatCore } from "./core";
@@ -30,13 +31,16 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
 
   return {
     send(conversationId, body, replyTo) {
-      const original = replyTo ? store.getState().timelines[conversationId]?.items.find((m) => m.id === replyTo) : undefined;
+      const state = store.getState();
+      const original = replyTo ? state.timelines[conversationId]?.items.find((m) => m.id === replyTo) : undefined;
+      const mentions = expectedMentions(body, state.conversations[conversationId]?.members ?? []);
       const message: OutgoingMessage = {
         clientId: newClientId(),
         conversationId,
         body,
         ...(replyTo ? { replyTo } : {}),
         ...(original ? { quote: replyPreviewOf(original) } : {}),
+        ...(mentions.length ? { mentions } : {}),
         createdAt: new Date().toISOString(),
         status: "pending",
       };

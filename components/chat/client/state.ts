@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   replyTo?: string | null;
   /** the quote shown while pending: the original as this page held it when the reply was sent */
   quote?: ReplyPreview;
+  /** the mentions shown while pending: what the server is expected to resolve (expectedMentions) */
+  mentions?: string[];
   createdAt: string;
   status: "pending" | "failed";
   error?: string;

@@ -270,7 +270,7 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers, curr
       <div className={styles.bubble}>
         <div className={styles.body} data-testid="message-body">
           <InnerTabStops.Provider value={current}>
-            <MessageBody body={message.body} />
+            <MessageBody body={message.body} mentions={message.mentions} conversationId={message.conversationId} />
           </InnerTabStops.Provider>
         </div>
       </div>

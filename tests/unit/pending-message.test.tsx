@@ -1,12 +1,14 @@
 /**
- * A reply waiting for its acknowledgement (offline, or on a slow network) shows the quote of its
- * original as the sent reply will, not a bare body (issue 13, item 2: "the reply shows a quote of the
- * original").
+ * A message waiting for its acknowledgement (offline, or on a slow network) shows what the sent
+ * message will: a reply the quote of its original (issue 13, item 2: "the reply shows a quote of the
+ * original"), and its @mentions highlighted (item 4: "mentions render highlighted").
  */
 import { render, screen } from "@testing-library/react";
 import { OutgoingItem, type MessageHandlers } from "@/components/chat/messages/MessageItem";
 import { replyPreviewOf } from "@/lib/messages/types";
-import { C1, message } from "@/tests/support/chat-fixtures";
+import { ADA, C1, conversationView, ME, member, message } from "@/tests/support/chat-fixtures";
+import { renderChat } from "@/tests/support/render-chat";
+import { expectedMentions } from "@/lib/messages/rules";
 
 const handlers: MessageHandlers = { onRetry: () => {}, onDiscard: () => {}, onEdit: async () => null, onDelete: async () => null };
 const pending = { clientId: "k-new", conversationId: C1, body: "an answer", createdAt: "2026-03-01T12:00:00.000Z", status: "pending" as const };
@@ -28,5 +30,14 @@ describe("a pending reply", () => {
   it("shows no quote when it replies to nothing", () => {
     render(<OutgoingItem message={pending} handlers={handlers} current={false} />);
     expect(screen.queryByTestId("reply-quote")).toBeNull();
+  });
+});
+
+describe("a pending message with mentions", () => {
+  it("highlights the members it names, as the sent message will", () => {
+    const members = [member(ME, "Me", { online: true }), member(ADA, "Ada")];
+    const body = "over to @ada, and @nobody";
+    renderChat(<OutgoingItem message={{ ...pending, body, mentions: expectedMentions(body, members) }} handlers={handlers} current={false} />, [conversationView({ kind: "group", title: "Team", members })]);
+    expect(screen.getAllByTestId("mention").map((m) => m.textContent)).toEqual(["@ada"]);
   });
 });
