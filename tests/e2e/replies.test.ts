@@ -6,7 +6,7 @@
  * deleted original shows as deleted; opening on 75 unread lands on the first unread with the divider
  * above exactly it and a "75 new messages" bar that marks read; pin and unpin, the header count kept
  * live, the pinned list (Escape closes it, focus returns) and its jump; a reply written offline shows
- * its quote while it waits.
+ * its quote and its mention while it waits.
  */
 import type { Locator, Page } from "playwright-core";
 import { baseUrl, testSql } from "../support/api";
@@ -162,11 +162,14 @@ describe("replies, pins and landing on what is new", () => {
       await context.setOffline(true);
       await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 15_000 });
       await act(page, posted, "Reply", phone);
-      await composerOf(page).fill("Written in the tunnel");
+      // (the name first: with the caret after other words no @ list is open for Enter to pick from)
+      const tunnel = `@${ada.username} written in the tunnel`;
+      await composerOf(page).fill(tunnel);
       await composerOf(page).press("Enter");
-      const waiting = messageRow(page, "Written in the tunnel");
+      const waiting = messageRow(page, tunnel);
       await waiting.and(page.locator("[data-status=pending]")).waitFor();
       await expect(waiting.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
+      await expect(waiting.getByTestId("mention").allTextContents()).resolves.toEqual([`@${ada.username}`]);
       await shoot(page, `replies-pending-${name}`);
       await context.setOffline(false);
       await page.locator("[data-connection-banner][data-connection=connected]").waitFor({ timeout: 20_000 });
