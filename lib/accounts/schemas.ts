@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { str } from "../platform/validation";
-import { USERNAME } from "../people/rules";
+import { RESERVED_USERNAMES, USERNAME } from "../people/rules";
 import { displayNameSchema } from "../people/schemas";
 import { ACCOUNT_LIMITS, passwordLengthProblem } from "./rules";
 
@@ -14,7 +14,8 @@ export const usernameSchema = str("Username")
   .toLowerCase()
   .min(ACCOUNT_LIMITS.usernameMin, `Username must be at least ${ACCOUNT_LIMITS.usernameMin} characters`)
   .max(ACCOUNT_LIMITS.usernameMax, `Username must be at most ${ACCOUNT_LIMITS.usernameMax} characters`)
-  .regex(USERNAME.chars, "Username may contain only letters, digits and _");
+  .regex(USERNAME.chars, "Username may contain only letters, digits and _")
+  .refine((v) => !RESERVED_USERNAMES.includes(v), "That username is reserved: @all and @here mention everyone");
 
 export const emailSchema = str("Email")
   .max(1000, "Enter a valid email address")

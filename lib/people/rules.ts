@@ -6,6 +6,13 @@
 /** Usernames: 3–32 of [a-z0-9_], stored lowercase (DESIGN.md, Data model). */
 export const USERNAME = { min: 3, max: 32, chars: /^[a-z0-9_]+$/ } as const;
 
+/**
+ * Usernames nobody may register: a mention of them names everyone in the conversation
+ * (lib/messages/rules.ts: `@all`, and its alias `@here`, as in Slack and Mattermost), so a person
+ * holding one could never be mentioned alone, and mentioning them would ping everyone.
+ */
+export const RESERVED_USERNAMES: readonly string[] = ["all", "here"];
+
 /** Whether `s` could name a stored username (allowed characters, not longer than USERNAME.max): anything else names nobody. */
 export function isUsername(s: string): boolean {
   return s.length > 0 && s.length <= USERNAME.max && USERNAME.chars.test(s);

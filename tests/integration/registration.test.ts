@@ -72,6 +72,16 @@ describe("POST /api/users", () => {
     expect(Object.keys(error.fields).sort()).toEqual(["displayName", "email", "password", "username"]);
   });
 
+  it("refuses the usernames a mention reads as everyone (all, here), in any letter case, and creates nothing", async () => {
+    for (const username of ["all", "here", "ALL", " Here "]) {
+      const res = await request("/api/users", { method: "POST", json: { ...validBody(), username } });
+      expect({ username, status: res.status }).toEqual({ username, status: 400 });
+      expect((await res.json()).error.fields.username).toMatch(/reserved/);
+    }
+    expect(await countUsers({ username: "all" })).toBe(0);
+    expect(await countUsers({ username: "here" })).toBe(0);
+  });
+
   it("refuses a password equal to the username", async () => {
     const body = validBody();
     const res = await request("/api/users", { method: "POST", json: { ...body, password: body.username.toUpperCase() } });
