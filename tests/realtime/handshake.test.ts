@@ -20,6 +20,14 @@ describe("socket handshake", () => {
     expect(res).toEqual({ ok: true, userId: acct.id });
   });
 
+  it("answers a ping sent with a payload before its ack (the ack is the last argument, as for every event)", async () => {
+    const acct = await createAccount();
+    const socket = connectSocket(await signIn(acct.username, acct.password));
+    await connected(socket);
+    const raw = socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
+    for (const payload of [{}, null, "x", 1]) expect(await raw.timeout(3000).emitWithAck("ping", payload)).toEqual({ ok: true, userId: acct.id });
+  });
+
   it("on sign-out tells and disconnects that session's sockets, then refuses the old cookie", async () => {
     const acct = await createAccount();
     const cookie = await signIn(acct.username, acct.password);

@@ -38,7 +38,10 @@ export function registerHandlers(io: RealtimeServer, socket: ParleySocket): void
     await reportTyping(io, socket, { userId, conversationId, typing });
     return {};
   });
-  socket.on("ping", (ack) => {
+  // the ack is the last argument, as for every event (./ack.ts): a ping sent with a payload before it
+  // (which ping does not take, and which is ignored) is answered too, never left in silence
+  socket.on("ping", (...args: unknown[]) => {
+    const ack = args.at(-1);
     if (typeof ack !== "function") return;
     consume("ping", userId).then(
       () => ack({ ok: true, userId }),
