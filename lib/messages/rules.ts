@@ -154,11 +154,13 @@ export const SHORTCODE = /^:[a-z0-9_+-]{1,64}:$/i;
 // file is in the chat page's bundle, and a browser without the flag (Safari < 17, Chrome < 112,
 // Firefox < 116) threw a SyntaxError there that stopped the page. Without it the browser accepts
 // and the server (Node 20 has the flag) decides.
-let rgiEmoji: RegExp | null | undefined;
-function rgiEmojiPattern(): RegExp | null {
+// RGI_Emoji also lists the components that only modify another emoji (skin tones 🏻–🏿, hair 🦰–🦳)
+// as emoji of their own; UTS #51 calls them Emoji_Component and the picker leaves them out.
+let rgiEmoji: { emoji: RegExp; component: RegExp } | null | undefined;
+function rgiEmojiPattern(): { emoji: RegExp; component: RegExp } | null {
   if (rgiEmoji === undefined) {
     try {
-      rgiEmoji = new RegExp("^\\p{RGI_Emoji}$", "v");
+      rgiEmoji = { emoji: new RegExp("^\\p{RGI_Emoji}$", "v"), component: new RegExp("^\\p{Emoji_Component}$", "u") };
     } catch {
       rgiEmoji = null;
     }
@@ -168,10 +170,11 @@ function rgiEmojiPattern(): RegExp | null {
 
 /**
  * Whether `text` is one emoji a reaction may be: a single grapheme cluster that is an RGI emoji in
- * its fully-qualified form ("❤️", not a bare "❤"). Text, several emoji, controls and partial
- * sequences are not.
+ * its fully-qualified form ("❤️", not a bare "❤"), and not a component standing alone (a skin tone
+ * or hair modifier: "🏽" is part of "👍🏽", not a reaction). Text, several emoji, controls and
+ * partial sequences are not (Unicode UTS #51, RGI_Emoji and Emoji_Component).
  */
 export function isReactionEmoji(text: string): boolean {
   const pattern = rgiEmojiPattern();
-  return text.length <= 64 && (pattern ? pattern.test(text) : text.length > 0);
+  return text.length <= 64 && (pattern ? pattern.emoji.test(text) && !pattern.component.test(text) : text.length > 0);
 }

@@ -102,6 +102,9 @@ describe("reactions", () => {
       { messageId: m.id, emoji: "hello" },
       { messageId: m.id, emoji: "👍👍" },
       { messageId: m.id, emoji: "❤" },
+      // components that only modify another emoji (a skin tone, a hair style) are no reaction alone
+      { messageId: m.id, emoji: "🏽" },
+      { messageId: m.id, emoji: "🦰" },
       { messageId: m.id, emoji: "\u202e" },
       { messageId: m.id, emoji: "\ud83d" },
       { messageId: m.id, emoji: ":not_a_known_code:" },
