@@ -7,6 +7,7 @@ import { getUserById } from "../people/store";
 import { AppError, signedOut } from "../platform/errors";
 import { transaction } from "@/db/transaction";
 import { consume } from "../platform/rate-limit";
+import { withdrawPins } from "../messages/pins";
 import { withdrawReactions } from "../messages/reactions";
 import { endUserSessions } from "../sessions/end";
 import "../sessions/events";
@@ -85,12 +86,15 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
       select id from conversations
       where id in (select conversation_id from members where user_id = ${userId}) or created_by = ${userId}
         or id in (select m.conversation_id from reactions r join messages m on m.id = r.message_id where r.user_id = ${userId})
+        or id in (select conversation_id from messages where pinned_at is not null and pinned_by = ${userId})
       order by id for no key update`;
     const ids = (await tx`select conversation_id from members where user_id = ${userId} order by conversation_id`).map((m) => m.conversation_id as string);
     const heirs = await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
     const groups = new Set(ids.length ? (await tx`select id from conversations where id in ${tx(ids)} and kind = 'group'`).map((c) => c.id as string) : []);
     // the account's reactions go as reactions are taken back (new positions, told to every member), not silently by the cascade
     await withdrawReactions(tx, emit, userId);
+    // and the pins it made stay, by nobody: a new position each, not a silent `set null`
+    await withdrawPins(tx, emit, userId);
     // revoked (and announced) before the cascade deletes the rows, so every socket of the account is closed
     await endUserSessions(tx, emit, { userId, reason: "deleted" });
     await tx`delete from users where id = ${userId}`;

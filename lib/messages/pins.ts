@@ -15,7 +15,9 @@ import { limited } from "../platform/rate-limit";
 import "./events";
 import { takePosition } from "./positions";
 import { PIN_MAX } from "./rules";
+import { reviseMessages } from "./reactions";
 import { toMessageView, type MessageView } from "./types";
+import type { Emit, Tx } from "../platform/events";
 
 /**
  * Pins (`pinned: true`) or unpins a message for its whole conversation. The count is checked under
@@ -57,4 +59,19 @@ export async function listPins({ userId, conversationId }: { userId: string; con
     const rows = await selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.pinned_at is not null`, sql`order by m.pinned_at desc, m.seq desc limit ${PIN_MAX}`);
     return rows.map(toMessageView);
   });
+}
+
+/**
+ * Clears `pinnedBy` on the messages `userId` pinned (an account being deleted): they stay pinned, by
+ * nobody who still exists, and each takes its conversation's next position and goes out as
+ * `message.updated` — else the foreign key's `set null` changed them without a rev, and clients and
+ * `sync` kept the deleted id. Run inside the deletion's transaction, with the user's row and these
+ * conversations already locked (lib/platform/locks.ts order).
+ */
+export async function withdrawPins(tx: Tx, emit: Emit, userId: string): Promise<void> {
+  const cleared = await tx`
+    update messages set pinned_by = null
+    where pinned_at is not null and pinned_by = ${userId}
+    returning id, conversation_id`;
+  await reviseMessages(tx, emit, cleared);
 }

@@ -92,7 +92,16 @@ export async function withdrawReactions(tx: Tx, emit: Emit, userId: string): Pro
     delete from reactions r using messages m
     where r.user_id = ${userId} and m.id = r.message_id
     returning m.id, m.conversation_id`;
-  const byMessage = new Map(removed.map((r) => [r.id as string, r.conversation_id as string]));
+  await reviseMessages(tx, emit, removed);
+}
+
+/**
+ * The messages of `changed` (`{ id, conversation_id }` rows, repeats allowed), changed by the caller
+ * in this transaction, each take their conversation's next position as their new rev and go out as
+ * `message.updated`. Their conversations must be locked already.
+ */
+export async function reviseMessages(tx: Tx, emit: Emit, changed: readonly Record<string, unknown>[]): Promise<void> {
+  const byMessage = new Map(changed.map((r) => [r.id as string, r.conversation_id as string]));
   if (!byMessage.size) return;
   const counts = new Map<string, number>();
   for (const c of byMessage.values()) counts.set(c, (counts.get(c) ?? 0) + 1);

@@ -1,7 +1,7 @@
 /**
  * What a change to a message may reveal or race with (found by the issue 13 review): a resend of a
  * stored clientId by someone no longer in the conversation, a reply probing which conversation a
- * message is in, an account deleted while its reactions stand (and while it reacts or pins).
+ * message is in, an account deleted while its reactions and pins stand (and while it reacts or pins).
  */
 import { randomUUID } from "node:crypto";
 import { deleteAccount } from "@/lib/accounts/settings";
@@ -64,6 +64,24 @@ describe("a change to a message", () => {
     const { messages } = await syncMessages({ userId: ann.id, since: { [id]: before.rev } });
     expect(messages.find((x) => x.id === m.id)).toMatchObject({ rev: updated[0].rev, reactions: [{ emoji: "👍", count: 1 }] });
     expect(updated[0].rev).toBeGreaterThan(before.rev);
+  });
+
+  test("an account deleted clears pinnedBy on the messages it pinned as changes: a new rev and message.updated each, also in a group it had left", async () => {
+    const [ann, bob, cy] = await newPeople(3);
+    const [stayed, left] = await Promise.all([groupOf([ann, bob]), groupOf([ann, bob, cy])]);
+    const m = (await sendMessage({ conversationId: stayed, senderId: ann.id, clientId: randomUUID(), body: "pin me" })).message;
+    const n = (await sendMessage({ conversationId: left, senderId: cy.id, clientId: randomUUID(), body: "and me" })).message;
+    await pinMessage({ userId: bob.id, messageId: m.id, pinned: true });
+    await pinMessage({ userId: bob.id, messageId: n.id, pinned: true });
+    await removeMember({ userId: ann.id, conversationId: left, targetId: bob.id });
+    const since = { [stayed]: (await syncMessages({ userId: ann.id, since: { [stayed]: 0 } })).messages.at(-1)!.rev, [left]: (await syncMessages({ userId: ann.id, since: { [left]: 0 } })).messages.at(-1)!.rev };
+    recording.clear();
+    const session = await newSession(bob);
+    await deleteAccount({ userId: bob.id, sessionId: session.id, password: PASSWORD });
+    const updated = recording.of("message.updated").map((e) => e.message);
+    expect(updated.map((x) => [x.id, x.pinnedBy, !!x.pinnedAt]).sort()).toEqual([[m.id, null, true], [n.id, null, true]].sort());
+    const { messages } = await syncMessages({ userId: ann.id, since });
+    for (const x of updated) expect(messages.find((y) => y.id === x.id)).toMatchObject({ rev: x.rev, pinnedBy: null });
   });
 
   test("reacting and pinning while the account is being deleted end in a clean answer (never a deadlock's internal error), 10 rounds", async () => {
