@@ -2,6 +2,20 @@ import "server-only";
 import { AppError } from "../platform/errors";
 import { UUID_PATTERN } from "../platform/validation";
 
+/**
+ * A request's query string as an object of its parameters, for a schema to parse. A parameter given
+ * twice (`?around=3&around=5`) is refused, 400 with the parameter named, rather than one of its
+ * values quietly taken.
+ */
+export function queryOf(req: Request): Record<string, string> {
+  const query: Record<string, string> = Object.create(null);
+  for (const [key, value] of new URL(req.url).searchParams) {
+    if (Object.hasOwn(query, key)) throw new AppError("bad_request", "A query parameter is given twice", { [key.slice(0, 64)]: "Given twice" });
+    query[key] = value;
+  }
+  return query;
+}
+
 /** A path id that is not a UUID names nothing: 404, like any conversation the caller cannot see. */
 export function pathId(value: string, what = "conversation"): string {
   if (!UUID_PATTERN.test(value)) throw new AppError("not_found", `No such ${what}`);

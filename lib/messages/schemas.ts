@@ -4,7 +4,7 @@
  * file, so zod stays out of the chat page's JavaScript; tests/unit/architecture.test.ts).
  */
 import { z } from "zod";
-import { checkedText, uuidSchema } from "../platform/validation";
+import { checkedText, queryInt, uuidSchema } from "../platform/validation";
 import { checkMessageBody, HISTORY_PAGE, isReactionEmoji, SHORTCODE } from "./rules";
 
 /** A conversation position (seq / rev) in a JSON body. */
@@ -44,13 +44,16 @@ export const typingSchema = z.strictObject(
   { error: "Expected { conversationId, typing }" },
 );
 /** A conversation position in a query string. */
-const seqParam = z.coerce.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0).max(Number.MAX_SAFE_INTEGER);
+const seqParam = queryInt("A position", 0, Number.MAX_SAFE_INTEGER);
+/** A route that takes no query parameters (GET …/pins): any one is refused as an unknown field. */
+export const noQuerySchema = z.strictObject({});
+
 export const historyQuerySchema = z.strictObject({
   before: seqParam.optional(),
   after: seqParam.optional(),
   /** a page centred on this position (DESIGN.md): answered as { messages, hasMoreBefore, hasMoreAfter } */
   around: seqParam.optional(),
-  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(HISTORY_PAGE.max, `limit may be at most ${HISTORY_PAGE.max}`).default(HISTORY_PAGE.default),
+  limit: queryInt("limit", 1, HISTORY_PAGE.max).default(HISTORY_PAGE.default),
 });
 
 

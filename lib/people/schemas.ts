@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isReservedName } from "../platform/text";
-import { nameText, noMarkTower, str, uuidSchema } from "../platform/validation";
+import { nameText, noMarkTower, queryInt, str, uuidSchema } from "../platform/validation";
 import { DIRECTORY_PAGE, DIRECTORY_QUERY_MAX, PROFILE_LIMITS, PROFILE_LOOKUP_MAX } from "./rules";
 
 /** A display name: the name rules, and none of the words the interface shows in place of a person (lib/platform/text.ts RESERVED_NAMES). */
@@ -37,12 +37,7 @@ export const directoryQuerySchema = z.strictObject({
   // NFC like the stored names, so a search typed with combining accents finds them
   q: str("q").max(DIRECTORY_QUERY_MAX, `The search may be at most ${DIRECTORY_QUERY_MAX} characters`).trim().normalize("NFC").toLowerCase().default(""),
   cursor: str("cursor").max(200, "Invalid cursor").optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(DIRECTORY_PAGE.max, `limit may be at most ${DIRECTORY_PAGE.max}`)
-    .default(DIRECTORY_PAGE.default),
+  limit: queryInt("limit", 1, DIRECTORY_PAGE.max).default(DIRECTORY_PAGE.default),
 });
 
 /** GET /api/users?ids=a,b,c: public profiles by id, for senders who are no longer members. */

@@ -27,6 +27,17 @@ export const str = (what: string) =>
   });
 
 /**
+ * A whole number given as a query-string value: decimal digits only (not "", " 3", "0x3", "1e3" or
+ * "-1", which `z.coerce.number` took as 0, 3, 3 and 1000), then within `min`..`max`.
+ */
+export const queryInt = (what: string, min: number, max: number) =>
+  z
+    .string({ error: `${what} must be a whole number` })
+    .regex(/^[0-9]{1,16}$/, `${what} must be a whole number (digits only)`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} may be at most ${max}`));
+
+/**
  * A text field whose whole rule is a zod-free check the browser runs too (./field-checks
  * `TextCheck`: the value as stored, or the refusal): the value becomes the stored one, a refusal
  * becomes the field's issue (continuable, like `.max`, so an object's own refinements still run).

@@ -89,6 +89,13 @@ describe("GET /api/users (directory)", () => {
     ["limit=51", "limit"],
     ["limit=abc", "limit"],
     ["limit=2.5", "limit"],
+    // a whole number in digits only: no empty value (once read as 0), hex, exponent or padding
+    ["limit=", "limit"],
+    ["limit=0x3", "limit"],
+    ["limit=1e1", "limit"],
+    ["limit=%203", "limit"],
+    ["limit=3&limit=4", "limit"],
+    ["q=a&q=b", "q"],
     ["cursor=!!!", "cursor"],
     [`cursor=${Buffer.from("NOT A USER").toString("base64url")}`, "cursor"],
     [`q=${"q".repeat(65)}`, "q"],

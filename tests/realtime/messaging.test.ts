@@ -115,6 +115,26 @@ describe("catch-up and history", () => {
   });
 });
 
+describe("history's query", () => {
+  it("takes positions and limits as digits only, each once, and the pinned list takes no parameters: anything else is 400 in the error shape", async () => {
+    const [ada, bob] = await Promise.all([chatUser(), chatUser()]);
+    const dm = await createDirect(ada, bob);
+    for (let i = 1; i <= 5; i++) expect((await send(ada, dm.id, `m${i}`)).ok).toBe(true);
+    const path = `/api/conversations/${dm.id}`;
+    // an empty cursor was read as 0 ("no history"), hex, exponents and padding as numbers, a repeat as its last value
+    for (const qs of ["before=", "around=", "after=", "around=0x3", "around=1e3", "around=%203", "around=-1", "limit=", "around=3&around=5", "before=4&before=2"]) {
+      const res = await request(`${path}/messages?${qs}`, { cookie: bob.cookie });
+      expect({ qs, status: res.status, code: (await res.json()).error?.code }).toEqual({ qs, status: 400, code: "bad_request" });
+    }
+    const pins = await request(`${path}/pins?x=1`, { cookie: bob.cookie });
+    expect({ status: pins.status, code: (await pins.json()).error?.code }).toEqual({ status: 400, code: "bad_request" });
+    // what is well-formed still answers
+    const page = await (await request(`${path}/messages?around=3&limit=3`, { cookie: bob.cookie })).json();
+    expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3, 4]);
+    expect((await request(`${path}/pins`, { cookie: bob.cookie })).status).toBe(200);
+  });
+});
+
 describe("edit and delete", () => {
   it("propagate to the room, take new positions, and come back through sync", async () => {
     const [ada, bob] = await Promise.all([chatUser(), chatUser()]);

@@ -2,6 +2,7 @@ import { registerUser } from "@/lib/accounts/register";
 import { toPublicUser } from "@/lib/people/types";
 import { clientAddress } from "@/lib/http/client-address";
 import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { queryOf } from "@/lib/http/params";
 import { lookupProfiles, searchDirectory } from "@/lib/people/directory";
 import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";
 import { parseInput } from "@/lib/platform/validation";
@@ -20,7 +21,7 @@ export const POST = route(async (req) => {
  */
 export const GET = route(async (req) => {
   const { user } = await requireAuth(req);
-  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const params = queryOf(req);
   if ("ids" in params) {
     const { ids } = parseInput(profileLookupSchema, params);
     return json({ users: await lookupProfiles({ userId: user.id, ids }) });

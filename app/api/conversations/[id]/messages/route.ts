@@ -2,7 +2,7 @@ import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/rou
 import { readAround, readHistory } from "@/lib/messages/history";
 import { AppError } from "@/lib/platform/errors";
 import { sendMessage } from "@/lib/messages/send";
-import { pathId } from "@/lib/http/params";
+import { pathId, queryOf } from "@/lib/http/params";
 import { historyQuerySchema, restSendMessageSchema } from "@/lib/messages/schemas";
 import { parseInput } from "@/lib/platform/validation";
 
@@ -16,7 +16,7 @@ type Ctx = { params: Promise<{ id: string }> };
 export const GET = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const id = pathId((await params).id);
-  const { around, ...query } = parseInput(historyQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const { around, ...query } = parseInput(historyQuerySchema, queryOf(req));
   if (around !== undefined) {
     if (query.before !== undefined || query.after !== undefined) throw new AppError("bad_request", "around cannot be combined with before or after");
     return json(await readAround({ userId: user.id, conversationId: id, around, limit: query.limit }));

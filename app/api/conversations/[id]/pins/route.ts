@@ -1,5 +1,7 @@
 import { json, otherMethods, requireAuth, route } from "@/lib/http/route";
-import { pathId } from "@/lib/http/params";
+import { pathId, queryOf } from "@/lib/http/params";
+import { noQuerySchema } from "@/lib/messages/schemas";
+import { parseInput } from "@/lib/platform/validation";
 import { listPins } from "@/lib/messages/pins";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -8,6 +10,7 @@ type Ctx = { params: Promise<{ id: string }> };
 export const GET = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const conversationId = pathId((await params).id);
+  parseInput(noQuerySchema, queryOf(req));
   return json({ messages: await listPins({ userId: user.id, conversationId }) });
 });
 
