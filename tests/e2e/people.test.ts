@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, testSql, type TestAccount } from "../support/api";
-import { openSignedIn, PHONE, screenshot, seriousA11yViolations, useBrowser } from "../support/browser";
+import { hydrated, openSignedIn, PHONE, screenshot, seriousA11yViolations, useBrowser } from "../support/browser";
 
 jest.setTimeout(120_000);
 
@@ -97,6 +97,7 @@ describe("people in the browser", () => {
     const { context, page, scriptErrors } = await openSignedIn(browser(), me);
 
     await page.goto(`${baseUrl()}/people`);
+    await hydrated(page.getByLabel("Search people"));
     await page.getByLabel("Search people").fill(typed);
     await expect(waitForResults(page, expected)).resolves.toEqual([...expected].sort());
     // what a screen reader reads of each row (the avatar's initials are aria-hidden)
@@ -135,6 +136,7 @@ describe("people in the browser", () => {
     // the same on a phone
     const { context: phone, page: phonePage } = await openSignedIn(browser(), me, PHONE);
     await phonePage.goto(`${baseUrl()}/people`);
+    await hydrated(phonePage.getByLabel("Search people"));
     await phonePage.getByLabel("Search people").fill(typed);
     await expect(waitForResults(phonePage, expected)).resolves.toEqual([...expected].sort());
     await expect(horizontalOverflow(phonePage)).resolves.toBeLessThanOrEqual(0);

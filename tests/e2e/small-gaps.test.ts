@@ -7,7 +7,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { baseUrl } from "../support/api";
-import { DESKTOP, openPage, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
+import { DESKTOP, hydrated, openPage, PHONE, screenshot, seriousA11yViolations, signInWithForm } from "../support/browser";
 import { chatUser, composerOf, createDirect, createGroup, eventually, send, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(300_000);
@@ -141,6 +141,7 @@ describe("the smaller gaps (issue 13, item 12)", () => {
         const { context, page } = await openPage(browser(), viewport, scheme);
         await page.goto(`${baseUrl()}/register`);
         const username = page.getByLabel("Username", { exact: true });
+        await hydrated(username);
         await username.fill("a".repeat(40));
         await expect(username.inputValue()).resolves.toBe("a".repeat(40));
         await expect(page.locator("#field-username-count").textContent()).resolves.toBe("40 / 32 characters: 8 over the limit");

@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { baseUrl, closeTestSql, createAccount, request, testSql, type TestAccount } from "../support/api";
-import { openSignedIn, screenshot, useBrowser, type OpenPage } from "../support/browser";
+import { hydrated, type OpenPage, openSignedIn, screenshot, useBrowser } from "../support/browser";
 import { chatUser, createDirect, createGroup, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets } from "../support/sockets";
 
@@ -183,6 +183,7 @@ describe("hostile text in the browser", () => {
     const [mallory] = hostile;
 
     await page.goto(`${baseUrl()}/people`);
+    await hydrated(page.getByLabel("Search people"));
     await page.getByLabel("Search people").fill(mallory.username);
     const result = page.getByTestId("people-results").getByRole("link", { name: new RegExp(mallory.username) });
     await expect(result.waitFor({ state: "attached" })).resolves.toBeUndefined();

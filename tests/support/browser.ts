@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { baseUrl } from "./api";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -99,4 +99,21 @@ export async function openSignedIn(browser: Browser, account: { username: string
   await signInWithForm(opened.page, account.username, account.password);
   await opened.page.waitForURL(`${baseUrl()}/`);
   return opened;
+}
+
+/**
+ * Waits until React has hydrated `element` (it then carries React's own props key): typing into a
+ * server-rendered field before that reaches the DOM but not the component's state, so a counter or
+ * a check that reacts to input never shows (a loaded CI hit this on the sign-up form).
+ */
+export async function hydrated(element: Locator, ms = 20_000): Promise<void> {
+  await element.evaluate(
+    (el, deadline) =>
+      new Promise<void>((resolve, reject) => {
+        const done = () => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
+        const poll = () => (done() ? resolve() : Date.now() > deadline ? reject(new Error("not hydrated")) : setTimeout(poll, 50));
+        poll();
+      }),
+    Date.now() + ms,
+  );
 }
