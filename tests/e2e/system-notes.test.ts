@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { baseUrl, request } from "../support/api";
 import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
-import { chatUser, composerOf, createGroup, send, sidebarRow, useChatBrowser } from "../support/chat";
+import { chatUser, composerOf, createGroup, eventually, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(180_000);
 
@@ -51,9 +51,12 @@ describe("timeline notes in the browser", () => {
       expect((await request(`/api/conversations/${group.id}/members`, { method: "POST", cookie: ada.cookie, json: { userIds: [dan.id] } })).status).toBe(200);
       await note(page, "Ada Lovelace added Dan Hollerith").waitFor();
       expect((await request(`/api/conversations/${group.id}/members/${bob.id}`, { method: "DELETE", cookie: bob.cookie })).status).toBe(200);
-      // Bob is no longer a member: named by his public profile, looked up
-      await note(page, "Bob Babbage left").waitFor();
-      await expect(page.getByTestId("system-note").allTextContents()).resolves.toEqual(["Ada Lovelace renamed the group to “Compilers”", "Ada Lovelace added Dan Hollerith", "Bob Babbage left"]);
+      // Bob is no longer a member: named by his public profile, looked up. The note first shows while
+      // he is still in the member list; once the list drops him his name comes from the lookup, so
+      // wait for the page to settle there (it reads "Former member" in between: noted on issue 13)
+      const notes = ["Ada Lovelace renamed the group to “Compilers”", "Ada Lovelace added Dan Hollerith", "Bob Babbage left"];
+      await eventually(async () => JSON.stringify(await page.getByTestId("system-note").allTextContents()) === JSON.stringify(notes), 15_000).catch(() => {});
+      await expect(page.getByTestId("system-note").allTextContents()).resolves.toEqual(notes);
       // not inside a message group, names and the title isolated, no message actions
       await expect(page.locator("[data-testid=message-group] [data-testid=system-note]").count()).resolves.toBe(0);
       await expect(note(page, "renamed").locator("bdi").allTextContents()).resolves.toEqual(["Ada Lovelace", "Compilers"]);
