@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "../platform/errors";
-import { UUID_PATTERN } from "../platform/validation";
+import { truncate } from "../platform/text-length";
+import { MAX_FIELD_KEY, UUID_PATTERN } from "../platform/validation";
 
 /**
  * A request's query string as an object of its parameters, for a schema to parse. A parameter given
@@ -10,7 +11,7 @@ import { UUID_PATTERN } from "../platform/validation";
 export function queryOf(req: Request): Record<string, string> {
   const query: Record<string, string> = Object.create(null);
   for (const [key, value] of new URL(req.url).searchParams) {
-    if (Object.hasOwn(query, key)) throw new AppError("bad_request", "A query parameter is given twice", { [key.slice(0, 64)]: "Given twice" });
+    if (Object.hasOwn(query, key)) throw new AppError("bad_request", "A query parameter is given twice", { [truncate(key, MAX_FIELD_KEY)]: "Given twice" });
     query[key] = value;
   }
   return query;

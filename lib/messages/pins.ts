@@ -10,12 +10,11 @@ import { transaction } from "@/db/transaction";
 import { messageRowsById, selectMessages } from "@/db/message-rows";
 import { requireMembership } from "../conversations/access";
 import { AppError } from "../platform/errors";
-import { lockTarget, storedMessage } from "./target";
+import { lockTarget, reviseMessages, storedMessage } from "./target";
 import { limited } from "../platform/rate-limit";
 import "./events";
 import { takePosition } from "./positions";
 import { PIN_MAX } from "./rules";
-import { reviseMessages } from "./reactions";
 import { toMessageView, type MessageView } from "./types";
 import type { Emit, Tx } from "../platform/events";
 

@@ -8,15 +8,15 @@
  * here (lib/messages/emoji.ts), so `:+1:` and 👍 are one reaction.
  */
 import "server-only";
-import { messageRowsById, selectMessages } from "@/db/message-rows";
+import { messageRowsById } from "@/db/message-rows";
 import { transaction } from "@/db/transaction";
 import { AppError } from "../platform/errors";
 import type { Emit, Tx } from "../platform/events";
-import { lockTarget, storedMessage } from "./target";
+import { lockTarget, reviseMessages, storedMessage } from "./target";
 import { limited } from "../platform/rate-limit";
 import { emojiForShortcode } from "./emoji";
 import "./events";
-import { takePosition, takePositions } from "./positions";
+import { takePosition } from "./positions";
 import { isReactionEmoji, REACTIONS_MAX, SHORTCODE } from "./rules";
 import { toMessageView, type MessageView } from "./types";
 
@@ -95,26 +95,3 @@ export async function withdrawReactions(tx: Tx, emit: Emit, userId: string): Pro
   await reviseMessages(tx, emit, removed);
 }
 
-/**
- * The messages of `changed` (`{ id, conversation_id }` rows, repeats allowed), changed by the caller
- * in this transaction, each take their conversation's next position as their new rev and go out as
- * `message.updated`. Their conversations must be locked already.
- */
-export async function reviseMessages(tx: Tx, emit: Emit, changed: readonly Record<string, unknown>[]): Promise<void> {
-  const byMessage = new Map(changed.map((r) => [r.id as string, r.conversation_id as string]));
-  if (!byMessage.size) return;
-  const counts = new Map<string, number>();
-  for (const c of byMessage.values()) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const next = await takePositions(tx, counts);
-  const revs = [...byMessage].map(([id, c]) => {
-    const rev = next.get(c)!;
-    next.set(c, rev + 1);
-    return { id, rev };
-  });
-  await tx`
-    update messages m set rev = v.rev
-    from jsonb_to_recordset(${JSON.stringify(revs)}::jsonb) as v(id uuid, rev bigint)
-    where m.id = v.id`;
-  const rows = await selectMessages(tx, tx`m.id in ${tx([...byMessage.keys()])}`, tx`order by m.conversation_id, m.rev`);
-  for (const row of rows) emit({ type: "message.updated", message: toMessageView(row) });
-}
