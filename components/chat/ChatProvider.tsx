@@ -1,7 +1,6 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { io } from "socket.io-client";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { ChatNavigation } from "./client/core";
 import { unreadTotal } from "./client/selectors";
@@ -13,7 +12,8 @@ import { useConnection } from "./hooks/useChatState";
 import { useChatClient } from "./hooks/useChatClient";
 import { useChatNavigation } from "./hooks/useChatNavigation";
 
-const connectSocket: ConnectSocket = () => io(SOCKET_OPTIONS) as ChatSocket;
+/** socket.io-client is loaded after the page is up: nothing on the first paint needs it (docs/chat-ui.md). */
+const connectSocket: ConnectSocket = () => import("socket.io-client").then(({ io }) => io(SOCKET_OPTIONS) as ChatSocket);
 
 interface ChatClientProviderProps {
   meId: string;

@@ -107,13 +107,11 @@ export async function openSignedIn(browser: Browser, account: { username: string
  * a check that reacts to input never shows (a loaded CI hit this on the sign-up form).
  */
 export async function hydrated(element: Locator, ms = 20_000): Promise<void> {
-  await element.evaluate(
-    (el, deadline) =>
-      new Promise<void>((resolve, reject) => {
-        const done = () => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
-        const poll = () => (done() ? resolve() : Date.now() > deadline ? reject(new Error("not hydrated")) : setTimeout(poll, 50));
-        poll();
-      }),
-    Date.now() + ms,
-  );
+  // the locator is resolved again on each look: React may replace a server-rendered element right
+  // after hydration (the composer is keyed anew once it can read this device's draft)
+  const deadline = Date.now() + ms;
+  while (!(await element.evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactProps$")), undefined, { timeout: Math.max(1, deadline - Date.now()) }))) {
+    if (Date.now() > deadline) throw new Error("not hydrated");
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

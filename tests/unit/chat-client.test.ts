@@ -177,4 +177,57 @@ describe("the chat client", () => {
     first.fire("disconnect", "transport close");
     expect(client.getState().connection).toBe("connected");
   });
+
+  describe("with the socket's code loaded after the page (a promise from connect)", () => {
+    function lazyClient(load: () => Promise<ScriptedSocket>) {
+      client.stop();
+      const lazy = createChatClient({ meId: ME, api: { listConversations: async () => ({ conversations: [conversation] }) } as unknown as ChatApi, navigation, connect: () => load().then((s) => s.asSocket()) });
+      client = lazy;
+      return lazy;
+    }
+
+    it("follows the socket once it has loaded, and sends what was written before", async () => {
+      let resolve!: (s: ScriptedSocket) => void;
+      const lazy = lazyClient(() => new Promise((r) => (resolve = r)));
+      lazy.start();
+      lazy.actions.send(C1, "written before the socket's code arrived");
+      expect(lazy.getState().connection).toBe("connecting");
+      const s = new ScriptedSocket();
+      resolve(s);
+      await settle();
+      s.fire("connect");
+      await settle();
+      expect(lazy.getState().connection).toBe("connected");
+      expect(s.sent("message:send").map((e) => (e.payload as { body: string }).body)).toEqual(["written before the socket's code arrived"]);
+    });
+
+    it("closes a socket that loads after stop, and never follows it", async () => {
+      let resolve!: (s: ScriptedSocket) => void;
+      const lazy = lazyClient(() => new Promise((r) => (resolve = r)));
+      lazy.start();
+      lazy.stop();
+      const s = new ScriptedSocket();
+      resolve(s);
+      await settle();
+      expect(s.disconnects).toBe(1);
+      s.fire("connect");
+      expect(lazy.getState().connection).toBe("connecting");
+    });
+
+    it("says it is reconnecting when the code fails to load, and tries again", async () => {
+      jest.useFakeTimers();
+      const loaded = new ScriptedSocket();
+      let attempts = 0;
+      const lazy = lazyClient(() => (++attempts === 1 ? Promise.reject(new Error("ChunkLoadError")) : Promise.resolve(loaded)));
+      lazy.start();
+      await settle();
+      expect(lazy.getState().connection).toBe("reconnecting");
+      expect(attempts).toBe(1);
+      jest.advanceTimersByTime(2_000);
+      await settle();
+      expect(attempts).toBe(2);
+      loaded.fire("connect");
+      expect(lazy.getState().connection).toBe("connected");
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { createChatClient, type ChatClient } from "@/components/chat/client/clie
 import { DRAFT_SAVE_DELAY_MS } from "@/components/chat/client/drafts";
 import { browserStorage, DRAFT_TTL_MS, MAX_STORED_DRAFTS, type DraftStorage } from "@/components/chat/client/draft-storage";
 import type { ChatApi } from "@/components/chat/client/api";
+import type { ConversationView } from "@/lib/conversations/types";
 import { MESSAGE_MAX } from "@/lib/messages/rules";
 import { ADA, C1, directConversation, ME } from "@/tests/support/chat-fixtures";
 import { fakeNavigation, ScriptedSocket } from "@/tests/support/scripted-socket";
@@ -49,13 +50,14 @@ class MemoryStorage implements DraftStorage {
 let socket: ScriptedSocket;
 const clients: ChatClient[] = [];
 
-function client(storage: DraftStorage | null, meId = ME): ChatClient {
+/** A client whose page brought `list` (null: none, the list is fetched on start). */
+function client(storage: DraftStorage | null, meId = ME, list: ConversationView[] | null = [directConversation(0), { ...directConversation(0), id: C2 }]): ChatClient {
   const c = createChatClient({
     meId,
     storage,
     navigation: fakeNavigation(),
     api: { listConversations: async () => ({ conversations: [] }) } as unknown as ChatApi,
-    initialConversations: [directConversation(0), { ...directConversation(0), id: C2 }],
+    initialConversations: list ?? undefined,
     connect: () => (socket = new ScriptedSocket()).asSocket(),
   });
   clients.push(c);
@@ -132,13 +134,13 @@ describe("drafts", () => {
     expect(c.actions.getDraft(C1)).toBe("");
     expect(storage.items.size).toBe(1);
 
-    // the next page's list (sent with the page) lacks C2
+    // the next page's list (sent with the page) lacks C2: its draft is gone from the first render on
     const next = createChatClient({ meId: ME, storage, navigation: fakeNavigation(), initialConversations: [], connect: () => new ScriptedSocket().asSocket() });
     clients.push(next);
-    expect(next.getState().drafts).toEqual({ [C2]: "for one deleted while the page was closed" });
-    next.start();
     expect(next.getState().drafts).toEqual({});
     expect(storage.items.size).toBe(0);
+    next.start();
+    expect(next.getState().drafts).toEqual({});
   });
 
   it("are kept per signed-in user: another account in the same browser never sees them", () => {
@@ -165,7 +167,8 @@ describe("drafts", () => {
     storage.setItem(key("garbled"), "{not json");
     for (let i = 0; i < MAX_STORED_DRAFTS; i++) storage.setItem(key(`old-${i}`), entry(`old ${i}`, Date.now() - 1000 - i));
 
-    const drafts = client(storage).getState().drafts;
+    // (no list yet: none is dropped for want of its conversation)
+    const drafts = client(storage, ME, null).getState().drafts;
     expect(drafts[C1]).toBe("a".repeat(MESSAGE_MAX));
     expect(drafts[C2]).toBeUndefined();
     expect(Object.keys(drafts)).toHaveLength(MAX_STORED_DRAFTS);

@@ -25,14 +25,17 @@ import { createCatchUp } from "./sync";
 import { timelineActions } from "./timeline-actions";
 import { jumpActions } from "./jump-actions";
 
+/** Between attempts to load the socket's code when loading it failed. */
+const CONNECT_RETRY_MS = 2_000;
+
 export interface ChatClientOptions {
   meId: string;
-  /** Opens the socket; called on every start(). */
+  /** Opens the socket, at once or once its code has loaded; called on every start(). */
   connect: ConnectSocket;
   navigation: ChatNavigation;
   /** Default: the app's REST api (./api.ts). */
   api?: ChatApi;
-  /** The list the page was rendered with: taken on start instead of being fetched (it is fetched again on every connect anyway). */
+  /** The list the page was rendered with: in the store from the start instead of being fetched (it is fetched again on every connect anyway). */
   initialConversations?: ConversationView[];
   /** Where drafts are kept on this device. Default: window.localStorage when the page may use it; null: only while the page lives. */
   storage?: DraftStorage | null;
@@ -52,6 +55,8 @@ export interface ChatClient {
 /** A stopped client; nothing happens until start(). */
 export function createChatClient({ meId, connect, navigation, api = chatApi, initialConversations, storage = browserStorage() }: ChatClientOptions): ChatClient {
   const store = createChatStore(meId);
+  // at once, not on start(): the server renders the page from it, and hydration must see the same
+  if (initialConversations) store.dispatch({ type: "list:loaded", conversations: initialConversations, since: 0 });
   const drafts = createDrafts({ store, storage });
   let socket: ChatSocket | null = null;
   let active: string | null = null;
@@ -83,11 +88,8 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
     lookupPeople: people.lookup,
   };
 
-  function start(): void {
-    if (stop) return;
-    if (initialConversations) store.dispatch({ type: "list:loaded", conversations: initialConversations, since: 0 });
-    else void catchUp.refreshList();
-    const s = connect();
+  /** Follows an open socket; returns what stops following it and closes it. */
+  function follow(s: ChatSocket): () => void {
     socket = s;
     const stops = [
       watchConnection(s, core, () => {
@@ -95,19 +97,59 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
         outbox.resume();
       }),
       wireEvents(s, core, { active: () => active, resync: () => void catchUp.fromCursors(s) }),
-      watchGaps(core, catchUp),
-      watchRecounts(core),
-      drafts.watchPageHide(),
     ];
-    stop = () => {
+    return () => {
       for (const f of stops) f();
-      drafts.flush();
-      outbox.dispose();
-      people.dispose();
       s.removeAllListeners();
       s.io.removeAllListeners();
       s.disconnect();
       socket = null;
+    };
+  }
+
+  function start(): void {
+    if (stop) return;
+    if (!initialConversations) void catchUp.refreshList();
+    let stopped = false;
+    let unfollow: (() => void) | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    const retry = (): void => {
+      // the socket's code did not load (offline while the page opened): say so, and try again
+      store.dispatch({ type: "connection", connection: "reconnecting" });
+      retryTimer = setTimeout(open, CONNECT_RETRY_MS);
+    };
+    const open = (): void => {
+      if (stopped) return;
+      let opened: ReturnType<ConnectSocket>;
+      try {
+        opened = connect();
+      } catch {
+        return retry();
+      }
+      if (!(opened instanceof Promise)) {
+        unfollow = follow(opened);
+        return;
+      }
+      opened.then(
+        (s) => {
+          if (stopped) s.disconnect();
+          else unfollow = follow(s);
+        },
+        () => {
+          if (!stopped) retry();
+        },
+      );
+    };
+    open();
+    const stops = [watchGaps(core, catchUp), watchRecounts(core), drafts.watchPageHide()];
+    stop = () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      unfollow?.();
+      for (const f of stops) f();
+      drafts.flush();
+      outbox.dispose();
+      people.dispose();
     };
   }
 

@@ -37,6 +37,12 @@ export function createDrafts({ store, storage, now = Date.now }: DraftsOptions):
   const unsaved = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   store.dispatch({ type: "drafts", drafts: Object.fromEntries(texts) });
+  // dropped at once, when the page's list does not hold their conversation: gone from the device too
+  for (const id of [...texts.keys()]) {
+    if (id in store.getState().drafts) continue;
+    saveDraft(storage, meId, id, undefined, now());
+    texts.delete(id);
+  }
 
   // the device follows the store: one write per draft that changed, one removal per draft gone
   let saved = store.getState().drafts;

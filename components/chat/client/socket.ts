@@ -4,8 +4,12 @@ import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Opens a socket: `() => io(SOCKET_OPTIONS)` in the page, a fake or a real client in tests. */
-export type ConnectSocket = () => ChatSocket;
+/**
+ * Opens a socket: in the page, socket.io-client loaded by `import()` once the page is up, then
+ * `io(SOCKET_OPTIONS)` (so its ~12 KB are not in the chat page's first load); a fake or a real
+ * client in tests, at once. A rejected promise is retried by the client.
+ */
+export type ConnectSocket = () => ChatSocket | Promise<ChatSocket>;
 
 /**
  * How the page opens its socket. A connection closed before its handshake finished is only noticed

@@ -9,6 +9,7 @@ import headerStyles from "@/components/shell/PageHeader.module.scss";
 import { useChatActions } from "../hooks/useChat";
 import { useConnection, useConversation, useDeparture, useMeId, useOutbox, usePeople, usePresenceKnown, useTimeline, useTyping } from "../hooks/useChatState";
 import { departedTimeline } from "../client/departures";
+import { openedWith } from "../client/opening";
 import { Composer } from "./Composer";
 import { onComposerFocusRequest } from "./composer-focus";
 import { NotificationMenu } from "./NotificationMenu";
@@ -69,11 +70,15 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const actions = useChatActions();
   const meId = useMeId();
   // removed by someone while here: what the page held stays, read-only (client/departures.ts)
+  const hydrated = useHydrated();
   const live = useConversation(conversationId);
   const departure = useDeparture(conversationId);
   const removed = !live && departure !== undefined;
-  const conversation = live ?? departure?.conversation;
-  const timeline = useTimeline(conversationId) ?? (removed ? departedTimeline(departure) : undefined);
+  // the server renders, and hydration sees, what the page brought: the store takes it right after
+  const brought = useMemo(() => (opening?.conversation.id === conversationId ? openedWith(meId, opening) : undefined), [meId, opening, conversationId]);
+  const primed = hydrated ? undefined : brought;
+  const conversation = live ?? departure?.conversation ?? primed?.conversation;
+  const timeline = useTimeline(conversationId) ?? (removed ? departedTimeline(departure) : primed?.timeline);
   const connection = useConnection();
   const presenceKnown = usePresenceKnown();
   const outbox = useOutbox();
@@ -87,7 +92,6 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const readSeqAtOpen = useRef<number | null | undefined>(undefined);
   const visible = useVisible();
   const now = useNow();
-  const hydrated = useHydrated();
   const [replyingTo, setReplyingTo] = useState<MessageView | null>(null);
   const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const [barDismissed, setBarDismissed] = useState(false);
