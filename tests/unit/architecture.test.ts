@@ -15,7 +15,7 @@ const SHARED_NAMES = new Set(["types", "schemas", "rules", "events", "access"]);
 /** Files that are safe in the browser (no database, no Node-only modules): the client imports only these. */
 const BROWSER_SAFE = (file: string) =>
   (/^lib\/[a-z-]+\/(types|schemas|rules|events)\.ts$/.test(file) && !file.startsWith("lib/platform/")) ||
-  /^lib\/platform\/(text|text-length|field-checks|validation|errors|log)\.ts$/.test(file) ||
+  /^lib\/platform\/(text|text-length|field-checks|validation|errors|log|time-zone)\.ts$/.test(file) ||
   file === "lib/people/avatar.ts" ||
   file === "lib/messages/emoji.ts" || // the emoji catalogue: the browser loads it only by import() (tests/unit/emoji-lazy.test.ts)
   file === "lib/realtime/contract.ts";

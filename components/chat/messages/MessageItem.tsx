@@ -4,6 +4,7 @@ import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/messages/types";
 import { checkMessageBody } from "@/lib/messages/rules";
 import { clockTime, fullTime } from "./format";
+import { useTimeZone } from "../hooks/useNow";
 import { MessageBody } from "./MessageBody";
 import { InnerTabStops } from "./tab-stops";
 import { AddReaction } from "./reactions/AddReaction";
@@ -53,6 +54,7 @@ export const SentMessage = memo(function SentMessage({
   current,
   editRequest = 0,
 }: RowProps & { message: MessageView; own: boolean; showTime: boolean; handlers: MessageHandlers; editRequest?: number }) {
+  const timeZone = useTimeZone();
   const [mode, setMode] = useState<"view" | "edit" | "saving" | "confirm-delete" | "deleting">("view");
   const [draft, setDraft] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
@@ -164,8 +166,8 @@ export const SentMessage = memo(function SentMessage({
       tabIndex={current ? 0 : -1}
     >
       {showTime && (
-        <time className={styles.hoverTime} dateTime={message.createdAt} title={fullTime(message.createdAt)}>
-          {clockTime(message.createdAt)}
+        <time className={styles.hoverTime} dateTime={message.createdAt} title={fullTime(message.createdAt, timeZone)}>
+          {clockTime(message.createdAt, timeZone)}
         </time>
       )}
       {message.replyTo && <ReplyQuote replyTo={message.replyTo} />}
@@ -204,7 +206,7 @@ export const SentMessage = memo(function SentMessage({
             </div>
           )}
           {message.editedAt && !deleted && (
-            <span className={styles.edited} title={`Edited ${fullTime(message.editedAt)}`}>
+            <span className={styles.edited} title={`Edited ${fullTime(message.editedAt, timeZone)}`}>
               {" "}
               (edited)
             </span>

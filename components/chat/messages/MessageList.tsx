@@ -4,6 +4,7 @@ import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState, type F
 import { Avatar } from "@/components/Avatar";
 import type { MessageView } from "@/lib/messages/types";
 import { fullTime, relativeTime } from "./format";
+import { useTimeZone } from "../hooks/useNow";
 import { OutgoingItem, outgoingKey, SentMessage, type MessageHandlers } from "./MessageItem";
 import { ReadReceipt, type Reader } from "./ReadReceipt";
 import { rovingTarget } from "./keyboard";
@@ -114,7 +115,8 @@ export function MessageList(props: MessageListProps) {
     return messages[i].id;
   }, [messages, readSeqAtOpen, meId, hasOlder]);
 
-  const rows = useMemo(() => buildRows(messages, outgoing, meId, firstUnreadId, now), [messages, outgoing, meId, firstUnreadId, now]);
+  const timeZone = useTimeZone();
+  const rows = useMemo(() => buildRows(messages, outgoing, meId, firstUnreadId, now, timeZone), [messages, outgoing, meId, firstUnreadId, now, timeZone]);
   const firstKey = messages[0]?.id ?? "";
   const lastKey = outgoing.length ? outgoing[outgoing.length - 1].clientId : (messages[messages.length - 1]?.id ?? "");
   const total = messages.length + outgoing.length;
@@ -304,8 +306,8 @@ export function MessageList(props: MessageListProps) {
                       <PersonName name={who.displayName} handle={handle} fit />
                     </span>
                   )}
-                  <time className={styles.time} dateTime={first.createdAt} title={fullTime(first.createdAt)}>
-                    {relativeTime(first.createdAt, now)}
+                  <time className={styles.time} dateTime={first.createdAt} title={fullTime(first.createdAt, timeZone)}>
+                    {relativeTime(first.createdAt, now, timeZone)}
                   </time>
                 </header>
                 {row.entries.map((e, i) =>

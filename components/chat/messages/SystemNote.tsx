@@ -1,6 +1,7 @@
 import { Fragment } from "react";
 import type { MessageView } from "@/lib/messages/types";
 import { fullTime } from "./format";
+import { useTimeZone } from "../hooks/useNow";
 import { noteParts, noteText, type NotePart } from "./system-note";
 import { PersonName } from "../PersonName";
 import styles from "./SystemNote.module.scss";
@@ -32,11 +33,12 @@ export function NoteWords({ parts, nameOf }: { parts: NotePart[]; nameOf: NameOf
  * with messages and without message actions; its time on hover.
  */
 export function SystemNote({ message, meId, nameOf }: { message: MessageView; meId: string; nameOf: NameOf }) {
+  const timeZone = useTimeZone();
   if (!message.event) return null;
   const parts = noteParts(message.event, message.senderId, meId);
   return (
     <div className={styles.note} data-testid="system-note" data-seq={message.seq}>
-      <p className={styles.text} title={`${noteText(parts, nameOf)} · ${fullTime(message.createdAt)}`}>
+      <p className={styles.text} title={`${noteText(parts, nameOf)} · ${fullTime(message.createdAt, timeZone)}`}>
         <NoteWords parts={parts} nameOf={nameOf} />
       </p>
     </div>

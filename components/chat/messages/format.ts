@@ -3,60 +3,83 @@
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const GROUP_WINDOW_MS = 5 * 60 * 1000;
 
-function startOfDay(d: Date): number {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+/**
+ * Times are shown in the browser's time zone (`timeZone` undefined), or in the one given: the
+ * server renders with the reader's zone as the page last told it (the `tz` cookie), and hydration
+ * uses the same (hooks/useNow.ts).
+ */
+type Zone = string | undefined;
+
+const formats = new WeakMap<Intl.DateTimeFormatOptions, Map<Zone, Intl.DateTimeFormat>>();
+/** One formatter per options and zone, made once. */
+function format(options: Intl.DateTimeFormatOptions, timeZone: Zone): Intl.DateTimeFormat {
+  let byZone = formats.get(options);
+  if (!byZone) formats.set(options, (byZone = new Map()));
+  let f = byZone.get(timeZone);
+  if (!f) byZone.set(timeZone, (f = new Intl.DateTimeFormat("en", { ...options, timeZone })));
+  return f;
 }
 
-/** Whole calendar days between two instants in local time (0 = same day). */
-export function daysBetween(earlier: Date, later: Date): number {
-  return Math.round((startOfDay(later) - startOfDay(earlier)) / DAY_MS);
+const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hour12: false };
+const WEEKDAY: Intl.DateTimeFormatOptions = { weekday: "short" };
+const SHORT_DATE: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
+const DAY: Intl.DateTimeFormatOptions = { weekday: "long", month: "long", day: "numeric" };
+const DAY_YEAR: Intl.DateTimeFormatOptions = { month: "long", day: "numeric", year: "numeric" };
+const FULL: Intl.DateTimeFormatOptions = { dateStyle: "full", timeStyle: "short" };
+const DATE_PARTS: Intl.DateTimeFormatOptions = { year: "numeric", month: "numeric", day: "numeric" };
+
+/** The calendar date of `d` in the zone, as whole days since 1970-01-01, and its year. */
+function calendarDay(d: Date, timeZone: Zone): { day: number; year: number } {
+  if (!timeZone) return { day: Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / DAY_MS, year: d.getFullYear() };
+  const parts = Object.fromEntries(format(DATE_PARTS, timeZone).formatToParts(d).map((p) => [p.type, Number(p.value)]));
+  return { day: Date.UTC(parts.year, parts.month - 1, parts.day) / DAY_MS, year: parts.year };
 }
 
-const timeFmt = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false });
-const weekdayFmt = new Intl.DateTimeFormat("en", { weekday: "short" });
-const shortDateFmt = new Intl.DateTimeFormat("en", { month: "short", day: "numeric" });
-const dayFmt = new Intl.DateTimeFormat("en", { weekday: "long", month: "long", day: "numeric" });
-const dayYearFmt = new Intl.DateTimeFormat("en", { month: "long", day: "numeric", year: "numeric" });
-const fullFmt = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short" });
-
-export function clockTime(iso: string): string {
-  return timeFmt.format(new Date(iso));
+/** Whole calendar days between two instants in the zone (0 = same day). */
+export function daysBetween(earlier: Date, later: Date, timeZone?: string): number {
+  return calendarDay(later, timeZone).day - calendarDay(earlier, timeZone).day;
 }
 
-export function fullTime(iso: string): string {
-  return fullFmt.format(new Date(iso));
+/** "14:05" */
+export function clockTime(iso: string, timeZone?: string): string {
+  return format(TIME, timeZone).format(new Date(iso));
+}
+
+/** "Tuesday, December 1, 2026 at 14:05" */
+export function fullTime(iso: string, timeZone?: string): string {
+  return format(FULL, timeZone).format(new Date(iso));
 }
 
 /** "Today", "Yesterday", "Monday, March 3", or "March 3, 2025" for another year. */
-export function dayLabel(iso: string, now: Date = new Date()): string {
+export function dayLabel(iso: string, now: Date = new Date(), timeZone?: string): string {
   const d = new Date(iso);
-  const days = daysBetween(d, now);
+  const days = daysBetween(d, now, timeZone);
   if (days === 0) return "Today";
   if (days === 1) return "Yesterday";
-  return d.getFullYear() === now.getFullYear() ? dayFmt.format(d) : dayYearFmt.format(d);
+  return calendarDay(d, timeZone).year === calendarDay(now, timeZone).year ? format(DAY, timeZone).format(d) : format(DAY_YEAR, timeZone).format(d);
 }
 
 /** Relative time for a message: "just now", "5 min ago", then the clock, then the day. */
-export function relativeTime(iso: string, now: Date = new Date()): string {
+export function relativeTime(iso: string, now: Date = new Date(), timeZone?: string): string {
   const d = new Date(iso);
   const diff = now.getTime() - d.getTime();
   if (diff < 60_000) return "just now";
   if (diff < 60 * 60_000) return `${Math.floor(diff / 60_000)} min ago`;
-  const days = daysBetween(d, now);
-  if (days === 0) return clockTime(iso);
-  if (days === 1) return `Yesterday ${clockTime(iso)}`;
-  return `${shortDateFmt.format(d)} ${clockTime(iso)}`;
+  const days = daysBetween(d, now, timeZone);
+  if (days === 0) return clockTime(iso, timeZone);
+  if (days === 1) return `Yesterday ${clockTime(iso, timeZone)}`;
+  return `${format(SHORT_DATE, timeZone).format(d)} ${clockTime(iso, timeZone)}`;
 }
 
 /** The compact time in the conversation list: "now", "5m", "14:05", "Yesterday", "Mon", "Mar 3". */
-export function listTime(iso: string, now: Date = new Date()): string {
+export function listTime(iso: string, now: Date = new Date(), timeZone?: string): string {
   const d = new Date(iso);
   const diff = now.getTime() - d.getTime();
   if (diff < 60_000) return "now";
   if (diff < 60 * 60_000) return `${Math.floor(diff / 60_000)}m`;
-  const days = daysBetween(d, now);
-  if (days === 0) return clockTime(iso);
+  const days = daysBetween(d, now, timeZone);
+  if (days === 0) return clockTime(iso, timeZone);
   if (days === 1) return "Yesterday";
-  if (days < 7) return weekdayFmt.format(d);
-  return shortDateFmt.format(d);
+  if (days < 7) return format(WEEKDAY, timeZone).format(d);
+  return format(SHORT_DATE, timeZone).format(d);
 }

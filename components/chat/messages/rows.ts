@@ -22,7 +22,7 @@ function keyOf(e: Entry): string {
   return e.kind === "sent" ? e.message.id : `out-${e.message.clientId}`;
 }
 
-export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], meId: string, firstUnreadId: string | null, now: Date): Row[] {
+export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], meId: string, firstUnreadId: string | null, now: Date, timeZone?: string): Row[] {
   const rows: Row[] = [];
   const entries: Entry[] = [...messages.map((message) => ({ kind: "sent" as const, message })), ...outgoing.map((message) => ({ kind: "outgoing" as const, message }))];
   let day = "";
@@ -30,7 +30,7 @@ export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], 
   let lastTime = 0;
   for (const e of entries) {
     const at = e.message.createdAt;
-    const label = dayLabel(at, now);
+    const label = dayLabel(at, now, timeZone);
     if (label !== day) {
       day = label;
       rows.push({ kind: "day", key: `day-${label}-${keyOf(e)}`, label });

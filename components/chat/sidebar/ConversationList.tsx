@@ -22,7 +22,7 @@ import { noteParts } from "../messages/system-note";
 import { NoteWords } from "../messages/SystemNote";
 import { lastActivity, sortedConversations } from "../client/selectors";
 import type { ChatState } from "../client/state";
-import { useNow } from "../hooks/useNow";
+import { useNow, useTimeZone } from "../hooks/useNow";
 import { lazyDialog } from "../LazyDialog";
 import styles from "../Chat.module.scss";
 
@@ -113,12 +113,14 @@ function ConversationRow(props: {
   meId: string;
   active: boolean;
   now: Date;
+  /** the zone times are shown in (undefined: the browser's) */
+  timeZone: string | undefined;
   handle?: string;
   people: ChatState["people"];
   presenceKnown: boolean;
   draft?: string;
 }) {
-  const { c, meId, active, now, handle, people, presenceKnown } = props;
+  const { c, meId, active, now, timeZone, handle, people, presenceKnown } = props;
   // the open conversation's draft is in its composer already
   const draft = active ? undefined : props.draft;
   const title = conversationTitle(c, meId);
@@ -147,7 +149,7 @@ function ConversationRow(props: {
               <PersonName name={title} handle={handle} fit />
             </span>
             <time className={styles.rowTime} dateTime={lastActivity(c)}>
-              {listTime(lastActivity(c), now)}
+              {listTime(lastActivity(c), now, timeZone)}
             </time>
           </span>
           <span className={styles.rowBottom}>
@@ -174,6 +176,7 @@ export function ConversationList() {
   const actions = useChatActions();
   const pathname = usePathname();
   const now = useNow();
+  const timeZone = useTimeZone();
   const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
 
   // the switcher's code is fetched when Ctrl/Cmd goes down, before the K (useChatShortcuts opens it)
@@ -276,6 +279,7 @@ export function ConversationList() {
               meId={meId}
               active={c.id === activeId}
               now={now}
+              timeZone={timeZone}
               handle={handles[c.id]}
               people={people}
               presenceKnown={presenceKnown}

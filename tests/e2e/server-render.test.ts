@@ -1,0 +1,126 @@
+/**
+ * The chat page as the server sends it, in Chromium at desktop and phone width: the HTML already
+ * holds the conversation's title, its messages and the sidebar's list (painted before any script
+ * runs, which is what Lighthouse's LCP waits for), and hydration finds the same tree, with no
+ * mismatch, also for a reader whose time zone is far from the server's. Times follow the
+ * reader's zone: right after hydration on a first visit (the server cannot know it yet), and in
+ * the HTML itself once the page has told the server (the `tz` cookie).
+ */
+import type { Browser, Page } from "playwright-core";
+import { baseUrl } from "../support/api";
+import { DESKTOP, hydrated, PHONE, signInWithForm } from "../support/browser";
+import { chatUser, composerOf, createGroup, send, useChatBrowser } from "../support/chat";
+
+jest.setTimeout(120_000);
+
+const browser = useChatBrowser();
+
+/** UTC+14 most of the year: its clock and often its date differ from the server's (UTC in tests). */
+const ZONE = "Pacific/Kiritimati";
+/** The text React reports when the server's HTML and the first browser render differ. */
+const HYDRATION = /hydrat|Minified React error #(418|423|425)/i;
+
+const clock = (iso: string, timeZone: string) => new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(new Date(iso));
+
+/** The visible text of an HTML document's body, scripts left out (what paints before hydration). */
+function bodyText(html: string): string {
+  return html
+    .slice(html.indexOf("<body"))
+    .replace(/<script[\s\S]*?<\/script>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+}
+
+async function openInZone(b: Browser, viewport: typeof DESKTOP) {
+  const context = await b.newContext({ viewport, timezoneId: ZONE, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+/** Each message time the page shows on hover ("14:05"), with the instant it stands for. */
+function hoverTimes(page: Page): Promise<{ text: string; at: string }[]> {
+  return page.locator("[data-testid=message] time[datetime]").evaluateAll((els) => els.map((el) => ({ text: el.textContent ?? "", at: el.getAttribute("datetime")! })));
+}
+
+describe("the chat page rendered on the server", () => {
+  for (const [viewport, name] of [
+    [DESKTOP, "desktop"],
+    [PHONE, "phone"],
+  ] as const) {
+    it(`holds the conversation in its HTML and hydrates it unchanged, times in the reader's zone (${name})`, async () => {
+      const [me, ada] = await Promise.all([chatUser({ displayName: "Maya Server" }), chatUser({ displayName: "Ada Lovelace" })]);
+      const group = await createGroup(me, "Rendered early", [ada]);
+      // several in a row from one sender: all but the first show their clock time on hover
+      for (const body of ["first of the morning", "second of the morning", "third of the morning"]) await send(ada, group.id, body);
+
+      const { context, page, errors } = await openInZone(browser(), viewport);
+      try {
+        await signInWithForm(page, me.username, me.password);
+        await page.waitForURL(`${baseUrl()}/`);
+
+        // a first visit: the server has not been told the zone, and renders in UTC
+        await context.clearCookies({ name: "tz" });
+        const first = await page.goto(`${baseUrl()}/c/${group.id}`);
+        const html = await first!.text();
+        const text = bodyText(html);
+        expect(text).toContain("Rendered early");
+        for (const body of ["first of the morning", "second of the morning", "third of the morning"]) expect(text).toContain(body);
+        expect(html).not.toContain('aria-label="Loading messages"');
+        await hydrated(composerOf(page));
+        // the first message paints before hydration and stays (not replaced by a skeleton and back)
+        const shown = await hoverTimes(page);
+        expect(shown.length).toBeGreaterThanOrEqual(2);
+        // once hydrated, the times are the reader's, not the server's
+        await page.waitForFunction(
+          (zone) => [...document.querySelectorAll("[data-testid=message] time[datetime]")].every((el) => el.textContent === new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone }).format(new Date(el.getAttribute("datetime")!))),
+          ZONE,
+          { timeout: 10_000 },
+        );
+
+        expect(errors.filter((e) => HYDRATION.test(e))).toEqual([]);
+
+        // the page told the server its zone: the next HTML already shows the reader's times
+        const cookie = (await context.cookies()).find((c) => c.name === "tz");
+        expect(cookie && decodeURIComponent(cookie.value)).toBe(ZONE);
+        const again = await page.goto(`${baseUrl()}/c/${group.id}`);
+        const againHtml = await again!.text();
+        for (const { at } of shown) expect(bodyText(againHtml)).toContain(clock(at, ZONE));
+        await hydrated(composerOf(page));
+        await expect(hoverTimes(page)).resolves.toEqual(shown.map(({ at }) => ({ at, text: clock(at, ZONE) })));
+
+        // and neither load found a mismatch between the HTML and the first render
+        expect(errors.filter((e) => HYDRATION.test(e))).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it("a zone cookie the server cannot use (unknown, ill-formed, oversized) renders in UTC, without an error", async () => {
+    const [me, ada] = await Promise.all([chatUser({ displayName: "Maya Cookie" }), chatUser({ displayName: "Ada Lovelace" })]);
+    const group = await createGroup(me, "Odd zone", [ada]);
+    await send(ada, group.id, "one");
+    await send(ada, group.id, "two");
+    const { context, page } = await openInZone(browser(), DESKTOP);
+    try {
+      await signInWithForm(page, me.username, me.password);
+      await page.waitForURL(`${baseUrl()}/`);
+      for (const value of ["Mars%2FOlympus_Mons", "%E0%A4%A", "..%2F..%2Fetc", "x".repeat(300), "Europe/Paris<script>"]) {
+        await context.addCookies([{ name: "tz", value, url: baseUrl() }]);
+        const res = await page.request.get(`${baseUrl()}/c/${group.id}`);
+        expect(res.status()).toBe(200);
+        const body = await res.text();
+        expect(bodyText(body)).toContain("two");
+        const times = [...body.matchAll(/<time[^>]*datetime="([^"]+)"[^>]*>(\d\d:\d\d)<\/time>/gi)];
+        expect(times.length).toBeGreaterThan(0);
+        for (const [, at, shown] of times) expect(shown).toBe(clock(at, "UTC"));
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
