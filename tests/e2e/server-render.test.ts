@@ -4,7 +4,8 @@
  * runs, which is what Lighthouse's LCP waits for), and hydration finds the same tree, with no
  * mismatch, also for a reader whose time zone is far from the server's. Times follow the
  * reader's zone: right after hydration on a first visit (the server cannot know it yet), and in
- * the HTML itself once the page has told the server (the `tz` cookie).
+ * the HTML itself once the page has told the server (the `tz` cookie). The list opens at its place
+ * (the newest message, or the first unread) by the server's inline script, before the app's scripts.
  */
 import type { Browser, Page } from "playwright-core";
 import { baseUrl } from "../support/api";
@@ -99,6 +100,46 @@ describe("the chat page rendered on the server", () => {
       }
     });
   }
+
+  it("opens at the newest message, or at the first unread, before any of the app's scripts has run (phone)", async () => {
+    const [me, ada] = await Promise.all([chatUser({ displayName: "Maya Placed" }), chatUser({ displayName: "Ada Lovelace" })]);
+    const group = await createGroup(me, "Placed early", [ada]);
+    for (let i = 1; i <= 24; i++) await send(me, group.id, `mine ${i}: enough lines to fill a phone's screen twice over`);
+    const { context, page, errors } = await openInZone(browser(), PHONE);
+    try {
+      await signInWithForm(page, me.username, me.password);
+      await page.waitForURL(`${baseUrl()}/`);
+      // the app's scripts never arrive: what shows is the server's HTML and its inline scripts
+      await page.route("**/_next/static/chunks/**/*.js", (route) => route.abort());
+      await page.route("**/_next/static/chunks/*.js", (route) => route.abort());
+      const where = async () =>
+        page.locator("[data-message-scroller]").evaluate((el) => ({ top: el.scrollTop, bottom: el.scrollHeight - el.clientHeight, hydrated: Object.keys(el).some((k) => k.startsWith("__react")) }));
+      await page.goto(`${baseUrl()}/c/${group.id}`);
+      const atOpen = await where();
+      expect(atOpen.hydrated).toBe(false);
+      expect(atOpen.bottom).toBeGreaterThan(200);
+      expect(atOpen.top).toBeGreaterThanOrEqual(atOpen.bottom - 2);
+      // in the list's view: its newest message, not its oldest
+      const inView = async (text: string) => {
+        const [box, el] = await Promise.all([page.locator("[data-message-scroller]").boundingBox(), page.locator("[data-message-scroller]").getByText(text).boundingBox()]);
+        return el!.y + el!.height > box!.y && el!.y < box!.y + box!.height;
+      };
+      await expect(inView("mine 24:")).resolves.toBe(true);
+      await expect(inView("mine 1:")).resolves.toBe(false);
+
+      // with news from Ada: at the first unread, its divider in view and her first message below it
+      for (let i = 1; i <= 20; i++) await send(ada, group.id, `hers ${i}: more than a screen of news, so that the newest would hide the divider`);
+      await page.goto(`${baseUrl()}/c/${group.id}`);
+      const divider = page.locator("[data-unread-divider]");
+      await expect(divider.isVisible()).resolves.toBe(true);
+      const [scroller, line] = await Promise.all([page.locator("[data-message-scroller]").boundingBox(), divider.boundingBox()]);
+      expect(line!.y).toBeGreaterThanOrEqual(scroller!.y);
+      expect(line!.y).toBeLessThan(scroller!.y + scroller!.height / 2);
+      expect(errors.filter((e) => !/Failed to load resource|ChunkLoadError|Loading chunk/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 
   it("a zone cookie the server cannot use (unknown, ill-formed, oversized) renders in UTC, without an error", async () => {
     const [me, ada] = await Promise.all([chatUser({ displayName: "Maya Cookie" }), chatUser({ displayName: "Ada Lovelace" })]);

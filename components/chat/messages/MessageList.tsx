@@ -5,6 +5,7 @@ import { Avatar } from "@/components/Avatar";
 import type { MessageView } from "@/lib/messages/types";
 import { fullTime, relativeTime } from "./format";
 import { useTimeZone } from "../hooks/useNow";
+import { placeView, SCROLLER_ATTRIBUTE } from "./place-view";
 import { OutgoingItem, outgoingKey, SentMessage, type MessageHandlers } from "./MessageItem";
 import { ReadReceipt, type Reader } from "./ReadReceipt";
 import { rovingTarget } from "./keyboard";
@@ -145,11 +146,9 @@ export function MessageList(props: MessageListProps) {
     if (!placed.current) {
       if (total === 0) return;
       placed.current = true;
-      const divider = el.querySelector<HTMLElement>("[data-unread-divider]");
-      // the divider goes just below the sticky day label, not under it
-      const label = el.querySelector<HTMLElement>("[role=separator][data-day]");
-      if (divider) el.scrollTop = Math.max(0, divider.offsetTop - (label?.offsetHeight ?? 0) - 16);
-      else el.scrollTop = el.scrollHeight;
+      // placed already by the server's inline script before the first paint (and perhaps scrolled
+      // since by the reader): left where it is
+      if (!el.hasAttribute("data-placed")) placeView(el);
     } else if (prev.first !== firstKey && prev.last === lastKey) {
       el.scrollTop = prev.scrollTop + (el.scrollHeight - prev.scrollHeight);
     } else if (prev.last !== lastKey && total > prev.count) {
@@ -250,6 +249,7 @@ export function MessageList(props: MessageListProps) {
     <div className={styles.wrap}>
       <div
         ref={scroller}
+        {...{ [SCROLLER_ATTRIBUTE]: "" }}
         className={styles.scroller}
         onScroll={onScroll}
         onFocus={onFocus}

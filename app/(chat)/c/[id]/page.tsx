@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { ConversationScreen } from "@/components/chat/conversation/ConversationScreen";
+import { PLACE_VIEW_SCRIPT } from "@/components/chat/messages/place-view";
+import { cspNonce } from "@/lib/http/csp";
 import { requireSession } from "@/lib/http/current-session";
 import { openingView } from "@/lib/messages/history";
 
@@ -10,5 +12,12 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const { id } = await params;
   // sent with the page, so the messages show as soon as it is interactive, without a round trip
   const opening = await openingView({ userId: user.id, conversationId: id });
-  return <ConversationScreen key={id} conversationId={id} opening={opening} />;
+  const nonce = await cspNonce();
+  return (
+    <>
+      <ConversationScreen key={id} conversationId={id} opening={opening} />
+      {/* the list opens at its place (the first unread, or the newest) before the first paint */}
+      {nonce && <script nonce={nonce} dangerouslySetInnerHTML={{ __html: PLACE_VIEW_SCRIPT }} />}
+    </>
+  );
 }
