@@ -1,8 +1,9 @@
 /**
  * `npm run bench:web`: Lighthouse (performance, accessibility) on /login and a conversation page of
- * the production build, driving the system Chromium, and the first-load JavaScript of the chat page
- * (compressed bytes on the wire), with the build's own account of each page's first-load scripts
- * (gzip of the files Next lists, without HTTP headers). Writes docs/web-performance.md.
+ * the production build, driving the system Chromium, each page BENCH_WEB_RUNS times (default 5) with
+ * the median run reported; the JavaScript each page loads (compressed bytes on the wire), and the
+ * build's own account of each page's first-load scripts (gzip of the files Next lists, without HTTP
+ * headers), which the first-load target is read against. Writes docs/web-performance.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -81,16 +82,37 @@ async function main() {
       chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     chrome = launched;
+    // signed in the way Lighthouse documents for authenticated pages: the session cookie in the
+    // browser's own jar (docs/authenticated-pages.md), set before the conversation page's runs. A
+    // Cookie header from extraHeaders loses to the jar once the page has set a cookie of its own (tz).
+    const signIn = async () => {
+      const { chromium } = await import("playwright-core");
+      const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${launched.port}`);
+      const [name, ...value] = cookie.split("=");
+      await cdp.contexts()[0].addCookies([{ name, value: value.join("="), url: base, httpOnly: true, sameSite: "Lax" }]);
+      await cdp.close();
+    };
     const pages = [
-      { name: "/login", url: `${base}/login`, headers: {} as Record<string, string> },
-      { name: "conversation page (/c/…)", url: `${base}/c/${conversation.id}`, headers: { Cookie: cookie } },
+      { name: "/login", url: `${base}/login`, before: async () => {} },
+      { name: "conversation page (/c/…)", url: `${base}/c/${conversation.id}`, before: signIn },
     ];
     const rows: string[] = [];
     const results: { name: string; performance: number; accessibility: number; scriptKb: number }[] = [];
+    // Lighthouse's own advice for a noisy machine: several runs, the median one reported
+    // (https://github.com/GoogleChrome/lighthouse/blob/main/docs/variability.md)
+    const runs = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 5));
     for (const page of pages) {
-      const run = await lighthouse(page.url, { port: launched.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], extraHeaders: page.headers });
-      const lhr = run!.lhr;
-      // BENCH_WEB_REPORTS=<dir> keeps each page's full Lighthouse report, to see what the numbers are made of
+      const lhrs = [];
+      await page.before();
+      for (let i = 0; i < runs; i++) {
+        const run = await lighthouse(page.url, { port: launched.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"] });
+        lhrs.push(run!.lhr);
+      }
+      const landed = lhrs.find((l) => l.finalDisplayedUrl !== page.url);
+      if (landed) throw new Error(`${page.name}: Lighthouse measured ${landed.finalDisplayedUrl}, not ${page.url}`);
+      const scores = lhrs.map((l) => Math.round(l.categories.performance.score! * 100));
+      const lhr = [...lhrs].sort((a, b) => a.categories.performance.score! - b.categories.performance.score!)[Math.floor(runs / 2)];
+      // BENCH_WEB_REPORTS=<dir> keeps each page's median Lighthouse report, to see what the numbers are made of
       if (process.env.BENCH_WEB_REPORTS) {
         fs.mkdirSync(process.env.BENCH_WEB_REPORTS, { recursive: true });
         fs.writeFileSync(path.join(process.env.BENCH_WEB_REPORTS, `${page.name.replace(/[^a-z]+/gi, "-").replace(/^-|-$/g, "")}.json`), JSON.stringify(lhr));
@@ -100,21 +122,25 @@ async function main() {
       const result = { name: page.name, performance: Math.round(lhr.categories.performance.score! * 100), accessibility: Math.round(lhr.categories.accessibility.score! * 100), scriptKb };
       results.push(result);
       const metric = (id: string) => lhr.audits[id].displayValue ?? "";
-      rows.push(`| ${page.name} | ${result.performance} | ${result.accessibility} | ${scriptKb.toFixed(1)} | ${metric("first-contentful-paint")} | ${metric("largest-contentful-paint")} | ${metric("total-blocking-time")} | ${metric("cumulative-layout-shift")} |`);
+      rows.push(`| ${page.name} | ${result.performance} (${scores.join(", ")}) | ${result.accessibility} | ${scriptKb.toFixed(1)} | ${metric("first-contentful-paint")} | ${metric("largest-contentful-paint")} | ${metric("total-blocking-time")} | ${metric("cumulative-layout-shift")} |`);
       console.log(rows.at(-1));
     }
     const chat = results[1];
     const load = os.loadavg()[0];
     const bundles = bundleSizes(root);
+    const chatFirstLoad = bundles.find((b) => b.route === "/c/[id]")?.gzipKb ?? Infinity;
     const mark = (ok: boolean) => (ok ? "met" : "**missed**");
     const doc = `# Web performance
 
 Measured by \`npm run bench:web\` (bench/web.ts) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: Lighthouse 12.2.3
 (default mobile profile: simulated slow 4G and 4× CPU slowdown) driving the system Chromium against the production build,
 on a fresh embedded database with a signed-in user and a direct conversation of 30 messages.
-First-load JavaScript is the compressed bytes of every script the page loads (Lighthouse's transfer sizes).
+Each page is measured ${runs} times and the median run is reported (every run's score in brackets: the
+machine is shared and a score moves by several points between runs). "JS loaded" is the compressed bytes of
+every script the page loads until it is quiet (Lighthouse's transfer sizes), including those it loads by
+\`import()\` after hydration, such as the socket's code.
 
-| page | performance | accessibility | first-load JS (KB, compressed) | FCP | LCP | TBT | CLS |
+| page | performance (runs) | accessibility | JS loaded (KB, compressed) | FCP | LCP | TBT | CLS |
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join("\n")}
 
@@ -129,7 +155,7 @@ ${bundles.map((b) => `| ${b.route} | ${b.scripts} | ${b.rawKb.toFixed(1)} | ${b.
 ## Targets (issues 5 and 13)
 | target | measured | |
 |---|---|---|
-| chat page first-load JS ≤ ${TARGETS.firstLoadKb} KB gzipped | ${chat.scriptKb.toFixed(1)} KB | ${mark(chat.scriptKb <= TARGETS.firstLoadKb)} |
+| chat page first-load JS ≤ ${TARGETS.firstLoadKb} KB gzipped (the build's list for /c/[id]) | ${chatFirstLoad.toFixed(1)} KB | ${mark(chatFirstLoad <= TARGETS.firstLoadKb)} |
 ${results
   .map((r, i) => {
     const a11y = i === 1 ? TARGETS.chatAccessibility : TARGETS.score;
