@@ -84,10 +84,14 @@ function injectionTraces(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const traces: string[] = [];
     if ("__xss" in window) traces.push("window.__xss was set");
-    // the app itself renders none of these; Next's own <script>s sit directly in <body>
+    // the app itself renders none of these; Next's own <script>s sit directly in <body>, and the one
+    // inline script of the app's own (the list's placing, after the conversation) carries this
+    // response's nonce, as Next's do: something injected into the page could not know it
     const foreign = new Set(["script", "style", "iframe", "frame", "object", "embed", "img", "base", "meta", "link"]);
+    const nonce = [...document.body.children].find((el): el is HTMLScriptElement => el instanceof HTMLScriptElement && el.nonce !== "")?.nonce;
+    const ours = (el: Element) => el instanceof HTMLScriptElement && !!nonce && el.nonce === nonce;
     for (const el of document.body.querySelectorAll("*")) {
-      if (foreign.has(el.localName) && el.parentElement !== document.body) traces.push(`element ${el.outerHTML.slice(0, 120)}`);
+      if (foreign.has(el.localName) && el.parentElement !== document.body && !ours(el)) traces.push(`element ${el.outerHTML.slice(0, 120)}`);
       for (const attr of el.attributes) {
         if (attr.name.startsWith("on")) traces.push(`handler ${attr.name} on <${el.localName}>`);
         // browsers ignore controls and spaces inside a scheme, so compare without them

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ConversationScreen } from "@/components/chat/conversation/ConversationScreen";
-import { PLACE_VIEW_SCRIPT } from "@/components/chat/messages/place-view";
+import { PlaceViewScript } from "@/components/chat/messages/PlaceViewScript";
 import { cspNonce } from "@/lib/http/csp";
 import { requireSession } from "@/lib/http/current-session";
 import { openingView } from "@/lib/messages/history";
@@ -16,8 +16,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   return (
     <>
       <ConversationScreen key={id} conversationId={id} opening={opening} />
-      {/* the list opens at its place (the first unread, or the newest) before the first paint */}
-      {nonce && <script nonce={nonce} dangerouslySetInnerHTML={{ __html: PLACE_VIEW_SCRIPT }} />}
+      {/* the list opens at its place (the first unread, or the newest) before the first paint; on a
+          client-side navigation there is no paint of server HTML to place, and MessageList does it */}
+      {nonce && <PlaceViewScript nonce={nonce} />}
     </>
   );
 }
