@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { baseUrl } from "../support/api";
-import { DESKTOP, hydrated, PHONE, signInWithForm } from "../support/browser";
+import { DESKTOP, hydrated, PHONE, screenshot, signInWithForm } from "../support/browser";
 import { chatUser, composerOf, createGroup, send, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(120_000);
@@ -136,6 +136,19 @@ describe("the chat page rendered on the server", () => {
       expect(line!.y).toBeGreaterThanOrEqual(scroller!.y);
       expect(line!.y).toBeLessThan(scroller!.y + scroller!.height / 2);
       expect(errors.filter((e) => !/Failed to load resource|ChunkLoadError|Loading chunk/.test(e))).toEqual([]);
+
+      // what a reader sees before the scripts, at both widths, light and dark
+      for (const [viewport, width] of [
+        [DESKTOP, "desktop"],
+        [PHONE, "phone"],
+      ] as const) {
+        for (const colorScheme of ["light", "dark"] as const) {
+          await page.setViewportSize(viewport);
+          await page.emulateMedia({ colorScheme });
+          await page.goto(`${baseUrl()}/c/${group.id}`);
+          await screenshot(page, `server-render-before-scripts-${width}-${colorScheme}`);
+        }
+      }
     } finally {
       await context.close();
     }
