@@ -179,9 +179,10 @@ ${results
   .join("\n")}
 
 The machine's 2 cores are shared with other work (load average ${load.toFixed(1)} when this was
-written); Lighthouse's simulated throttling keeps the scores fairly stable, but a busy machine
-lengthens the main thread's tasks (TBT) and lowers performance: rerun before drawing fine
-conclusions. The byte counts do not depend on load.
+written). Lighthouse simulates the network, but its TBT is the main thread's observed tasks times
+four: a slower or busier machine lengthens them and lowers performance (this machine's cores were
+about 4× slower on 2026-11-30 than on 2026-11-25, when the page scored 95). Compare runs made side
+by side, not across days. The byte counts do not depend on load.
 `;
     fs.writeFileSync(path.join(root, "docs", "web-performance.md"), doc);
     console.log("wrote docs/web-performance.md");
