@@ -64,14 +64,32 @@ describe("the chat page rendered on the server", () => {
 
         // a first visit: the server has not been told the zone, and renders in UTC
         await context.clearCookies({ name: "tz" });
-        const first = await page.goto(`${baseUrl()}/c/${group.id}`);
+        // the app's scripts (not its styles) are held back until the server's nodes are marked
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const hold = (route: import("playwright-core").Route) => gate.then(() => route.continue());
+        const scripts = /\/_next\/static\/chunks\/.*\.js(\?|$)/;
+        await page.route(scripts, hold);
+        const first = await page.goto(`${baseUrl()}/c/${group.id}`, { waitUntil: "domcontentloaded" });
         const html = await first!.text();
         const text = bodyText(html);
         expect(text).toContain("Rendered early");
         for (const body of ["first of the morning", "second of the morning", "third of the morning"]) expect(text).toContain(body);
         expect(html).not.toContain('aria-label="Loading messages"');
+        const marked = await page.evaluate(() => {
+          const nodes = [...document.querySelectorAll("[data-testid=message], [data-message-scroller]")];
+          for (const el of nodes) (el as unknown as { fromServer: boolean }).fromServer = true;
+          return nodes.length;
+        });
+        expect(marked).toBe(4);
+        release();
         await hydrated(composerOf(page));
-        // the first message paints before hydration and stays (not replaced by a skeleton and back)
+        await page.unroute(scripts, hold);
+        // what the server drew is what hydration kept: the same nodes, not replaced by a skeleton and back
+        await page.waitForLoadState("networkidle");
+        await expect(
+          page.evaluate(() => [...document.querySelectorAll("[data-testid=message], [data-message-scroller]")].map((el) => (el as unknown as { fromServer?: boolean }).fromServer === true)),
+        ).resolves.toEqual([true, true, true, true]);
         const shown = await hoverTimes(page);
         expect(shown.length).toBeGreaterThanOrEqual(2);
         // once hydrated, the times are the reader's, not the server's
@@ -163,6 +181,8 @@ describe("the chat page rendered on the server", () => {
     try {
       await signInWithForm(page, me.username, me.password);
       await page.waitForURL(`${baseUrl()}/`);
+      // away from the app, whose shell would set the cookie to this browser's zone again
+      await page.goto("about:blank");
       for (const value of ["Mars%2FOlympus_Mons", "%E0%A4%A", "..%2F..%2Fetc", "x".repeat(300), "Europe/Paris<script>"]) {
         await context.addCookies([{ name: "tz", value, url: baseUrl() }]);
         const res = await page.request.get(`${baseUrl()}/c/${group.id}`);
