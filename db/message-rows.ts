@@ -12,10 +12,20 @@ import type { Tx } from "@/lib/platform/events";
 type Db = Sql | Tx;
 type Fragment = ReturnType<Db>;
 
+/**
+ * Every column of `messages` a message view is made of: all but `search`, the full-text document,
+ * which only search's own query reads (fetching it with each row would cost every read path).
+ */
+export const MESSAGE_COLUMNS = [
+  "id", "conversation_id", "seq", "rev", "sender_id", "client_id", "body", "created_at", "edited_at", "deleted_at",
+  "kind", "event", "reply_to_id", "mentions", "pinned_at", "pinned_by",
+] as const;
+const columnsOf = (db: Db, alias: string) => db.unsafe(MESSAGE_COLUMNS.map((c) => `${alias}.${c}`).join(", "));
+
 /** `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail` (order by / limit). */
 export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
   return db`
-    select m.*,
+    select ${columnsOf(db, "m")},
       (select coalesce(jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji), '[]'::jsonb)
         from (select r.emoji, array_agg(r.user_id::text order by r.created_at, r.user_id) as user_ids, min(r.created_at) as first_at
               from reactions r where r.message_id = m.id group by r.emoji) g) as reactions_agg,
@@ -23,6 +33,9 @@ export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
     from messages m left join messages rt on rt.id = m.reply_to_id
     where ${where} ${tail}`;
 }
+
+/** The columns of MESSAGE_COLUMNS, for `returning` (no alias). */
+export const returningMessageColumns = (db: Db) => db.unsafe(MESSAGE_COLUMNS.join(", "));
 
 /** The rows of the messages with these ids, in no particular order. */
 export async function messageRowsById(db: Db, ids: string[]) {

@@ -1,5 +1,8 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { type AnyPgColumn, bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+
+/** PostgreSQL's full-text document type (read back as its text form; never selected by the app). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const users = pgTable(
   "users",
@@ -104,6 +107,10 @@ export const messages = pgTable(
     mentions: text("mentions").array().notNull().default(sql`'{}'::text[]`),
     pinnedAt: timestamp("pinned_at", { withTimezone: true }),
     pinnedBy: uuid("pinned_by").references(() => users.id, { onDelete: "set null" }),
+    // The body as a full-text document (lib/search/: the parley_search configuration and the
+    // parley_search_text normaliser, both made in migration 0004). Kept by PostgreSQL itself, so an
+    // edit is found by its new text; read paths list their columns and never fetch it.
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('parley_search'::regconfig, parley_search_text(body))`),
   },
   (t) => [
     unique("messages_conversation_seq").on(t.conversationId, t.seq),
@@ -111,6 +118,9 @@ export const messages = pgTable(
     index("messages_conversation_rev").on(t.conversationId, t.rev),
     index("messages_pinned").on(t.conversationId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
     check("messages_kind", sql`${t.kind} in ('text', 'system')`),
+    // Search within the caller's conversations: conversation ids and words in one GIN (btree_gin),
+    // so PostgreSQL intersects them in the index instead of fetching every message with the word.
+    index("messages_search").using("gin", t.conversationId, t.search).where(sql`${t.deletedAt} is null and ${t.kind} = 'text'`),
   ],
 );
 export type Message = InferSelectModel<typeof messages>;

@@ -105,6 +105,8 @@ export const LIMITS = {
   export: { points: 10, duration: 3600, per: "user", message: "Too many exports." },
   /** the people directory (GET /api/users) */
   search: { points: 120, duration: 60, per: "user", message: "Too many searches." },
+  /** message search (GET /api/search): a full-text query over all of one's conversations */
+  messageSearch: { points: 60, duration: 60, per: "user", message: "Too many searches." },
   /** public profiles by id (GET /api/users?ids=, up to 100 a call): the names of senders who are no longer members */
   profiles: { points: 120, duration: 60, per: "user", message: "Too many profile lookups." },
   /** the socket `ping` event (the app itself does not use it) */

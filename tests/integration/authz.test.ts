@@ -105,6 +105,8 @@ const ROUTES: Row[] = [
     body: (f) => ({ currentPassword: f.owner.password, newPassword: "attacker chosen" }) },
   { endpoint: "POST /api/users", cells: { anonymous: "public" }, call: () => register(),
     check: (res) => expect(res.status).toBe(201) },
+  { endpoint: "GET /api/search", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" }, path: () => "/api/search?q=secret",
+    check: (_res, text) => expect(JSON.parse(text)).toEqual({ results: [], nextCursor: null }) },
   { endpoint: "GET /api/users", cells: { ...UNAUTHENTICATED, stranger: "public" }, path: (f) => `/api/users?q=${f.owner.username}`,
     check: async (res, text, f) => expect(JSON.parse(text).users.map((u: { id: string }) => u.id)).toEqual([f.owner.id]) },
   { endpoint: "GET /api/users/[username]", cells: { ...UNAUTHENTICATED, stranger: "public" },

@@ -110,6 +110,8 @@ describe("fuzzing", () => {
           `/api/conversations/${enc(b.slice(0, 200)) || "x"}/pins`,
           `/api/users?q=${enc(a.slice(0, 200))}&cursor=${enc(b.slice(0, 300))}&limit=${enc(c)}`,
           `/api/users/${enc(a.slice(0, 200)) || "x"}`,
+          `/api/search?q=${enc(a.slice(0, 300))}&from=${enc(b.slice(0, 100))}&before=${enc(c.slice(0, 60))}`,
+          `/api/search?q=${enc(c.slice(0, 300))}&conversationId=${enc(a.slice(0, 100))}&after=${enc(b.slice(0, 60))}&cursor=${enc(b.slice(0, 250))}&limit=${enc(a.slice(0, 20))}`,
           `/api/conversations/${enc(b.slice(0, 200)) || "x"}`,
         ]) {
           const res = await request(path, { cookie });

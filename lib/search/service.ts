@@ -1,0 +1,105 @@
+/**
+ * Full-text search over the messages of the caller's conversations (DESIGN.md, "Contract additions:
+ * Search"; docs/search.md). PostgreSQL's own full-text search: the `messages.search` document kept by
+ * PostgreSQL from the body, the parley_search configuration (case, accents, English stems), and one
+ * GIN index over (conversation_id, search) that intersects the caller's conversations with the words.
+ */
+import "server-only";
+import { getSql } from "@/db";
+import { selectMessages } from "@/db/message-rows";
+import { noSuchConversation } from "../conversations/access";
+import { AppError } from "../platform/errors";
+import { limited } from "../platform/rate-limit";
+import { toMessageView, type MessageView } from "../messages/types";
+import { highlightMatches } from "./highlight";
+import { parseSearchQuery, SEARCH_TERMS_MAX, type SearchTerm } from "./rules";
+
+export interface SearchQuery {
+  /** the searcher */
+  userId: string;
+  /** words, "quoted phrases" and -exclusions (./rules parseSearchQuery); may be empty when a filter is given */
+  q: string;
+  /** only this conversation (one of the caller's, else `not_found`) */
+  conversationId?: string;
+  /** only messages sent by this username (any case); an unknown name finds nothing */
+  from?: string;
+  /** only messages sent before this instant (exclusive) */
+  before?: Date;
+  /** only messages sent at or after this instant */
+  after?: Date;
+  /** nextCursor of the previous page */
+  cursor?: string;
+  limit: number;
+}
+
+export interface SearchResult {
+  message: MessageView;
+  conversation: { id: string; kind: "direct" | "group"; title: string | null };
+  /** the body with each match wrapped in `\u0002` … `\u0003` */
+  highlight: string;
+}
+
+/** A results cursor: the last result's time (µs since the epoch, as stored) and id, base64url. */
+function encodeCursor(atMicros: string, id: string): string {
+  return Buffer.from(`${atMicros}.${id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { atMicros: string; id: string } {
+  const m = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw new AppError("bad_request", "Invalid cursor", { cursor: "Invalid cursor" });
+  return { atMicros: m[1], id: m[2] };
+}
+
+/**
+ * The caller's matching messages, newest first, a page at a time: text messages not deleted, in the
+ * conversations the caller is a member of now (one left is never searched). Every positive term must
+ * match (a phrase as a phrase), no negated one may. Throws `bad_request` for an empty search (no
+ * words and no filter), too many terms or a bad cursor; `not_found` for a conversation not the
+ * caller's; `rate_limited` past LIMITS.messageSearch.
+ */
+export async function searchMessages(query: SearchQuery): Promise<{ results: SearchResult[]; nextCursor: string | null }> {
+  const terms = parseSearchQuery(query.q);
+  if (terms.length > SEARCH_TERMS_MAX) throw new AppError("bad_request", `A search may have at most ${SEARCH_TERMS_MAX} words and phrases`, { q: `At most ${SEARCH_TERMS_MAX} words and phrases` });
+  const filtered = query.conversationId || query.from || query.before || query.after;
+  if (!terms.some((t) => !t.negated) && !filtered) throw new AppError("bad_request", "Type a word to search for", { q: "Type a word to search for" });
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  return limited("messageSearch", query.userId, async () => {
+    const sql = getSql();
+    const [mine] = await sql<{ ids: string[] | null }[]>`
+      select array_agg(conversation_id) as ids from members
+      where user_id = ${query.userId} ${query.conversationId ? sql`and conversation_id = ${query.conversationId}` : sql``}`;
+    if (query.conversationId && !mine.ids) throw noSuchConversation();
+    if (!mine.ids) return { results: [], nextCursor: null };
+    const phrase = (t: SearchTerm) => sql`phraseto_tsquery('parley_search', parley_search_text(${t.text}))`;
+    const join = (parts: ReturnType<typeof phrase>[], op: "&&" | "||") => parts.reduce((acc, p) => sql`${acc} ${sql.unsafe(op)} ${p}`);
+    const positive = terms.filter((t) => !t.negated).map(phrase);
+    const negative = terms.filter((t) => t.negated).map(phrase);
+    const words = positive.length
+      ? sql`and m.search @@ (${join(positive, "&&")}${negative.length ? sql` && !!(${join(negative, "||")})` : sql``})`
+      : negative.length
+        ? sql`and not (m.search @@ (${join(negative, "||")}))`
+        : sql``;
+    const hits = await sql<{ id: string; at_us: string; c_kind: "direct" | "group"; c_title: string | null }[]>`
+      select m.id, (extract(epoch from m.created_at) * 1000000)::bigint::text as at_us, c.kind as c_kind, c.title as c_title
+      from messages m join conversations c on c.id = m.conversation_id
+      where m.conversation_id = any(${mine.ids}::uuid[]) and m.deleted_at is null and m.kind = 'text' ${words}
+        ${query.from ? sql`and m.sender_id = (select id from users where username = ${query.from.toLowerCase()})` : sql``}
+        ${query.before ? sql`and m.created_at < ${query.before.toISOString()}::timestamptz` : sql``}
+        ${query.after ? sql`and m.created_at >= ${query.after.toISOString()}::timestamptz` : sql``}
+        ${after ? sql`and ((extract(epoch from m.created_at) * 1000000)::bigint, m.id) < (${after.atMicros}::bigint, ${after.id}::uuid)` : sql``}
+      order by m.created_at desc, m.id desc
+      limit ${query.limit + 1}`;
+    const page = hits.slice(0, query.limit);
+    if (!page.length) return { results: [], nextCursor: null };
+    const rows = await selectMessages(sql, sql`m.id in ${sql(page.map((h) => h.id))}`);
+    const byId = new Map(rows.map((r) => [r.id as string, toMessageView(r)]));
+    const messages = page.map((h) => byId.get(h.id)).filter((m): m is MessageView => m !== undefined);
+    const highlights = await highlightMatches(sql, messages.map((m) => m.body), terms);
+    const conversationOf = new Map(page.map((h) => [h.id, { kind: h.c_kind, title: h.c_title }]));
+    const last = page[page.length - 1];
+    return {
+      results: messages.map((message, i) => ({ message, conversation: { id: message.conversationId, ...conversationOf.get(message.id)! }, highlight: highlights[i] })),
+      nextCursor: hits.length > query.limit ? encodeCursor(last.at_us, last.id) : null,
+    };
+  });
+}

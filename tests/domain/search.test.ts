@@ -1,0 +1,134 @@
+/**
+ * Message search (issue 14, items 8–9) against PostgreSQL alone: any case and accents, English stems,
+ * Japanese (no spaces), phrases and exclusions, the caller's current conversations only, deleted
+ * messages never and edits by their new text, the filters, paging without skips, highlights.
+ */
+import { randomUUID } from "node:crypto";
+import { getSql } from "@/db";
+import { createConversation, removeMember } from "@/lib/conversations/service";
+import { deleteMessage, editMessage } from "@/lib/messages/edit";
+import { sendMessage } from "@/lib/messages/send";
+import { searchMessages, type SearchQuery } from "@/lib/search/service";
+import { newPeople, type Person } from "../support/domain";
+
+async function groupOf(people: Person[], title = "Search"): Promise<string> {
+  const [owner, ...others] = people;
+  const { conversation } = await createConversation({ userId: owner.id, input: { kind: "group", title, memberIds: others.map((o) => o.id) } });
+  return conversation.id;
+}
+const send = (conversationId: string, sender: Person, body: string) => sendMessage({ conversationId, senderId: sender.id, clientId: randomUUID(), body }).then((r) => r.message);
+const search = (who: Person, q: string, more: Partial<SearchQuery> = {}) => searchMessages({ userId: who.id, q, limit: 50, ...more });
+const bodies = async (who: Person, q: string, more: Partial<SearchQuery> = {}) => (await search(who, q, more)).results.map((r) => r.message.body);
+
+describe("message search", () => {
+  test("matches any letter case and accents, English stems, and words of a script written without spaces", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    await send(id, ann, "Please send my Résumé to HR");
+    await send(id, bob, "She was sending invoices");
+    await send(id, bob, "私は東京に住んでいます");
+    await send(id, ann, "ΑΘΗΝΑ is lovely in spring");
+    await send(id, ann, "hello—world, no spaces around the dash");
+    await send(id, ann, "nothing to see");
+    expect(await bodies(bob, "resume")).toEqual(["Please send my Résumé to HR"]);
+    expect(await bodies(bob, "RÉSUMÉ")).toEqual(["Please send my Résumé to HR"]);
+    expect(await bodies(bob, "sends")).toEqual(["She was sending invoices", "Please send my Résumé to HR"]);
+    expect(await bodies(ann, "東京")).toEqual(["私は東京に住んでいます"]);
+    expect(await bodies(ann, "住んで")).toEqual(["私は東京に住んでいます"]);
+    expect(await bodies(ann, "京東")).toEqual([]);
+    expect(await bodies(ann, "αθηνα")).toEqual(["ΑΘΗΝΑ is lovely in spring"]);
+    expect(await bodies(ann, "world")).toEqual(["hello—world, no spaces around the dash"]);
+  });
+
+  test("phrases match words together, -word excludes, and every term must match", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    await send(id, ann, "the quarterly report is late");
+    await send(id, ann, "report the quarterly numbers");
+    await send(id, ann, "draft quarterly report attached");
+    expect(await bodies(bob, '"quarterly report"')).toEqual(["draft quarterly report attached", "the quarterly report is late"]);
+    expect(await bodies(bob, '"quarterly report" -draft')).toEqual(["the quarterly report is late"]);
+    expect(await bodies(bob, "quarterly numbers")).toEqual(["report the quarterly numbers"]);
+    expect(await bodies(bob, '-"quarterly report"', { conversationId: id })).toEqual(["report the quarterly numbers"]);
+  });
+
+  test("only the caller's current conversations; deleted messages never; edits by their new text", async () => {
+    const [ann, bob, carol] = await newPeople(3);
+    const mine = await groupOf([ann, bob]);
+    const theirs = await groupOf([bob, carol]);
+    const gone = await groupOf([carol, ann]);
+    await send(mine, bob, "zebra crossing here");
+    await send(theirs, carol, "zebra crossing there");
+    await send(gone, carol, "zebra crossing where I left");
+    expect(await bodies(ann, "zebra")).toEqual(["zebra crossing where I left", "zebra crossing here"]);
+    await removeMember({ userId: ann.id, conversationId: gone, targetId: ann.id });
+    expect(await bodies(ann, "zebra")).toEqual(["zebra crossing here"]);
+    const m = await send(mine, ann, "an aardvark appears");
+    await editMessage({ userId: ann.id, messageId: m.id, body: "an anteater appears" });
+    expect(await bodies(bob, "aardvark")).toEqual([]);
+    expect(await bodies(bob, "anteater")).toEqual(["an anteater appears"]);
+    await deleteMessage({ userId: ann.id, messageId: m.id });
+    expect(await bodies(bob, "anteater")).toEqual([]);
+    await expect(search(ann, "zebra", { conversationId: theirs })).rejects.toMatchObject({ code: "not_found" });
+    await expect(search(ann, "zebra", { conversationId: gone })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  test("filters: a conversation, a sender (any case, unknown finds nothing), before and after", async () => {
+    const [ann, bob] = await newPeople(2);
+    const one = await groupOf([ann, bob], "One");
+    const two = await groupOf([ann, bob], "Two");
+    const a = await send(one, ann, "walrus one");
+    const b = await send(two, bob, "walrus two");
+    const c = await send(two, ann, "walrus three");
+    const sql = getSql();
+    await sql`update messages set created_at = '2026-01-10T12:00:00Z' where id = ${a.id}`;
+    await sql`update messages set created_at = '2026-02-10T12:00:00Z' where id = ${b.id}`;
+    await sql`update messages set created_at = '2026-03-10T12:00:00Z' where id = ${c.id}`;
+    expect(await bodies(ann, "walrus", { conversationId: two })).toEqual(["walrus three", "walrus two"]);
+    expect(await bodies(ann, "walrus", { from: bob.username.toUpperCase() })).toEqual(["walrus two"]);
+    expect(await bodies(ann, "walrus", { from: "no_such_user_here" })).toEqual([]);
+    expect(await bodies(ann, "walrus", { before: new Date("2026-02-10T12:00:00Z") })).toEqual(["walrus one"]);
+    expect(await bodies(ann, "walrus", { after: new Date("2026-02-10T12:00:00Z") })).toEqual(["walrus three", "walrus two"]);
+    // a filter alone lists the newest messages it allows; nothing at all is refused
+    expect(await bodies(ann, "", { from: ann.username })).toEqual(["walrus three", "walrus one"]);
+    await expect(search(ann, "")).rejects.toMatchObject({ code: "bad_request" });
+    await expect(search(ann, "-walrus")).rejects.toMatchObject({ code: "bad_request" });
+  });
+
+  test("pages newest first with a cursor that neither skips nor repeats, also among messages sent in the same microsecond", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    const sent = [];
+    for (let i = 0; i < 23; i++) sent.push(await send(id, ann, `platypus number ${i}`));
+    // five of them share one instant: the id breaks the tie
+    await getSql()`update messages set created_at = '2026-05-05T05:05:05.123456Z' where id in ${getSql()(sent.slice(5, 10).map((m) => m.id))}`;
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await search(bob, "platypus", { limit: 4, cursor });
+      seen.push(...page.results.map((r) => r.message.id));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(6);
+    expect(new Set(seen).size).toBe(23);
+    expect(seen.sort()).toEqual(sent.map((m) => m.id).sort());
+    await expect(search(bob, "platypus", { cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "bad_request" });
+  });
+
+  test("highlight marks the words that matched, stems and accents included, phrases only together, never markers from the body", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    await send(id, ann, "Sending the résumé; resume SENDS");
+    await send(id, ann, "東京と京都");
+    await send(id, ann, "fake \u0002mark\u0003 in a body about otters");
+    await send(id, ann, "sea otters and river otters, otters sea");
+    const hl = async (q: string) => (await search(bob, q)).results.map((r) => r.highlight);
+    expect(await hl("resume send")).toEqual(["\u0002Sending\u0003 the \u0002résumé\u0003; \u0002resume\u0003 \u0002SENDS\u0003"]);
+    expect(await hl("東京")).toEqual(["\u0002東京\u0003と京都"]);
+    expect(await hl('"sea otters"')).toEqual(["\u0002sea otters\u0003 and river otters, otters sea"]);
+    expect(await hl("otters")).toEqual(["sea \u0002otters\u0003 and river \u0002otters\u0003, \u0002otters\u0003 sea", "fake \ufffdmark\ufffd in a body about \u0002otters\u0003"]);
+    expect(await hl("body otters")).toEqual(["fake \ufffdmark\ufffd in a \u0002body\u0003 about \u0002otters\u0003"]);
+  });
+});
