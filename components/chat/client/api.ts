@@ -70,5 +70,30 @@ export const chatApi = {
     call<{ users: PublicUser[]; nextCursor: string | null }>(`/api/users?${new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) })}`, { signal }),
 };
 
+/** One hit of GET /api/search (DESIGN.md, "Search"): `highlight` is the body with matches between \u0002 and \u0003. */
+export interface SearchHit {
+  message: MessageView;
+  conversation: { id: string; kind: "direct" | "group"; title: string | null };
+  highlight: string;
+}
+
+/** The search filters as the dialog holds them; empty strings are left out of the query. */
+export interface SearchParams {
+  q: string;
+  conversationId?: string;
+  from?: string;
+  /** `YYYY-MM-DD`, a day in the reader's zone (the server reads the `tz` cookie) */
+  after?: string;
+  before?: string;
+  cursor?: string;
+}
+
+/** GET /api/search: a page of the caller's matching messages, newest first (used by the search dialog only). */
+export function searchMessages(params: SearchParams, signal?: AbortSignal) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) q.set(key, value);
+  return call<{ results: SearchHit[]; nextCursor: string | null }>(`/api/search?${q}`, { signal });
+}
+
 /** The REST calls the chat client makes (chatApi in the page; a stand-in in tests). */
 export type ChatApi = typeof chatApi;

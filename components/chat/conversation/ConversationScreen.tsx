@@ -12,6 +12,7 @@ import { departedTimeline } from "../client/departures";
 import { openedWith } from "../client/opening";
 import { Composer } from "./Composer";
 import { onComposerFocusRequest } from "./composer-focus";
+import { onJumpRequest } from "./jump-request";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
@@ -224,6 +225,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
     },
     [actions, conversationId],
   );
+  // a search hit in this conversation: shown once the timeline is ready (./jump-request.ts)
+  const timelineReady = items !== null;
+  useEffect(() => (timelineReady ? onJumpRequest(conversationId, jumpTo) : undefined), [conversationId, jumpTo, timelineReady]);
   const messageContext = useMemo<MessageContextValue>(
     () => ({
       nameOf,

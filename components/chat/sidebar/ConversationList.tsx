@@ -33,6 +33,7 @@ import styles from "../Chat.module.scss";
 const NewMessageDialog = lazyDialog(() => import("./NewConversation").then((m) => m.NewMessageDialog));
 const NewGroupDialog = lazyDialog(() => import("./NewConversation").then((m) => m.NewGroupDialog));
 const Switcher = lazyDialog(() => import("./Switcher").then((m) => m.Switcher));
+const SearchDialog = lazyDialog(() => import("../search/SearchDialog").then((m) => m.SearchDialog));
 
 /**
  * How much of the last message a sidebar row holds, in code points, cut on a grapheme boundary
@@ -177,7 +178,7 @@ export function ConversationList() {
   const pathname = usePathname();
   const now = useNow();
   const timeZone = useTimeZone();
-  const [dialog, setDialog] = useState<"message" | "group" | "switch" | null>(null);
+  const [dialog, setDialog] = useState<"message" | "group" | "switch" | "search" | null>(null);
 
   // the switcher's code is fetched when Ctrl/Cmd goes down, before the K (useChatShortcuts opens it)
   useEffect(() => {
@@ -188,7 +189,11 @@ export function ConversationList() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   const activeId = pathname.startsWith("/c/") ? decodeURIComponent(pathname.slice(3).split("/")[0]) : null;
-  useChatShortcuts(activeId, () => setDialog("switch"));
+  useChatShortcuts(
+    activeId,
+    () => setDialog("switch"),
+    () => setDialog("search"),
+  );
   const listRef = useRef<HTMLUListElement>(null);
   useEffect(() => {
     // the open conversation's row in view, when Alt+↑/↓ or Ctrl+K went past the visible part
@@ -219,6 +224,14 @@ export function ConversationList() {
             <path d="m20 20-3.5-3.5" />
           </svg>
           <span>Go to conversation</span>
+        </button>
+        <button type="button" className={styles.headerButton} onClick={() => setDialog("search")} onPointerEnter={SearchDialog.preload} onFocus={SearchDialog.preload} title="Search messages (Ctrl+Shift+F or /)" data-testid="search-button">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+            <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+            <circle cx="11" cy="10" r="3" />
+            <path d="m15 14-1.8-1.8" />
+          </svg>
+          <span>Search messages</span>
         </button>
         <button type="button" className={styles.headerButton} onClick={() => setDialog("message")} onPointerEnter={NewMessageDialog.preload} onFocus={NewMessageDialog.preload} title="New message">
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -292,6 +305,7 @@ export function ConversationList() {
       {dialog === "message" && <NewMessageDialog onClose={() => setDialog(null)} />}
       {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
       {dialog === "switch" && <Switcher onClose={() => setDialog(null)} />}
+      {dialog === "search" && <SearchDialog onClose={() => setDialog(null)} activeId={activeId} />}
     </div>
   );
 }
