@@ -21,7 +21,7 @@ const ZONE = "Pacific/Kiritimati";
 /** The text React reports when the server's HTML and the first browser render differ. */
 const HYDRATION = /hydrat|Minified React error #(418|423|425)/i;
 
-const clock = (iso: string, timeZone: string) => new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(new Date(iso));
+const clock = (iso: string, timeZone: string) => new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso));
 
 /** The visible text of an HTML document's body, scripts left out (what paints before hydration). */
 function bodyText(html: string): string {
@@ -94,7 +94,7 @@ describe("the chat page rendered on the server", () => {
         expect(shown.length).toBeGreaterThanOrEqual(2);
         // once hydrated, the times are the reader's, not the server's
         await page.waitForFunction(
-          (zone) => [...document.querySelectorAll("[data-testid=message] time[datetime]")].every((el) => el.textContent === new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone }).format(new Date(el.getAttribute("datetime")!))),
+          (zone) => [...document.querySelectorAll("[data-testid=message] time[datetime]")].every((el) => el.textContent === new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }).format(new Date(el.getAttribute("datetime")!))),
           ZONE,
           { timeout: 10_000 },
         );

@@ -21,6 +21,15 @@ describe("times in a time zone", () => {
     expect(fullTime(at, HONOLULU)).toBe("Tuesday, March 10, 2026 at 10:30 AM");
   });
 
+  it("counts the hours after midnight from 00, as browsers do (Node's \"en\" with hour12: false says 24)", () => {
+    expect(clockTime("2026-12-01T00:05:00.000Z", "UTC")).toBe("00:05");
+    expect(clockTime("2026-12-01T10:00:00.000Z", "Etc/GMT-14")).toBe("00:00");
+    expect(clockTime("2026-12-01T23:59:00.000Z", "UTC")).toBe("23:59");
+    expect(relativeTime("2026-12-01T00:05:00.000Z", new Date("2026-12-01T09:00:00.000Z"), "UTC")).toBe("00:05");
+    expect(listTime("2026-12-01T00:05:00.000Z", new Date("2026-12-01T09:00:00.000Z"), "UTC")).toBe("00:05");
+    expect(relativeTime("2026-11-30T00:05:00.000Z", new Date("2026-12-01T09:00:00.000Z"), "UTC")).toBe("Yesterday 00:05");
+  });
+
   it("counts calendar days in the zone", () => {
     const later = new Date("2026-03-10T23:30:00.000Z");
     // 20:30 and 23:30 UTC: the same day in UTC and in Honolulu; in Kiritimati 10:30 and 13:30 on the 11th

@@ -20,7 +20,9 @@ function format(options: Intl.DateTimeFormatOptions, timeZone: Zone): Intl.DateT
   return f;
 }
 
-const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hour12: false };
+// hourCycle, not `hour12: false`: with that, Node's ICU takes "en" to count hours 1–24 ("24:05" for
+// five past midnight) while Chromium counts 0–23 ("00:05"), so the server's HTML and hydration differ
+const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 const WEEKDAY: Intl.DateTimeFormatOptions = { weekday: "short" };
 const SHORT_DATE: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
 const DAY: Intl.DateTimeFormatOptions = { weekday: "long", month: "long", day: "numeric" };
