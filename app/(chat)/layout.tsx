@@ -1,12 +1,11 @@
 import type { ReactNode } from "react";
-import { cookies } from "next/headers";
 import { ChatProvider } from "@/components/chat/ChatProvider";
 import { ConversationList } from "@/components/chat/sidebar/ConversationList";
 import { AppShell } from "@/components/shell/AppShell";
 import { toPublicUser } from "@/lib/people/types";
 import { listConversationViews } from "@/lib/conversations/store";
 import { requireSession } from "@/lib/http/current-session";
-import { TIME_ZONE_COOKIE, timeZoneOrUtc } from "@/lib/platform/time-zone";
+import { readerTimeZone } from "@/lib/http/time-zone";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +14,7 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
   // sent with the page, so the list shows as soon as it is interactive, without a round trip
   const conversations = await listConversationViews({ userId: user.id });
   // times are rendered in the reader's zone as the page last told it, and hydrated the same way
-  const renderedClock = { at: new Date().toISOString(), timeZone: timeZoneOrUtc((await cookies()).get(TIME_ZONE_COOKIE)?.value) };
+  const renderedClock = { at: new Date().toISOString(), timeZone: await readerTimeZone() };
   return (
     <ChatProvider meId={user.id} initialConversations={conversations} renderedClock={renderedClock}>
       <AppShell user={toPublicUser(user)} sidebar={<ConversationList />}>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { ProfileCard } from "@/components/people/ProfileCard";
 import { PageHeader } from "@/components/shell/PageHeader";
 import { requireSession } from "@/lib/http/current-session";
+import { readerTimeZone } from "@/lib/http/time-zone";
 import { AppError } from "@/lib/platform/errors";
 import { getPublicProfile } from "@/lib/people/directory";
 
@@ -28,7 +29,7 @@ export default async function ProfilePage({ params }: Props) {
   return (
     <>
       <PageHeader title={profile.displayName} />
-      <ProfileCard profile={profile} isSelf={profile.id === me.id} />
+      <ProfileCard profile={profile} isSelf={profile.id === me.id} timeZone={await readerTimeZone()} />
     </>
   );
 }
