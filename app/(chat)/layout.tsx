@@ -5,7 +5,7 @@ import { AppShell } from "@/components/shell/AppShell";
 import { toPublicUser } from "@/lib/people/types";
 import { listConversationViews } from "@/lib/conversations/store";
 import { requireSession } from "@/lib/http/current-session";
-import { readerTimeZone } from "@/lib/http/time-zone";
+import { readerClock } from "@/lib/http/time-zone";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,7 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
   // sent with the page, so the list shows as soon as it is interactive, without a round trip
   const conversations = await listConversationViews({ userId: user.id });
   // times are rendered in the reader's zone as the page last told it, and hydrated the same way
-  const renderedClock = { at: new Date().toISOString(), timeZone: await readerTimeZone() };
+  const renderedClock = await readerClock();
   return (
     <ChatProvider meId={user.id} initialConversations={conversations} renderedClock={renderedClock}>
       <AppShell user={toPublicUser(user)} sidebar={<ConversationList />}>

@@ -4,7 +4,7 @@
  * runtime's own zone when none is given. Calendar days are the zone's, not UTC's.
  */
 import { clockTime, dayLabel, daysBetween, fullTime, listTime, relativeTime } from "@/components/chat/messages/format";
-import { timeZoneOrUtc } from "@/lib/platform/time-zone";
+import { offsetAt, timeZoneOrUtc, zoneOffsets } from "@/lib/platform/time-zone";
 
 /** UTC+14 and UTC−10: 24 hours apart, so one instant falls on different dates in the two. */
 const KIRITIMATI = "Pacific/Kiritimati";
@@ -77,6 +77,32 @@ describe("the tz cookie", () => {
     expect(timeZoneOrUtc("Etc%2FGMT%2B5")).toBe("Etc/GMT+5");
     for (const bad of [undefined, "", "Mars/Olympus_Mons", "%E0%A4%A", "../../etc/passwd", "Europe/Paris<script>", "x".repeat(65), "Europe/Paris\u0000"]) {
       expect(timeZoneOrUtc(bad)).toBe("UTC");
+    }
+  });
+});
+
+describe("a zone as the server's offsets (what hydration formats by)", () => {
+  const from = Date.parse("2016-01-01T00:00:00.000Z");
+  const to = Date.parse("2026-12-03T00:00:00.000Z");
+
+  it("finds each change of offset to the minute", () => {
+    const paris = zoneOffsets("Europe/Paris", from, to);
+    // summer time began at 01:00 UTC on March 29th, 2026, and ended at 01:00 UTC on October 25th
+    expect(paris.offsets).toContainEqual([Date.parse("2026-03-29T01:00:00.000Z"), 120]);
+    expect(paris.offsets).toContainEqual([Date.parse("2026-10-25T01:00:00.000Z"), 60]);
+    expect(offsetAt(paris, Date.parse("2026-03-29T00:59:00.000Z"))).toBe(60);
+    expect(offsetAt(paris, Date.parse("2026-03-29T01:00:00.000Z"))).toBe(120);
+    expect(zoneOffsets("Asia/Kolkata", from, to).offsets).toEqual([[from, 330]]);
+  });
+
+  it("gives the same text as the zone's name, for zones with halves, quarters and two changes a year", () => {
+    const now = new Date(to - 36 * 3600_000);
+    for (const zone of ["Europe/Paris", "America/Vancouver", "Pacific/Chatham", "Australia/Lord_Howe", "Africa/Casablanca", "Asia/Kathmandu", "Etc/GMT-14", "UTC"]) {
+      const offsets = zoneOffsets(zone, from, to);
+      for (let ms = from + 1234567; ms < to; ms += 3 * 86_400_000 + 3_600_000 + 60_000) {
+        const iso = new Date(ms).toISOString();
+        expect([zone, clockTime(iso, offsets), fullTime(iso, offsets), dayLabel(iso, now, offsets), listTime(iso, now, offsets)]).toEqual([zone, clockTime(iso, zone), fullTime(iso, zone), dayLabel(iso, now, zone), listTime(iso, now, zone)]);
+      }
     }
   });
 });

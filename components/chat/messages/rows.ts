@@ -1,6 +1,6 @@
 /** Turns a timeline into what the list shows: day separators, the unread divider, sender groups. */
 import type { MessageView } from "@/lib/messages/types";
-import { dayLabel, GROUP_WINDOW_MS } from "./format";
+import { dayLabel, GROUP_WINDOW_MS, type TimeZone } from "./format";
 import type { OutgoingMessage } from "../client/state";
 
 export type Entry =
@@ -22,7 +22,7 @@ function keyOf(e: Entry): string {
   return e.kind === "sent" ? e.message.id : `out-${e.message.clientId}`;
 }
 
-export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], meId: string, firstUnreadId: string | null, now: Date, timeZone?: string): Row[] {
+export function buildRows(messages: MessageView[], outgoing: OutgoingMessage[], meId: string, firstUnreadId: string | null, now: Date, timeZone?: TimeZone): Row[] {
   const rows: Row[] = [];
   const entries: Entry[] = [...messages.map((message) => ({ kind: "sent" as const, message })), ...outgoing.map((message) => ({ kind: "outgoing" as const, message }))];
   let day = "";

@@ -11,7 +11,7 @@ import { useChatActions } from "../hooks/useChat";
 import { useChatShortcuts } from "../hooks/useChatShortcuts";
 import { requestComposerFocus } from "../conversation/composer-focus";
 import { useConversations, useDrafts, useListStatus, useMeId, usePeople, usePresenceKnown } from "../hooks/useChatState";
-import { listTime } from "../messages/format";
+import { listTime, type TimeZone } from "../messages/format";
 import { plainText } from "../messages/markup/plain";
 import { conversationHandles, conversationTitle, handlesToShow, otherMember, previewSender } from "../client/names";
 import { NotificationToggle } from "./NotificationToggle";
@@ -115,7 +115,7 @@ function ConversationRow(props: {
   active: boolean;
   now: Date;
   /** the zone times are shown in (undefined: the browser's) */
-  timeZone: string | undefined;
+  timeZone: TimeZone;
   handle?: string;
   people: ChatState["people"];
   presenceKnown: boolean;
