@@ -32,8 +32,8 @@ function bodyText(html: string): string {
     .replace(/\s+/g, " ");
 }
 
-async function openInZone(b: Browser, viewport: typeof DESKTOP) {
-  const context = await b.newContext({ viewport, timezoneId: ZONE, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
+async function openInZone(b: Browser, viewport: typeof DESKTOP, timezoneId = ZONE) {
+  const context = await b.newContext({ viewport, timezoneId, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -167,6 +167,33 @@ describe("the chat page rendered on the server", () => {
           await screenshot(page, `server-render-before-scripts-${width}-${colorScheme}`);
         }
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("hydrates without a mismatch where Chromium's tz database and Node's disagree on the reader's zone", async () => {
+    // America/Vancouver from November 2026: UTC−7 by Chromium 156's rules, UTC−8 by Node 20's
+    const zone = "America/Vancouver";
+    const [me, ada] = await Promise.all([chatUser({ displayName: "Maya Pacific" }), chatUser({ displayName: "Ada Lovelace" })]);
+    const group = await createGroup(me, "Two databases", [ada]);
+    for (const body of ["one", "two", "three"]) await send(ada, group.id, body);
+    const { context, page, errors } = await openInZone(browser(), DESKTOP, zone);
+    try {
+      await signInWithForm(page, me.username, me.password);
+      await page.waitForURL(`${baseUrl()}/`);
+      // the shell tells the server the zone once it is up
+      for (let i = 0; i < 100 && !(await context.cookies()).some((c) => c.name === "tz"); i++) await page.waitForTimeout(100);
+      expect((await context.cookies()).find((c) => c.name === "tz")?.value).toBe(encodeURIComponent(zone));
+      const res = await page.goto(`${baseUrl()}/c/${group.id}`);
+      const html = await res!.text();
+      // the HTML has the server's Vancouver (its clock for each message), and hydration repeated it
+      const times = [...html.matchAll(/<time[^>]*datetime="([^"]+)"[^>]*>(\d\d:\d\d)<\/time>/gi)];
+      expect(times.length).toBeGreaterThan(0);
+      for (const [, at, shown] of times) expect(shown).toBe(clock(at, zone));
+      await hydrated(composerOf(page));
+      await page.waitForLoadState("networkidle");
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }
