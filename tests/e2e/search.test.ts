@@ -106,6 +106,11 @@ describe("message search", () => {
       await expect(row.getAttribute("data-highlight")).resolves.toBe("true");
       await expect(page.getByTestId("search-input").count()).resolves.toBe(0);
       await shoot(page, `search-opened-${name}`);
+      // the window around the hit opens at the hit, not at its end (from there it loaded page after
+      // page until it met the live end); and what lies below is history, not news
+      await page.waitForTimeout(500);
+      await expect(page.getByTestId("message").filter({ hasText: "Mill note 100" }).count()).resolves.toBe(0);
+      await expect(page.getByTestId("jump-to-latest").textContent()).resolves.toBe("Jump to latest");
 
       // the keys: Ctrl+Shift+F anywhere, "/" outside a text field; Escape closes
       await page.keyboard.press("Control+Shift+F");

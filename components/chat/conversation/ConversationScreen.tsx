@@ -352,6 +352,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             onLoadOlder={() => void (apart ? actions.loadWindowPage(conversationId, "older") : actions.loadOlder(conversationId))}
             apart={
               apart && {
+                focusId: apart.focusId,
                 hasNewer: apart.hasMoreAfter,
                 loadingNewer: apart.loading === "newer",
                 onLoadNewer: () => void actions.loadWindowPage(conversationId, "newer"),

@@ -38,7 +38,7 @@ interface MessageListProps extends MessageHandlers {
   loadingOlder: boolean;
   onLoadOlder(): void;
   /** a window of older history is shown (client/window.ts): newer pages below it, and "Jump to latest" returns to the live end */
-  apart?: { hasNewer: boolean; loadingNewer: boolean; onLoadNewer(): void; onJumpToLatest(): void };
+  apart?: { hasNewer: boolean; loadingNewer: boolean; onLoadNewer(): void; onJumpToLatest(): void; focusId?: string | null };
   /** scroll to this message and highlight it briefly, again whenever `nonce` changes */
   focus?: { id: string; nonce: number } | null;
   /** told whether the newest message is in view (for read receipts) */
@@ -148,16 +148,21 @@ export function MessageList(props: MessageListProps) {
       placed.current = true;
       // placed already by the server's inline script before the first paint (and perhaps scrolled
       // since by the reader): left where it is
-      if (!el.hasAttribute("data-placed")) placeView(el);
+      // a window opened on a message (a reply's original, a pin, a search hit) opens there, not at
+      // its end: from there a scroll event would load newer pages until the window met the live end
+      const target = apart?.focusId ? el.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(apart.focusId)}"]`) : null;
+      if (target) el.scrollTop = Math.max(0, target.offsetTop - el.clientHeight / 3);
+      else if (!el.hasAttribute("data-placed")) placeView(el);
     } else if (prev.first !== firstKey && prev.last === lastKey) {
       el.scrollTop = prev.scrollTop + (el.scrollHeight - prev.scrollHeight);
     } else if (prev.last !== lastKey && total > prev.count) {
       const newest = outgoing.length ? null : messages[messages.length - 1];
       const mine = !newest || newest.senderId === meId;
-      // a page that joined a window to the live end came from reading down: no leap to the newest
+      // a page that joined a window to the live end came from reading down: no leap to the newest,
+      // and what it added is history, not news (no "N new messages")
       if ((prev.atBottom && !prev.apart) || mine) el.scrollTop = el.scrollHeight;
       else {
-        setUnseen((n) => n + (total - prev.count));
+        if (!prev.apart) setUnseen((n) => n + (total - prev.count));
         keepAnchor(el, prev.anchor);
       }
     } else if (prev.receipt !== receiptAt) {
