@@ -1,6 +1,7 @@
 // Pages get a policy with a per-request nonce from proxy.ts; API answers (JSON, downloads) need
-// nothing to run, load or be framed.
-const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
+// nothing to run, load or be framed, and a file opened on its own gets a sandbox: no script, no
+// same-origin access, even if a browser took it for HTML (OWASP File Upload cheat sheet).
+const apiPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -17,6 +17,7 @@ import { AppError, errorBody } from "@/lib/platform/errors";
 import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
 import { createRealtime } from "@/lib/realtime/server";
+import { startAttachmentSweeper } from "@/lib/attachments/sweeper";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
 import { EnvError, loadEnv } from "@/lib/platform/env";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
@@ -187,6 +188,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const actualPort = (httpServer.address() as { port: number }).port;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
     console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
+    const stopSweeper = startAttachmentSweeper();
 
     let closing: Promise<void> | undefined;
     return {
@@ -198,6 +200,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         // and sync; the embedded database stops last.
         closing ??= (async () => {
           const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          stopSweeper();
           await messagesSettled();
           io.engine.close(); // "transport close": socket.io clients reconnect by themselves
           await new Promise<void>((resolve) => io.close(() => resolve()));

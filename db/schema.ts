@@ -141,3 +141,57 @@ export const reactions = pgTable(
   (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
 );
 export type Reaction = InferSelectModel<typeof reactions>;
+
+/** PostgreSQL's byte string (file contents). */
+const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
+
+/**
+ * A file uploaded for a message (issue 14; docs/attachments.md). Unclaimed (`message_id` null) it is
+ * the uploader's alone, and removed after a day; `message:send` claims it for one message, whose
+ * conversation's members may then read it. Its type is sniffed from its bytes, never taken from the
+ * client. The bytes live in `attachment_chunks` (ATTACHMENT_STORE=postgres, the default).
+ */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    uploaderId: uuid("uploader_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // set together when claimed; a message's deletion deletes its files
+    messageId: uuid("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    // its place among the message's attachments (0-based)
+    position: integer("position").notNull().default(0),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    // pixels, oriented as shown (raster images only)
+    width: integer("width"),
+    height: integer("height"),
+    // hex SHA-256 of the bytes: the ETag
+    sha256: text("sha256").notNull(),
+    thumbnailSize: bigint("thumbnail_size", { mode: "number" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("attachments_message").on(t.messageId),
+    index("attachments_uploader").on(t.uploaderId, t.createdAt),
+    index("attachments_unclaimed").on(t.createdAt).where(sql`${t.messageId} is null`),
+  ],
+);
+export type Attachment = InferSelectModel<typeof attachments>;
+
+/** The bytes of an attachment (`file`) and of its thumbnail (`thumbnail`), in parts of ATTACHMENT_CHUNK_BYTES. */
+export const attachmentChunks = pgTable(
+  "attachment_chunks",
+  {
+    attachmentId: uuid("attachment_id")
+      .notNull()
+      .references(() => attachments.id, { onDelete: "cascade" }),
+    variant: text("variant", { enum: ["file", "thumbnail"] }).notNull(),
+    part: integer("part").notNull(),
+    data: bytea("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.attachmentId, t.variant, t.part] }), check("attachment_chunks_variant", sql`${t.variant} in ('file', 'thumbnail')`)],
+);

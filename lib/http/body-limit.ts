@@ -6,6 +6,7 @@
 import "server-only";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { env } from "../platform/env";
 import { AppError, errorBody } from "../platform/errors";
 
 /** JSON API bodies (route handlers' readJson), in bytes. */
@@ -25,11 +26,26 @@ export function bodyLimitFor(url: string): number {
   return MAX_FORM_BODY_BYTES;
 }
 
+/** What a multipart body may carry besides the file itself (boundaries, part headers), in bytes. */
+export const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
+
+/**
+ * The bodies that stream to their handler instead of being held whole (uploads: POST
+ * /api/attachments): their limit in bytes, or null for every other request. A declared
+ * Content-Length over it is refused at once; the handler bounds the rest as the file arrives
+ * (lib/attachments/store.ts), and Node's requestTimeout bounds the time.
+ */
+export function streamedBodyLimit(method: string | undefined, url: string): number | null {
+  const path = url.split("?")[0];
+  if (method === "POST" && path === "/api/attachments") return env().uploadMaxBytes + MULTIPART_OVERHEAD_BYTES;
+  return null;
+}
+
 /** What next.config.mjs gives API answers, for the refusals written before Next runs. */
 const REFUSAL_HEADERS = {
   "content-type": "application/json",
   "cache-control": "no-store",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
   "x-content-type-options": "nosniff",
 };
 
@@ -81,8 +97,15 @@ function refuse(req: IncomingMessage, res: ServerResponse, err: AppError): void 
  */
 export function withBoundedBody(handler: Handler): Handler {
   return (req, res) => {
-    const limit = bodyLimitFor(req.url ?? "/");
     const declared = req.headers["content-length"];
+    const streamed = streamedBodyLimit(req.method, req.url ?? "/");
+    if (streamed !== null) {
+      if (declared !== undefined && Number(declared) > streamed) {
+        return refuse(req, res, new AppError("payload_too_large", `A file may be at most ${env().uploadMaxBytes} bytes`));
+      }
+      return handler(req, res);
+    }
+    const limit = bodyLimitFor(req.url ?? "/");
     const chunked = req.headers["transfer-encoding"] !== undefined;
     if (!chunked && (declared === undefined || declared === "0")) return handler(req, res);
     if (declared !== undefined && Number(declared) > limit) {

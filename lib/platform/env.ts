@@ -66,6 +66,8 @@ const schema = z.object({
   RATE_LIMITS: optional(z.enum(["on", "off"], { error: 'expected "on" or "off"' })),
   PRESENCE_TTL_MS: optional(whole(1, 86_400_000)),
   PRESENCE_REFRESH_MS: optional(whole(1, 86_400_000)),
+  UPLOAD_MAX_BYTES: optional(whole(1, 2 ** 31)),
+  UPLOAD_QUOTA_BYTES: optional(whole(1, 2 ** 50)),
 });
 
 /** Variables whose value may hold a password: an error names them but does not repeat the value. */
@@ -101,6 +103,10 @@ export interface Env {
   /** PRESENCE_TTL_MS (default 30 000) and PRESENCE_REFRESH_MS (default 10 000), in ms: tunable for node-failure tests */
   presenceTtlMs: number;
   presenceRefreshMs: number;
+  /** UPLOAD_MAX_BYTES (default 25 MiB): the largest file one may attach, in bytes; larger is 413 */
+  uploadMaxBytes: number;
+  /** UPLOAD_QUOTA_BYTES (default 2 GiB): the bytes of files one account may hold (sent or not) */
+  uploadQuotaBytes: number;
 }
 
 /** A variable with a value Parley cannot use; the message names each one and what was expected. */
@@ -136,6 +142,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     rateLimitsOn: e.RATE_LIMITS !== "off",
     presenceTtlMs: e.PRESENCE_TTL_MS ?? 30_000,
     presenceRefreshMs: e.PRESENCE_REFRESH_MS ?? 10_000,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES ?? 25 * 1024 * 1024,
+    uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES ?? 2 * 1024 * 1024 * 1024,
   };
 }
 

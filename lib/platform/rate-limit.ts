@@ -105,6 +105,10 @@ export const LIMITS = {
   export: { points: 10, duration: 3600, per: "user", message: "Too many exports." },
   /** the people directory (GET /api/users) */
   search: { points: 120, duration: 60, per: "user", message: "Too many searches." },
+  /** uploads (POST /api/attachments): each streams a file into storage and may make a thumbnail */
+  upload: { points: 30, duration: 60, per: "user", message: "You are uploading too fast." },
+  /** downloads and thumbnails (GET /api/attachments/:id[/thumbnail]): a conversation of pictures asks for many at once */
+  download: { points: 1200, duration: 60, per: "user", message: "Too many downloads." },
   /** message search (GET /api/search): a full-text query over all of one's conversations */
   messageSearch: { points: 60, duration: 60, per: "user", message: "Too many searches." },
   /** public profiles by id (GET /api/users?ids=, up to 100 a call): the names of senders who are no longer members */

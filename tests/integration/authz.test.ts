@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeTestSql, createAccount, ownLoopbackAddress, postSignIn, request, requestFrom, signIn, signOut, testSql, uniqueName, type TestAccount } from "../support/api";
+import { multipart, pngOf } from "../support/files";
 import { callAction, dbState, FORGED_SESSION_COOKIE, expectNoLeak, pageInventory, refusedMethodInventory, routeInventory, serverActions } from "../support/authz";
 
 afterAll(closeTestSql);
@@ -34,6 +35,8 @@ interface Fixture {
   groupId: string;
   title: string;
   bodies: string[];
+  /** an image the owner uploaded and has not sent: theirs alone */
+  attachmentId: string;
 }
 
 interface Row {
@@ -105,6 +108,10 @@ const ROUTES: Row[] = [
     body: (f) => ({ currentPassword: f.owner.password, newPassword: "attacker chosen" }) },
   { endpoint: "POST /api/users", cells: { anonymous: "public" }, call: () => register(),
     check: (res) => expect(res.status).toBe(201) },
+  { endpoint: "POST /api/attachments", cells: { ...UNAUTHENTICATED } },
+  { endpoint: "GET /api/attachments/[id]", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404, member: 404 }, path: (f) => `/api/attachments/${f.attachmentId}` },
+  { endpoint: "DELETE /api/attachments/[id]", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404, member: 404 }, path: (f) => `/api/attachments/${f.attachmentId}` },
+  { endpoint: "GET /api/attachments/[id]/thumbnail", cells: { ...UNAUTHENTICATED, stranger: 404, removed: 404, member: 404 }, path: (f) => `/api/attachments/${f.attachmentId}/thumbnail` },
   { endpoint: "GET /api/search", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" }, path: () => "/api/search?q=secret",
     check: (_res, text) => expect(JSON.parse(text)).toEqual({ results: [], nextCursor: null }) },
   { endpoint: "GET /api/users", cells: { ...UNAUTHENTICATED, stranger: "public" }, path: (f) => `/api/users?q=${f.owner.username}`,
@@ -180,7 +187,11 @@ beforeAll(async () => {
     expect(sent.status).toBe(201);
   }
   expect((await request(`/api/conversations/${groupId}/members/${removed.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(200);
-  f = { owner, member, removed, stranger, signedOutCookie, groupId, title, bodies };
+  const { body, contentType } = multipart([{ field: "file", filename: "secret-plan.png", type: "image/png", data: await pngOf(64, 48) }]);
+  const uploaded = await request("/api/attachments", { method: "POST", cookie: owner.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
+  expect(uploaded.status).toBe(201);
+  const attachmentId = (await uploaded.json()).attachment.id as string;
+  f = { owner, member, removed, stranger, signedOutCookie, groupId, title, bodies, attachmentId };
 });
 
 function cookieOf(actor: Actor): string {

@@ -98,6 +98,26 @@ describe("fuzzing", () => {
         { numRuns: 60 },
       );
     }
+    // uploads: hostile multipart bodies, boundaries and file names; a refusal keeps nothing
+    const uploadsBefore = async () => Number((await testSql()`select count(*) from attachments where uploader_id = ${acct.id}`)[0].count);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 80 }), edgeStrings.map((v) => v.slice(0, 300)), fc.uint8Array({ maxLength: 2000 }), fc.boolean(), async (boundary, filename, data, wellFormed) => {
+        const before = await uploadsBefore();
+        const b = boundary.replace(/[^\x21-\x7e]|[";]/g, "") || "b"; // a header value fetch accepts
+        const head = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${filename.replace(/[\r\n"]/g, "")}"\r\n\r\n`;
+        const body = Buffer.concat([Buffer.from(head), Buffer.from(data), Buffer.from(wellFormed ? `\r\n--${b}--\r\n` : "")]);
+        const res = await request("/api/attachments", { method: "POST", cookie, body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${b}` } });
+        expect(DOCUMENTED).toContain(res.status);
+        const json = await res.json();
+        if (res.status >= 400) {
+          expect(CODES).toContain(json.error.code);
+          expect(await uploadsBefore()).toBe(before);
+        } else {
+          expect(json.attachment.size).toBe(data.length);
+        }
+      }),
+      { numRuns: 40 },
+    );
     // queries
     // (URLs are capped: Node itself answers 431 for request heads over 16 KB, before any handler runs;
     // three values of 500 UTF-16 units, at most 9 characters each once percent-encoded, stay under it)
@@ -111,6 +131,8 @@ describe("fuzzing", () => {
           `/api/users?q=${enc(a.slice(0, 200))}&cursor=${enc(b.slice(0, 300))}&limit=${enc(c)}`,
           `/api/users/${enc(a.slice(0, 200)) || "x"}`,
           `/api/search?q=${enc(a.slice(0, 300))}&from=${enc(b.slice(0, 100))}&before=${enc(c.slice(0, 60))}`,
+          `/api/attachments/${enc(b.slice(0, 200)) || "x"}?${enc(c.slice(0, 100))}`,
+          `/api/attachments/${enc(a.slice(0, 200)) || "x"}/thumbnail`,
           `/api/search?q=${enc(c.slice(0, 300))}&conversationId=${enc(a.slice(0, 100))}&after=${enc(b.slice(0, 60))}&cursor=${enc(b.slice(0, 250))}&limit=${enc(a.slice(0, 20))}`,
           `/api/conversations/${enc(b.slice(0, 200)) || "x"}`,
         ]) {

@@ -86,7 +86,7 @@ describe("security headers and cookies", () => {
 
   it("gives API answers a policy that allows nothing to run or frame them", async () => {
     const csp = (await request("/api/health")).headers.get("content-security-policy");
-    expect(csp).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(csp).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
   });
 
   it("sets the session cookie httpOnly and SameSite=Lax", async () => {

@@ -1,0 +1,121 @@
+/**
+ * Uploading a file (issue 14, items 1–3 and 6; DESIGN.md "Attachments and avatars"): streamed into
+ * storage as it arrives, its type sniffed from its bytes (file-type), a raster image measured and
+ * given a WebP thumbnail by sharp (orientation applied, metadata dropped). The result is unclaimed:
+ * the uploader's alone until `message:send` names it.
+ */
+import "server-only";
+import { Readable } from "node:stream";
+import { fileTypeFromBuffer } from "file-type";
+import sharp from "sharp";
+import { getSql } from "@/db";
+import { AppError } from "../platform/errors";
+import { env } from "../platform/env";
+import { consume } from "../platform/rate-limit";
+import { truncate } from "../platform/text-length";
+import { ATTACHMENT_NAME_MAX, isRasterImage, THUMBNAIL_MAX_PX } from "./rules";
+import { readParts, writeParts } from "./store";
+import { toAttachmentView, type AttachmentView } from "./types";
+
+/** Images larger than this many pixels are kept as files without a thumbnail (decoding would take too much memory). */
+const MAX_THUMBNAIL_SOURCE_PIXELS = 50_000_000;
+
+/**
+ * A file name as stored and sent back in Content-Disposition: the last path segment, NFC, without
+ * control characters or bidirectional overrides (which could show "gpj.exe" as "exe.jpg"), at most
+ * ATTACHMENT_NAME_MAX code points with its extension kept; "file" when nothing is left.
+ */
+export function cleanFileName(raw: string): string {
+  const base = raw.split(/[/\\]/).pop() ?? "";
+  let name = base
+    .normalize("NFC")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]/g, "")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+    .trim();
+  if (name === "." || name === "..") name = "";
+  if ([...name].length > ATTACHMENT_NAME_MAX) {
+    const dot = name.lastIndexOf(".");
+    const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : "";
+    name = truncate(name.slice(0, name.length - ext.length), ATTACHMENT_NAME_MAX - [...ext].length) + ext;
+  }
+  return name || "file";
+}
+
+/** Whether the bytes read as UTF-8 text (no NUL, no broken sequence except one cut at the end). */
+function looksLikeText(head: Buffer, whole: boolean): boolean {
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(whole ? head : head.subarray(0, Math.max(0, head.byteLength - 3)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The type a file's bytes show: a known signature (file-type), else UTF-8 text, else octet-stream. */
+async function sniff(head: Buffer, size: number): Promise<string> {
+  const found = await fileTypeFromBuffer(head);
+  if (found) return found.mime;
+  return looksLikeText(head, head.byteLength >= size) ? "text/plain; charset=utf-8" : "application/octet-stream";
+}
+
+/** An image's size as shown (EXIF orientation applied) and its thumbnail, or null when sharp cannot read it. */
+async function thumbnailOf(source: Readable): Promise<{ width: number; height: number; thumbnail: Buffer } | null> {
+  const image = sharp({ limitInputPixels: MAX_THUMBNAIL_SOURCE_PIXELS, failOn: "error", sequentialRead: true });
+  source.pipe(image);
+  try {
+    const meta = await image.clone().metadata();
+    const swap = (meta.orientation ?? 1) >= 5;
+    if (!meta.width || !meta.height) return null;
+    const thumbnail = await image
+      .clone()
+      .rotate()
+      .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: "inside", withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+    return { width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, thumbnail };
+  } catch {
+    return null;
+  } finally {
+    source.destroy();
+  }
+}
+
+/**
+ * Stores an upload for `userId`: `name` as the client gave it (cleaned), `source` the file's bytes.
+ * Throws `rate_limited` past LIMITS.upload; `payload_too_large` when the file is larger than
+ * UPLOAD_MAX_BYTES or would take the account past UPLOAD_QUOTA_BYTES (nothing is kept then).
+ * Answers the unclaimed attachment.
+ */
+export async function uploadAttachment({ userId, name, source }: { userId: string; name: string; source: AsyncIterable<Buffer> }): Promise<AttachmentView> {
+  await consume("upload", userId);
+  const { uploadMaxBytes, uploadQuotaBytes } = env();
+  const sql = getSql();
+  const [{ used }] = await sql<{ used: string }[]>`select coalesce(sum(size + coalesce(thumbnail_size, 0)), 0)::text as used from attachments where uploader_id = ${userId}`;
+  const room = uploadQuotaBytes - Number(used);
+  if (room <= 0) throw new AppError("payload_too_large", "Your files take all the space you have. Delete some messages with files first.");
+  // the row exists from the start (its parts refer to it); an empty sha256 marks it unfinished, which nothing serves
+  const [row] = await sql<{ id: string }[]>`insert into attachments (uploader_id, name, content_type, size, sha256) values (${userId}, ${cleanFileName(name)}, 'application/octet-stream', 0, '') returning id`;
+  try {
+    const limit = Math.min(uploadMaxBytes, room);
+    const tooLarge = limit === uploadMaxBytes ? `A file may be at most ${uploadMaxBytes} bytes` : "This file would take you past your storage quota";
+    const { size, sha256, head } = await writeParts(sql, row.id, "file", source, limit, tooLarge);
+    let contentType = await sniff(head, size);
+    let image: Awaited<ReturnType<typeof thumbnailOf>> = null;
+    if (isRasterImage(contentType)) {
+      image = await thumbnailOf(Readable.from(readParts(sql, row.id, "file", 0, size - 1)));
+      // an "image" no decoder reads is offered as a download, not shown
+      if (!image) contentType = "application/octet-stream";
+    }
+    if (image) await writeParts(sql, row.id, "thumbnail", [image.thumbnail], Infinity, "");
+    const [done] = await sql`
+      update attachments set content_type = ${contentType}, size = ${size}, sha256 = ${sha256},
+        width = ${image?.width ?? null}, height = ${image?.height ?? null}, thumbnail_size = ${image?.thumbnail.byteLength ?? null}
+      where id = ${row.id} returning *`;
+    if (!done) throw new AppError("not_found", "The upload was removed while it arrived");
+    return toAttachmentView(done);
+  } catch (err) {
+    await sql`delete from attachments where id = ${row.id}`.catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Answering a download (RFC 9110): strong ETag and If-None-Match (304), one byte range (206, 416
+ * when unsatisfiable; several ranges are answered whole, which §14.2 allows), and the headers that
+ * keep a file from acting in Parley's origin: nosniff, a sandboxing CSP, `attachment` for anything
+ * that is not a raster image (DESIGN.md "Attachments and avatars"; OWASP File Upload cheat sheet).
+ */
+import "server-only";
+
+/** What is served: see lib/attachments/download.ts `Readable`. */
+export interface Served {
+  name: string;
+  contentType: string;
+  size: number;
+  etag: string;
+  inline: boolean;
+  read(start: number, end: number): AsyncGenerator<Buffer>;
+}
+
+/** `Content-Disposition` with the name as a quoted ASCII fallback and RFC 8187 UTF-8 (`filename*`). */
+export function contentDisposition(kind: "inline" | "attachment", name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The single range a `Range` header asks of `size` bytes: [start, end] inclusive; "whole" to send it all; "unsatisfiable". */
+export function parseRange(header: string | null, size: number): [number, number] | "whole" | "unsatisfiable" {
+  if (!header) return "whole";
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return "whole"; // not one range we read: the whole file (§14.2)
+  if (m[1] === "") {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return "unsatisfiable";
+    return [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(m[1]);
+  const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || (m[2] !== "" && Number(m[2]) < start)) return "unsatisfiable";
+  return [start, end];
+}
+
+/** The response for a GET (or HEAD) of `file`, honouring If-None-Match, Range and If-Range. */
+export function downloadResponse(req: Request, file: Served): Response {
+  const headers = new Headers({
+    "Content-Type": file.contentType,
+    "Content-Disposition": contentDisposition(file.inline ? "inline" : "attachment", file.name),
+    "X-Content-Type-Options": "nosniff",
+    // the same as next.config.mjs gives every API answer (which wins there): nothing runs, loads or frames
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    ETag: file.etag,
+    "Cache-Control": "private, max-age=31536000, immutable",
+    "Accept-Ranges": "bytes",
+    Vary: "Cookie",
+  });
+  const match = req.headers.get("if-none-match");
+  if (match && match.split(",").some((t) => t.trim() === file.etag || t.trim() === "*")) return new Response(null, { status: 304, headers });
+  const ifRange = req.headers.get("if-range");
+  const range = ifRange && ifRange !== file.etag ? "whole" : parseRange(req.headers.get("range"), file.size);
+  if (range === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${file.size}`);
+    headers.set("Content-Type", "application/json");
+    headers.delete("Content-Disposition");
+    return new Response(JSON.stringify({ error: { code: "bad_request", message: "The range is outside the file" } }), { status: 416, headers });
+  }
+  const [start, end] = range === "whole" ? [0, file.size - 1] : range;
+  headers.set("Content-Length", String(Math.max(0, end - start + 1)));
+  if (range !== "whole") headers.set("Content-Range", `bytes ${start}-${end}/${file.size}`);
+  const status = range === "whole" ? 200 : 206;
+  if (req.method === "HEAD" || file.size === 0) return new Response(null, { status, headers });
+  const parts = file.read(start, end);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await parts.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await parts.return(undefined);
+    },
+  });
+  return new Response(body, { status, headers });
+}
