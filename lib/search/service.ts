@@ -5,6 +5,7 @@
  * GIN index over (conversation_id, search) that intersects the caller's conversations with the words.
  */
 import "server-only";
+import type { Sql } from "postgres";
 import { getSql } from "@/db";
 import { selectMessages } from "@/db/message-rows";
 import { noSuchConversation } from "../conversations/access";
@@ -39,6 +40,26 @@ export interface SearchResult {
   highlight: string;
 }
 
+const UNINDEXED = "Search for a word: common words such as \"the\", symbols and emoji are not searched";
+
+/** The terms with at least one word PostgreSQL indexes (not only stop words, punctuation or emoji), in one round trip. */
+async function indexedTerms(sql: Sql, terms: SearchTerm[]): Promise<SearchTerm[]> {
+  if (!terms.length) return terms;
+  const rows = await sql<{ n: number }[]>`
+    select numnode(phraseto_tsquery('parley_search', parley_search_text(t))) as n
+    from unnest(${terms.map((t) => t.text)}::text[]) with ordinality as u(t, i) order by i`;
+  return terms.filter((_, i) => rows[i].n > 0);
+}
+
+/**
+ * An instant as PostgreSQL reads it. A day filter can reach past year 9999 ("after 9999-12-31" is the
+ * start of 10000-01-01), which toISOString writes "+010000-…" and PostgreSQL refuses: no message is
+ * that late, so it is 'infinity' (after it: nothing; before it: everything).
+ */
+function timestamp(at: Date): string {
+  return at.getUTCFullYear() > 9999 ? "infinity" : at.toISOString();
+}
+
 /** A results cursor: the last result's time (µs since the epoch, as stored) and id, base64url. */
 function encodeCursor(atMicros: string, id: string): string {
   return Buffer.from(`${atMicros}.${id}`, "utf8").toString("base64url");
@@ -58,13 +79,22 @@ function decodeCursor(cursor: string): { atMicros: string; id: string } {
  * caller's; `rate_limited` past LIMITS.messageSearch.
  */
 export async function searchMessages(query: SearchQuery): Promise<{ results: SearchResult[]; nextCursor: string | null }> {
-  const terms = parseSearchQuery(query.q);
+  let terms = parseSearchQuery(query.q);
   if (terms.length > SEARCH_TERMS_MAX) throw new AppError("bad_request", `A search may have at most ${SEARCH_TERMS_MAX} words and phrases`, { q: `At most ${SEARCH_TERMS_MAX} words and phrases` });
   const filtered = query.conversationId || query.from || query.before || query.after;
   if (!terms.some((t) => !t.negated) && !filtered) throw new AppError("bad_request", "Type a word to search for", { q: "Type a word to search for" });
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   return limited("messageSearch", query.userId, async () => {
     const sql = getSql();
+    // Words PostgreSQL does not index (stop words such as "the", symbols, emoji) match nothing and
+    // are dropped from the query, as phraseto_tsquery drops them: "the report" is "report". A query
+    // whose words are all such can find nothing: refused, not answered with every message (which
+    // "the -report" would otherwise be, past the rule that only negations need a filter).
+    const indexed = await indexedTerms(sql, terms);
+    if (terms.some((t) => !t.negated) && !indexed.some((t) => !t.negated)) {
+      throw new AppError("bad_request", UNINDEXED, { q: UNINDEXED });
+    }
+    terms = indexed;
     const [mine] = await sql<{ ids: string[] | null }[]>`
       select array_agg(conversation_id) as ids from members
       where user_id = ${query.userId} ${query.conversationId ? sql`and conversation_id = ${query.conversationId}` : sql``}`;
@@ -84,14 +114,15 @@ export async function searchMessages(query: SearchQuery): Promise<{ results: Sea
       from messages m join conversations c on c.id = m.conversation_id
       where m.conversation_id = any(${mine.ids}::uuid[]) and m.deleted_at is null and m.kind = 'text' ${words}
         ${query.from ? sql`and m.sender_id = (select id from users where username = ${query.from.toLowerCase()})` : sql``}
-        ${query.before ? sql`and m.created_at < ${query.before.toISOString()}::timestamptz` : sql``}
-        ${query.after ? sql`and m.created_at >= ${query.after.toISOString()}::timestamptz` : sql``}
+        ${query.before ? sql`and m.created_at < ${timestamp(query.before)}::timestamptz` : sql``}
+        ${query.after ? sql`and m.created_at >= ${timestamp(query.after)}::timestamptz` : sql``}
         ${after ? sql`and ((extract(epoch from m.created_at) * 1000000)::bigint, m.id) < (${after.atMicros}::bigint, ${after.id}::uuid)` : sql``}
       order by m.created_at desc, m.id desc
       limit ${query.limit + 1}`;
     const page = hits.slice(0, query.limit);
     if (!page.length) return { results: [], nextCursor: null };
-    const rows = await selectMessages(sql, sql`m.id in ${sql(page.map((h) => h.id))}`);
+    // a message deleted since the first read is left out, not shown with its emptied body
+    const rows = await selectMessages(sql, sql`m.id in ${sql(page.map((h) => h.id))} and m.deleted_at is null`);
     const byId = new Map(rows.map((r) => [r.id as string, toMessageView(r)]));
     const messages = page.map((h) => byId.get(h.id)).filter((m): m is MessageView => m !== undefined);
     const highlights = await highlightMatches(sql, messages.map((m) => m.body), terms);

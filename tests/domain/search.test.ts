@@ -8,6 +8,7 @@ import { getSql } from "@/db";
 import { createConversation, removeMember } from "@/lib/conversations/service";
 import { deleteMessage, editMessage } from "@/lib/messages/edit";
 import { sendMessage } from "@/lib/messages/send";
+import { boundInstant } from "@/lib/search/dates";
 import { highlightMatches } from "@/lib/search/highlight";
 import { searchMessages, type SearchQuery } from "@/lib/search/service";
 import { newPeople, type Person } from "../support/domain";
@@ -131,6 +132,33 @@ describe("message search", () => {
     expect(await hl('"sea otters"')).toEqual(["\u0002sea otters\u0003 and river otters, otters sea"]);
     expect(await hl("otters")).toEqual(["sea \u0002otters\u0003 and river \u0002otters\u0003, \u0002otters\u0003 sea", "fake \ufffdmark\ufffd in a body about \u0002otters\u0003"]);
     expect(await hl("body otters")).toEqual(["fake \ufffdmark\ufffd in a \u0002body\u0003 about \u0002otters\u0003"]);
+  });
+
+  test("words PostgreSQL does not index (stop words, symbols, emoji) are no search: alone refused, beside an exclusion not a way around the filter rule", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    await send(id, ann, "the report is late");
+    await send(id, ann, "lunch at noon 😀");
+    for (const q of ["the", "!!!", "😀", "the -report", "!!! -report", '"" -report', "a the of -report"]) {
+      await expect(search(bob, q)).rejects.toMatchObject({ code: "bad_request", fields: { q: expect.any(String) } });
+    }
+    // with a filter, a word that can never match does not become "every message of the filter"
+    await expect(search(bob, "the", { conversationId: id })).rejects.toMatchObject({ code: "bad_request" });
+    // beside a real word it is ignored, as PostgreSQL ignores it
+    expect(await bodies(bob, "the report")).toEqual(["the report is late"]);
+    expect(await bodies(bob, "noon -the")).toEqual(["lunch at noon 😀"]);
+  });
+
+  test("a day past year 9999 or before 1970 in any zone is an empty or a full range, never a database error", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    await send(id, ann, "far future ferret");
+    const day = { year: 9999, month: 12, day: 31 };
+    for (const zone of ["UTC", "Etc/GMT+12", "Pacific/Kiritimati"]) {
+      expect(await bodies(bob, "ferret", { after: boundInstant({ day }, "after", zone) })).toEqual([]);
+      expect(await bodies(bob, "ferret", { before: boundInstant({ day }, "before", zone) })).toEqual(["far future ferret"]);
+      expect(await bodies(bob, "ferret", { before: boundInstant({ day: { year: 1970, month: 1, day: 1 } }, "before", zone) })).toEqual([]);
+    }
   });
 
   test("a phrase is marked where PostgreSQL found it: its stop words hold a place, they are not skipped", async () => {
