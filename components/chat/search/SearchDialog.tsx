@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { graphemes } from "@/lib/platform/text-length";
 import { MATCH_END, MATCH_START, SEARCH_QUERY_MAX } from "@/lib/search/rules";
 import { Dialog } from "../Dialog";
 import { searchMessages, type SearchHit, type SearchParams } from "../client/api";
@@ -24,14 +25,18 @@ type Status = { kind: "idle" } | { kind: "loading" } | { kind: "error"; message:
 
 /**
  * A hit's text as React nodes: `highlight`'s marked stretches as <mark>, the rest as text (never HTML).
- * A body whose first match lies far in starts a little before it, after an ellipsis.
+ * A body whose first match lies far in starts a little before it, after an ellipsis, cut on a grapheme boundary.
  */
 export function highlightParts(highlight: string): ReactNode[] {
   let text = highlight.replace(/\s+/g, " ");
   const first = text.indexOf(MATCH_START);
   if (first > LEAD * 2) {
-    let cut = first - LEAD;
-    if (/[\udc00-\udfff]/.test(text[cut])) cut--; // not half a surrogate pair
+    // the cut falls on a grapheme boundary (DESIGN Text rules): never half a flag, an emoji or a letter's accents
+    let cut = 0;
+    for (const g of graphemes(text)) {
+      if (cut + g.length > first - LEAD) break;
+      cut += g.length;
+    }
     const space = text.indexOf(" ", cut);
     text = "…" + text.slice(space >= 0 && space < first ? space + 1 : cut);
   }
