@@ -21,7 +21,7 @@ const TYPING_PAUSE_MS = 300;
 const LEAD = 40;
 
 /** `stale`: the query changed and its answer has not come yet (the old hits stay, dimmed: no flicker while typing). */
-type Status = { kind: "idle" } | { kind: "loading" } | { kind: "error"; message: string } | { kind: "done"; hits: SearchHit[]; nextCursor: string | null; more: boolean; stale: boolean };
+type Status = { kind: "idle" } | { kind: "loading" } | { kind: "error"; message: string } | { kind: "done"; hits: SearchHit[]; nextCursor: string | null; more: boolean; stale: boolean; query: SearchParams };
 
 /**
  * A hit's text as React nodes: `highlight`'s marked stretches as <mark>, the rest as text (never HTML).
@@ -78,7 +78,7 @@ export function SearchDialog({ onClose, activeId }: { onClose(): void; activeId:
     searchMessages({ ...p, cursor }, controller.signal).then(
       (page) => {
         if (controller.signal.aborted) return;
-        setStatus((s) => ({ kind: "done", hits: cursor && s.kind === "done" ? [...s.hits, ...page.results] : page.results, nextCursor: page.nextCursor, more: false, stale: false }));
+        setStatus((s) => ({ kind: "done", hits: cursor && s.kind === "done" ? [...s.hits, ...page.results] : page.results, nextCursor: page.nextCursor, more: false, stale: false, query: p }));
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
@@ -221,7 +221,7 @@ export function SearchDialog({ onClose, activeId }: { onClose(): void; activeId:
           </section>
         ))}
         {status.kind === "done" && status.nextCursor && (
-          <button type="button" className={styles.more} disabled={status.more} onClick={() => run(params, status.nextCursor!)}>
+          <button type="button" className={styles.more} disabled={status.more || status.stale} onClick={() => run(status.query, status.nextCursor!)}>
             {status.more ? "Loading…" : "More results"}
           </button>
         )}
