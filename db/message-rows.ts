@@ -1,6 +1,6 @@
 /**
  * The one way message rows are read back: the row itself, its reactions grouped by emoji (oldest
- * first) as `reactions_agg`, and the original it replies to as `reply_id`, `reply_seq`,
+ * first) as `reactions_agg`, its files in order as `attachments_agg`, and the original it replies to as `reply_id`, `reply_seq`,
  * `reply_sender_id`, `reply_body`, `reply_deleted_at`. Every read path (history, `sync`, the list's
  * last message, an edit's answer, the writer's retries) uses it and maps the rows with
  * lib/messages/types.ts toMessageView, so they cannot drift.
@@ -29,6 +29,9 @@ export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
       (select coalesce(jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji), '[]'::jsonb)
         from (select r.emoji, array_agg(r.user_id::text order by r.created_at, r.user_id) as user_ids, min(r.created_at) as first_at
               from reactions r where r.message_id = m.id group by r.emoji) g) as reactions_agg,
+      (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size,
+          'width', a.width, 'height', a.height, 'thumb', a.thumbnail_size is not null) order by a.position), '[]'::jsonb)
+        from attachments a where a.message_id = m.id) as attachments_agg,
       rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at
     from messages m left join messages rt on rt.id = m.reply_to_id
     where ${where} ${tail}`;

@@ -2,7 +2,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { conversations, members, messages, sessions } from "@/db/schema";
+import { attachments, conversations, members, messages, sessions } from "@/db/schema";
 import { getUserById } from "../people/store";
 import { toOwnProfile } from "../people/types";
 import { signedOut } from "../platform/errors";
@@ -14,7 +14,7 @@ export async function exportUserData({ userId }: { userId: string }) {
   const db = getDb();
   const user = await getUserById(userId);
   if (!user) throw signedOut();
-  const [sessionRows, membershipRows, messageRows] = await Promise.all([
+  const [sessionRows, membershipRows, messageRows, fileRows] = await Promise.all([
     db
       .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt, userAgent: sessions.userAgent })
       .from(sessions)
@@ -31,6 +31,12 @@ export async function exportUserData({ userId }: { userId: string }) {
       .from(messages)
       .where(eq(messages.senderId, userId))
       .orderBy(messages.conversationId, messages.seq),
+    // the files one uploaded (sent or not): listed with where they went; their bytes are at `url`
+    db
+      .select({ id: attachments.id, name: attachments.name, contentType: attachments.contentType, size: attachments.size, conversationId: attachments.conversationId, messageId: attachments.messageId, createdAt: attachments.createdAt })
+      .from(attachments)
+      .where(eq(attachments.uploaderId, userId))
+      .orderBy(attachments.createdAt),
   ]);
   return {
     format: "parley-export/1",
@@ -39,5 +45,6 @@ export async function exportUserData({ userId }: { userId: string }) {
     sessions: sessionRows,
     conversations: membershipRows,
     messages: messageRows.map((m) => (m.deletedAt ? { ...m, body: "" } : m)),
+    attachments: fileRows.map((a) => ({ ...a, url: `/api/attachments/${a.id}` })),
   };
 }

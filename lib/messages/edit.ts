@@ -22,6 +22,8 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
     }
     const rev = await takePosition(tx, target.conversation_id);
     if ("delete" in change) await tx`delete from reactions where message_id = ${messageId}`;
+    // a deleted message's files go with it (their parts too): nobody can read them any more
+    if ("delete" in change) await tx`delete from attachments where message_id = ${messageId}`;
     if ("delete" in change) await tx`update messages set body = '', deleted_at = now(), rev = ${rev}, mentions = '{}', pinned_at = null, pinned_by = null where id = ${messageId}`;
     else await tx`update messages set body = ${change.body}, mentions = ${await mentionsIn(tx, target.conversation_id, change.body)}, edited_at = now(), rev = ${rev} where id = ${messageId}`;
     const changed = toMessageView((await messageRowsById(tx, [messageId]))[0]);

@@ -39,6 +39,15 @@ export function checkMessageBody(body: string): TextCheck {
   });
 }
 
+/**
+ * A sent message's body: `checkMessageBody`, except that a message carrying files may have no text
+ * (DESIGN.md, `message:send`): then only whitespace counts as none, stored as "".
+ */
+export function checkSentBody(body: string, withFiles: boolean): TextCheck {
+  if (withFiles && typeof body === "string" && body.trim() === "") return { success: true, data: "" };
+  return checkMessageBody(body);
+}
+
 /** Pinned messages a conversation may hold at once (DESIGN.md: the next pin is 409 `conflict`). */
 export const PIN_MAX = 50;
 

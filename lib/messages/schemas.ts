@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { checkedText, queryInt, uuidSchema } from "../platform/validation";
-import { checkMessageBody, HISTORY_PAGE, isReactionEmoji, SHORTCODE } from "./rules";
+import { ATTACHMENTS_PER_MESSAGE } from "../attachments/rules";
+import { checkMessageBody, checkSentBody, HISTORY_PAGE, isReactionEmoji, SHORTCODE } from "./rules";
 
 /** A conversation position (seq / rev) in a JSON body. */
 const position = z.number({ error: "Positions are numbers" }).int("Positions are whole numbers").min(0, "Positions are at least 0").max(Number.MAX_SAFE_INTEGER);
@@ -16,14 +17,30 @@ export const messageBodySchema = checkedText("Message", checkMessageBody);
 /** The message a new one replies to: its id, or null / absent for none. */
 const replyToSchema = uuidSchema("replyTo").nullable().optional();
 
-export const sendMessageSchema = z.strictObject(
-  { conversationId: uuidSchema("conversationId"), clientId: uuidSchema("clientId"), body: messageBodySchema, replyTo: replyToSchema },
-  { error: "Expected { conversationId, clientId, body, replyTo? }" },
-);
-export const restSendMessageSchema = z.strictObject(
-  { clientId: uuidSchema("clientId"), body: messageBodySchema, replyTo: replyToSchema },
-  { error: "Expected { clientId, body, replyTo? }" },
-);
+/** The files a new message carries: ids of the sender's own unsent uploads, at most ATTACHMENTS_PER_MESSAGE, each once. */
+const attachmentIdsSchema = z
+  .array(uuidSchema("attachmentIds"), { error: "attachmentIds is a list of upload ids" })
+  .max(ATTACHMENTS_PER_MESSAGE, `At most ${ATTACHMENTS_PER_MESSAGE} files on one message`)
+  .refine((ids) => new Set(ids).size === ids.length, "Each file may be attached once")
+  .optional();
+
+/** The fields every send has; `body` is checked by `withSentBody` once `attachmentIds` is known. */
+const sendFields = { clientId: uuidSchema("clientId"), body: z.string({ error: "Message must be text" }), replyTo: replyToSchema, attachmentIds: attachmentIdsSchema };
+
+/** Checks `body` by ./rules `checkSentBody` (it may be empty when files come with it), as the stored text. */
+function withSentBody<T extends { body: string; attachmentIds?: string[] }>(v: T, ctx: z.RefinementCtx): T {
+  const checked = checkSentBody(v.body, (v.attachmentIds?.length ?? 0) > 0);
+  if (!checked.success) {
+    ctx.addIssue({ code: "custom", path: ["body"], message: checked.message });
+    return z.NEVER;
+  }
+  return { ...v, body: checked.data };
+}
+
+export const sendMessageSchema = z
+  .strictObject({ conversationId: uuidSchema("conversationId"), ...sendFields }, { error: "Expected { conversationId, clientId, body, replyTo?, attachmentIds? }" })
+  .transform(withSentBody);
+export const restSendMessageSchema = z.strictObject(sendFields, { error: "Expected { clientId, body, replyTo?, attachmentIds? }" }).transform(withSentBody);
 export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
 export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
 export const pinMessageSchema = z.strictObject(

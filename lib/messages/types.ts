@@ -24,7 +24,7 @@ export interface ReactionView {
   userIds: string[];
 }
 
-/** A file attached to a message (issue 14; always [] until attachments exist). */
+/** A file attached to a message (issue 14; lib/attachments/). */
 export interface AttachmentView {
   id: string;
   name: string;
@@ -34,6 +34,24 @@ export interface AttachmentView {
   height: number | null;
   url: string;
   thumbnailUrl: string | null;
+}
+
+/** The fields of an attachment as stored, as the read paths aggregate them (`attachments_agg`). */
+export interface AttachmentFields {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number | string;
+  width: number | null;
+  height: number | null;
+  /** whether it has a thumbnail */
+  thumb: boolean;
+}
+
+/** AttachmentView from stored fields: its URLs are derived from its id (GET /api/attachments/:id[/thumbnail]). */
+export function attachmentView(a: AttachmentFields): AttachmentView {
+  const url = `/api/attachments/${a.id}`;
+  return { id: a.id, name: a.name, contentType: a.contentType, size: Number(a.size), width: a.width ?? null, height: a.height ?? null, url, thumbnailUrl: a.thumb ? `${url}/thumbnail` : null };
 }
 
 /** A message as every client sees it. `seq`/`rev` are numbers, times ISO strings. */
@@ -113,7 +131,7 @@ export function toMessageView(row: Record<string, unknown>): MessageView {
       : null,
     mentions: deletedAt ? [] : ((row.mentions as string[] | null | undefined) ?? []),
     reactions: deletedAt ? [] : reactions,
-    attachments: [],
+    attachments: deletedAt ? [] : ((row.attachments_agg as AttachmentFields[] | null | undefined) ?? []).map(attachmentView),
     pinnedAt: iso(get("pinnedAt", "pinned_at")),
     pinnedBy: (get("pinnedBy", "pinned_by") as string | null | undefined) ?? null,
     createdAt: iso(get("createdAt", "created_at"))!,

@@ -25,6 +25,8 @@ export interface SendInput {
   body: string;
   /** the id of the message this one replies to (same conversation, else `bad_request`) */
   replyTo?: string | null;
+  /** the sender's own unsent uploads this message carries, in order (else `bad_request`) */
+  attachmentIds?: string[];
 }
 
 export interface SendResult {
@@ -61,6 +63,7 @@ const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 const accountGone = () => new AppError("unauthorized", "This account was deleted");
 const clientIdTaken = () => new AppError("bad_request", "This clientId was already used for a message in another conversation");
 const badReply = () => new AppError("bad_request", "replyTo must be a message of this conversation");
+const badAttachment = () => new AppError("bad_request", "attachmentIds must name your own uploads that no message carries yet", { attachmentIds: "Unknown, not yours, or already sent" });
 
 const observers = () => singleton("message-batch-observers", () => new Set<(timing: BatchTiming) => void>());
 
@@ -202,6 +205,24 @@ export class MessageWriter {
         for (const p of replying) if (originals.get(p.replyTo!)?.conversation_id !== p.conversationId) settled.set(p, badReply());
       }
 
+      // Files: the sender's own finished uploads that no message carries yet, each claimed once
+      // (DESIGN.md: an unknown or foreign id is 400). Their rows are locked until commit, so two
+      // sends racing for one upload (here or on another node) cannot both take it.
+      const claiming = items.filter((p, i) => p.attachmentIds?.length && isMember.has(i) && !settled.has(p));
+      const files = new Map<string, Record<string, unknown>>();
+      if (claiming.length) {
+        const ids = [...new Set(claiming.flatMap((p) => p.attachmentIds!))];
+        const found = await tx`
+          select id, uploader_id, name, content_type, size, width, height, thumbnail_size from attachments
+          where id in ${tx(ids)} and message_id is null and sha256 <> '' order by id for update`;
+        for (const r of found) files.set(r.id as string, r);
+        const taken = new Set<string>();
+        for (const p of claiming) {
+          if (!p.attachmentIds!.every((id) => files.get(id)?.uploader_id === p.senderId && !taken.has(id))) settled.set(p, badAttachment());
+          else for (const id of p.attachmentIds!) taken.add(id);
+        }
+      }
+
       const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
       for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
       if (!fresh.length) return;
@@ -222,6 +243,19 @@ export class MessageWriter {
         on conflict do nothing returning ${returningMessageColumns(tx)}`;
       // new messages have no reactions yet; a reply carries its original's preview
       const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r.reply_to_id ? { ...r, ...originals.get(r.reply_to_id as string) } : r]));
+      const claims = fresh.flatMap((p) => {
+        const row = byKey.get(`${p.senderId}|${p.clientId}`);
+        if (!row || !p.attachmentIds?.length) return [];
+        row.attachments_agg = p.attachmentIds.map((id) => {
+          const a = files.get(id)!;
+          return { id, name: a.name, contentType: a.content_type, size: a.size, width: a.width, height: a.height, thumb: a.thumbnail_size !== null };
+        });
+        return p.attachmentIds.map((id, position) => ({ a: id, m: row.id, c: p.conversationId, p: position }));
+      });
+      if (claims.length) {
+        await tx`update attachments set message_id = x.m, conversation_id = x.c, position = x.p
+          from jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) as x(a uuid, m uuid, c uuid, p int) where attachments.id = x.a`;
+      }
       for (const p of fresh) {
         const row = byKey.get(`${p.senderId}|${p.clientId}`);
         if (row) settled.set(p, { message: toMessageView(row), created: true });

@@ -196,3 +196,29 @@ describe("POST /api/attachments and GET /api/attachments/:id", () => {
     expect(Buffer.from(await tail.arrayBuffer()).equals(Buffer.alloc(4, 3))).toBe(true);
   });
 });
+
+describe("attachments sent with a message", () => {
+  it("a sent file is for the conversation's members now, and is listed in the uploader's export", async () => {
+    const [ada, bob, eve] = await Promise.all([signedIn(), signedIn(), signedIn()]);
+    const group = (await (await request("/api/conversations", { method: "POST", cookie: ada.cookie, json: { kind: "group", title: "Files", memberIds: [bob.id, eve.id] } })).json()).conversation;
+    const { attachment } = await (await upload(ada.cookie, "notes.txt", "meeting notes")).json();
+    const sent = await request(`/api/conversations/${group.id}/messages`, { method: "POST", cookie: ada.cookie, json: { clientId: crypto.randomUUID(), body: "", attachmentIds: [attachment.id] } });
+    expect(sent.status).toBe(201);
+    const { message } = await sent.json();
+    expect(message.attachments).toEqual([attachment]);
+    expect(message.body).toBe("");
+    // bob, a member, reads it; eve too until she is removed
+    expect(await (await request(attachment.url, { cookie: bob.cookie })).text()).toBe("meeting notes");
+    expect((await request(attachment.url, { cookie: eve.cookie })).status).toBe(200);
+    expect((await request(`/api/conversations/${group.id}/members/${eve.id}`, { method: "DELETE", cookie: ada.cookie })).status).toBe(200);
+    expect((await request(attachment.url, { cookie: eve.cookie })).status).toBe(404);
+    // a sent file cannot be removed as an unsent one, nor sent again
+    expect((await request(attachment.url, { method: "DELETE", cookie: ada.cookie })).status).toBe(404);
+    const again = await request(`/api/conversations/${group.id}/messages`, { method: "POST", cookie: ada.cookie, json: { clientId: crypto.randomUUID(), body: "again", attachmentIds: [attachment.id] } });
+    expect(again.status).toBe(400);
+    expect((await again.json()).error.fields).toHaveProperty("attachmentIds");
+    // the export lists it
+    const exported = await (await request("/api/me/export", { cookie: ada.cookie })).json();
+    expect(exported.attachments).toEqual([expect.objectContaining({ id: attachment.id, name: "notes.txt", size: 13, messageId: message.id, conversationId: group.id, url: attachment.url })]);
+  });
+});

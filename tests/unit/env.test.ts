@@ -19,6 +19,8 @@ describe("parseEnv", () => {
       rateLimitsOn: true,
       presenceTtlMs: 30_000,
       presenceRefreshMs: 10_000,
+      uploadMaxBytes: 25 * 1024 * 1024,
+      uploadQuotaBytes: 2 * 1024 * 1024 * 1024,
     });
   });
 
@@ -26,6 +28,8 @@ describe("parseEnv", () => {
     const e = parseEnv({ NODE_ENV: "production", PORT: "8080", DATABASE_POOL_SIZE: "25", TRUST_PROXY: "2", RATE_LIMITS: "off", PRESENCE_TTL_MS: "3000", PRESENCE_REFRESH_MS: "1000", HOST: "" });
     expect(e).toMatchObject({ dev: false, port: 8080, databasePoolSize: 25, trustProxy: 2, rateLimitsOn: false, presenceTtlMs: 3000, presenceRefreshMs: 1000, host: "0.0.0.0" });
     expect(parseEnv({ PORT: "0", RATE_LIMITS: "on" })).toMatchObject({ port: 0, rateLimitsOn: true });
+    expect(parseEnv({ UPLOAD_MAX_BYTES: "1048576", UPLOAD_QUOTA_BYTES: "5000000" })).toMatchObject({ uploadMaxBytes: 1048576, uploadQuotaBytes: 5000000 });
+    expect(() => parseEnv({ UPLOAD_MAX_BYTES: "25MiB" })).toThrow(/UPLOAD_MAX_BYTES/);
   });
 
   it("takes NEXTAUTH_SECRET before AUTH_SECRET, and Secure cookies from an https public URL", () => {

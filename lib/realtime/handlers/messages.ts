@@ -11,8 +11,8 @@ import type { On } from "./ack";
 
 /** `message:send`, `message:edit`, `message:delete`, `reaction:add`, `reaction:remove`, `message:pin`, `sync` and `conversation:read` for the user `userId`. */
 export function registerMessageHandlers(on: On, userId: string): void {
-  on("message:send", sendMessageSchema, async ({ conversationId, clientId, body, replyTo }) => {
-    const { message } = await sendMessage({ conversationId, clientId, body, replyTo, senderId: userId });
+  on("message:send", sendMessageSchema, async ({ conversationId, clientId, body, replyTo, attachmentIds }) => {
+    const { message } = await sendMessage({ conversationId, clientId, body, replyTo, attachmentIds, senderId: userId });
     return { message };
   });
   on("message:edit", editMessageSchema, async ({ messageId, body }) => ({ message: await editMessage({ userId, messageId, body }) }));

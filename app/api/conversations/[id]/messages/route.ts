@@ -28,8 +28,8 @@ export const GET = route<Ctx>(async (req, { params }) => {
 export const POST = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const conversationId = pathId((await params).id);
-  const { clientId, body, replyTo } = parseInput(restSendMessageSchema, await readJson(req));
-  const { message, created } = await sendMessage({ conversationId, clientId, body, replyTo, senderId: user.id });
+  const { clientId, body, replyTo, attachmentIds } = parseInput(restSendMessageSchema, await readJson(req));
+  const { message, created } = await sendMessage({ conversationId, clientId, body, replyTo, attachmentIds, senderId: user.id });
   return json({ message }, created ? 201 : 200);
 });
 
