@@ -47,6 +47,8 @@ export interface SearchBenchResults {
   quick: boolean;
   corpus: {
     messages: number;
+    /** messages already in the table before seeding (other steps' sends), not in the corpus's groups */
+    otherMessages: number;
     conversations: number;
     users: number;
     /** conversations the measured user is in */
@@ -66,7 +68,8 @@ export interface SearchBenchResults {
   /** accent-folded and Japanese queries, a few, reported apart */
   nonAscii: QueryBand[];
   plans: SearchPlan[];
-  send: { method: string; phases: SendPhase[]; ratio: number };
+  /** ratio = withIndexP99 / withoutP99: the send wait p99, the better try of each state */
+  send: { method: string; phases: SendPhase[]; ratio: number; withIndexP99: number; withoutP99: number };
   totalSeconds: number;
 }
 
@@ -109,15 +112,13 @@ export function sendTable(r: SearchBenchResults): string {
 /** Whether the acceptance line holds, one row per bound. */
 export function searchTargets(r: SearchBenchResults): string {
   const mark = (ok: boolean) => (ok ? "**met**" : "**missed**");
-  const first = r.send.phases[0];
-  const last = r.send.phases[r.send.phases.length - 1];
   const size = `${int(r.corpus.messages)} messages`;
   return [
     "| target (issue 14, item 10) | measured | |",
     "|---|---|---|",
     `| one-word search p99 ≤ ${SEARCH_P99_BOUND_MS} ms (${size}) | ${ms(r.oneWordAll.p99)} ms | ${mark(r.oneWordAll.p99 <= SEARCH_P99_BOUND_MS)} |`,
     `| two-word search p99 ≤ ${SEARCH_P99_BOUND_MS} ms (${size}) | ${ms(r.twoWordAll.p99)} ms | ${mark(r.twoWordAll.p99 <= SEARCH_P99_BOUND_MS)} |`,
-    `| sends at 2,000/s: p99 with the index within ${SEND_P99_SLACK * 100} % of without (${r.send.method}) | ${ms(first.wait.p99)} vs ${ms(last.wait.p99)} ms: × ${r.send.ratio.toFixed(2)} | ${mark(r.send.ratio <= 1 + SEND_P99_SLACK)} |`,
+    `| sends at 2,000/s: p99 with the index within ${SEND_P99_SLACK * 100} % of without (${r.send.method}) | send wait p99 ${ms(r.send.withIndexP99)} ms with, ${ms(r.send.withoutP99)} ms without: × ${r.send.ratio.toFixed(2)} | ${mark(r.send.ratio <= 1 + SEND_P99_SLACK)} |`,
   ].join("\n");
 }
 
@@ -126,7 +127,7 @@ export function searchSection(r: SearchBenchResults, heading = "##"): string {
   const c = r.corpus;
   return `${heading} Search
 
-${r.quick ? "**Quick run (`--quick`): a tenth of the corpus; the targets are stated for 1,000,000 messages.**\n\n" : ""}Seeded by COPY into the bench's database: ${int(c.messages)} messages in ${int(c.conversations)} groups of ${int(c.users)} users,
+${r.quick ? "**Quick run (`--quick`): a tenth of the corpus; the targets are stated for 1,000,000 messages.**\n\n" : ""}Seeded by COPY: ${int(c.messages)} messages in ${int(c.conversations)} groups of 10 (drawn from ${int(c.users)} users)${c.otherMessages ? ` (beside the ${int(c.otherMessages)} messages the steps above stored)` : ""},
 the measured user in ${c.memberOf} of them (${int(c.userMessages)} messages to search). Bodies draw ${c.meanWords.toFixed(1)} words on average
 from a ${int(c.vocabulary)}-word vocabulary with a Zipf distribution (English words, made-up words, some with accents), and
 some messages are Japanese sentences. COPY took ${r.seed.copySeconds.toFixed(1)} s (PostgreSQL filled the generated \`search\` column), the
@@ -145,7 +146,9 @@ ${r.plans.map((p) => `- ${p.label} \`${p.query}\`: ${ms(p.executionMs)} ms, ${p.
 Send cost of the index (${r.send.method}): batches of ${Math.round(r.send.phases[0].rate / r.send.phases[0].batchesPerS)} messages
 ${r.send.phases[0].batchesPerS} times a second, one at a time as the writer commits them (BEGIN, the senders held, the conversations
 locked, positions taken, the writer's INSERT … RETURNING, COMMIT); a send's wait runs from when its batch was due to its
-commit, so a slow batch delays the ones due behind it. The ratio compares the first phase with the last.
+commit, so a slow batch delays the ones due behind it. The phases ran in this order on the same table (each adds its
+messages to it); the ratio below takes the better p99 of the migrated state and of the states without the
+index, as bench/run.ts keeps the better of two tries: other tenants share these cores.
 
 ${sendTable(r)}
 
