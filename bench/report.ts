@@ -7,6 +7,7 @@ import path from "node:path";
 import { latencyChart } from "./chart";
 import type { Machine } from "./machine";
 import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+import { searchSection, type SearchBenchResults } from "./search-report";
 import type { Summary } from "./stats";
 
 export interface Measured extends StepResult {
@@ -51,6 +52,8 @@ export interface BenchResults {
   relay: ServerRun;
   parley: ServerRun;
   idle: IdlePoint[];
+  /** the search step (bench/search.ts) */
+  search?: SearchBenchResults;
   totalSeconds: number;
 }
 
@@ -238,6 +241,7 @@ ${idleTable(r.idle)}
 RSS growth: **${kbPerSocket(r.idle).toFixed(1)} KB per socket** from 0 to ${int(r.idle[r.idle.length - 1].connected)} sockets, of which the V8 heap
 ${kbPerSocket(r.idle, "heapUsedMB").toFixed(1)} KB.
 
+${r.search ? searchSection(r.search) : "## Search\n\n_Not measured in this run._\n"}
 ## Targets
 
 ${targets(r)}
@@ -250,7 +254,9 @@ ${keptNotes(file)}
 
 \`\`\`sh
 npm install
-npm run bench                        # builds if needed; about 4 minutes; writes this file and the chart
+npm run bench                        # builds if needed; about 8 minutes; writes this file, the chart and docs/search-plans.md
+npm run bench -- --quick             # the search step on 100,000 messages instead of 1,000,000
+npm run bench:search                 # the search step alone, on its own database; prints its section
 BENCH_RATE=1000 npm run bench        # the main run at another rate
 BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
 \`\`\`
