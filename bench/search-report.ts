@@ -56,6 +56,8 @@ export interface SearchBenchResults {
     /** messages in the measured user's conversations */
     userMessages: number;
     vocabulary: number;
+    /** vocabulary words PostgreSQL does not index (stop words) */
+    stopWords: number;
     meanWords: number;
   };
   seed: { copySeconds: number; indexSeconds: number; totalSeconds: number };
@@ -65,8 +67,10 @@ export interface SearchBenchResults {
   oneWordAll: Summary;
   twoWord: QueryBand[];
   twoWordAll: Summary;
-  /** accent-folded and Japanese queries, a few, reported apart */
+  /** the most frequent words, accent-folded and Japanese queries, a few each, reported apart */
   nonAscii: QueryBand[];
+  /** the five slowest measured queries */
+  slowest: { q: string; band: string; ms: number; results: number; docFreq: number }[];
   plans: SearchPlan[];
   /** ratio = withIndexP99 / withoutP99: the send wait p99, the better try of each state */
   send: { method: string; phases: SendPhase[]; ratio: number; withIndexP99: number; withoutP99: number };
@@ -136,9 +140,13 @@ some messages are Japanese sentences. COPY took ${r.seed.copySeconds.toFixed(1)}
 
 \`searchMessages\` (lib/search/service.ts) called in the bench's process, as the measured user, limit ${r.limit}, one query at a
 time in a shuffled order after a warm-up; the time includes the membership lookup, the rows and the highlights. Word
-ranks count from the most frequent; "messages holding the word" is over the whole corpus (the rarer word of a pair).
+ranks count from the most frequent (the ${r.corpus.stopWords} English stop words, which are not indexed, come first); "messages holding the
+word" is over the whole corpus (the rarer word of a pair). The last rows, apart from the totals: the five most frequent
+indexed words, accent-folded words (\`resume\` for résumé) and Japanese words (a phrase of characters).
 
 ${searchTable(r)}
+
+Slowest: ${r.slowest.map((s) => `\`${s.q}\` (${s.band}, ${int(s.docFreq)} messages hold it) ${ms(s.ms)} ms`).join("; ")}.
 
 EXPLAIN (ANALYZE, BUFFERS) of the search's own query (docs/search-plans.md has the plans):
 ${r.plans.map((p) => `- ${p.label} \`${p.query}\`: ${ms(p.executionMs)} ms, ${p.summary}`).join("\n")}

@@ -276,8 +276,8 @@ async function indexedWords(url: string, words: string[]): Promise<Set<string>> 
   }
 }
 
-/** The measured queries: 200 one-word across the bands, 200 two-word pairs of bands, and the non-ASCII few. */
-async function queries(url: string, corpus: Corpus): Promise<{ oneWord: Query[]; twoWord: Query[]; nonAscii: Query[]; ranks: Record<string, string> }> {
+/** The measured queries: 200 one-word across the bands, 200 two-word pairs of bands, and a few apart: the most frequent words, accent-folded and Japanese. */
+async function queries(url: string, corpus: Corpus): Promise<{ oneWord: Query[]; twoWord: Query[]; nonAscii: Query[]; ranks: Record<string, string>; stopWords: number }> {
   const { vocab, docFreq, japaneseFreq } = corpus.bodies;
   const indexed = await indexedWords(url, vocab);
   const rand = random(2026);
@@ -306,8 +306,11 @@ async function queries(url: string, corpus: Corpus): Promise<{ oneWord: Query[];
     const band = r >= 0 ? "accent-folded" : "Japanese";
     return Array.from({ length: 4 }, () => ({ band, q, docFreq: freq }));
   });
-  const ranks = { ...Object.fromEntries(Object.entries(BANDS).map(([b, [from, to]]) => [b, `${from}–${to}`])), "accent-folded": "spread", Japanese: "0.8 % of messages" };
-  return { oneWord, twoWord, nonAscii, ranks };
+  // the five most frequent indexed words, beyond the sampled bands: the worst case for a single word
+  const top = vocab.map((w, r) => ({ w, r })).filter(({ w }) => indexed.has(w)).slice(0, 5);
+  nonAscii.unshift(...top.flatMap(({ w, r }) => Array.from({ length: 4 }, () => ({ band: "top 5 words", q: w, docFreq: docFreq[r] }))));
+  const ranks = { "top 5 words": `${top[0].r + 1}–${top[top.length - 1].r + 1}`, ...Object.fromEntries(Object.entries(BANDS).map(([b, [from, to]]) => [b, `${from}–${to}`])), "accent-folded": "spread", Japanese: "0.8 % of messages" };
+  return { oneWord, twoWord, nonAscii, ranks, stopWords: vocab.filter((w) => !indexed.has(w)).length };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
@@ -534,7 +537,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
   console.log(`[search]   COPY ${corpus.copySeconds.toFixed(1)} s, index ${corpus.indexSeconds.toFixed(1)} s, ${corpus.totalSeconds.toFixed(1)} s in all`);
   const size = await sizes(url);
   console.log(`[search]   table ${size.tableMB.toFixed(0)} MB (${size.tableTotalMB.toFixed(0)} MB in all), messages_search ${size.searchIndexMB.toFixed(0)} MB`);
-  const { oneWord, twoWord, nonAscii, ranks } = await queries(url, corpus);
+  const { oneWord, twoWord, nonAscii, ranks, stopWords } = await queries(url, corpus);
   console.log(`[search] timing ${oneWord.length + twoWord.length + nonAscii.length} searches`);
   const times = await timeSearches(url, corpus.userId, [...oneWord, ...twoWord, ...nonAscii]);
   const summaryOf = (list: Query[]) => summarize(list.map((q) => times.get(q)!.ms));
@@ -561,6 +564,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
       memberOf: corpus.mine.length,
       userMessages: corpus.userMessages,
       vocabulary: bodies.vocab.length,
+      stopWords,
       meanWords: corpus.meanWords,
     },
     seed: { copySeconds: corpus.copySeconds, indexSeconds: corpus.indexSeconds, totalSeconds: corpus.totalSeconds },
@@ -571,6 +575,10 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
     twoWord: twoBands,
     twoWordAll: summaryOf(twoWord),
     nonAscii: bandsOf(nonAscii, times, ranks),
+    slowest: [...times]
+      .sort(([, a], [, b]) => b.ms - a.ms)
+      .slice(0, 5)
+      .map(([q, t]) => ({ q: q.q, band: q.band, ms: t.ms, results: t.results, docFreq: q.docFreq })),
     plans,
     send,
     totalSeconds: (performance.now() - started) / 1000,
