@@ -31,6 +31,8 @@ export interface SendPhase {
   transaction: Summary;
   /** from the moment the batch was due (paced at `rate`) to its commit: what a send waits for */
   wait: Summary;
+  /** the whole machine's CPU during the measured window, % of one core (this bench, PostgreSQL and other tenants) */
+  machineCpu: number;
 }
 
 export interface SearchPlan {
@@ -63,6 +65,8 @@ export interface SearchBenchResults {
   seed: { copySeconds: number; indexSeconds: number; totalSeconds: number };
   sizes: { tableMB: number; tableTotalMB: number; searchIndexMB: number; sharedBuffers: string };
   limit: number;
+  /** the whole machine's CPU while the searches ran, % of one core */
+  searchMachineCpu: number;
   oneWord: QueryBand[];
   oneWordAll: Summary;
   twoWord: QueryBand[];
@@ -106,9 +110,9 @@ export function searchTable(r: SearchBenchResults): string {
 /** The send-cost table: each insert phase, and the ratio the acceptance line bounds. */
 export function sendTable(r: SearchBenchResults): string {
   const lines = [
-    "| phase | rate (msgs/s) | batches/s | batches | transaction p50 / p95 / p99 / max (ms) | send wait p50 / p95 / p99 / max (ms) |",
-    "|---|---:|---:|---:|---:|---:|",
-    ...r.send.phases.map((p) => `| ${p.label} | ${int(p.rate)} | ${p.batchesPerS} | ${p.batches} | ${lat(p.transaction)} | ${lat(p.wait)} |`),
+    "| phase | rate (msgs/s) | batches/s | batches | transaction p50 / p95 / p99 / max (ms) | send wait p50 / p95 / p99 / max (ms) | machine CPU |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...r.send.phases.map((p) => `| ${p.label} | ${int(p.rate)} | ${p.batchesPerS} | ${p.batches} | ${lat(p.transaction)} | ${lat(p.wait)} | ${Math.round(p.machineCpu)} % |`),
   ];
   return lines.join("\n");
 }
@@ -139,7 +143,8 @@ some messages are Japanese sentences. COPY took ${r.seed.copySeconds.toFixed(1)}
 (${int(r.sizes.tableTotalMB)} MB with TOAST and every index), \`messages_search\` ${int(r.sizes.searchIndexMB)} MB; shared_buffers ${r.sizes.sharedBuffers}.
 
 \`searchMessages\` (lib/search/service.ts) called in the bench's process, as the measured user, limit ${r.limit}, one query at a
-time in a shuffled order after a warm-up; the time includes the membership lookup, the rows and the highlights. Word
+time in a shuffled order after a warm-up (the whole machine used ${Math.round(r.searchMachineCpu)} % of one core meanwhile: this bench, PostgreSQL
+and other tenants); the time includes the membership lookup, the rows and the highlights. Word
 ranks count from the most frequent (the ${r.corpus.stopWords} English stop words, which are not indexed, come first); "messages holding the
 word" is over the whole corpus (the rarer word of a pair). The last rows, apart from the totals: the five most frequent
 indexed words, accent-folded words (\`resume\` for résumé) and Japanese words (a phrase of characters).
@@ -156,7 +161,9 @@ ${r.send.phases[0].batchesPerS} times a second, one at a time as the writer comm
 locked, positions taken, the writer's INSERT … RETURNING, COMMIT); a send's wait runs from when its batch was due to its
 commit, so a slow batch delays the ones due behind it. The phases ran in this order on the same table (each adds its
 messages to it); the ratio below takes the better p99 of the migrated state and of the states without the
-index, as bench/run.ts keeps the better of two tries: other tenants share these cores.
+index, as bench/run.ts keeps the better of two tries: other tenants share these cores. Machine CPU is the whole machine
+during the phase (this bench, PostgreSQL and other tenants; 100 % = one core): a phase whose wait p50 is far above its
+transaction p50 fell behind its pace, which a busy neighbour can cause as well as the index.
 
 ${sendTable(r)}
 

@@ -20,7 +20,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { plansFile, searchSection, type QueryBand, type SearchBenchResults, type SearchPlan, type SendPhase } from "./search-report";
-import { summarize } from "./stats";
+import { machineBusySeconds, summarize } from "./stats";
 
 /** The corpus of the acceptance line; `--quick` takes a tenth of the messages. */
 export const SEARCH_CORPUS = { messages: 1_000_000, quickMessages: 100_000, conversations: 1000, users: 2000, memberOf: 50, groupSize: 10, vocabulary: 5000 };
@@ -34,6 +34,27 @@ const DAY_MS = 86_400_000;
 
 type Sql = postgres.Sql;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Before a measurement, wait (≤ 10 s) until the machine is quieter than half a core, as bench/run.ts does: others share it. */
+async function waitForQuiet(): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineBusySeconds();
+    await sleep(1000);
+    const busy = machineBusySeconds() - before;
+    if (busy < 0.5 || Date.now() - started >= 10_000) {
+      if (Date.now() - started > 1500) console.log(`[search]   waited ${((Date.now() - started) / 1000).toFixed(0)} s for a quieter machine (now ${Math.round(busy * 100)} % busy)`);
+      return;
+    }
+  }
+}
+
+/** The whole machine's CPU use from now until the returned function is called, in % of one core (ours and everyone's). */
+function machineCpu(): () => number {
+  const at = performance.now();
+  const busy = machineBusySeconds();
+  return () => ((machineBusySeconds() - busy) / ((performance.now() - at) / 1000)) * 100;
+}
 
 /** A small seeded PRNG (mulberry32), so two runs seed the same corpus and ask the same queries. */
 function random(seed: number): () => number {
@@ -336,7 +357,7 @@ async function useDatabase(url: string): Promise<Sql> {
 }
 
 /** Times `searchMessages` itself, in this process, pointed at the bench database (rate limits off). */
-async function timeSearches(url: string, userId: string, all: Query[]): Promise<Map<Query, { ms: number; results: number }>> {
+async function timeSearches(url: string, userId: string, all: Query[]): Promise<{ times: Map<Query, { ms: number; results: number }>; machineCpu: number }> {
   await useDatabase(url);
   const { searchMessages } = await import("@/lib/search/service");
   const { closeDb } = await import("@/db");
@@ -344,12 +365,14 @@ async function timeSearches(url: string, userId: string, all: Query[]): Promise<
   try {
     for (const q of shuffle(all, rand).slice(0, QUERIES.warmup)) await searchMessages({ userId, q: q.q, limit: LIMIT });
     const times = new Map<Query, { ms: number; results: number }>();
+    await waitForQuiet();
+    const cpu = machineCpu();
     for (const q of shuffle(all, rand)) {
       const t0 = performance.now();
       const { results } = await searchMessages({ userId, q: q.q, limit: LIMIT });
       times.set(q, { ms: performance.now() - t0, results: results.length });
     }
-    return times;
+    return { times, machineCpu: cpu() };
   } finally {
     await closeDb();
   }
@@ -423,6 +446,8 @@ async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => nu
   const interval = 1000 / SEND.batchesPerS;
   const transaction: number[] = [];
   const wait: number[] = [];
+  await waitForQuiet();
+  let cpu: (() => number) | undefined;
   const start = performance.now();
   for (let i = 0; ; i++) {
     const due = start + i * interval;
@@ -454,12 +479,13 @@ async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => nu
     });
     const t1 = performance.now();
     if (due - start >= SEND.warmupMs) {
+      cpu ??= machineCpu();
       transaction.push(t1 - t0);
       wait.push(t1 - due);
     }
   }
-  const phase = { label, rate: SEND.rate, batchesPerS: SEND.batchesPerS, batches: transaction.length, transaction: summarize(transaction), wait: summarize(wait) };
-  console.log(`[search]   sends ${label}: transaction p50 ${phase.transaction.p50.toFixed(1)} p99 ${phase.transaction.p99.toFixed(1)} ms, wait p99 ${phase.wait.p99.toFixed(1)} ms`);
+  const phase = { label, rate: SEND.rate, batchesPerS: SEND.batchesPerS, batches: transaction.length, transaction: summarize(transaction), wait: summarize(wait), machineCpu: cpu?.() ?? NaN };
+  console.log(`[search]   sends ${label}: transaction p50 ${phase.transaction.p50.toFixed(1)} p99 ${phase.transaction.p99.toFixed(1)} ms, wait p99 ${phase.wait.p99.toFixed(1)} ms, machine ${phase.machineCpu.toFixed(0)} %`);
   return phase;
 }
 
@@ -539,7 +565,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
   console.log(`[search]   table ${size.tableMB.toFixed(0)} MB (${size.tableTotalMB.toFixed(0)} MB in all), messages_search ${size.searchIndexMB.toFixed(0)} MB`);
   const { oneWord, twoWord, nonAscii, ranks, stopWords } = await queries(url, corpus);
   console.log(`[search] timing ${oneWord.length + twoWord.length + nonAscii.length} searches`);
-  const times = await timeSearches(url, corpus.userId, [...oneWord, ...twoWord, ...nonAscii]);
+  const { times, machineCpu: searchCpu } = await timeSearches(url, corpus.userId, [...oneWord, ...twoWord, ...nonAscii]);
   const summaryOf = (list: Query[]) => summarize(list.map((q) => times.get(q)!.ms));
   const oneBands = bandsOf(oneWord, times, ranks);
   const twoBands = bandsOf(twoWord, times, ranks);
@@ -570,6 +596,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
     seed: { copySeconds: corpus.copySeconds, indexSeconds: corpus.indexSeconds, totalSeconds: corpus.totalSeconds },
     sizes: size,
     limit: LIMIT,
+    searchMachineCpu: searchCpu,
     oneWord: oneBands,
     oneWordAll: summaryOf(oneWord),
     twoWord: twoBands,
