@@ -18,6 +18,7 @@ import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
 import { createRealtime } from "@/lib/realtime/server";
 import { startAttachmentSweeper } from "@/lib/attachments/sweeper";
+import { startSearchIndexer } from "@/lib/search/indexer";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
 import { EnvError, loadEnv } from "@/lib/platform/env";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
@@ -189,6 +190,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
     console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
     const stopSweeper = startAttachmentSweeper();
+    const stopIndexer = startSearchIndexer();
 
     let closing: Promise<void> | undefined;
     return {
@@ -201,6 +203,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         closing ??= (async () => {
           const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           stopSweeper();
+          stopIndexer();
           await messagesSettled();
           io.engine.close(); // "transport close": socket.io clients reconnect by themselves
           await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -138,9 +138,9 @@ export function searchSection(r: SearchBenchResults, heading = "##"): string {
 ${r.quick ? "**Quick run (`--quick`): a tenth of the corpus; the targets are stated for 1,000,000 messages.**\n\n" : ""}Seeded by COPY: ${int(c.messages)} messages in ${int(c.conversations)} groups of 10 (drawn from ${int(c.users)} users)${c.otherMessages ? ` (beside the ${int(c.otherMessages)} messages the steps above stored)` : ""},
 the measured user in ${c.memberOf} of them (${int(c.userMessages)} messages to search). Bodies draw ${c.meanWords.toFixed(1)} words on average
 from a ${int(c.vocabulary)}-word vocabulary with a Zipf distribution (English words, made-up words, some with accents), and
-some messages are Japanese sentences. COPY took ${r.seed.copySeconds.toFixed(1)} s (PostgreSQL filled the generated \`search\` column), the
-\`messages_search\` GIN index was built after it in ${r.seed.indexSeconds.toFixed(1)} s; ${r.seed.totalSeconds.toFixed(1)} s in all. Table ${int(r.sizes.tableMB)} MB
-(${int(r.sizes.tableTotalMB)} MB with TOAST and every index), \`messages_search\` ${int(r.sizes.searchIndexMB)} MB; shared_buffers ${r.sizes.sharedBuffers}.
+some messages are Japanese sentences. COPY took ${r.seed.copySeconds.toFixed(1)} s (the queueing trigger off), the
+\`message_search\` documents were made and the \`message_search_words\` GIN index built after it in ${r.seed.indexSeconds.toFixed(1)} s; ${r.seed.totalSeconds.toFixed(1)} s in all. Table ${int(r.sizes.tableMB)} MB
+(${int(r.sizes.tableTotalMB)} MB with TOAST and every index), \`message_search_words\` ${int(r.sizes.searchIndexMB)} MB; shared_buffers ${r.sizes.sharedBuffers}.
 
 \`searchMessages\` (lib/search/service.ts) called in the bench's process, as the measured user, limit ${r.limit}, one query at a
 time in a shuffled order after a warm-up (the whole machine used ${Math.round(r.searchMachineCpu)} % of one core meanwhile: this bench, PostgreSQL
@@ -156,12 +156,12 @@ Slowest: ${r.slowest.map((s) => `\`${s.q}\` (${s.band}, ${int(s.docFreq)} messag
 EXPLAIN (ANALYZE, BUFFERS) of the search's own query (docs/search-plans.md has the plans):
 ${r.plans.map((p) => `- ${p.label} \`${p.query}\`: ${ms(p.executionMs)} ms, ${p.summary}`).join("\n")}
 
-Send cost of the index (${r.send.method}): batches of ${Math.round(r.send.phases[0].rate / r.send.phases[0].batchesPerS)} messages
+Send cost of search (${r.send.method}): batches of ${Math.round(r.send.phases[0].rate / r.send.phases[0].batchesPerS)} messages
 ${r.send.phases[0].batchesPerS} times a second, one at a time as the writer commits them (BEGIN, the senders held, the conversations
 locked, positions taken, the writer's INSERT … RETURNING, COMMIT); a send's wait runs from when its batch was due to its
 commit, so a slow batch delays the ones due behind it. The phases ran in this order on the same table (each adds its
-messages to it); the ratio below takes the better p99 of the migrated state and of the states without the
-index, as bench/run.ts keeps the better of two tries: other tenants share these cores. Machine CPU is the whole machine
+messages to it); the ratio below takes the better p99 of the migrated state and of the state without
+search, as bench/run.ts keeps the better of two tries: other tenants share these cores. Machine CPU is the whole machine
 during the phase (this bench, PostgreSQL and other tenants; 100 % = one core): a phase whose wait p50 is far above its
 transaction p50 fell behind its pace, which a busy neighbour can cause as well as the index.
 

@@ -218,9 +218,9 @@ interface Corpus {
  * Seeds the corpus into a migrated database: users `search_0000…` (search_0000 is the measured one),
  * groups "Search group …" of 10 plus the measured user in every 20th, and `messages` messages by COPY
  * with seq/rev counted per conversation (conversations.last_seq set to match), random senders among
- * the members, fresh client ids, and times spread over the last year in seq order. The search index is
- * dropped for the COPY and built again after it (as one would load a table), then the tables are
- * vacuumed and analysed.
+ * the members, fresh client ids, and times spread over the last year in seq order. As one would load a
+ * table: the queueing trigger is off and the GIN index dropped for the COPY, the documents are made
+ * in one statement after it and the index built again; then the tables are vacuumed and analysed.
  */
 export async function seedSearchCorpus(url: string, messages: number): Promise<Corpus> {
   const { conversations: C, users: U, memberOf, groupSize, vocabulary: V } = SEARCH_CORPUS;
@@ -242,8 +242,10 @@ export async function seedSearchCorpus(url: string, messages: number): Promise<C
     await sql`insert into members ${sql(memberRows)}`;
     const mine = conversationIds.filter((_, c) => c % stride === 0);
 
-    const [{ def }] = await sql<{ def: string }[]>`select pg_get_indexdef('messages_search'::regclass) as def`;
-    await sql`drop index messages_search`;
+    const [{ def }] = await sql<{ def: string }[]>`select pg_get_indexdef('message_search_words'::regclass) as def`;
+    await sql`drop index message_search_words`;
+    // loaded as one loads a table: no per-row queueing, the documents made in one statement after
+    await sql`alter table messages disable trigger messages_search_enqueue`;
     const bodies = new Bodies(vocabulary(V), rand);
     const seqs = new Int32Array(C);
     const firstAt = Date.now() - 365 * DAY_MS;
@@ -268,6 +270,10 @@ export async function seedSearchCorpus(url: string, messages: number): Promise<C
     await sql`update conversations c set last_seq = v.n from unnest(${conversationIds}::uuid[], ${Array.from(seqs)}::bigint[]) as v(id, n) where c.id = v.id`;
 
     const indexStarted = performance.now();
+    await sql`insert into message_search (message_id, conversation_id, created_at, search)
+      select id, conversation_id, created_at, to_tsvector('parley_search', parley_search_text(body)) from messages where kind = 'text' and deleted_at is null
+      on conflict (message_id) do nothing`;
+    await sql`alter table messages enable trigger messages_search_enqueue`;
     await sql`set maintenance_work_mem = '256MB'`;
     await sql.unsafe(def);
     const indexSeconds = (performance.now() - indexStarted) / 1000;
@@ -397,9 +403,9 @@ function bandsOf(list: Query[], times: Map<Query, { ms: number; results: number 
 /** The hits query of lib/search/service.ts for positive words without filters (kept in step by hand). */
 const HITS_SQL = (terms: number) => `
   select m.id, (extract(epoch from m.created_at) * 1000000)::bigint::text as at_us, c.kind as c_kind, c.title as c_title
-  from messages m join conversations c on c.id = m.conversation_id
-  where m.conversation_id = any($1::uuid[]) and m.deleted_at is null and m.kind = 'text'
-    and m.search @@ (${Array.from({ length: terms }, (_, i) => `phraseto_tsquery('parley_search', parley_search_text($${i + 2}))`).join(" && ")})
+  from message_search s join messages m on m.id = s.message_id join conversations c on c.id = m.conversation_id
+  where s.conversation_id = any($1::uuid[]) and m.deleted_at is null and m.kind = 'text'
+    and s.search @@ (${Array.from({ length: terms }, (_, i) => `phraseto_tsquery('parley_search', parley_search_text($${i + 2}))`).join(" && ")})
   order by m.created_at desc, m.id desc
   limit ${LIMIT + 1}`;
 
@@ -438,7 +444,7 @@ async function explain(url: string, mine: string[], cases: { label: string; word
  * taken, the same multi-row INSERT … RETURNING, COMMIT), one batch at a time as the writer does. A
  * batch that is due while another runs waits: its wait counts from when it was due.
  */
-async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => number): Promise<SendPhase> {
+async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => number, indexer?: Sql): Promise<SendPhase> {
   const { holdUsers, lockConversations } = await import("@/lib/platform/locks");
   const { takePositions } = await import("@/lib/messages/positions");
   const { returningMessageColumns } = await import("@/db/message-rows");
@@ -448,6 +454,17 @@ async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => nu
   const wait: number[] = [];
   await waitForQuiet();
   let cpu: (() => number) | undefined;
+  // the node's indexer, as in the server: every INDEX_EVERY_MS it drains the queue the sends fill
+  const { indexAll, INDEX_EVERY_MS } = await import("@/lib/search/indexer");
+  let indexing = true;
+  const indexerLoop = indexer
+    ? (async () => {
+        while (indexing) {
+          await indexAll(indexer);
+          await sleep(INDEX_EVERY_MS);
+        }
+      })()
+    : undefined;
   const start = performance.now();
   for (let i = 0; ; i++) {
     const due = start + i * interval;
@@ -484,45 +501,41 @@ async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => nu
       wait.push(t1 - due);
     }
   }
+  indexing = false;
+  await indexerLoop;
   const phase = { label, rate: SEND.rate, batchesPerS: SEND.batchesPerS, batches: transaction.length, transaction: summarize(transaction), wait: summarize(wait), machineCpu: cpu?.() ?? NaN };
   console.log(`[search]   sends ${label}: transaction p50 ${phase.transaction.p50.toFixed(1)} p99 ${phase.transaction.p99.toFixed(1)} ms, wait p99 ${phase.wait.p99.toFixed(1)} ms, machine ${phase.machineCpu.toFixed(0)} %`);
   return phase;
 }
 
 /**
- * What the search index costs a send: insert phases at 2,000 msgs/s with the `messages_search` index
- * as migrated (GIN's fast update on: new entries go to a pending list, which the insert that fills it
- * past gin_pending_list_limit merges into the index), without the index, with the index built again
- * (a second try at the migrated state), with fast update off (each insert updates the index itself:
- * an experiment, not the migration), and without the index or the generated column. Phases that
- * compare take turns, since other tenants share the machine; as in bench/run.ts the better try of
- * each state counts. Destructive: search no longer works on this database afterwards.
+ * What search costs a send: insert phases at 2,000 msgs/s as migrated (each insert queues its message
+ * through the trigger, and an indexer drains the queue beside the sends, as each node's does), and
+ * without search (the trigger off, no indexer). The states take turns, twice each, since other
+ * tenants share the machine; as in bench/run.ts the better try of each state counts. Leaves the
+ * trigger on and the queue drained.
  */
 export async function measureSendCost(url: string, corpus: Corpus): Promise<SearchBenchResults["send"]> {
   const sql = await useDatabase(url); // the app's own pool, as the writer uses it
+  const indexer = postgres(url, { max: 1, onnotice: () => {} });
   const { closeDb } = await import("@/db");
   const rand = random(99);
   try {
-    const [{ def }] = await sql<{ def: string }[]>`select pg_get_indexdef('messages_search'::regclass) as def`;
-    const migrated = "with the index and the column (as migrated)";
-    const phases = [await sendPhase(sql, migrated, corpus, rand)];
-    await sql`drop index messages_search`;
-    phases.push(await sendPhase(sql, "without the index (column kept)", corpus, rand));
-    await sql`set maintenance_work_mem = '256MB'`;
-    await sql.unsafe(def);
-    await sql`reset maintenance_work_mem`;
-    phases.push(await sendPhase(sql, `${migrated}, index built again`, corpus, rand));
-    await sql`select gin_clean_pending_list('messages_search')`;
-    await sql`alter index messages_search set (fastupdate = off)`;
-    phases.push(await sendPhase(sql, "with the index, fastupdate = off (experiment)", corpus, rand));
-    await sql`drop index messages_search`;
-    await sql`alter table messages drop column search`;
-    phases.push(await sendPhase(sql, "without the index or the column", corpus, rand));
+    const migrated = "with search (queued by the trigger, indexed beside the sends)";
+    const without = "without search (no trigger, no indexer)";
+    const phases: SendPhase[] = [];
+    for (let round = 0; round < 2; round++) {
+      phases.push(await sendPhase(sql, migrated, corpus, rand, indexer));
+      await sql`alter table messages disable trigger messages_search_enqueue`;
+      phases.push(await sendPhase(sql, without, corpus, rand));
+      await sql`alter table messages enable trigger messages_search_enqueue`;
+    }
     const best = (list: SendPhase[]) => Math.min(...list.map((p) => p.wait.p99));
-    const withIndex = phases.filter((p) => p.label.startsWith(migrated));
-    const without = phases.filter((p) => p.label.startsWith("without"));
-    return { method: "the writer's insert transaction timed directly, not through the server and sockets", phases, ratio: best(withIndex) / best(without), withIndexP99: best(withIndex), withoutP99: best(without) };
+    const withSearch = phases.filter((p) => p.label === migrated);
+    const none = phases.filter((p) => p.label === without);
+    return { method: "the writer's insert transaction timed directly (not through the server and sockets), with a search indexer running beside it", phases, ratio: best(withSearch) / best(none), withIndexP99: best(withSearch), withoutP99: best(none) };
   } finally {
+    await indexer.end();
     await closeDb();
   }
 }
@@ -542,7 +555,7 @@ async function countMessages(url: string): Promise<number> {
 async function sizes(url: string): Promise<SearchBenchResults["sizes"]> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const [r] = await sql`select pg_relation_size('messages') as t, pg_total_relation_size('messages') as tt, pg_relation_size('messages_search') as i, current_setting('shared_buffers') as sb`;
+    const [r] = await sql`select pg_relation_size('messages') as t, pg_total_relation_size('messages') as tt, pg_relation_size('message_search_words') as i, current_setting('shared_buffers') as sb`;
     const mb = (v: unknown) => Number(v) / 2 ** 20;
     return { tableMB: mb(r.t), tableTotalMB: mb(r.tt), searchIndexMB: mb(r.i), sharedBuffers: r.sb as string };
   } finally {
@@ -562,7 +575,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
   const corpus = await seedSearchCorpus(url, messages);
   console.log(`[search]   COPY ${corpus.copySeconds.toFixed(1)} s, index ${corpus.indexSeconds.toFixed(1)} s, ${corpus.totalSeconds.toFixed(1)} s in all`);
   const size = await sizes(url);
-  console.log(`[search]   table ${size.tableMB.toFixed(0)} MB (${size.tableTotalMB.toFixed(0)} MB in all), messages_search ${size.searchIndexMB.toFixed(0)} MB`);
+  console.log(`[search]   table ${size.tableMB.toFixed(0)} MB (${size.tableTotalMB.toFixed(0)} MB in all), message_search_words ${size.searchIndexMB.toFixed(0)} MB`);
   const { oneWord, twoWord, nonAscii, ranks, stopWords } = await queries(url, corpus);
   console.log(`[search] timing ${oneWord.length + twoWord.length + nonAscii.length} searches`);
   const { times, machineCpu: searchCpu } = await timeSearches(url, corpus.userId, [...oneWord, ...twoWord, ...nonAscii]);

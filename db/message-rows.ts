@@ -12,10 +12,7 @@ import type { Tx } from "@/lib/platform/events";
 type Db = Sql | Tx;
 type Fragment = ReturnType<Db>;
 
-/**
- * Every column of `messages` a message view is made of: all but `search`, the full-text document,
- * which only search's own query reads (fetching it with each row would cost every read path).
- */
+/** Every column of `messages` a message view is made of, named (a column added later is not fetched by every read path unasked). */
 export const MESSAGE_COLUMNS = [
   "id", "conversation_id", "seq", "rev", "sender_id", "client_id", "body", "created_at", "edited_at", "deleted_at",
   "kind", "event", "reply_to_id", "mentions", "pinned_at", "pinned_by",

@@ -107,10 +107,6 @@ export const messages = pgTable(
     mentions: text("mentions").array().notNull().default(sql`'{}'::text[]`),
     pinnedAt: timestamp("pinned_at", { withTimezone: true }),
     pinnedBy: uuid("pinned_by").references(() => users.id, { onDelete: "set null" }),
-    // The body as a full-text document (lib/search/: the parley_search configuration and the
-    // parley_search_text normaliser, both made in migration 0004). Kept by PostgreSQL itself, so an
-    // edit is found by its new text; read paths list their columns and never fetch it.
-    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('parley_search'::regconfig, parley_search_text(body))`),
   },
   (t) => [
     unique("messages_conversation_seq").on(t.conversationId, t.seq),
@@ -118,12 +114,37 @@ export const messages = pgTable(
     index("messages_conversation_rev").on(t.conversationId, t.rev),
     index("messages_pinned").on(t.conversationId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
     check("messages_kind", sql`${t.kind} in ('text', 'system')`),
-    // Search within the caller's conversations: conversation ids and words in one GIN (btree_gin),
-    // so PostgreSQL intersects them in the index instead of fetching every message with the word.
-    index("messages_search").using("gin", t.conversationId, t.search).where(sql`${t.deletedAt} is null and ${t.kind} = 'text'`),
   ],
 );
 export type Message = InferSelectModel<typeof messages>;
+
+/**
+ * A text message's body as a full-text document (lib/search/; docs/search.md): the parley_search
+ * configuration over the parley_search_text normaliser (migration 0004). Kept apart from `messages`
+ * and filled after commit by the indexer (lib/search/indexer.ts), as Zulip does: a send pays one
+ * small queue insert, never a GIN update in its transaction. An edit or a deletion removes the row
+ * in its own transaction (the trigger of migration 0006), so old text is never found.
+ */
+export const messageSearch = pgTable(
+  "message_search",
+  {
+    messageId: uuid("message_id")
+      .primaryKey()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    search: tsvector("search").notNull(),
+  },
+  // conversation ids and words in one GIN (btree_gin): PostgreSQL intersects the caller's
+  // conversations with the words in the index instead of fetching every message with the word
+  (t) => [index("message_search_words").using("gin", t.conversationId, t.search)],
+);
+
+/** Text messages written or changed and not yet (re)indexed: filled by a trigger on `messages`, emptied by the indexer. */
+export const messageSearchQueue = pgTable("message_search_queue", {
+  messageId: uuid("message_id").primaryKey(),
+  conversationId: uuid("conversation_id").notNull(),
+});
 
 /** One person's reaction to one message: an emoji grapheme or a `:shortcode:` from the built-in list. */
 export const reactions = pgTable(

@@ -21,6 +21,4 @@ RETURN regexp_replace(
     '[[:punct:][:space:][:cntrl:]$+<=>^`|~\u00a2-\u00a9\u00ac-\u00b1\u00b4\u00b8\u00d7\u00f7\u2000-\u2bff\u3000-\u303f\ufe00-\ufe0f\ufe30-\ufe6f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\U0001f000-\U0001faff]+',
     ' ', 'g'),
   '([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f])',
-  ' \1 ', 'g');--> statement-breakpoint
-ALTER TABLE "messages" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (to_tsvector('parley_search'::regconfig, parley_search_text(body))) STORED;--> statement-breakpoint
-CREATE INDEX "messages_search" ON "messages" USING gin ("conversation_id","search") WHERE "messages"."deleted_at" is null and "messages"."kind" = 'text';
+  ' \1 ', 'g');

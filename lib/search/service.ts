@@ -1,8 +1,9 @@
 /**
  * Full-text search over the messages of the caller's conversations (DESIGN.md, "Contract additions:
- * Search"; docs/search.md). PostgreSQL's own full-text search: the `messages.search` document kept by
- * PostgreSQL from the body, the parley_search configuration (case, accents, English stems), and one
- * GIN index over (conversation_id, search) that intersects the caller's conversations with the words.
+ * Search"; docs/search.md). PostgreSQL's own full-text search: each text message's document in
+ * `message_search` (made after commit by ./indexer.ts), the parley_search configuration (case,
+ * accents, English stems), and one GIN index over (conversation_id, search) that intersects the
+ * caller's conversations with the words.
  */
 import "server-only";
 import type { Sql } from "postgres";
@@ -13,7 +14,11 @@ import { AppError } from "../platform/errors";
 import { limited } from "../platform/rate-limit";
 import { toMessageView, type MessageView } from "../messages/types";
 import { highlightMatches } from "./highlight";
+import { indexPending } from "./indexer";
 import { parseSearchQuery, SEARCH_TERMS_MAX, type SearchTerm } from "./rules";
+
+/** At most this many of the caller's queued messages are indexed before a search reads (./indexer.ts). */
+const CATCH_UP_LIMIT = 5000;
 
 export interface SearchQuery {
   /** the searcher */
@@ -104,15 +109,20 @@ export async function searchMessages(query: SearchQuery): Promise<{ results: Sea
     const join = (parts: ReturnType<typeof phrase>[], op: "&&" | "||") => parts.reduce((acc, p) => sql`${acc} ${sql.unsafe(op)} ${p}`);
     const positive = terms.filter((t) => !t.negated).map(phrase);
     const negative = terms.filter((t) => t.negated).map(phrase);
-    const words = positive.length
-      ? sql`and m.search @@ (${join(positive, "&&")}${negative.length ? sql` && !!(${join(negative, "||")})` : sql``})`
-      : negative.length
-        ? sql`and not (m.search @@ (${join(negative, "||")}))`
-        : sql``;
+    // read your writes: what the caller's conversations still have queued is indexed first (usually nothing; ./indexer.ts)
+    await indexPending(sql, { conversationIds: mine.ids, limit: CATCH_UP_LIMIT });
+    // With words: from the documents, whose GIN intersects the conversations with the words. With
+    // negations or filters only: from the messages, a missing document matching no word.
+    const source = positive.length
+      ? sql`message_search s join messages m on m.id = s.message_id join conversations c on c.id = m.conversation_id
+            where s.conversation_id = any(${mine.ids}::uuid[])
+              and s.search @@ (${join(positive, "&&")}${negative.length ? sql` && !!(${join(negative, "||")})` : sql``})`
+      : sql`messages m left join message_search s on s.message_id = m.id join conversations c on c.id = m.conversation_id
+            where m.conversation_id = any(${mine.ids}::uuid[])
+              ${negative.length ? sql`and not coalesce(s.search @@ (${join(negative, "||")}), false)` : sql``}`;
     const hits = await sql<{ id: string; at_us: string; c_kind: "direct" | "group"; c_title: string | null }[]>`
       select m.id, (extract(epoch from m.created_at) * 1000000)::bigint::text as at_us, c.kind as c_kind, c.title as c_title
-      from messages m join conversations c on c.id = m.conversation_id
-      where m.conversation_id = any(${mine.ids}::uuid[]) and m.deleted_at is null and m.kind = 'text' ${words}
+      from ${source} and m.deleted_at is null and m.kind = 'text'
         ${query.from ? sql`and m.sender_id = (select id from users where username = ${query.from.toLowerCase()})` : sql``}
         ${query.before ? sql`and m.created_at < ${timestamp(query.before)}::timestamptz` : sql``}
         ${query.after ? sql`and m.created_at >= ${timestamp(query.after)}::timestamptz` : sql``}

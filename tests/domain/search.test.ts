@@ -207,3 +207,45 @@ describe("message search", () => {
     expect(phrase - word).toBeLessThan(250);
   });
 });
+
+describe("the search indexer", () => {
+  test("a send queues its message; the indexer makes its document; an edit drops it and queues it again; a deletion drops it", async () => {
+    const { indexAll } = await import("@/lib/search/indexer");
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    const sql = getSql();
+    const m = await send(id, ann, "queued quokka");
+    const queued = async () => (await sql`select count(*)::int as n from message_search_queue where message_id = ${m.id}`)[0].n;
+    const doc = async () => (await sql`select search::text as s from message_search where message_id = ${m.id}`)[0]?.s ?? null;
+    expect(await queued()).toBe(1);
+    expect(await doc()).toBeNull();
+    await indexAll();
+    expect(await queued()).toBe(0);
+    expect(await doc()).toContain("quokka");
+    await editMessage({ userId: ann.id, messageId: m.id, body: "edited wombat" });
+    expect(await doc()).toBeNull(); // the old text can no longer be found, even before the indexer runs
+    expect(await queued()).toBe(1);
+    await indexAll();
+    expect(await doc()).toContain("wombat");
+    await deleteMessage({ userId: ann.id, messageId: m.id });
+    expect([await doc(), await queued()]).toEqual([null, 0]);
+  });
+
+  test("indexers running at once (nodes) take each message once, and index all of them", async () => {
+    const { indexPending } = await import("@/lib/search/indexer");
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    const sql = getSql();
+    await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+      select ${id}, g, g, ${ann.id}, gen_random_uuid(), 'bulk echidna ' || g from generate_series(1, 3000) g`;
+    await sql`update conversations set last_seq = 3000 where id = ${id}`;
+    const taken = await Promise.all(Array.from({ length: 4 }, async () => {
+      let n = 0;
+      for (let t = await indexPending(sql, { conversationIds: [id], limit: 250 }); t > 0; t = await indexPending(sql, { conversationIds: [id], limit: 250 })) n += t;
+      return n;
+    }));
+    expect(taken.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect((await sql`select count(*)::int as n from message_search where conversation_id = ${id}`)[0].n).toBe(3000);
+    expect((await search(bob, "echidna", { limit: 5 })).results).toHaveLength(5);
+  });
+});
