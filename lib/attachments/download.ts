@@ -10,8 +10,8 @@ import { consume } from "../platform/rate-limit";
 import { isRasterImage } from "./rules";
 import { readParts, type Variant } from "./store";
 
-/** What a download of one variant needs to answer: its type, length, validator and bytes. */
-export interface Readable {
+/** What a download of one variant needs to answer: its type, length, validator and bytes (lib/http/download.ts serves it). */
+export interface ServedFile {
   id: string;
   name: string;
   contentType: string;
@@ -28,7 +28,7 @@ export interface Readable {
  * member of its conversation (or, unclaimed, its uploader), for an unfinished upload and for a
  * thumbnail an attachment does not have; `rate_limited` past LIMITS.download.
  */
-export async function openAttachment({ userId, id, variant }: { userId: string; id: string; variant: Variant }): Promise<Readable> {
+export async function openAttachment({ userId, id, variant }: { userId: string; id: string; variant: Variant }): Promise<ServedFile> {
   await consume("download", userId);
   const sql = getSql();
   const [row] = await sql<{ name: string; content_type: string; size: string; sha256: string; thumbnail_size: string | null }[]>`

@@ -5,16 +5,8 @@
  * that is not a raster image (DESIGN.md "Attachments and avatars"; OWASP File Upload cheat sheet).
  */
 import "server-only";
+import type { ServedFile } from "../attachments/download";
 
-/** What is served: see lib/attachments/download.ts `Readable`. */
-export interface Served {
-  name: string;
-  contentType: string;
-  size: number;
-  etag: string;
-  inline: boolean;
-  read(start: number, end: number): AsyncGenerator<Buffer>;
-}
 
 /** `Content-Disposition` with the name as a quoted ASCII fallback and RFC 8187 UTF-8 (`filename*`). */
 export function contentDisposition(kind: "inline" | "attachment", name: string): string {
@@ -40,7 +32,7 @@ export function parseRange(header: string | null, size: number): [number, number
 }
 
 /** The response for a GET (or HEAD) of `file`, honouring If-None-Match, Range and If-Range. */
-export function downloadResponse(req: Request, file: Served): Response {
+export function downloadResponse(req: Request, file: ServedFile): Response {
   const headers = new Headers({
     "Content-Type": file.contentType,
     "Content-Disposition": contentDisposition(file.inline ? "inline" : "attachment", file.name),

@@ -10,22 +10,13 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { baseUrl, testSql } from "../support/api";
-import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
-import { chatUser, composerOf, createGroup, eventually, send, sidebarRow, useChatBrowser, type ChatUser } from "../support/chat";
+import { DESKTOP, openSignedIn, PHONE, seriousA11yViolations, shootLightAndDark } from "../support/browser";
+import { chatUser, composerOf, createGroup, eventually, seedMessages, send, sidebarRow, useChatBrowser, type ChatUser } from "../support/chat";
 
 jest.setTimeout(300_000);
 
 const browser = useChatBrowser();
 
-/** `n` messages from `sender` straight into the database (seq 1..n, a minute apart, an hour ago), and the conversation's end moved past them. */
-async function seed(conversationId: string, sender: ChatUser, n: number, body = (i: number) => `Message number ${i}`): Promise<void> {
-  const sql = testSql();
-  const bodies = Array.from({ length: n }, (_, i) => body(i + 1));
-  await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body, created_at)
-    select ${conversationId}, g, g, ${sender.id}, gen_random_uuid(), (${bodies}::text[])[g], now() - interval '3 hours' + g * interval '1 minute'
-    from generate_series(1, ${n}) g`;
-  await sql`update conversations set last_seq = ${n} where id = ${conversationId}`;
-}
 const readPosition = async (conversationId: string, user: ChatUser) =>
   Number((await testSql()`select last_read_seq from members where conversation_id = ${conversationId} and user_id = ${user.id}`)[0].last_read_seq);
 const messageRow = (page: Page, text: string) => page.getByTestId("message").filter({ has: page.getByTestId("message-body").getByText(text, { exact: true }) });
@@ -59,13 +50,6 @@ async function act(page: Page, message: Locator, action: string, phone: boolean)
   await page.getByRole("menu").getByRole("menuitem", { name: action, exact: true }).click();
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await screenshot(page, `${name}${scheme === "dark" ? "-dark" : ""}`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 describe("replies, pins and landing on what is new", () => {
   for (const [viewport, name] of [
@@ -78,9 +62,9 @@ describe("replies, pins and landing on what is new", () => {
       // "Landing": 125 messages from Ada, read up to 50, so 75 unread; "Replies": 150, all read
       const landing = await createGroup(ada, "Landing on new", [me]);
       const replies = await createGroup(ada, "Gear replies", [me]);
-      await seed(landing.id, ada, 125);
+      await seedMessages(landing.id, ada, 125, (i) => `Message number ${i}`);
       await testSql()`update members set last_read_seq = 50 where conversation_id = ${landing.id} and user_id = ${me.id}`;
-      await seed(replies.id, ada, 150, (i) => (i === 2 ? "Original plan: gears first, then the mill" : i === 3 ? "A thought I will take back" : `Gear note ${i}`));
+      await seedMessages(replies.id, ada, 150, (i) => (i === 2 ? "Original plan: gears first, then the mill" : i === 3 ? "A thought I will take back" : `Gear note ${i}`));
       await testSql()`update members set last_read_seq = 150 where conversation_id = ${replies.id}`;
       const [original, doomed] = await Promise.all([idOf(replies.id, 2), idOf(replies.id, 3)]);
       const replyTo = (body: string, to: string) => ada.socket.timeout(10_000).emitWithAck("message:send", { conversationId: replies.id, clientId: crypto.randomUUID(), body, replyTo: to });
@@ -104,7 +88,7 @@ describe("replies, pins and landing on what is new", () => {
       await page.waitForTimeout(500);
       expect(await readPosition(landing.id, me)).toBe(50); // nothing read behind the reader's back
       await expect(seriousA11yViolations(page)).resolves.toEqual([]);
-      await shoot(page, `replies-landing-${name}`);
+      await shootLightAndDark(page, `replies-landing-${name}`);
       await bar.click();
       await eventually(async () => (await readPosition(landing.id, me)) === 125);
       await expect(bar.count()).resolves.toBe(0);
@@ -130,7 +114,7 @@ describe("replies, pins and landing on what is new", () => {
       await expect(inView(originalRow)).resolves.toBe(true);
       // a deleted original that is loaded shows as deleted where it stands
       await expect(page.locator(`[data-message-id="${doomed}"]`).getAttribute("data-deleted")).resolves.toBe("true");
-      await shoot(page, `replies-jump-${name}`);
+      await shootLightAndDark(page, `replies-jump-${name}`);
       // live news while the old stretch is shown is not lost, nor put in the wrong place
       expect((await send(ada, replies.id, "Posted while you were reading history")).ok).toBe(true);
       await page.waitForTimeout(500);
@@ -149,7 +133,7 @@ describe("replies, pins and landing on what is new", () => {
       await expect(replyBar.count()).resolves.toBe(0);
       await act(page, posted, "Reply", phone);
       await composerOf(page).fill("Then we start on Monday");
-      if (!phone) await shoot(page, `replies-composer-${name}`);
+      if (!phone) await shootLightAndDark(page, `replies-composer-${name}`);
       await composerOf(page).press("Enter");
       const mine = messageRow(page, "Then we start on Monday");
       await mine.getByTestId("reply-quote").waitFor();
@@ -170,7 +154,7 @@ describe("replies, pins and landing on what is new", () => {
       await waiting.and(page.locator("[data-status=pending]")).waitFor();
       await expect(waiting.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
       await expect(waiting.getByTestId("mention").allTextContents()).resolves.toEqual([`@${ada.username}`]);
-      await shoot(page, `replies-pending-${name}`);
+      await shootLightAndDark(page, `replies-pending-${name}`);
       await context.setOffline(false);
       await page.locator("[data-connection-banner][data-connection=connected]").waitFor({ timeout: 20_000 });
       await eventually(async () => (await waiting.getAttribute("data-status")) === null);
@@ -192,7 +176,7 @@ describe("replies, pins and landing on what is new", () => {
       await entries.nth(1).waitFor();
       await expect(entries.allTextContents()).resolves.toEqual([expect.stringContaining("Gear note 5"), expect.stringContaining("Agreed on the gears")]);
       await expect(seriousA11yViolations(page)).resolves.toEqual([]);
-      await shoot(page, `replies-pins-${name}`);
+      await shootLightAndDark(page, `replies-pins-${name}`);
       await page.keyboard.press("Escape");
       await expect(dialog.count()).resolves.toBe(0);
       await expect(pinnedButton.evaluate((b) => b === document.activeElement)).resolves.toBe(true);

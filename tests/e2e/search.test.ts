@@ -7,34 +7,17 @@
  */
 import type { Page } from "playwright-core";
 import { baseUrl, testSql } from "../support/api";
-import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
-import { chatUser, createGroup, send, sidebarRow, useChatBrowser, type ChatUser } from "../support/chat";
+import { DESKTOP, openSignedIn, PHONE, seriousA11yViolations, shootLightAndDark } from "../support/browser";
+import { chatUser, createGroup, seedMessages, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(300_000);
 
 const browser = useChatBrowser();
 
-/** `n` messages from `sender` straight into the database (seq 1..n, a minute apart, hours ago), and the conversation's end moved past them. */
-async function seed(conversationId: string, sender: ChatUser, n: number, body: (i: number) => string): Promise<void> {
-  const sql = testSql();
-  const bodies = Array.from({ length: n }, (_, i) => body(i + 1));
-  await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body, created_at)
-    select ${conversationId}, g, g, ${sender.id}, gen_random_uuid(), (${bodies}::text[])[g], now() - interval '5 hours' + g * interval '1 minute'
-    from generate_series(1, ${n}) g`;
-  await sql`update conversations set last_seq = ${n} where id = ${conversationId}`;
-  await sql`update members set last_read_seq = ${n} where conversation_id = ${conversationId}`;
-}
 
 /** Waits until the results answer the dialog's current query (no search pending or running). */
 const settled = (page: Page) => page.locator('[data-testid=search-results][aria-busy="false"]').waitFor();
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await screenshot(page, `${name}${scheme === "dark" ? "-dark" : ""}`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 describe("message search", () => {
   for (const [viewport, name] of [
@@ -47,7 +30,8 @@ describe("message search", () => {
       const mill = await createGroup(ada, "Mill plans", [me, bob]);
       const kitchen = await createGroup(bob, "Kitchen", [me]);
       // the hit sits at seq 3 of 120: far from the newest page the conversation opens on
-      await seed(mill.id, ada, 120, (i) => (i === 3 ? "The Résumé of the waterwheel design is ready" : `Mill note ${i}`));
+      await seedMessages(mill.id, ada, 120, (i) => (i === 3 ? "The Résumé of the waterwheel design is ready" : `Mill note ${i}`), 5);
+      await testSql()`update members set last_read_seq = 120 where conversation_id = ${mill.id}`;
       expect((await send(bob, kitchen.id, "Sending my resume <b>tonight</b>")).ok).toBe(true);
       expect((await send(bob, mill.id, "Unrelated chatter about gears")).ok).toBe(true);
 
@@ -71,7 +55,7 @@ describe("message search", () => {
       await expect(hits.nth(0).locator("b").count()).resolves.toBe(0);
       await expect(hits.nth(0).textContent()).resolves.toContain("<b>tonight</b>");
       await expect(seriousA11yViolations(page)).resolves.toEqual([]);
-      await shoot(page, `search-results-${name}`);
+      await shootLightAndDark(page, `search-results-${name}`);
 
       // a phrase, an exclusion, the filters
       await input.fill('"waterwheel design" -gears');
@@ -96,7 +80,7 @@ describe("message search", () => {
       await page.getByTestId("search-before").fill("");
       await settled(page);
       await expect(hits.count()).resolves.toBe(2);
-      if (!phone) await shoot(page, `search-filters-${name}`);
+      if (!phone) await shootLightAndDark(page, `search-filters-${name}`);
 
       // a hit in another conversation, not loaded: opened there at the message, highlighted
       await hits.nth(1).click();
@@ -105,7 +89,7 @@ describe("message search", () => {
       await row.waitFor();
       await expect(row.getAttribute("data-highlight")).resolves.toBe("true");
       await expect(page.getByTestId("search-input").count()).resolves.toBe(0);
-      await shoot(page, `search-opened-${name}`);
+      await shootLightAndDark(page, `search-opened-${name}`);
       // the window around the hit opens at the hit, not at its end (from there it loaded page after
       // page until it met the live end); and what lies below is history, not news
       await page.waitForTimeout(500);

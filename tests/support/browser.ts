@@ -115,3 +115,12 @@ export async function hydrated(element: Locator, ms = 20_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Screenshots of the page in light and then dark colours (`name`, `name-dark`), left light. */
+export async function shootLightAndDark(page: Page, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await screenshot(page, `${name}${scheme === "dark" ? "-dark" : ""}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { MessageView } from "@/lib/messages/types";
-import { closeTestSql, createAccount, request, signIn, type TestAccount } from "./api";
+import { closeTestSql, createAccount, request, signIn, testSql, type TestAccount } from "./api";
 import { useBrowser } from "./browser";
 import { closeAllSockets, connected, connectSocket, type ClientSocket } from "./sockets";
 
@@ -69,4 +69,17 @@ export function useChatBrowser(): ReturnType<typeof useBrowser> {
     await closeTestSql();
   });
   return browser;
+}
+
+/**
+ * `n` messages from `sender` straight into the database (seq 1..n, a minute apart, starting `hoursAgo`
+ * hours ago), and the conversation's end moved past them.
+ */
+export async function seedMessages(conversationId: string, sender: { id: string }, n: number, body: (i: number) => string, hoursAgo = 3): Promise<void> {
+  const sql = testSql();
+  const bodies = Array.from({ length: n }, (_, i) => body(i + 1));
+  await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body, created_at)
+    select ${conversationId}, g, g, ${sender.id}, gen_random_uuid(), (${bodies}::text[])[g], now() - make_interval(hours => ${hoursAgo}) + g * interval '1 minute'
+    from generate_series(1, ${n}) g`;
+  await sql`update conversations set last_seq = ${n} where id = ${conversationId}`;
 }
