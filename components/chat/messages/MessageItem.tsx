@@ -3,6 +3,7 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { MessageView } from "@/lib/messages/types";
 import { checkMessageBody } from "@/lib/messages/rules";
+import { Attachments } from "./Attachments";
 import { clockTime, fullTime } from "./format";
 import { useTimeZone } from "../hooks/useNow";
 import { MessageBody } from "./MessageBody";
@@ -196,7 +197,7 @@ export const SentMessage = memo(function SentMessage({
             </button>
           </div>
         </div>
-      ) : (
+      ) : deleted || message.body !== "" || !message.attachments.length ? (
         <div className={styles.bubble} data-edited={(message.editedAt && !deleted) || undefined}>
           {deleted ? (
             <span className={styles.deleted}>message deleted</span>
@@ -212,7 +213,8 @@ export const SentMessage = memo(function SentMessage({
             </span>
           )}
         </div>
-      )}
+      ) : null}
+      {!deleted && <Attachments attachments={message.attachments} />}
       {!deleted && mode === "view" && message.kind !== "system" && <ReactionChips messageId={message.id} reactions={message.reactions} onError={setError} />}
       {message.pinnedAt && !deleted && <PinnedMark />}
       {mode === "view" && menu}

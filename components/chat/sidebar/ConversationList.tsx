@@ -85,7 +85,9 @@ function previewOf(c: ConversationView, meId: string, people: ChatState["people"
     const nameOf = (id: string | null) => (id === null ? DELETED_USER_NAME : (previewSender(c.members, id) ?? formerSender(c.members, people, id)).name);
     return <NoteWords parts={noteParts(m.event, m.senderId, meId)} nameOf={nameOf} />;
   }
-  const body = <bdi>{m.deletedAt ? "message deleted" : messagePreview(m.body)}</bdi>;
+  // a message of files alone is named by them: "plan.png", "3 files"
+  const files = m.attachments.length === 1 ? m.attachments[0].name : `${m.attachments.length} files`;
+  const body = <bdi>{m.deletedAt ? "message deleted" : m.body === "" && m.attachments.length ? files : messagePreview(m.body)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
     const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
