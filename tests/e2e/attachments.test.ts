@@ -88,3 +88,88 @@ describe("files in messages", () => {
     });
   }
 });
+
+/** Puts `files` (name, type, text) into a DataTransfer in the page, for a paste or a drop. */
+async function dataTransferOf(page: import("playwright-core").Page, files: { name: string; type: string; bytes: number[] }[]) {
+  return page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+    return dt;
+  }, files);
+}
+
+describe("attaching files in the composer", () => {
+  for (const [viewport, name] of [
+    [DESKTOP, "desktop"],
+    [PHONE, "phone"],
+  ] as const) {
+    it(`at ${name}: the button, a paste, a drop; progress, cancel, the limit; a message of files alone`, async () => {
+      const [me, ada] = await Promise.all([chatUser({ displayName: "Uma Uploader" }), chatUser({ displayName: "Ada Lovelace" })]);
+      const group = await createGroup(ada, "Upload desk", [me]);
+      const { page, scriptErrors } = await openSignedIn(browser(), me, viewport);
+      await sidebarRow(page, "Upload desk").click();
+      await page.waitForURL(`${baseUrl()}/c/${group.id}`);
+      const chips = page.getByTestId("composer-file");
+      const png = [...(await pngOf(320, 200))];
+
+      // the button (its hidden input), two files
+      await page.getByTestId("composer-file-input").setInputFiles([
+        { name: "plan.png", mimeType: "image/png", buffer: Buffer.from(png) },
+        { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("meeting notes") },
+      ]);
+      await expect(chips.count()).resolves.toBe(2);
+      await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
+      // a paste of an image (a screenshot)
+      const pasted = await dataTransferOf(page, [{ name: "screenshot.png", type: "image/png", bytes: png }]);
+      await page.getByLabel("Message", { exact: true }).evaluate((el, dt) => el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true })), pasted);
+      // a drop on the conversation
+      const dropped = await dataTransferOf(page, [{ name: "dropped.txt", type: "text/plain", bytes: [...Buffer.from("dropped text")] }]);
+      await page.getByTestId("message-list").dispatchEvent("dragover", { dataTransfer: dropped });
+      await page.getByTestId("message-list").dispatchEvent("drop", { dataTransfer: dropped });
+      await expect(chips.count()).resolves.toBe(4);
+      await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
+
+      // an upload held on its way shows its progress and can be cancelled: nothing is kept
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      await page.route("**/api/attachments", async (route) => {
+        await held;
+        await route.continue().catch(() => {});
+      });
+      await page.getByTestId("composer-file-input").setInputFiles([{ name: "slow.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(1000, 1) }]);
+      const slow = chips.filter({ hasText: "slow.bin" });
+      await expect(slow.getAttribute("data-status")).resolves.toBe("uploading");
+      await expect(page.getByRole("button", { name: "Send" }).isDisabled()).resolves.toBe(true);
+      await shootLightAndDark(page, `composer-files-${name}`);
+      await slow.getByRole("button", { name: "Cancel slow.bin" }).click();
+      release();
+      await page.unroute("**/api/attachments");
+      await expect(chips.count()).resolves.toBe(4);
+      // the limit: 10 files on a message
+      await page.getByTestId("composer-file-input").setInputFiles(Array.from({ length: 7 }, (_, i) => ({ name: `extra-${i}.txt`, mimeType: "text/plain", buffer: Buffer.from(`x${i}`) })));
+      await page.getByText("At most 10 files on one message.").waitFor();
+      await expect(chips.count()).resolves.toBe(10);
+      // (removed once uploaded: a cancel that comes after the server stored a file leaves it to the daily sweep)
+      await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
+      for (let i = 0; i < 6; i++) await chips.filter({ hasText: `extra-${i}.txt` }).getByRole("button").click();
+      await expect(chips.count()).resolves.toBe(4);
+      await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
+
+      // sent with no text: Ada gets one message with the four files, in order
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect(chips.count()).resolves.toBe(0);
+      const got = async () => ada.received.find((m) => m.conversationId === group.id && m.attachments.length > 0);
+      for (let i = 0; i < 50 && !(await got()); i++) await page.waitForTimeout(100);
+      const message = (await got())!;
+      expect(message.body).toBe("");
+      expect(message.attachments.map((a) => a.name)).toEqual(["plan.png", "notes.txt", "screenshot.png", "dropped.txt"]);
+      expect(message.attachments.map((a) => a.contentType)).toEqual(["image/png", "text/plain; charset=utf-8", "image/png", "text/plain; charset=utf-8"]);
+      // and my page shows it
+      await page.getByTestId("message").filter({ has: page.getByTestId("attachments") }).getByTestId("attachment-image").first().waitFor();
+      // nothing was kept of the cancelled or removed uploads
+      const mine = await (await request("/api/me/export", { cookie: me.cookie })).json();
+      expect(mine.attachments.map((a: { name: string }) => a.name).sort()).toEqual(["dropped.txt", "notes.txt", "plan.png", "screenshot.png"]);
+      expect(scriptErrors).toEqual([]);
+    });
+  }
+});

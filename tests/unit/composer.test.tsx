@@ -16,7 +16,7 @@ describe("<Composer>", () => {
     const { onSend, input, onDraftChange } = setup();
     await user.type(input, "  hello there  {Enter}");
     expect(onSend).toHaveBeenCalledTimes(1);
-    expect(onSend).toHaveBeenCalledWith("hello there");
+    expect(onSend).toHaveBeenCalledWith("hello there", []);
     expect(input).toHaveValue("");
     expect(onDraftChange).toHaveBeenLastCalledWith("");
     expect(input).toHaveFocus();
@@ -29,7 +29,7 @@ describe("<Composer>", () => {
     expect(input).toHaveValue("line one\nline two");
     expect(onSend).not.toHaveBeenCalled();
     await user.click(screen.getByRole("button", { name: "Send" }));
-    expect(onSend).toHaveBeenCalledWith("line one\nline two");
+    expect(onSend).toHaveBeenCalledWith("line one\nline two", []);
   });
 
   it("does nothing on Enter with nothing or only spaces: no send, no error (issue 13, item 12)", async () => {
@@ -68,7 +68,7 @@ describe("<Composer>", () => {
     fireEvent.change(input, { target: { value: "x".repeat(4000) } });
     expect(screen.getByText("0 characters left")).toBeInTheDocument();
     await user.type(input, "{Enter}");
-    expect(onSend).toHaveBeenCalledWith("x".repeat(4000));
+    expect(onSend).toHaveBeenCalledWith("x".repeat(4000), []);
   });
 
   it("counts characters as the server does: an emoji is one, so 2,500 emoji send and 4,001 are one over", async () => {
@@ -95,7 +95,7 @@ describe("<Composer>", () => {
     expect(screen.getByText("0 characters left")).toBeInTheDocument();
     expect(send).toBeEnabled();
     await user.click(send);
-    expect(onSend).toHaveBeenCalledWith("😀".repeat(4000));
+    expect(onSend).toHaveBeenCalledWith("😀".repeat(4000), []);
   });
 
   it("refuses a tower of more than 30 combining marks with the server's message, before sending", async () => {
@@ -107,7 +107,7 @@ describe("<Composer>", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("A message may have at most 30 accents or other combining marks in a row");
     fireEvent.change(input, { target: { value: `Z${"\u0336".repeat(30)}` } });
     await user.click(screen.getByRole("button", { name: "Send" }));
-    expect(onSend).toHaveBeenCalledWith(`Z${"\u0336".repeat(30)}`);
+    expect(onSend).toHaveBeenCalledWith(`Z${"\u0336".repeat(30)}`, []);
   });
 
   it("starts from the conversation's draft and reports every change of it", async () => {

@@ -125,7 +125,7 @@ describe(":shortcode: in the composer", () => {
     expect(input).toHaveValue("yay 🎉");
     expect(onSend).not.toHaveBeenCalled();
     await user.keyboard("{Enter}");
-    expect(onSend).toHaveBeenCalledWith("yay 🎉");
+    expect(onSend).toHaveBeenCalledWith("yay 🎉", []);
   });
 
   it("turns complete shortcodes into emoji on send, but not inside code or when unknown", async () => {
@@ -134,7 +134,7 @@ describe(":shortcode: in the composer", () => {
     const input = screen.getByLabelText("Message");
     fireEvent.change(input, { target: { value: "ok :+1: :nope_not_one: `:+1:`" } });
     await act(async () => void fireEvent.keyDown(input, { key: "Enter" }));
-    await waitFor(() => expect(onSend).toHaveBeenCalledWith("ok 👍 :nope_not_one: `:+1:`"));
+    await waitFor(() => expect(onSend).toHaveBeenCalledWith("ok 👍 :nope_not_one: `:+1:`", []));
   });
 
   it("expands by the catalogue only outside code", () => {

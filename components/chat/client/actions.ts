@@ -1,6 +1,7 @@
 /** Everything the chat UI asks of the client (useChat().actions); stable for the client's life. */
 import type { ConversationView, NotificationLevel } from "@/lib/conversations/types";
 import type { OpeningView } from "@/lib/conversations/types";
+import type { AttachmentView } from "@/lib/messages/types";
 
 export interface ChatActions {
   refreshList(): Promise<unknown>;
@@ -12,8 +13,8 @@ export interface ChatActions {
   ensureConversation(conversationId: string): Promise<ConversationView | null>;
   /** Takes a conversation and its newest page that came with the page, unless newer ones are held. */
   prime(opening: OpeningView): void;
-  /** Queues a message (a reply to `replyTo`, a message id, when given) and sends it, dropping the conversation's draft (again with the same clientId until acknowledged: ./outbox.ts). */
-  send(conversationId: string, body: string, replyTo?: string | null): void;
+  /** Queues a message (a reply to `replyTo`, a message id, when given; carrying `attachments`, uploads of one's own) and sends it, dropping the conversation's draft (again with the same clientId until acknowledged: ./outbox.ts). */
+  send(conversationId: string, body: string, replyTo?: string | null, attachments?: AttachmentView[]): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
   /** Edits one's message; null when done, else the reason to show. */

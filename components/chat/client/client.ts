@@ -72,11 +72,11 @@ export function createChatClient({ meId, connect, navigation, api = chatApi, ini
     ...timelineActions(core),
     ...conversationActions(core),
     ...messages,
-    send(conversationId, body, replyTo) {
+    send(conversationId, body, replyTo, attachments) {
       drafts.clear(conversationId);
       // what one sends shows at the live end: back there from an older stretch
       store.dispatch({ type: "window:close", conversationId });
-      messages.send(conversationId, body, replyTo);
+      messages.send(conversationId, body, replyTo, attachments);
     },
     ...jumpActions(core),
     ...signalActions(core),

@@ -30,7 +30,7 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
   }
 
   return {
-    send(conversationId, body, replyTo) {
+    send(conversationId, body, replyTo, attachments) {
       const state = store.getState();
       const original = replyTo ? state.timelines[conversationId]?.items.find((m) => m.id === replyTo) : undefined;
       const mentions = expectedMentions(body, state.conversations[conversationId]?.members ?? []);
@@ -41,6 +41,7 @@ export function messageActions({ store, connected }: Pick<ChatCore, "store" | "c
         ...(replyTo ? { replyTo } : {}),
         ...(original ? { quote: replyPreviewOf(original) } : {}),
         ...(mentions.length ? { mentions } : {}),
+        ...(attachments?.length ? { attachments } : {}),
         createdAt: new Date().toISOString(),
         status: "pending",
       };

@@ -78,7 +78,8 @@ export class Outbox {
     // while disconnected nothing is sent: resume() sends it on the next connect
     if (!o || !socket?.connected || this.inflight.has(clientId)) return;
     this.inflight.add(clientId);
-    socket.timeout(ACK_TIMEOUT_MS).emit("message:send", { conversationId: o.conversationId, clientId, body: o.body, ...(o.replyTo ? { replyTo: o.replyTo } : {}) }, (err, res) => {
+    const payload = { conversationId: o.conversationId, clientId, body: o.body, ...(o.replyTo ? { replyTo: o.replyTo } : {}), ...(o.attachments?.length ? { attachmentIds: o.attachments.map((a) => a.id) } : {}) };
+    socket.timeout(ACK_TIMEOUT_MS).emit("message:send", payload, (err, res) => {
       this.inflight.delete(clientId);
       if (!err && res.ok) {
         this.clearTimer(clientId);

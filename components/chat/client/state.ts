@@ -1,7 +1,7 @@
 /** The chat client's state and the actions that change it (applied by ./reducer.ts). */
 import type { PublicUser } from "@/lib/people/types";
 import type { ConversationView } from "@/lib/conversations/types";
-import type { MessageView, ReplyPreview } from "@/lib/messages/types";
+import type { AttachmentView, MessageView, ReplyPreview } from "@/lib/messages/types";
 import type { Cursor } from "./cursor";
 import type { Departure } from "./departures";
 import { NO_MARKS, type LiveMarks } from "./live-marks";
@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   quote?: ReplyPreview;
   /** the mentions shown while pending: what the server is expected to resolve (expectedMentions) */
   mentions?: string[];
+  /** one's own uploads it carries (sent as `attachmentIds`), shown while pending */
+  attachments?: AttachmentView[];
   createdAt: string;
   status: "pending" | "failed";
   error?: string;

@@ -2,7 +2,11 @@
 
 import { Suspense, lazy, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import { textLength } from "@/lib/platform/text-length";
-import { checkMessageBody, MESSAGE_MAX } from "@/lib/messages/rules";
+import { checkSentBody, MESSAGE_MAX } from "@/lib/messages/rules";
+import type { AttachmentView } from "@/lib/messages/types";
+import { fileSize } from "../messages/Attachments";
+import { onFilesDropped } from "./file-drop";
+import { useUploads } from "./useUploads";
 import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
 import { useShortcodeSuggestions } from "./useShortcodeSuggestions";
 import styles from "./Composer.module.scss";
@@ -25,7 +29,10 @@ interface ComposerProps {
   /** starting text (the conversation's draft) */
   initialDraft?: string;
   placeholder?: string;
-  onSend(body: string): void;
+  /** a message to send: its text (may be "" when files come with it) and the files uploaded for it */
+  onSend(body: string, attachments: AttachmentView[]): void;
+  /** the conversation, for files dropped anywhere on it (./file-drop.ts) */
+  conversationId?: string;
   onDraftChange?(text: string): void;
   /** called on every keystroke with text; the caller throttles */
   onTyping?(typing: boolean): void;
@@ -48,8 +55,12 @@ interface ComposerProps {
  * Counts like the server (lib/platform/text-length.ts `textLength`: code points of the trimmed text, so an
  * emoji is one character) and checks the body with the server's own rule (lib/messages/rules.ts `checkMessageBody`) before sending.
  */
-export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable, onEditLast, inputRef }: ComposerProps) {
+export function Composer({ initialDraft = "", placeholder = "Write a message", onSend, onDraftChange, onTyping, mentionable, onEditLast, inputRef, conversationId }: ComposerProps) {
   const [text, setText] = useState(initialDraft);
+  const uploads = useUploads();
+  const picker = useRef<HTMLInputElement>(null);
+  const addFiles = uploads.add;
+  useEffect(() => (conversationId ? onFilesDropped(conversationId, addFiles) : undefined), [conversationId, addFiles]);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   useImperativeHandle<HTMLTextAreaElement | null, HTMLTextAreaElement | null>(inputRef, () => input.current, []);
@@ -94,17 +105,18 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   function submit(e?: FormEvent) {
     e?.preventDefault();
     // nothing to send: nothing happens, as in every chat app (the Send button is disabled too)
-    if (!text.trim()) return;
+    if (!text.trim() && !uploads.ready) return;
+    if (uploads.uploading) return setRefusal("Wait until your files have uploaded.");
     // complete `:shortcode:`s go out as their emoji (the catalogue loads first if it is not yet here)
     if (mayHoldShortcode(text) && !catalogue()) return void loadCatalogue().then(() => submit());
     const loaded = catalogue();
-    const parsed = checkMessageBody(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text);
+    const parsed = checkSentBody(loaded ? expandShortcodes(text, loaded.emojiForShortcode) : text, uploads.ready);
     if (!parsed.success) {
       setRefusal(parsed.message);
       return;
     }
     if (mentionable && needsAllConfirmation(parsed.data, mentionable.kind, mentionable.members.length)) return setConfirming(parsed.data);
-    onSend(parsed.data);
+    onSend(parsed.data, uploads.take());
     update("");
     input.current?.focus();
   }
@@ -122,10 +134,45 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     }
   }
 
-  const describedBy = [remaining <= COUNTER_FROM && "composer-counter", refusal && "composer-refusal"].filter(Boolean).join(" ") || undefined;
+  const describedBy = [remaining <= COUNTER_FROM && "composer-counter", (refusal ?? uploads.refusal) && "composer-refusal"].filter(Boolean).join(" ") || undefined;
 
   return (
     <form className={styles.composer} onSubmit={submit} aria-label="Send a message">
+      {uploads.files.length > 0 && (
+        <ul className={styles.files} aria-label="Files to send" data-testid="composer-files">
+          {uploads.files.map((f) => (
+            <li key={f.key} className={styles.file} data-status={f.status} data-testid="composer-file">
+              <span className={styles.fileText}>
+                <bdi className={styles.fileName}>{f.name}</bdi>
+                <span className={styles.fileState}>
+                  {f.status === "uploading" ? `${Math.round(f.progress * 100)} %` : f.status === "failed" ? f.error : fileSize(f.size)}
+                </span>
+              </span>
+              {f.status === "uploading" && <progress className={styles.progress} value={f.progress} max={1} aria-label={`Uploading ${f.name}`} />}
+              <button type="button" className={styles.fileRemove} onClick={() => uploads.remove(f)} aria-label={`${f.status === "uploading" ? "Cancel" : "Remove"} ${f.name}`} title={f.status === "uploading" ? "Cancel" : "Remove"}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" className={styles.attach} onClick={() => picker.current?.click()} aria-label="Attach files" title="Attach files (or drop or paste them)">
+        <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+          <path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+        </svg>
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        data-testid="composer-file-input"
+        onChange={(e) => {
+          uploads.add([...(e.target.files ?? [])]);
+          e.target.value = "";
+          input.current?.focus();
+        }}
+      />
       <div className={styles.field} data-over={remaining < 0 || undefined}>
         <label htmlFor="composer-input" className="visually-hidden">
           Message
@@ -154,6 +201,13 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           aria-activedescendant={shortcodes.items.length ? `composer-emoji-${shortcodes.active}` : mention.inputProps["aria-activedescendant"]}
           onKeyDown={onKeyDown}
           onBlur={() => onTyping?.(false)}
+          onPaste={(e) => {
+            // a pasted image (a screenshot) is attached; text on the clipboard beside it still pastes
+            const files = [...e.clipboardData.files];
+            if (!files.length) return;
+            if (!e.clipboardData.types.includes("text/plain")) e.preventDefault();
+            uploads.add(files);
+          }}
           aria-describedby={describedBy}
           aria-invalid={remaining < 0 || undefined}
           enterKeyHint="send"
@@ -165,7 +219,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           </span>
         )}
       </div>
-      <button type="submit" className={styles.send} aria-label="Send" title="Send (Enter)" disabled={length === 0 || remaining < 0}>
+      <button type="submit" className={styles.send} aria-label="Send" title="Send (Enter)" disabled={(length === 0 && !uploads.ready) || remaining < 0 || uploads.uploading}>
         <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
           <path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z" />
         </svg>
@@ -175,9 +229,9 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           <ShortcodeList items={shortcodes.items} active={shortcodes.active} onPick={shortcodes.pick} />
         </Suspense>
       )}
-      {refusal && (
+      {(refusal ?? uploads.refusal) && (
         <p id="composer-refusal" className={styles.refusal} role="alert">
-          {refusal}
+          {refusal ?? uploads.refusal}
         </p>
       )}
       {confirming !== null && (
@@ -185,7 +239,7 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
           memberCount={mentionable?.members.length ?? 0}
           onClose={() => setConfirming(null)}
           onSend={() => {
-            onSend(confirming);
+            onSend(confirming, uploads.take());
             setConfirming(null);
             update("");
           }}

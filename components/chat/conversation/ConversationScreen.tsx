@@ -13,6 +13,7 @@ import { openedWith } from "../client/opening";
 import { Composer } from "./Composer";
 import { onComposerFocusRequest } from "./composer-focus";
 import { onJumpRequest } from "./jump-request";
+import { dropFiles } from "./file-drop";
 import { NotificationMenu } from "./NotificationMenu";
 import { MessageList, type Person } from "../messages/MessageList";
 import { ReactionsProvider } from "../messages/reactions/ReactionsContext";
@@ -96,6 +97,7 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const [replyingTo, setReplyingTo] = useState<MessageView | null>(null);
   const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
   const [barDismissed, setBarDismissed] = useState(false);
+  const [dropping, setDropping] = useState(false);
   const [atBottom, setAtBottom] = useState(false);
   const landing = useLanding(conversationId, conversation, timeline, meId, actions.jumpTo);
   const apart = timeline?.status === "ready" ? timeline.window : undefined;
@@ -275,7 +277,31 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
   const onlineCount = conversation?.members.filter((m) => m.online && m.id !== meId).length ?? 0;
 
   return (
-    <div className={styles.screen}>
+    <div
+      className={styles.screen}
+      data-dropping={dropping || undefined}
+      // files dragged over the conversation are attached to its composer when dropped (./file-drop.ts)
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes("Files") || removed) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(e) => {
+        setDropping(false);
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        dropFiles(conversationId, [...e.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className={styles.dropHint} aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
       <header className={headerStyles.header}>
         <Link href="/" className={headerStyles.back} aria-label="Back to conversations">
           <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -412,8 +438,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
             onDraftChange={(t) => actions.setDraft(conversationId, t)}
             onTyping={onTyping}
-            onSend={(body) => {
-              actions.send(conversationId, body, replyingTo?.id);
+            conversationId={conversationId}
+            onSend={(body, attachments) => {
+              actions.send(conversationId, body, replyingTo?.id, attachments);
               setReplyingTo(null);
             }}
             mentionable={mentionable}

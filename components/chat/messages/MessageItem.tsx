@@ -271,13 +271,16 @@ export const OutgoingItem = memo(function OutgoingItem({ message, handlers, curr
           <ReplyQuote replyTo={message.quote} />
         </InnerTabStops.Provider>
       )}
-      <div className={styles.bubble}>
-        <div className={styles.body} data-testid="message-body">
-          <InnerTabStops.Provider value={current}>
-            <MessageBody body={message.body} mentions={message.mentions} conversationId={message.conversationId} />
-          </InnerTabStops.Provider>
+      {(message.body !== "" || !message.attachments?.length) && (
+        <div className={styles.bubble}>
+          <div className={styles.body} data-testid="message-body">
+            <InnerTabStops.Provider value={current}>
+              <MessageBody body={message.body} mentions={message.mentions} conversationId={message.conversationId} />
+            </InnerTabStops.Provider>
+          </div>
         </div>
-      </div>
+      )}
+      {message.attachments && <Attachments attachments={message.attachments} />}
       {failed ? (
         <div className={styles.failed} role="alert">
           <span>{notSentLine(message.error)}</span>
