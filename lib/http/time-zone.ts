@@ -1,6 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { TIME_ZONE_COOKIE, timeZoneOrUtc, zoneOffsets, type ZoneOffsets } from "@/lib/platform/time-zone";
+import { TIME_ZONE_COOKIE, timeZoneOrUtc, type ZoneOffsets } from "@/lib/platform/time-zone";
+import { zoneOffsets } from "@/lib/platform/zone-offsets";
 
 /**
  * The reader's time zone for this request: the IANA name the page last told the server in the `tz`

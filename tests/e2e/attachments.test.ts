@@ -98,6 +98,9 @@ async function dataTransferOf(page: import("playwright-core").Page, files: { nam
   }, files);
 }
 
+/** Waits until the composer shows `n` file chips (their list's code loads with the first file). */
+const chipCount = (page: import("playwright-core").Page, n: number) => page.waitForFunction((n) => document.querySelectorAll("[data-testid=composer-file]").length === n, n);
+
 describe("attaching files in the composer", () => {
   for (const [viewport, name] of [
     [DESKTOP, "desktop"],
@@ -117,7 +120,7 @@ describe("attaching files in the composer", () => {
         { name: "plan.png", mimeType: "image/png", buffer: Buffer.from(png) },
         { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("meeting notes") },
       ]);
-      await expect(chips.count()).resolves.toBe(2);
+      await chipCount(page, 2);
       await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
       // a paste of an image (a screenshot)
       const pasted = await dataTransferOf(page, [{ name: "screenshot.png", type: "image/png", bytes: png }]);
@@ -126,7 +129,7 @@ describe("attaching files in the composer", () => {
       const dropped = await dataTransferOf(page, [{ name: "dropped.txt", type: "text/plain", bytes: [...Buffer.from("dropped text")] }]);
       await page.getByTestId("message-list").dispatchEvent("dragover", { dataTransfer: dropped });
       await page.getByTestId("message-list").dispatchEvent("drop", { dataTransfer: dropped });
-      await expect(chips.count()).resolves.toBe(4);
+      await chipCount(page, 4);
       await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
 
       // an upload held on its way shows its progress and can be cancelled: nothing is kept
@@ -144,20 +147,20 @@ describe("attaching files in the composer", () => {
       await slow.getByRole("button", { name: "Cancel slow.bin" }).click();
       release();
       await page.unroute("**/api/attachments");
-      await expect(chips.count()).resolves.toBe(4);
+      await chipCount(page, 4);
       // the limit: 10 files on a message
       await page.getByTestId("composer-file-input").setInputFiles(Array.from({ length: 7 }, (_, i) => ({ name: `extra-${i}.txt`, mimeType: "text/plain", buffer: Buffer.from(`x${i}`) })));
       await page.getByText("At most 10 files on one message.").waitFor();
-      await expect(chips.count()).resolves.toBe(10);
+      await chipCount(page, 10);
       // (removed once uploaded: a cancel that comes after the server stored a file leaves it to the daily sweep)
       await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
       for (let i = 0; i < 6; i++) await chips.filter({ hasText: `extra-${i}.txt` }).getByRole("button").click();
-      await expect(chips.count()).resolves.toBe(4);
+      await chipCount(page, 4);
       await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=composer-file]")].every((c) => c.getAttribute("data-status") === "ready"));
 
       // sent with no text: Ada gets one message with the four files, in order
       await page.getByRole("button", { name: "Send" }).click();
-      await expect(chips.count()).resolves.toBe(0);
+      await chipCount(page, 0);
       const got = async () => ada.received.find((m) => m.conversationId === group.id && m.attachments.length > 0);
       for (let i = 0; i < 50 && !(await got()); i++) await page.waitForTimeout(100);
       const message = (await got())!;

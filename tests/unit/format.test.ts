@@ -4,7 +4,8 @@
  * runtime's own zone when none is given. Calendar days are the zone's, not UTC's.
  */
 import { clockTime, dayLabel, daysBetween, fullTime, listTime, relativeTime } from "@/components/chat/messages/format";
-import { offsetAt, timeZoneOrUtc, zoneOffsets } from "@/lib/platform/time-zone";
+import { offsetAt, timeZoneOrUtc } from "@/lib/platform/time-zone";
+import { zoneOffsets } from "@/lib/platform/zone-offsets";
 
 /** UTC+14 and UTC−10: 24 hours apart, so one instant falls on different dates in the two. */
 const KIRITIMATI = "Pacific/Kiritimati";

@@ -11,7 +11,7 @@
  */
 import type { MessageView } from "@/lib/messages/types";
 import { PLAIN_TEXT } from "@/lib/messages/types";
-import { zoneOffsets } from "@/lib/platform/time-zone";
+import { zoneOffsets } from "@/lib/platform/zone-offsets";
 
 const ME = "00000000-0000-4000-8000-000000000001";
 const ADA = "00000000-0000-4000-8000-000000000002";

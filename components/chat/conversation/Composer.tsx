@@ -4,7 +4,6 @@ import { Suspense, lazy, useEffect, useImperativeHandle, useLayoutEffect, useRef
 import { textLength } from "@/lib/platform/text-length";
 import { checkSentBody, MESSAGE_MAX } from "@/lib/messages/rules";
 import type { AttachmentView } from "@/lib/messages/types";
-import { fileSize } from "../messages/Attachments";
 import { onFilesDropped } from "./file-drop";
 import { useUploads } from "./useUploads";
 import { catalogue, closedShortcode, expandShortcodes, loadCatalogue, mayHoldShortcode } from "./shortcodes";
@@ -16,6 +15,9 @@ import { useMentionAutocomplete, type Mentionable } from "./MentionAutocomplete"
 
 // the :shortcode: suggestions show only once one is typed (their catalogue loads then too)
 const ShortcodeList = lazy(() => import("./ShortcodeList").then((m) => ({ default: m.ShortcodeList })));
+
+// the files' chips show once a file is added (the chat page's first-load budget)
+const ComposerFiles = lazy(() => import("./ComposerFiles").then((m) => ({ default: m.ComposerFiles })));
 
 const ConfirmAllDialog = lazyDialog(() => import("./ConfirmAllDialog").then((m) => m.ConfirmAllDialog));
 
@@ -139,22 +141,9 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
   return (
     <form className={styles.composer} onSubmit={submit} aria-label="Send a message">
       {uploads.files.length > 0 && (
-        <ul className={styles.files} aria-label="Files to send" data-testid="composer-files">
-          {uploads.files.map((f) => (
-            <li key={f.key} className={styles.file} data-status={f.status} data-testid="composer-file">
-              <span className={styles.fileText}>
-                <bdi className={styles.fileName}>{f.name}</bdi>
-                <span className={styles.fileState}>
-                  {f.status === "uploading" ? `${Math.round(f.progress * 100)} %` : f.status === "failed" ? f.error : fileSize(f.size)}
-                </span>
-              </span>
-              {f.status === "uploading" && <progress className={styles.progress} value={f.progress} max={1} aria-label={`Uploading ${f.name}`} />}
-              <button type="button" className={styles.fileRemove} onClick={() => uploads.remove(f)} aria-label={`${f.status === "uploading" ? "Cancel" : "Remove"} ${f.name}`} title={f.status === "uploading" ? "Cancel" : "Remove"}>
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
+        <Suspense fallback={null}>
+          <ComposerFiles files={uploads.files} onRemove={uploads.remove} />
+        </Suspense>
       )}
       <button type="button" className={styles.attach} onClick={() => picker.current?.click()} aria-label="Attach files" title="Attach files (or drop or paste them)">
         <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">

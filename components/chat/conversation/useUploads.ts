@@ -3,7 +3,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ATTACHMENTS_PER_MESSAGE } from "@/lib/attachments/rules";
 import type { AttachmentView } from "@/lib/messages/types";
-import { discardUpload, uploadFile, type Upload } from "./uploads";
+import type { Upload } from "./uploads";
+
+// the upload code loads with the first file (the chat page's first-load budget, issue 13)
+const loadUploads = () => import("./uploads");
 
 /** A file on its way into the composer: uploading (with its progress), ready, or refused (with why). */
 export interface PendingFile {
@@ -25,6 +28,8 @@ export function useUploads() {
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [refusal, setRefusal] = useState<string | null>(null);
   const uploads = useRef(new Map<number, Upload>());
+  // removed before their upload began (the code still loading)
+  const cancelled = useRef(new Set<number>());
   const nextKey = useRef(1);
   const count = useRef(0);
 
@@ -38,21 +43,30 @@ export function useUploads() {
       const key = nextKey.current++;
       count.current++;
       setFiles((list) => [...list, { key, name: file.name || "file", size: file.size, progress: 0, status: "uploading" }]);
-      const upload = uploadFile(file, (progress) => patch(key, { progress }));
-      uploads.current.set(key, upload);
-      upload.done.then(
-        (attachment) => patch(key, { status: "ready", progress: 1, attachment }),
-        (err: unknown) => {
-          if (err instanceof DOMException && err.name === "AbortError") return;
-          patch(key, { status: "failed", error: err instanceof Error ? err.message : "The upload failed" });
-        },
-      ).finally(() => uploads.current.delete(key));
+      cancelled.current.delete(key);
+      loadUploads()
+        .then(({ uploadFile }) => {
+          if (cancelled.current.has(key)) return;
+          const upload = uploadFile(file, (progress) => patch(key, { progress }));
+          uploads.current.set(key, upload);
+          return upload.done.then(
+            (attachment) => patch(key, { status: "ready", progress: 1, attachment }),
+            (err: unknown) => {
+              if (err instanceof DOMException && err.name === "AbortError") return;
+              patch(key, { status: "failed", error: err instanceof Error ? err.message : "The upload failed" });
+            },
+          );
+        })
+        .catch(() => patch(key, { status: "failed", error: "The upload failed: no connection" }))
+        .finally(() => uploads.current.delete(key));
     }
   }, []);
 
   const remove = useCallback((file: PendingFile) => {
+    cancelled.current.add(file.key);
     uploads.current.get(file.key)?.cancel();
-    if (file.attachment) discardUpload(file.attachment.id);
+    const id = file.attachment?.id;
+    if (id) void loadUploads().then(({ discardUpload }) => discardUpload(id));
     count.current--;
     setRefusal(null);
     setFiles((list) => list.filter((f) => f.key !== file.key));

@@ -1,9 +1,22 @@
 "use client";
 
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import type { MessageView } from "@/lib/messages/types";
+import { lazy, memo, Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { AttachmentView, MessageView } from "@/lib/messages/types";
 import { checkMessageBody } from "@/lib/messages/rules";
-import { Attachments } from "./Attachments";
+
+// A message's files render on the server with it; in the browser their code loads apart (it is not
+// in the chat page's first load, issue 13) and that part hydrates when it arrives (React's selective
+// hydration of a Suspense boundary), so nothing moves. A message with files arriving live waits for
+// it the first time.
+const LazyAttachments = lazy(() => import("./Attachments").then((m) => ({ default: m.Attachments })));
+function Attachments({ attachments }: { attachments: AttachmentView[] }) {
+  if (!attachments.length) return null;
+  return (
+    <Suspense fallback={null}>
+      <LazyAttachments attachments={attachments} />
+    </Suspense>
+  );
+}
 import { clockTime, fullTime } from "./format";
 import { useTimeZone } from "../hooks/useNow";
 import { MessageBody } from "./MessageBody";
