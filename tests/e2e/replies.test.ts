@@ -139,8 +139,10 @@ describe("replies, pins and landing on what is new", () => {
       await mine.getByTestId("reply-quote").waitFor();
       await expect(mine.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
       await expect(replyBar.count()).resolves.toBe(0);
-      const [stored] = await testSql()`select r.body from messages m join messages r on r.id = m.reply_to_id where m.body = 'Then we start on Monday'`;
-      expect(stored.body).toBe("Posted while you were reading history");
+      // (the quote shows while the send is on its way: the stored row comes with the acknowledgement)
+      const storedReply = () => testSql()`select r.body from messages m join messages r on r.id = m.reply_to_id where m.body = 'Then we start on Monday'`;
+      await eventually(async () => (await storedReply()).length === 1);
+      expect((await storedReply())[0].body).toBe("Posted while you were reading history");
 
       // --- a reply written offline shows its quote while it waits, and keeps it once sent
       await context.setOffline(true);
