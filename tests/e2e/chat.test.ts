@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { baseUrl, createAccount, testSql } from "../support/api";
-import { openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, DESKTOP } from "../support/browser";
+import { hydrated, openPage, openSignedIn, PHONE, screenshot, seriousA11yViolations, signInWithForm, DESKTOP } from "../support/browser";
 import { chatUser, composerOf, createDirect, createGroup, send, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(180_000);
@@ -341,6 +341,7 @@ describe("chat in the browser", () => {
     await page.waitForURL(`${baseUrl()}/`);
     await page.goto(`${baseUrl()}/c/${dm.id}`);
     await expect(page.getByTestId("conversation-title").filter({ hasText: "Bob Listener" }).waitFor()).resolves.toBeUndefined();
+    await hydrated(composer(page));
 
     dropping = true;
     await composer(page).fill("Are you there?");

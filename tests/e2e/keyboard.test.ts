@@ -12,7 +12,7 @@
  */
 import type { Page } from "playwright-core";
 import { baseUrl } from "../support/api";
-import { DESKTOP, openSignedIn, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
+import { DESKTOP, hydrated, openSignedIn, PHONE, screenshot, seriousA11yViolations } from "../support/browser";
 import { chatUser, composerOf, createDirect, createGroup, send, settle, sidebarRow, useChatBrowser } from "../support/chat";
 
 jest.setTimeout(240_000);
@@ -90,6 +90,8 @@ describe("the keyboard", () => {
 
     // Ctrl+K: the direct conversation with Ada above the busier group she is merely in
     await sidebarRow(page, "Engine room").waitFor();
+    // the keys are heard once the page is hydrated (the server's HTML shows the list before that)
+    await hydrated(sidebarRow(page, "Engine room"));
     await page.keyboard.press("Control+k");
     await dialog(page, "Go to conversation").waitFor();
     await page.keyboard.type("ada");
@@ -221,8 +223,9 @@ describe("the keyboard", () => {
       ],
       clicked: "composer",
       entered: "composer",
-      // the current message's actions (hover toolbar: Reply, Pin; Add reaction, Edit, Delete), no one else's
-      tabPath: ["message:Gears ordered", "button:Reply", "button:Pin", "button:Add reaction", "button:Edit", "button:Delete", "composer"],
+      // the current message's actions (hover toolbar: Reply, Pin; Add reaction, Edit, Delete), no one else's,
+      // then the composer's "Attach files" beside the field
+      tabPath: ["message:Gears ordered", "button:Reply", "button:Pin", "button:Add reaction", "button:Edit", "button:Delete", "button:Attach files", "composer"],
       inList: [
         "message:Gears ordered",
         "message:Drawing 5: https://example.com/gear-5",

@@ -108,7 +108,7 @@ export async function openSignedIn(browser: Browser, account: { username: string
  */
 export async function hydrated(element: Locator, ms = 20_000): Promise<void> {
   // the locator is resolved again on each look: React may replace a server-rendered element right
-  // after hydration (the composer is keyed anew once it can read this device's draft)
+  // after hydration
   const deadline = Date.now() + ms;
   while (!(await element.evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactProps$")), undefined, { timeout: Math.max(1, deadline - Date.now()) }))) {
     if (Date.now() > deadline) throw new Error("not hydrated");

@@ -119,3 +119,34 @@ describe("<Composer>", () => {
     expect(onTyping).toHaveBeenLastCalledWith(true);
   });
 });
+
+describe("<Composer> hydrating the server's field", () => {
+  it("keeps what was typed before the page hydrated, and a later draft does not replace it", async () => {
+    const { renderToString } = await import("react-dom/server");
+    const { hydrateRoot } = await import("react-dom/client");
+    const { act } = await import("react");
+    const onDraftChange = jest.fn();
+    const container = document.createElement("div");
+    container.innerHTML = renderToString(<Composer onSend={() => {}} onDraftChange={onDraftChange} />);
+    document.body.appendChild(container);
+    const field = container.querySelector("textarea")!;
+    field.value = "typed early";
+    let root: ReturnType<typeof hydrateRoot> | undefined;
+    await act(async () => {
+      root = hydrateRoot(container, <Composer onSend={() => {}} onDraftChange={onDraftChange} />);
+    });
+    expect(onDraftChange).toHaveBeenLastCalledWith("typed early");
+    expect(container.querySelector("textarea")!.value).toBe("typed early");
+    // the device's draft, read once hydrated, does not overwrite it
+    await act(async () => root!.render(<Composer onSend={() => {}} onDraftChange={onDraftChange} initialDraft="an old draft" />));
+    expect(container.querySelector("textarea")!.value).toBe("typed early");
+    await act(async () => root!.unmount());
+    container.remove();
+  });
+
+  it("takes a draft that comes after hydration into an untouched field", async () => {
+    const { rerender } = render(<Composer onSend={() => {}} />);
+    rerender(<Composer onSend={() => {}} initialDraft="saved on this device" />);
+    expect((screen.getByLabelText("Message") as HTMLTextAreaElement).value).toBe("saved on this device");
+  });
+});

@@ -78,6 +78,16 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     wasConfirming.current = confirming !== null;
   }, [confirming]);
   const [caret, setCaret] = useState(initialDraft.length);
+  // a draft that comes later (this device's, read once the page is hydrated) fills the field if
+  // nothing was typed meanwhile; typed text is never replaced
+  const [draftShown, setDraftShown] = useState(initialDraft);
+  if (initialDraft !== draftShown) {
+    setDraftShown(initialDraft);
+    if (text === "" && initialDraft !== "") {
+      setText(initialDraft);
+      setCaret(initialDraft.length);
+    }
+  }
   // where the caret goes once a replaced text is committed (set in the layout effect below, before any next keystroke)
   const caretAfter = useRef<number | null>(null);
   // `:shortcode` suggestions; a picked one replaces what was typed and the caret goes after it
@@ -86,6 +96,12 @@ export function Composer({ initialDraft = "", placeholder = "Write a message", o
     caretAfter.current = start + emoji.length;
     setCaret(caretAfter.current);
   });
+
+  // text typed into the server's field before the page hydrated is kept, not dropped
+  useLayoutEffect(() => {
+    const typed = input.current?.value ?? "";
+    if (typed !== "" && typed !== text) update(typed);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   useLayoutEffect(() => {
     const el = input.current;

@@ -432,8 +432,9 @@ export function ConversationScreen({ conversationId, opening = null }: { convers
             </Suspense>
           )}
           <Composer
-            // the draft is kept on this device, unknown to the server's HTML: the composer takes it once hydrated
-            key={hydrated ? `composer:${conversationId}` : `composer:${conversationId}:hydrating`}
+            // the draft is kept on this device, unknown to the server's HTML: the composer takes it once
+            // hydrated, into the same field (a new one would drop what was typed in between)
+            key={`composer:${conversationId}`}
             initialDraft={hydrated ? actions.getDraft(conversationId) : ""}
             placeholder={conversation?.kind === "direct" ? `Message ${isolate(title.split(" ")[0])}` : "Message the group"}
             onDraftChange={(t) => actions.setDraft(conversationId, t)}
