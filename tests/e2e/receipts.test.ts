@@ -144,8 +144,10 @@ describe("read receipts in the browser", () => {
     await A.page.mouse.move(5, 5);
     await expect(names(A.page).waitFor({ state: "detached" })).resolves.toBeUndefined();
 
-    // keyboard: back from the composer onto it shows them, Escape closes them
+    // keyboard: back from the composer (past its "Attach files" button) onto it shows them, Escape closes them
     await composerOf(A.page).focus();
+    await A.page.keyboard.press("Shift+Tab");
+    await expect(A.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe("Attach files");
     await A.page.keyboard.press("Shift+Tab");
     await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await expect(names(A.page).waitFor()).resolves.toBeUndefined();

@@ -140,7 +140,7 @@ describe("replies, pins and landing on what is new", () => {
       await expect(mine.getByTestId("reply-quote").textContent()).resolves.toBe("Ada LovelacePosted while you were reading history");
       await expect(replyBar.count()).resolves.toBe(0);
       // (the quote shows while the send is on its way: the stored row comes with the acknowledgement)
-      const storedReply = () => testSql()`select r.body from messages m join messages r on r.id = m.reply_to_id where m.body = 'Then we start on Monday'`;
+      const storedReply = () => testSql()`select r.body from messages m join messages r on r.id = m.reply_to_id where m.conversation_id = ${replies.id} and m.body = 'Then we start on Monday'`;
       await eventually(async () => (await storedReply()).length === 1);
       expect((await storedReply())[0].body).toBe("Posted while you were reading history");
 
