@@ -20,10 +20,11 @@ function tabStops(el: HTMLElement): HTMLElement[] {
  * Such lost focus is also put back on the dialog itself. Of dialogs opened over one another only
  * the newest answers. Focus returns to the opener only if it is still lost or inside the dialog on
  * closing: a dialog that closed by opening a conversation leaves the focus in that composer.
+ * `wide` widens the card; `fill` makes it the whole window on a dark backdrop (the image viewer).
  * It is drawn at the end of the page's body: a dialog opened from a part of the page that is hidden
  * (the sidebar, behind a conversation on a phone, where Ctrl+K opens the switcher) still shows.
  */
-export function Dialog({ title, onClose, children, wide }: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
+export function Dialog({ title, onClose, children, wide, fill }: { title: string; onClose(): void; children: ReactNode; wide?: boolean; fill?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // taken while rendering, before autoFocus inside the dialog moves the focus
@@ -83,8 +84,8 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   }, [opener]);
 
   const dialog = (
-    <div className={styles.backdrop} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={styles.dialog} data-wide={wide || undefined} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
+    <div className={styles.backdrop} data-fill={fill || undefined} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={ref} className={styles.dialog} data-wide={wide || undefined} data-fill={fill || undefined} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
         <header className={styles.header}>
           <h2 id={titleId} className={styles.title}>
             {title}

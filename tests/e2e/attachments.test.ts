@@ -1,13 +1,13 @@
 /**
  * Files in messages (issue 14, item 2) in Chromium, desktop and phone, light and dark: an image
  * shows as its thumbnail in a box of its real proportions reserved before it loads (nothing moves
- * when it arrives), opening the full image; another file shows as a card (name, size) that
+ * when it arrives), opening the full image in the viewer (arrows, Home/End, Escape); another file shows as a card (name, size) that
  * downloads; a file named x.html is a download of text, never a page of Parley's origin; a message
  * of files alone has no empty bubble.
  */
 import { randomUUID } from "node:crypto";
 import { baseUrl, request } from "../support/api";
-import { DESKTOP, openSignedIn, PHONE, seriousA11yViolations, shootLightAndDark } from "../support/browser";
+import { DESKTOP, hydrated, openSignedIn, PHONE, seriousA11yViolations, shootLightAndDark } from "../support/browser";
 import { chatUser, createGroup, sidebarRow, useChatBrowser, type ChatUser } from "../support/chat";
 import { multipart, pngOf } from "../support/files";
 
@@ -84,6 +84,91 @@ describe("files in messages", () => {
       expect(await tab.title()).not.toBe("owned");
       await tab.close();
 
+      expect(scriptErrors).toEqual([]);
+    });
+  }
+});
+
+describe("the image viewer", () => {
+  for (const [viewport, name] of [
+    [DESKTOP, "desktop"],
+    [PHONE, "phone"],
+  ] as const) {
+    it(`at ${name}: full size, arrows through the conversation's images, Escape back to the thumbnail`, async () => {
+      const [me, ada] = await Promise.all([chatUser({ displayName: "Vic Viewer" }), chatUser({ displayName: "Ada Lovelace" })]);
+      const group = await createGroup(ada, "Gallery", [me]);
+      const wide = await upload(ada, "harbour.png", await pngOf(1600, 900), "image/png");
+      const tall = await upload(ada, "lighthouse.png", await pngOf(600, 1000), "image/png");
+      const third = await upload(ada, "pier.png", await pngOf(800, 800), "image/png");
+      expect((await sendFiles(ada, group.id, "Two from the harbour", [wide.id, tall.id])).ok).toBe(true);
+      expect((await sendFiles(ada, group.id, "And the pier", [third.id])).ok).toBe(true);
+
+      const { page, scriptErrors } = await openSignedIn(browser(), me, viewport);
+      await sidebarRow(page, "Gallery").click();
+      await page.waitForURL(`${baseUrl()}/c/${group.id}`);
+      const thumbs = page.getByTestId("attachment-image");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=attachment-image]").length === 3);
+      // the files' code loads apart from the page's (MessageItem): a click before it hydrates would follow the link
+      await hydrated(thumbs.nth(1));
+      await hydrated(thumbs.nth(2));
+
+      // a click opens the viewer on that image, at full size (not the 480 px thumbnail)
+      await thumbs.nth(1).click();
+      const viewer = page.getByRole("dialog", { name: "lighthouse.png" });
+      await viewer.waitFor();
+      const full = page.getByTestId("image-viewer-image");
+      await expect(full.getAttribute("src")).resolves.toBe(tall.url);
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>("[data-testid=image-viewer-image]");
+        return !!img && img.complete && img.naturalWidth > 0;
+      });
+      await expect(full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).resolves.toEqual([600, 1000]);
+      // fitted inside the window, its proportions kept
+      const box = (await full.boundingBox())!;
+      expect(box.height).toBeLessThanOrEqual(viewport.height);
+      expect(box.width).toBeLessThanOrEqual(viewport.width);
+      expect(Math.abs(box.width / box.height - 0.6)).toBeLessThan(0.02);
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("2 of 3");
+      await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+      await shootLightAndDark(page, `image-viewer-${name}`);
+
+      // arrows step through every image of the conversation, across messages, and stop at the ends
+      await page.keyboard.press("ArrowRight");
+      await expect(page.getByRole("dialog", { name: "pier.png" }).waitFor()).resolves.toBeUndefined();
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("3 of 3");
+      await page.keyboard.press("ArrowRight");
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("3 of 3");
+      await expect(page.getByRole("button", { name: "Next image" }).isDisabled()).resolves.toBe(true);
+      await page.keyboard.press("Home");
+      await expect(page.getByRole("dialog", { name: "harbour.png" }).waitFor()).resolves.toBeUndefined();
+      await page.getByRole("button", { name: "Next image" }).click();
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("2 of 3");
+      await page.keyboard.press("ArrowLeft");
+      await expect(full.getAttribute("src")).resolves.toBe(wide.url);
+      // a sideways swipe steps too (a finger's pointer events on the image)
+      const swipe = async (fromX: number, toX: number) => {
+        await full.dispatchEvent("pointerdown", { pointerType: "touch", isPrimary: true, clientX: fromX, clientY: 300, bubbles: true });
+        await full.dispatchEvent("pointerup", { pointerType: "touch", isPrimary: true, clientX: toX, clientY: 310, bubbles: true });
+      };
+      await swipe(300, 120);
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("2 of 3");
+      await swipe(120, 300);
+      await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("1 of 3");
+      // a download of the shown file
+      await expect(page.getByRole("link", { name: "Download" }).getAttribute("download")).resolves.toBe("harbour.png");
+
+      // Escape closes it and gives the focus back to the thumbnail that opened it
+      await page.keyboard.press("Escape");
+      await viewer.waitFor({ state: "detached" });
+      await expect(page.getByTestId("image-viewer").count()).resolves.toBe(0);
+      await expect(thumbs.nth(1).evaluate((a) => a === document.activeElement)).resolves.toBe(true);
+
+      // from the keyboard: Enter on a focused thumbnail opens it too
+      await thumbs.nth(2).focus();
+      await page.keyboard.press("Enter");
+      await page.getByRole("dialog", { name: "pier.png" }).waitFor();
+      await page.getByRole("button", { name: "Close" }).click();
+      await page.getByTestId("image-viewer").waitFor({ state: "detached" });
       expect(scriptErrors).toEqual([]);
     });
   }

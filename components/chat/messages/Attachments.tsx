@@ -1,6 +1,32 @@
+"use client";
+
+import { useState, type MouseEvent } from "react";
 import type { AttachmentView } from "@/lib/messages/types";
 import { THUMBNAIL_MAX_PX } from "@/lib/attachments/rules";
+import { lazyDialog } from "../LazyDialog";
+import type { ViewerImage } from "./ImageViewer";
 import styles from "./Attachments.module.scss";
+
+/** Loaded on the first click on an image (../LazyDialog.tsx); a pointer over a thumbnail preloads it. */
+const ImageViewer = lazyDialog(() => import("./ImageViewer").then((m) => m.ImageViewer));
+
+/**
+ * The images the viewer steps through when `opened` is clicked: every image of the conversation's
+ * loaded messages, in the order shown (each thumbnail's link carries what the viewer needs), or the
+ * clicked one alone outside a message list.
+ */
+function imagesAround(opened: HTMLAnchorElement): { images: ViewerImage[]; start: number } {
+  const scope = opened.closest('[data-testid="message-list"]') ?? opened.parentElement!;
+  const links = [...scope.querySelectorAll<HTMLAnchorElement>('a[data-testid="attachment-image"]')];
+  const images = links.map((a) => ({
+    url: a.getAttribute("href")!,
+    thumbnailUrl: a.querySelector("img")?.getAttribute("src") ?? a.getAttribute("href")!,
+    name: a.title,
+    width: Number(a.dataset.width),
+    height: Number(a.dataset.height),
+  }));
+  return { images, start: Math.max(0, links.indexOf(opened)) };
+}
 
 /** "4.2 MB", "512 KB", "17 bytes": a file's size as a card shows it (decimal units, as file managers do). */
 export function fileSize(bytes: number): string {
@@ -38,35 +64,56 @@ export function shownBox(width: number, height: number): { width: string; aspect
 /**
  * A message's files (issue 14, item 2): images as their thumbnails, with the space they take
  * reserved before they load (width and height given, so nothing below moves), each opening the
- * full image; other files as a card (icon, name, size) that downloads. Names are text, isolated.
+ * full image in the viewer (./ImageViewer.tsx); other files as a card (icon, name, size) that downloads. Names are text, isolated.
  */
 export function Attachments({ attachments }: { attachments: AttachmentView[] }) {
+  const [viewing, setViewing] = useState<{ images: ViewerImage[]; start: number } | null>(null);
   if (!attachments.length) return null;
+  // a plain click opens the viewer; Ctrl/Cmd/Shift-click and the middle button still open a tab
+  const openViewer = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    setViewing(imagesAround(e.currentTarget));
+  };
   return (
-    <ul className={styles.attachments} aria-label={`${attachments.length} file${attachments.length === 1 ? "" : "s"}`} data-testid="attachments">
-      {attachments.map((a) =>
-        a.thumbnailUrl && a.width && a.height ? (
-          <li key={a.id} className={styles.image} style={shownBox(a.width, a.height)}>
-            <a href={a.url} target="_blank" rel="noopener" title={a.name} data-testid="attachment-image">
-              {/* eslint-disable-next-line @next/next/no-img-element -- a private, already-sized thumbnail: nothing for next/image to optimise */}
-              <img src={a.thumbnailUrl} alt={a.name} {...thumbnailSize(a.width, a.height)} loading="lazy" decoding="async" />
-            </a>
-          </li>
-        ) : (
-          <li key={a.id}>
-            <a href={a.url} download={a.name} className={styles.file} data-testid="attachment-file">
-              <svg width="28" height="28" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
-                <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
-                <path d="M14 3v5h5" />
-              </svg>
-              <span className={styles.fileText}>
-                <bdi className={styles.fileName}>{a.name}</bdi>
-                <span className={styles.fileSize}>{fileSize(a.size)}</span>
-              </span>
-            </a>
-          </li>
-        ),
-      )}
-    </ul>
+    <>
+      <ul className={styles.attachments} aria-label={`${attachments.length} file${attachments.length === 1 ? "" : "s"}`} data-testid="attachments">
+        {attachments.map((a) =>
+          a.thumbnailUrl && a.width && a.height ? (
+            <li key={a.id} className={styles.image} style={shownBox(a.width, a.height)}>
+              <a
+                href={a.url}
+                target="_blank"
+                rel="noopener"
+                title={a.name}
+                data-width={a.width}
+                data-height={a.height}
+                onClick={openViewer}
+                onPointerEnter={ImageViewer.preload}
+                onFocus={ImageViewer.preload}
+                data-testid="attachment-image"
+              >
+                {/* eslint-disable-next-line @next/next/no-img-element -- a private, already-sized thumbnail: nothing for next/image to optimise */}
+                <img src={a.thumbnailUrl} alt={a.name} {...thumbnailSize(a.width, a.height)} loading="lazy" decoding="async" />
+              </a>
+            </li>
+          ) : (
+            <li key={a.id}>
+              <a href={a.url} download={a.name} className={styles.file} data-testid="attachment-file">
+                <svg width="28" height="28" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+                  <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+                  <path d="M14 3v5h5" />
+                </svg>
+                <span className={styles.fileText}>
+                  <bdi className={styles.fileName}>{a.name}</bdi>
+                  <span className={styles.fileSize}>{fileSize(a.size)}</span>
+                </span>
+              </a>
+            </li>
+          ),
+        )}
+      </ul>
+      {viewing && <ImageViewer {...viewing} onClose={() => setViewing(null)} />}
+    </>
   );
 }
