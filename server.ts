@@ -203,7 +203,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         closing ??= (async () => {
           const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           stopSweeper();
-          stopIndexer();
+          const indexerStopped = stopIndexer().catch(() => {});
           await messagesSettled();
           io.engine.close(); // "transport close": socket.io clients reconnect by themselves
           await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -212,6 +212,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           await redisSub?.quit().catch(() => {});
           await closeRedis();
           await app.close().catch(() => {});
+          await indexerStopped;
           await closeDb();
           await embedded?.stop();
         })();

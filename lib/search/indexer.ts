@@ -7,8 +7,11 @@
  * Every node runs one loop; `for update skip locked` keeps them from taking the same messages.
  */
 import "server-only";
-import type { Sql } from "postgres";
+import { readFileSync } from "node:fs";
+import { setPriority } from "node:os";
+import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
+import { env } from "../platform/env";
 import { log } from "../platform/log";
 
 /** Messages indexed per statement. */
@@ -50,15 +53,61 @@ export async function indexAll(sql: Sql = getSql()): Promise<number> {
   }
 }
 
-/** Runs the indexer on this node every INDEX_EVERY_MS until the returned stop is called (the timer never keeps the process alive). */
-export function startSearchIndexer(): () => void {
+/** How often the indexer makes sure its database process is still the lowered one, in ms. */
+const PRIORITY_CHECK_EVERY_MS = 60_000;
+
+/** The niceness the indexer's database process is given (0 is normal, 19 the lowest priority). */
+export const INDEXER_NICENESS = 10;
+
+/**
+ * Puts the database server process behind `sql` (a one-connection pool) at INDEXER_NICENESS, so
+ * that on a busy machine making search documents yields the CPU to sends (bench:search measured
+ * the indexer's CPU, not its locks, as what it cost a send's p99). Only when that process is
+ * provably this connection's on this machine: the backend's pid, and its command line (PostgreSQL
+ * titles a backend "postgres: user db host(port) …") showing this connection's own client port
+ * on a loopback address. A remote or proxied database, or a process we may not renice, is left
+ * alone. Answers whether the priority was lowered. The connection must stay the same one, so the
+ * pool must be `max: 1` without `idle_timeout`/`max_lifetime`.
+ */
+export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
+  try {
+    const [row] = await sql<{ pid: number; port: number | null; addr: string | null }[]>`
+      select pg_backend_pid() as pid, inet_client_port() as port, host(inet_client_addr()) as addr`;
+    if (!row.port || !row.addr || !/^(127\.|::1$|::ffff:127\.)/.test(row.addr)) return false;
+    const title = readFileSync(`/proc/${row.pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    if (!/^postgres: /.test(title) || !title.includes(`(${row.port})`)) return false;
+    setPriority(row.pid, INDEXER_NICENESS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the indexer on this node every INDEX_EVERY_MS until the returned stop is called (the timer
+ * never keeps the process alive), on a connection of its own whose database process works at a
+ * lower CPU priority when the database runs on this machine (`lowerIndexerPriority`). Answers the
+ * stop, which ends that connection.
+ */
+export function startSearchIndexer(): () => Promise<void> {
   let running = false;
   let stopped = false;
+  let sql: Sql | undefined;
+  let checkedAt = -Infinity;
+  const connection = async () => {
+    sql ??= postgres(env().databaseUrl!, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, max_lifetime: null });
+    // again now and then: a reconnect (the database restarted) is a new process
+    if (performance.now() - checkedAt > PRIORITY_CHECK_EVERY_MS) {
+      checkedAt = performance.now();
+      await lowerIndexerPriority(sql);
+    }
+    return sql;
+  };
   const tick = async () => {
     if (running || stopped) return;
     running = true;
     try {
-      await indexAll();
+      await indexAll(await connection());
     } catch (err) {
       log.warn("[search]", "indexing failed (retried):", err instanceof Error ? err.message : String(err));
     } finally {
@@ -68,8 +117,9 @@ export function startSearchIndexer(): () => void {
   const timer = setInterval(() => void tick(), INDEX_EVERY_MS);
   timer.unref();
   void tick();
-  return () => {
+  return async () => {
     stopped = true;
     clearInterval(timer);
+    await sql?.end({ timeout: 5 });
   };
 }

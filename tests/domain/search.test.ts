@@ -248,4 +248,41 @@ describe("the search indexer", () => {
     expect((await sql`select count(*)::int as n from message_search where conversation_id = ${id}`)[0].n).toBe(3000);
     expect((await search(bob, "echidna", { limit: 5 })).results).toHaveLength(5);
   });
+
+  test("a batch of sends is queued by one statement, not a trigger call per row; system messages are not queued", async () => {
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    const sql = getSql();
+    // the writer inserts a whole batch in one statement: the insert trigger runs once per statement
+    const [trigger] = await sql<{ per_row: boolean; transition: string | null }[]>`
+      select (tgtype & 1) = 1 as per_row, tgnewtable as transition from pg_trigger where tgname = 'messages_search_enqueue'`;
+    expect(trigger).toEqual({ per_row: false, transition: "inserted" });
+    await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body, kind)
+      select ${id}, g, g, ${ann.id}, gen_random_uuid(), 'batch platypus ' || g, case when g % 2 = 0 then 'text' else 'system' end
+      from generate_series(1, 10) g`;
+    await sql`update conversations set last_seq = 10 where id = ${id}`;
+    expect((await sql`select count(*)::int as n from message_search_queue where conversation_id = ${id}`)[0].n).toBe(5);
+    expect(await bodies(bob, "platypus")).toHaveLength(5);
+  });
+
+  test("the indexer's database process works at a lower CPU priority than the sends' when the database is on this machine", async () => {
+    const { lowerIndexerPriority, INDEXER_NICENESS } = await import("@/lib/search/indexer");
+    const { default: postgres } = await import("postgres");
+    const own = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    const niceness = async (sql: typeof own) => {
+      const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      // /proc/<pid>/stat: the 19th field is the niceness (after the command in parentheses)
+      const stat = (await import("node:fs")).readFileSync(`/proc/${pid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    };
+    try {
+      expect(await niceness(own)).toBe(0);
+      await expect(lowerIndexerPriority(own)).resolves.toBe(true);
+      expect(await niceness(own)).toBe(INDEXER_NICENESS);
+      // the pool's other processes (the sends') keep theirs
+      expect(await niceness(getSql())).toBe(0);
+    } finally {
+      await own.end();
+    }
+  });
 });
