@@ -22,25 +22,32 @@ export const INDEX_EVERY_MS = 200;
 /**
  * Indexes up to `limit` queued messages (only those of `conversationIds` when given) and answers how
  * many it took off the queue. A message deleted or gone meanwhile is simply dropped from the queue;
- * one edited meanwhile is queued again by the trigger and indexed again.
+ * one edited meanwhile is queued again by the trigger and indexed again. Its own transaction,
+ * committed asynchronously (see inside).
  */
 export async function indexPending(sql: Sql, { conversationIds, limit = INDEX_BATCH }: { conversationIds?: string[]; limit?: number } = {}): Promise<number> {
-  const [{ taken }] = await sql<{ taken: number }[]>`
-    with q as (
-      delete from message_search_queue where message_id in (
-        select message_id from message_search_queue
-        ${conversationIds ? sql`where conversation_id = any(${conversationIds}::uuid[])` : sql``}
-        limit ${limit} for update skip locked)
-      returning message_id),
-    indexed as (
-      insert into message_search (message_id, conversation_id, created_at, search)
-      select m.id, m.conversation_id, m.created_at, to_tsvector('parley_search', parley_search_text(m.body))
-      from q join messages m on m.id = q.message_id
-      where m.kind = 'text' and m.deleted_at is null
-      on conflict (message_id) do update set search = excluded.search
-      returning 1)
-    select (select count(*) from q)::int as taken, (select count(*) from indexed)::int as indexed`;
-  return taken;
+  return sql.begin(async (tx) => {
+    // Its commit does not wait for the WAL to reach the disk, so the sends' commits do not queue
+    // behind the indexer's flushes. Safe for derived data: a crash that loses this commit loses
+    // its queue deletion with it, and those messages are indexed again. Sends never do this.
+    await tx`set local synchronous_commit = off`;
+    const [{ taken }] = await tx<{ taken: number }[]>`
+      with q as (
+        delete from message_search_queue where message_id in (
+          select message_id from message_search_queue
+          ${conversationIds ? tx`where conversation_id = any(${conversationIds}::uuid[])` : tx``}
+          limit ${limit} for update skip locked)
+        returning message_id),
+      indexed as (
+        insert into message_search (message_id, conversation_id, created_at, search)
+        select m.id, m.conversation_id, m.created_at, to_tsvector('parley_search', parley_search_text(m.body))
+        from q join messages m on m.id = q.message_id
+        where m.kind = 'text' and m.deleted_at is null
+        on conflict (message_id) do update set search = excluded.search
+        returning 1)
+      select (select count(*) from q)::int as taken, (select count(*) from indexed)::int as indexed`;
+    return taken;
+  });
 }
 
 /** Drains the queue batch by batch until it is empty. Answers how many it took. */
