@@ -1,7 +1,7 @@
 /**
  * The one way message rows are read back: the row itself, its reactions grouped by emoji (oldest
  * first) as `reactions_agg`, its files in order as `attachments_agg`, and the original it replies to as `reply_id`, `reply_seq`,
- * `reply_sender_id`, `reply_body`, `reply_deleted_at`. Every read path (history, `sync`, the list's
+ * `reply_sender_id`, `reply_body`, `reply_deleted_at`, `reply_files`. Every read path (history, `sync`, the list's
  * last message, an edit's answer, the writer's retries) uses it and maps the rows with
  * lib/messages/types.ts toMessageView, so they cannot drift.
  */
@@ -19,6 +19,10 @@ export const MESSAGE_COLUMNS = [
 ] as const;
 const columnsOf = (db: Db, alias: string) => db.unsafe(MESSAGE_COLUMNS.map((c) => `${alias}.${c}`).join(", "));
 
+/** The file names of the message `id` (an SQL expression) in order, for a reply's quote ('{}' when none or no message). */
+export const replyFiles = (db: Db, id: string) =>
+  db.unsafe(`(select coalesce(array_agg(a.name order by a.position), '{}') from attachments a where ${id} is not null and a.message_id = ${id})`);
+
 /** `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail` (order by / limit). */
 export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
   return db`
@@ -29,7 +33,8 @@ export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
       (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size,
           'width', a.width, 'height', a.height, 'thumb', a.thumbnail_size is not null) order by a.position), '[]'::jsonb)
         from attachments a where a.message_id = m.id) as attachments_agg,
-      rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at
+      rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at,
+      ${replyFiles(db, "rt.id")} as reply_files
     from messages m left join messages rt on rt.id = m.reply_to_id
     where ${where} ${tail}`;
 }

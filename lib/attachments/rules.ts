@@ -13,6 +13,14 @@ export const ATTACHMENT_NAME_MAX = 200;
  */
 export const RASTER_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
 
+/**
+ * What a message of files alone is called where its text would show (the conversation list, a
+ * reply's quote, a notification, the pinned list): its one file's name, else "3 files".
+ */
+export function filesLabel(names: readonly string[]): string {
+  return names.length === 1 ? names[0] : `${names.length} files`;
+}
+
 /** Whether a (sniffed) type is one of RASTER_TYPES. */
 export function isRasterImage(contentType: string): boolean {
   return (RASTER_TYPES as readonly string[]).includes(contentType);

@@ -9,6 +9,7 @@ import { takePosition } from "./positions";
 import { mentionsIn } from "./mentioned";
 import { messageRowsById } from "@/db/message-rows";
 import { toMessageView } from "./types";
+import { EMPTY_MESSAGE } from "./rules";
 import type { MessageView } from "./types";
 
 async function changeMessage(userId: string, messageId: string, change: { body: string } | { delete: true }): Promise<MessageView> {
@@ -19,6 +20,10 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
     if (target.deleted_at) {
       if ("delete" in change) return null; // already deleted: answer with it as it is
       throw new AppError("not_found", "That message was deleted");
+    }
+    // the text of a message with files may be removed (as a send may have none), else it stays required
+    if ("body" in change && change.body === "" && !(await tx`select 1 from attachments where message_id = ${messageId} limit 1`).length) {
+      throw new AppError("bad_request", EMPTY_MESSAGE, { body: EMPTY_MESSAGE });
     }
     const rev = await takePosition(tx, target.conversation_id);
     if ("delete" in change) await tx`delete from reactions where message_id = ${messageId}`;
@@ -34,7 +39,11 @@ async function changeMessage(userId: string, messageId: string, change: { body: 
   return storedMessage(messageId);
 }
 
-/** Replaces the body of the caller's own message. Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`. */
+/**
+ * Replaces the body of the caller's own message; "" only on a message with files (its text removed).
+ * Throws `rate_limited` past LIMITS.edit, `not_found`, `forbidden`, `bad_request` (field `body`) for
+ * "" on a message without files.
+ */
 export async function editMessage({ userId, messageId, body }: { userId: string; messageId: string; body: string }): Promise<MessageView> {
   return limited("edit", userId, () => changeMessage(userId, messageId, { body }));
 }

@@ -22,6 +22,9 @@ export const HISTORY_PAGE = { default: 50, max: 100 } as const;
 /** A sync page: at most this many changes per conversation in one answer. */
 export const SYNC_PAGE = 500;
 
+/** The refusal of a message without text (and, for a send or an edit, without files). */
+export const EMPTY_MESSAGE = "A message cannot be empty";
+
 /**
  * A message body as the server takes it (./schemas `messageBodySchema` is this check): the body as
  * stored (trimmed), or the first refusal, worded as the server words it. The composer and the edit
@@ -31,7 +34,7 @@ export function checkMessageBody(body: string): TextCheck {
   return checkTrimmed(body, {
     what: "Message",
     sentMax: MESSAGE_MAX * 4,
-    required: "A message cannot be empty",
+    required: EMPTY_MESSAGE,
     max: MESSAGE_MAX,
     tooLong: `A message may be at most ${MESSAGE_MAX} characters`,
     // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble

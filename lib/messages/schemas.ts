@@ -41,7 +41,15 @@ export const sendMessageSchema = z
   .strictObject({ conversationId: uuidSchema("conversationId"), ...sendFields }, { error: "Expected { conversationId, clientId, body, replyTo?, attachmentIds? }" })
   .transform(withSentBody);
 export const restSendMessageSchema = z.strictObject(sendFields, { error: "Expected { clientId, body, replyTo?, attachmentIds? }" }).transform(withSentBody);
-export const editMessageSchema = z.strictObject({ messageId: uuidSchema("messageId"), body: messageBodySchema }, { error: "Expected { messageId, body }" });
+/**
+ * An edit's new body: `checkSentBody` as if the message had files, so "" passes here; whether the
+ * message really has files is known only to the edit itself (./edit.ts refuses "" on a message
+ * without them, with the same words as a send's empty body).
+ */
+export const editMessageSchema = z.strictObject(
+  { messageId: uuidSchema("messageId"), body: checkedText("Message", (body) => checkSentBody(body, true)) },
+  { error: "Expected { messageId, body }" },
+);
 export const deleteMessageSchema = z.strictObject({ messageId: uuidSchema("messageId") }, { error: "Expected { messageId }" });
 export const pinMessageSchema = z.strictObject(
   { messageId: uuidSchema("messageId"), pinned: z.boolean({ error: "pinned is true or false" }) },

@@ -15,6 +15,8 @@ export interface ReplyPreview {
   senderId: string | null;
   body: string;
   deleted: boolean;
+  /** the original's file names in order ([] when it has none or was deleted): a quote of files alone shows them */
+  files: string[];
 }
 
 /** One emoji on a message: who put it there, oldest first. */
@@ -87,7 +89,7 @@ export const REPLY_PREVIEW_MAX = 200;
 /** The quote a reply to `original` carries, as the server builds it (what a pending reply shows until its ack). */
 export function replyPreviewOf(original: MessageView): ReplyPreview {
   const deleted = original.deletedAt !== null;
-  return { id: original.id, seq: original.seq, senderId: original.senderId, body: deleted ? "" : cutOnGrapheme(original.body), deleted };
+  return { id: original.id, seq: original.seq, senderId: original.senderId, body: deleted ? "" : cutOnGrapheme(original.body), deleted, files: deleted ? [] : original.attachments.map((a) => a.name) };
 }
 
 /** `body` cut to at most `max` code points, on a grapheme boundary (Intl.Segmenter, UAX #29). */
@@ -107,7 +109,8 @@ export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
 /**
  * A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. The row may carry
  * the aggregates of db/message-rows.ts: `reactions_agg` (json [{ emoji, userIds }]) and the
- * replied-to original as `reply_id`, `reply_seq`, `reply_sender_id`, `reply_body`, `reply_deleted_at`.
+ * replied-to original as `reply_id`, `reply_seq`, `reply_sender_id`, `reply_body`, `reply_deleted_at`,
+ * `reply_files` (its file names in order).
  */
 export function toMessageView(row: Record<string, unknown>): MessageView {
   const get = (camel: string, snake: string) => (row[camel] !== undefined ? row[camel] : row[snake]);
@@ -127,7 +130,14 @@ export function toMessageView(row: Record<string, unknown>): MessageView {
     clientId: String(get("clientId", "client_id")),
     body: deletedAt ? "" : String(row.body),
     replyTo: replyId
-      ? { id: replyId, seq: Number(row.reply_seq), senderId: (row.reply_sender_id as string | null) ?? null, body: replyDeleted ? "" : cutOnGrapheme(String(row.reply_body ?? "")), deleted: replyDeleted }
+      ? {
+          id: replyId,
+          seq: Number(row.reply_seq),
+          senderId: (row.reply_sender_id as string | null) ?? null,
+          body: replyDeleted ? "" : cutOnGrapheme(String(row.reply_body ?? "")),
+          deleted: replyDeleted,
+          files: replyDeleted ? [] : ((row.reply_files as string[] | null | undefined) ?? []),
+        }
       : null,
     mentions: deletedAt ? [] : ((row.mentions as string[] | null | undefined) ?? []),
     reactions: deletedAt ? [] : reactions,

@@ -14,7 +14,7 @@ import { singleton } from "../platform/singleton";
 import "./events";
 import { resolveMentions } from "./mentioned";
 import { takePositions } from "./positions";
-import { returningMessageColumns, selectMessages } from "@/db/message-rows";
+import { replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -199,7 +199,8 @@ export class MessageWriter {
       const originals = new Map<string, Record<string, unknown>>();
       if (replying.length) {
         const found = await tx`
-          select id as reply_id, conversation_id, seq as reply_seq, sender_id as reply_sender_id, body as reply_body, deleted_at as reply_deleted_at
+          select id as reply_id, conversation_id, seq as reply_seq, sender_id as reply_sender_id, body as reply_body, deleted_at as reply_deleted_at,
+            ${replyFiles(tx, "messages.id")} as reply_files
           from messages where id in ${tx([...new Set(replying.map((p) => p.replyTo!))])}`;
         for (const r of found) originals.set(r.reply_id as string, r);
         for (const p of replying) if (originals.get(p.replyTo!)?.conversation_id !== p.conversationId) settled.set(p, badReply());

@@ -3,6 +3,7 @@ import type { MessageView } from "@/lib/messages/types";
 import { closeTestSql, createAccount, request, testSql } from "../support/api";
 import { chatUser, createDirect, createGroup, eventually, send, settle, type ChatUser } from "../support/chat";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
+import { multipart } from "../support/files";
 
 afterEach(closeAllSockets);
 afterAll(closeTestSql);
@@ -163,6 +164,36 @@ describe("edit and delete", () => {
     expect(await bob.socket.timeout(5000).emitWithAck("message:edit", { messageId: sent.message.id, body: "yours now" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await bob.socket.timeout(5000).emitWithAck("message:delete", { messageId: sent.message.id })).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect((await testSql()`select body from messages where id = ${sent.message.id}`)[0].body).toBe("mine");
+  });
+});
+
+describe("editing a message with files", () => {
+  it("may remove its text, as a send may have none; a message without files cannot be emptied", async () => {
+    const [ada, bob] = await Promise.all([chatUser(), chatUser()]);
+    const dm = await createDirect(ada, bob);
+    const { body, contentType } = multipart([{ field: "file", filename: "plan.txt", type: "text/plain", data: "the plan" }]);
+    const up = await request("/api/attachments", { method: "POST", cookie: ada.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
+    expect(up.status).toBe(201);
+    const { attachment } = await up.json();
+    const a = ada.socket.timeout(5000);
+    const withFile = await a.emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "caption", attachmentIds: [attachment.id] });
+    const plain = await send(ada, dm.id, "just text");
+    if (!withFile.ok || !plain.ok) throw new Error("send failed");
+    for (const emptied of ["", "   \n "]) {
+      const res = await a.emitWithAck("message:edit", { messageId: withFile.message.id, body: emptied });
+      expect(res).toMatchObject({ ok: true, message: { body: "", editedAt: expect.any(String), attachments: [{ id: attachment.id }] } });
+    }
+    expect(await a.emitWithAck("message:edit", { messageId: plain.message.id, body: "" })).toMatchObject({ ok: false, error: { code: "bad_request", message: "A message cannot be empty" } });
+    expect(await a.emitWithAck("message:edit", { messageId: plain.message.id, body: " " })).toMatchObject({ ok: false, error: { code: "bad_request" } });
+    expect((await testSql()`select body from messages where id = ${plain.message.id}`)[0].body).toBe("just text");
+
+    // a reply to it quotes its file, live and in history (its text is gone: the quote names the file)
+    const reply = await bob.socket.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "nice plan", replyTo: withFile.message.id });
+    expect(reply).toMatchObject({ ok: true, message: { replyTo: { id: withFile.message.id, body: "", deleted: false, files: ["plan.txt"] } } });
+    const history = await (await request(`/api/conversations/${dm.id}/messages`, { cookie: bob.cookie })).json();
+    expect(history.messages.find((m: MessageView) => m.body === "nice plan").replyTo).toMatchObject({ body: "", files: ["plan.txt"] });
+    const textReply = await bob.socket.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "and this", replyTo: plain.message.id });
+    expect(textReply).toMatchObject({ ok: true, message: { replyTo: { body: "just text", files: [] } } });
   });
 });
 

@@ -135,9 +135,16 @@ describe("truncate cuts on a grapheme boundary, within the code-point budget (el
 
   it("is what a notification shows: 140 code points, no half emoji", () => {
     const body = "x".repeat(139) + "😀😀";
-    expect(preview({ body, deletedAt: null })).toBe("x".repeat(139) + "…");
-    expect(preview({ body: "😀".repeat(140), deletedAt: null })).toBe("😀".repeat(140));
-    expect(preview({ body, deletedAt: "2024-01-01T00:00:00Z" })).toBe("message deleted");
+    expect(preview({ body, deletedAt: null, attachments: [] })).toBe("x".repeat(139) + "…");
+    expect(preview({ body: "😀".repeat(140), deletedAt: null, attachments: [] })).toBe("😀".repeat(140));
+    expect(preview({ body, deletedAt: "2024-01-01T00:00:00Z", attachments: [] })).toBe("message deleted");
+  });
+
+  it("names a message of files alone by its file, or how many there are; text with files is the text", () => {
+    const file = (name: string) => ({ id: name, name, contentType: "image/png", size: 1, width: 1, height: 1, url: "", thumbnailUrl: null });
+    expect(preview({ body: "", deletedAt: null, attachments: [file("plan.png")] })).toBe("plan.png");
+    expect(preview({ body: "", deletedAt: null, attachments: [file("a.png"), file("b.png"), file("c.txt")] })).toBe("3 files");
+    expect(preview({ body: "see these", deletedAt: null, attachments: [file("a.png")] })).toBe("see these");
   });
 });
 

@@ -4,6 +4,7 @@
  * conversation's notification level says (`shouldNotify`).
  */
 import type { MessageView } from "@/lib/messages/types";
+import { filesLabel } from "@/lib/attachments/rules";
 import { isolate } from "@/lib/platform/text";
 import { truncate } from "@/lib/platform/text-length";
 import { plainText } from "../messages/markup/plain";
@@ -19,8 +20,11 @@ export const NOTIFICATION_PREVIEW = 140;
  * A notification's text: the message without its formatting markers (markup/plain.ts), at most
  * NOTIFICATION_PREVIEW code points, cut on a grapheme boundary.
  */
-export function preview(m: Pick<MessageView, "body" | "deletedAt">): string {
-  return m.deletedAt ? "message deleted" : truncate(plainText(m.body), NOTIFICATION_PREVIEW);
+export function preview(m: Pick<MessageView, "body" | "deletedAt" | "attachments">): string {
+  if (m.deletedAt) return "message deleted";
+  // a message of files alone: "plan.png", "3 files"
+  if (m.body === "" && m.attachments.length) return truncate(filesLabel(m.attachments.map((a) => a.name)), NOTIFICATION_PREVIEW);
+  return truncate(plainText(m.body), NOTIFICATION_PREVIEW);
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { MessageView } from "@/lib/messages/types";
+import { filesLabel } from "@/lib/attachments/rules";
 import { Dialog } from "../Dialog";
 import { useChatActions } from "../hooks/useChat";
 import { fullTime, relativeTime } from "../messages/format";
@@ -51,7 +52,7 @@ export function PinnedList({ conversationId, nameOf, onClose, onJump }: { conver
                     {relativeTime(m.createdAt, now)}
                   </time>
                 </span>
-                <bdi className={own.pinBody}>{oneLine(m.body)}</bdi>
+                <bdi className={own.pinBody}>{m.body === "" && m.attachments.length ? filesLabel(m.attachments.map((a) => a.name)) : oneLine(m.body)}</bdi>
               </button>
             </li>
           ))}

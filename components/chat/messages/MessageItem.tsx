@@ -2,7 +2,7 @@
 
 import { lazy, memo, Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { AttachmentView, MessageView } from "@/lib/messages/types";
-import { checkMessageBody } from "@/lib/messages/rules";
+import { checkSentBody } from "@/lib/messages/rules";
 
 // A message's files render on the server with it; in the browser their code loads apart (it is not
 // in the chat page's first load, issue 13) and that part hydrates when it arrives (React's selective
@@ -113,8 +113,9 @@ export const SentMessage = memo(function SentMessage({
   const { press, menu } = useMessageMenu(useMessageMenuItems(message, setError), "this message");
 
   async function save() {
-    // the server's rule (code points, marks), checked here first for an immediate, precise message
-    const parsed = checkMessageBody(draft);
+    // the server's rule (code points, marks), checked here first for an immediate, precise message;
+    // the text of a message with files may be removed
+    const parsed = checkSentBody(draft, message.attachments.length > 0);
     if (!parsed.success) {
       setError(parsed.message);
       return;

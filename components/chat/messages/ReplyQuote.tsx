@@ -1,13 +1,14 @@
 "use client";
 
 import type { ReplyPreview } from "@/lib/messages/types";
+import { filesLabel } from "@/lib/attachments/rules";
 import { useMessageContext } from "./message-context";
 import styles from "./Replies.module.scss";
 import { useInnerTabIndex } from "./tab-stops";
 
 /**
- * The one-line quote above a reply: the original's sender (bidi-isolated) and the start of its text,
- * or "Original message deleted" — also when the server's preview predates a deletion this page has
+ * The one-line quote above a reply: the original's sender (bidi-isolated) and the start of its text
+ * (of files alone: their name, or "3 files"), or "Original message deleted" — also when the server's preview predates a deletion this page has
  * seen. A button: it jumps to the original (loading the history around it when not loaded).
  */
 export function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
@@ -16,6 +17,7 @@ export function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
   const held = context?.held(replyTo.id);
   const deleted = replyTo.deleted || !!held?.deletedAt;
   const body = held && !deleted ? held.body : replyTo.body;
+  const files = held && !deleted ? held.attachments.map((a) => a.name) : replyTo.files;
   const name = context?.nameOf(replyTo.senderId) ?? "";
   return (
     <button
@@ -32,7 +34,7 @@ export function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
       ) : (
         <>
           <bdi className={styles.quoteName}>{name}</bdi>
-          <bdi className={styles.quoteText}>{oneLine(body)}</bdi>
+          <bdi className={styles.quoteText}>{body === "" && files.length ? filesLabel(files) : oneLine(body)}</bdi>
         </>
       )}
     </button>

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/Avatar";
 import { ChatBubbleIcon, EmptyState } from "@/components/shell/EmptyState";
 import type { ConversationView } from "@/lib/conversations/types";
+import { filesLabel } from "@/lib/attachments/rules";
 import { truncate } from "@/lib/platform/text-length";
 import { useChatActions } from "../hooks/useChat";
 import { useChatShortcuts } from "../hooks/useChatShortcuts";
@@ -86,8 +87,7 @@ function previewOf(c: ConversationView, meId: string, people: ChatState["people"
     return <NoteWords parts={noteParts(m.event, m.senderId, meId)} nameOf={nameOf} />;
   }
   // a message of files alone is named by them: "plan.png", "3 files"
-  const files = m.attachments.length === 1 ? m.attachments[0].name : `${m.attachments.length} files`;
-  const body = <bdi>{m.deletedAt ? "message deleted" : m.body === "" && m.attachments.length ? files : messagePreview(m.body)}</bdi>;
+  const body = <bdi>{m.deletedAt ? "message deleted" : m.body === "" && m.attachments.length ? filesLabel(m.attachments.map((a) => a.name)) : messagePreview(m.body)}</bdi>;
   if (m.senderId === meId) return <>You: {body}</>;
   if (c.kind === "group") {
     const sender = m.senderId === null ? { name: DELETED_USER_NAME } : (previewSender(c.members, m.senderId) ?? formerSender(c.members, people, m.senderId));
