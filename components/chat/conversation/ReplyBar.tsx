@@ -2,7 +2,7 @@
 
 import { useEffect } from "react";
 import type { MessageView } from "@/lib/messages/types";
-import { oneLine } from "../messages/ReplyQuote";
+import { quoteText } from "../messages/ReplyQuote";
 import styles from "./Replies.module.scss";
 
 /**
@@ -25,7 +25,7 @@ export function ReplyBar({ message, name, onCancel }: { message: MessageView; na
         <path d="M9 17 4 12l5-5M4 12h11a5 5 0 0 1 5 5v2" />
       </svg>
       <span className={styles.replyText}>
-        Replying to <bdi className={styles.replyName}>{name}</bdi>: <bdi>{oneLine(message.body)}</bdi>
+        Replying to <bdi className={styles.replyName}>{name}</bdi>: <bdi>{quoteText(message.body, message.attachments.map((a) => a.name))}</bdi>
       </span>
       <button type="button" className={styles.replyCancel} onClick={onCancel} aria-label="Cancel reply" title="Cancel reply (Escape)">
         <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">

@@ -34,11 +34,16 @@ export function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
       ) : (
         <>
           <bdi className={styles.quoteName}>{name}</bdi>
-          <bdi className={styles.quoteText}>{body === "" && files.length ? filesLabel(files) : oneLine(body)}</bdi>
+          <bdi className={styles.quoteText}>{quoteText(body, files)}</bdi>
         </>
       )}
     </button>
   );
+}
+
+/** A quoted message as one line: its text, or, of files alone, their name ("plan.png", "3 files"). */
+export function quoteText(body: string, files: readonly string[]): string {
+  return body === "" && files.length ? filesLabel(files) : oneLine(body);
 }
 
 /** Line breaks as spaces: the quote is one line. */
