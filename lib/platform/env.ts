@@ -68,10 +68,37 @@ const schema = z.object({
   PRESENCE_REFRESH_MS: optional(whole(1, 86_400_000)),
   UPLOAD_MAX_BYTES: optional(whole(1, 2 ** 31)),
   UPLOAD_QUOTA_BYTES: optional(whole(1, 2 ** 50)),
+  ATTACHMENT_STORE: optional(z.enum(["postgres", "s3"], { error: 'expected "postgres" or "s3"' })),
+  S3_ENDPOINT: optional(urlOf(["http:", "https:"])),
+  // S3's bucket naming rules: 3–63 lower-case letters, digits, dots and hyphens
+  S3_BUCKET: optional(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens" })),
+  S3_REGION: optional(z.string()),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+}).superRefine((e, ctx) => {
+  // An S3 store needs its bucket, a region (only AWS itself has no endpoint to imply one), and both
+  // halves of a key or neither (then the SDK's own chain: AWS_* variables, an instance role).
+  if (e.ATTACHMENT_STORE !== "s3") return;
+  const need = (name: string, why: string) => ctx.addIssue({ code: "custom", path: [name], message: why });
+  if (!e.S3_BUCKET) need("S3_BUCKET", 'required when ATTACHMENT_STORE is "s3"');
+  if (!e.S3_ENDPOINT && !e.S3_REGION) need("S3_REGION", 'required when ATTACHMENT_STORE is "s3" without S3_ENDPOINT');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) need(e.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID", "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together");
 });
 
 /** Variables whose value may hold a password: an error names them but does not repeat the value. */
-const SECRET_BEARING = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "AUTH_SECRET"]);
+const SECRET_BEARING = new Set(["DATABASE_URL", "REDIS_URL", "NEXTAUTH_SECRET", "AUTH_SECRET", "S3_SECRET_ACCESS_KEY"]);
+
+/** Where ATTACHMENT_STORE=s3 keeps attachment bytes (docs/attachments.md "Storage"). */
+export interface S3Settings {
+  /** S3_ENDPOINT: an S3-compatible server (MinIO, s3rver…), addressed path-style; unset means AWS itself */
+  endpoint: string | undefined;
+  /** S3_BUCKET: the bucket, which must exist */
+  bucket: string;
+  /** S3_REGION (default "us-east-1" when an endpoint is given) */
+  region: string;
+  /** S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY; unset means the SDK's default chain (AWS_* variables, an instance role) */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
 
 /** The parsed environment, defaults applied. */
 export interface Env {
@@ -107,6 +134,10 @@ export interface Env {
   uploadMaxBytes: number;
   /** UPLOAD_QUOTA_BYTES (default 2 GiB): the bytes of files one account may hold (sent or not) */
   uploadQuotaBytes: number;
+  /** ATTACHMENT_STORE (default "postgres"): where attachment bytes live */
+  attachmentStore: "postgres" | "s3";
+  /** the S3 store's settings when ATTACHMENT_STORE is "s3", else undefined */
+  s3: S3Settings | undefined;
 }
 
 /** A variable with a value Parley cannot use; the message names each one and what was expected. */
@@ -120,7 +151,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const shown = SECRET_BEARING.has(name) ? "" : `, got ${JSON.stringify(source[name])}`;
+      const shown = SECRET_BEARING.has(name) || source[name] === undefined ? "" : `, got ${JSON.stringify(source[name])}`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new EnvError(`Invalid environment (see README.md "Configuration"):\n${lines.join("\n")}`);
@@ -144,6 +175,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     presenceRefreshMs: e.PRESENCE_REFRESH_MS ?? 10_000,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES ?? 25 * 1024 * 1024,
     uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES ?? 2 * 1024 * 1024 * 1024,
+    attachmentStore: e.ATTACHMENT_STORE ?? "postgres",
+    s3:
+      e.ATTACHMENT_STORE === "s3"
+        ? {
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET!,
+            region: e.S3_REGION ?? "us-east-1",
+            credentials: e.S3_ACCESS_KEY_ID ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined,
+          }
+        : undefined,
   };
 }
 

@@ -21,7 +21,31 @@ describe("parseEnv", () => {
       presenceRefreshMs: 10_000,
       uploadMaxBytes: 25 * 1024 * 1024,
       uploadQuotaBytes: 2 * 1024 * 1024 * 1024,
+      attachmentStore: "postgres",
+      s3: undefined,
     });
+  });
+
+  it("takes an S3 attachment store with its bucket, and says what is missing at start", () => {
+    expect(parseEnv({ ATTACHMENT_STORE: "s3", S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "parley-files", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "key" })).toMatchObject({
+      attachmentStore: "s3",
+      s3: { endpoint: "http://127.0.0.1:9000", bucket: "parley-files", region: "us-east-1", credentials: { accessKeyId: "id", secretAccessKey: "key" } },
+    });
+    // AWS itself: a region, and the SDK's own credentials (instance role, AWS_* variables)
+    expect(parseEnv({ ATTACHMENT_STORE: "s3", S3_BUCKET: "parley-files", S3_REGION: "eu-west-3" }).s3).toEqual({ endpoint: undefined, bucket: "parley-files", region: "eu-west-3", credentials: undefined });
+    expect(() => parseEnv({ ATTACHMENT_STORE: "s3" })).toThrow(/S3_BUCKET: required when ATTACHMENT_STORE is "s3"\n  S3_REGION: required/);
+    expect(() => parseEnv({ ATTACHMENT_STORE: "s3", S3_BUCKET: "Parley_Files", S3_ENDPOINT: "x" })).toThrow(/S3_ENDPOINT: expected a http:\/\/ or https:\/\/ URL[^]*S3_BUCKET: expected a bucket name/);
+    expect(() => parseEnv({ ATTACHMENT_STORE: "minio" })).toThrow(/ATTACHMENT_STORE: expected "postgres" or "s3", got "minio"/);
+    let message = "";
+    try {
+      parseEnv({ ATTACHMENT_STORE: "s3", S3_BUCKET: "parley", S3_REGION: "x", S3_SECRET_ACCESS_KEY: "hunter2" });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/);
+    expect(message).not.toContain("hunter2");
+    // S3 settings without ATTACHMENT_STORE=s3 change nothing
+    expect(parseEnv({ S3_BUCKET: "parley" })).toMatchObject({ attachmentStore: "postgres", s3: undefined });
   });
 
   it("coerces numbers and switches, and counts an empty variable as unset", () => {
