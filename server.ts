@@ -18,6 +18,8 @@ import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
 import { createRealtime } from "@/lib/realtime/server";
 import { startAttachmentSweeper } from "@/lib/attachments/sweeper";
+import { startAttachmentReaper } from "@/lib/attachments/reaper";
+import { attachmentStore, closeAttachmentStore } from "@/lib/attachments/store";
 import { startSearchIndexer } from "@/lib/search/indexer";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
 import { EnvError, loadEnv } from "@/lib/platform/env";
@@ -190,7 +192,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
     console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
     const stopSweeper = startAttachmentSweeper();
+    const stopReaper = startAttachmentReaper();
     const stopIndexer = startSearchIndexer();
+    if (settled.s3) {
+      // a missing bucket or a refused key shows now, not at the first upload (which would answer 500)
+      attachmentStore()
+        .check()
+        .then(
+          () => console.log(`[parley] attachments are stored in S3 bucket ${settled.s3!.bucket}${settled.s3!.endpoint ? ` at ${settled.s3!.endpoint}` : ""}`),
+          (err: unknown) => console.warn(`[parley] the S3 bucket ${settled.s3!.bucket} cannot be reached (uploads will fail until it can):`, err instanceof Error ? err.message : err),
+        );
+    }
 
     let closing: Promise<void> | undefined;
     return {
@@ -203,6 +215,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         closing ??= (async () => {
           const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           stopSweeper();
+          stopReaper();
           const indexerStopped = stopIndexer().catch(() => {});
           await messagesSettled();
           io.engine.close(); // "transport close": socket.io clients reconnect by themselves
@@ -213,6 +226,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           await closeRedis();
           await app.close().catch(() => {});
           await indexerStopped;
+          closeAttachmentStore();
           await closeDb();
           await embedded?.stop();
         })();

@@ -170,7 +170,8 @@ const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
  * A file uploaded for a message (issue 14; docs/attachments.md). Unclaimed (`message_id` null) it is
  * the uploader's alone, and removed after a day; `message:send` claims it for one message, whose
  * conversation's members may then read it. Its type is sniffed from its bytes, never taken from the
- * client. The bytes live in `attachment_chunks` (ATTACHMENT_STORE=postgres, the default).
+ * client. Its bytes live in the store named by `store`: `attachment_chunks` (ATTACHMENT_STORE=postgres,
+ * the default) or S3 objects (lib/attachments/store-s3.ts).
  */
 export const attachments = pgTable(
   "attachments",
@@ -194,14 +195,34 @@ export const attachments = pgTable(
     sha256: text("sha256").notNull(),
     thumbnailSize: bigint("thumbnail_size", { mode: "number" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // where its bytes were written (ATTACHMENT_STORE at upload): read and removed from there, so a
+    // change of store leaves older files readable
+    store: text("store", { enum: ["postgres", "s3"] }).notNull().default("postgres"),
   },
   (t) => [
     index("attachments_message").on(t.messageId),
     index("attachments_uploader").on(t.uploaderId, t.createdAt),
     index("attachments_unclaimed").on(t.createdAt).where(sql`${t.messageId} is null`),
+    check("attachments_store", sql`${t.store} in ('postgres', 's3')`),
   ],
 );
 export type Attachment = InferSelectModel<typeof attachments>;
+
+/**
+ * Attachments deleted whose bytes are still to be deleted from their store: filled by a trigger on
+ * `attachments` (migration 0007) whichever way a row goes (its message or account deleted, swept,
+ * taken back), drained by every node's reaper (lib/attachments/reaper.ts).
+ */
+export const attachmentRemovals = pgTable(
+  "attachment_removals",
+  {
+    attachmentId: uuid("attachment_id").primaryKey(),
+    store: text("store", { enum: ["postgres", "s3"] }).notNull(),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("attachment_removals_queue").on(t.store, t.queuedAt)],
+);
+export type AttachmentRemoval = InferSelectModel<typeof attachmentRemovals>;
 
 /** The bytes of an attachment (`file`) and of its thumbnail (`thumbnail`), in parts of ATTACHMENT_CHUNK_BYTES. */
 export const attachmentChunks = pgTable(

@@ -8,7 +8,7 @@ import { getSql } from "@/db";
 import { AppError } from "../platform/errors";
 import { consume } from "../platform/rate-limit";
 import { isRasterImage } from "./rules";
-import { readParts, type Variant } from "./store";
+import { storeOf, type StoreKind, type Variant } from "./store";
 
 /** What a download of one variant needs to answer: its type, length, validator and bytes (lib/http/download.ts serves it). */
 export interface ServedFile {
@@ -31,13 +31,14 @@ export interface ServedFile {
 export async function openAttachment({ userId, id, variant }: { userId: string; id: string; variant: Variant }): Promise<ServedFile> {
   await consume("download", userId);
   const sql = getSql();
-  const [row] = await sql<{ name: string; content_type: string; size: string; sha256: string; thumbnail_size: string | null }[]>`
-    select a.name, a.content_type, a.size, a.sha256, a.thumbnail_size from attachments a
+  const [row] = await sql<{ name: string; content_type: string; size: string; sha256: string; thumbnail_size: string | null; store: StoreKind }[]>`
+    select a.name, a.content_type, a.size, a.sha256, a.thumbnail_size, a.store from attachments a
     where a.id = ${id} and a.sha256 <> ''
       and (case when a.message_id is null then a.uploader_id = ${userId}
            else exists (select 1 from members m where m.conversation_id = a.conversation_id and m.user_id = ${userId}) end)`;
   if (!row || (variant === "thumbnail" && row.thumbnail_size === null)) throw new AppError("not_found", "No such file");
   const size = Number(variant === "file" ? row.size : row.thumbnail_size);
+  const store = storeOf(row.store);
   return {
     id,
     name: row.name,
@@ -45,6 +46,6 @@ export async function openAttachment({ userId, id, variant }: { userId: string; 
     size,
     etag: `"${variant === "file" ? row.sha256 : `${row.sha256.slice(0, 32)}-t`}"`,
     inline: variant === "thumbnail" || isRasterImage(row.content_type),
-    read: (start, end) => readParts(sql, id, variant, start, end),
+    read: (start, end) => store.read(id, variant, start, end),
   };
 }

@@ -1,4 +1,7 @@
-/** Removing attachments: one's own unsent upload, and those nobody sent within a day. */
+/**
+ * Removing attachments: one's own unsent upload, and those nobody sent within a day. Deleting a row
+ * queues its bytes for deletion from their store (a trigger; lib/attachments/reaper.ts deletes them).
+ */
 import "server-only";
 import { getSql } from "@/db";
 import { AppError } from "../platform/errors";
@@ -14,13 +17,13 @@ export async function deleteUnclaimed({ userId, id }: { userId: string; id: stri
   if (!rows.length) throw new AppError("not_found", "No such file");
 }
 
-/** Deletes an upload outright (its parts go with it): one the request that made it turned out to be malformed. */
+/** Deletes an upload outright (its bytes are queued for deletion): one the request that made it turned out to be malformed. */
 export async function removeAttachment(id: string): Promise<void> {
   await getSql()`delete from attachments where id = ${id}`;
 }
 
 /**
- * Deletes uploads never sent within UNCLAIMED_TTL_MS (their parts go with them), also the
+ * Deletes uploads never sent within UNCLAIMED_TTL_MS (their bytes are queued for deletion), also the
  * unfinished ones a crash left behind. Answers how many. Run periodically by every node
  * (lib/attachments/sweeper.ts); a delete is idempotent, so nodes sweeping together do no harm.
  */

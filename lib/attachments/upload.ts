@@ -14,7 +14,7 @@ import { env } from "../platform/env";
 import { consume } from "../platform/rate-limit";
 import { truncate } from "../platform/text-length";
 import { ATTACHMENT_NAME_MAX, isRasterImage, THUMBNAIL_MAX_PX } from "./rules";
-import { readParts, writeParts } from "./store";
+import { attachmentStore } from "./store";
 import { toAttachmentView, type AttachmentView } from "./types";
 
 /** Images larger than this many pixels are kept as files without a thumbnail (decoding would take too much memory). */
@@ -91,23 +91,24 @@ export async function uploadAttachment({ userId, name, source }: { userId: strin
   await consume("upload", userId);
   const { uploadMaxBytes, uploadQuotaBytes } = env();
   const sql = getSql();
+  const store = attachmentStore();
   const [{ used }] = await sql<{ used: string }[]>`select coalesce(sum(size + coalesce(thumbnail_size, 0)), 0)::text as used from attachments where uploader_id = ${userId}`;
   const room = uploadQuotaBytes - Number(used);
   if (room <= 0) throw new AppError("payload_too_large", "Your files take all the space you have. Delete some messages with files first.");
   // the row exists from the start (its parts refer to it); an empty sha256 marks it unfinished, which nothing serves
-  const [row] = await sql<{ id: string }[]>`insert into attachments (uploader_id, name, content_type, size, sha256) values (${userId}, ${cleanFileName(name)}, 'application/octet-stream', 0, '') returning id`;
+  const [row] = await sql<{ id: string }[]>`insert into attachments (uploader_id, name, content_type, size, sha256, store) values (${userId}, ${cleanFileName(name)}, 'application/octet-stream', 0, '', ${store.kind}) returning id`;
   try {
     const limit = Math.min(uploadMaxBytes, room);
     const tooLarge = limit === uploadMaxBytes ? `A file may be at most ${uploadMaxBytes} bytes` : "This file would take you past your storage quota";
-    const { size, sha256, head } = await writeParts(sql, row.id, "file", source, limit, tooLarge);
+    const { size, sha256, head } = await store.write(row.id, "file", source, limit, tooLarge);
     let contentType = await sniff(head, size);
     let image: Awaited<ReturnType<typeof thumbnailOf>> = null;
     if (isRasterImage(contentType)) {
-      image = await thumbnailOf(Readable.from(readParts(sql, row.id, "file", 0, size - 1)));
+      image = await thumbnailOf(Readable.from(store.read(row.id, "file", 0, size - 1)));
       // an "image" no decoder reads is offered as a download, not shown
       if (!image) contentType = "application/octet-stream";
     }
-    if (image) await writeParts(sql, row.id, "thumbnail", [image.thumbnail], Infinity, "");
+    if (image) await store.write(row.id, "thumbnail", [image.thumbnail], Infinity, "");
     const [done] = await sql`
       update attachments set content_type = ${contentType}, size = ${size}, sha256 = ${sha256},
         width = ${image?.width ?? null}, height = ${image?.height ?? null}, thumbnail_size = ${image?.thumbnail.byteLength ?? null}
@@ -115,7 +116,10 @@ export async function uploadAttachment({ userId, name, source }: { userId: strin
     if (!done) throw new AppError("not_found", "The upload was removed while it arrived");
     return toAttachmentView(done);
   } catch (err) {
+    // the row's deletion queues its bytes for removal (lib/attachments/reaper.ts); queued again in
+    // case the row was already gone (an account deleted mid-upload) when the bytes were written
     await sql`delete from attachments where id = ${row.id}`.catch(() => {});
+    await sql`insert into attachment_removals (attachment_id, store) values (${row.id}, ${store.kind}) on conflict do nothing`.catch(() => {});
     throw err;
   }
 }
