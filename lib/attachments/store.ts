@@ -6,33 +6,28 @@
 import "server-only";
 import { AppError } from "../platform/errors";
 import { env } from "../platform/env";
-import { setSingleton, singleton } from "../platform/singleton";
 import type { AttachmentStore, StoreKind } from "./store-contract";
 import { postgresStore } from "./store-postgres";
 import { s3Store } from "./store-s3";
 
 export type { AttachmentStore, StoreKind, Variant, Written } from "./store-contract";
 
-interface Held {
-  /** the settings it was made for: another env() (a test switching stores) makes another store */
-  key: string;
-  store: AttachmentStore;
-}
-const held = () => singleton<Held | undefined>("attachment-store", () => undefined);
+/** The store made for the settings in `key` (another env(), a test switching stores, makes another). */
+let held: { key: string; store: AttachmentStore } | undefined;
 
 /**
- * The store env() chooses, where uploads are written: one per process whichever module graph asks
- * (server.ts's reaper and Next's route handlers share one S3 client). A changed environment
- * (loadEnv) gets a new store.
+ * The store env() chooses, where uploads are written. One per module graph, not per process
+ * (lib/platform/singleton.ts): a store throws AppErrors of its own graph's class, and the route
+ * handlers that turn them into 413s test with `instanceof`, which a store made by server.ts's graph
+ * (the reaper's) would fail. A changed environment (loadEnv) gets a new store.
  */
 export function attachmentStore(): AttachmentStore {
   const { attachmentStore: kind, s3 } = env();
   const key = JSON.stringify([kind, s3]);
-  const current = held();
-  if (current?.key === key) return current.store;
-  current?.store.close();
+  if (held?.key === key) return held.store;
+  held?.store.close();
   const store = kind === "s3" ? s3Store(s3!) : postgresStore();
-  setSingleton<Held>("attachment-store", { key, store });
+  held = { key, store };
   return store;
 }
 
@@ -52,8 +47,8 @@ export function reachableStoreKinds(): StoreKind[] {
   return env().attachmentStore === "s3" ? ["postgres", "s3"] : ["postgres"];
 }
 
-/** Closes the store's own connections (at shutdown); the next attachmentStore() makes a new one. */
+/** Closes this module graph's store's own connections (at shutdown); the next attachmentStore() makes a new one. */
 export function closeAttachmentStore(): void {
-  held()?.store.close();
-  setSingleton("attachment-store", undefined);
+  held?.store.close();
+  held = undefined;
 }
