@@ -167,6 +167,23 @@ export type Reaction = InferSelectModel<typeof reactions>;
 const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
 /**
+ * A person's picture (issue 14, item 4; docs/attachments.md "Avatars"): 256×256 WebP as re-encoded by
+ * the server (no metadata), at most a few tens of KiB, so it is kept in one row whatever
+ * ATTACHMENT_STORE says. `users.avatar` holds its URL, versioned by `sha256`; deleting the account
+ * deletes it.
+ */
+export const avatars = pgTable("avatars", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  data: bytea("data").notNull(),
+  // hex SHA-256 of `data`: the ETag, and (its first 16 digits) the URL's version
+  sha256: text("sha256").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type Avatar = InferSelectModel<typeof avatars>;
+
+/**
  * A file uploaded for a message (issue 14; docs/attachments.md). Unclaimed (`message_id` null) it is
  * the uploader's alone, and removed after a day; `message:send` claims it for one message, whose
  * conversation's members may then read it. Its type is sniffed from its bytes, never taken from the

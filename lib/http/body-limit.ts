@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { env } from "../platform/env";
 import { AppError, errorBody } from "../platform/errors";
+import { AVATAR_MAX_BYTES } from "../people/rules";
 
 /** JSON API bodies (route handlers' readJson), in bytes. */
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -31,14 +32,22 @@ export const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
 
 /**
  * The bodies that stream to their handler instead of being held whole (uploads: POST
- * /api/attachments): their limit in bytes, or null for every other request. A declared
- * Content-Length over it is refused at once; the handler bounds the rest as the file arrives
- * (lib/attachments/store.ts), and Node's requestTimeout bounds the time.
+ * /api/attachments, PUT /api/me/avatar): their limit in bytes, or null for every other request. A
+ * declared Content-Length over it is refused at once; the handler bounds the rest as the file
+ * arrives (lib/attachments/store.ts, lib/people/avatar-upload.ts), and Node's requestTimeout bounds
+ * the time.
  */
 export function streamedBodyLimit(method: string | undefined, url: string): number | null {
   const path = url.split("?")[0];
   if (method === "POST" && path === "/api/attachments") return env().uploadMaxBytes + MULTIPART_OVERHEAD_BYTES;
+  if (method === "PUT" && path === "/api/me/avatar") return AVATAR_MAX_BYTES + MULTIPART_OVERHEAD_BYTES;
   return null;
+}
+
+/** What a refused streamed body was too large for: the file's own limit, in the words its route uses. */
+function streamedTooLarge(method: string | undefined, url: string): AppError {
+  const avatar = method === "PUT" && url.split("?")[0] === "/api/me/avatar";
+  return new AppError("payload_too_large", avatar ? `A picture may be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MiB` : `A file may be at most ${env().uploadMaxBytes} bytes`);
 }
 
 /** What next.config.mjs gives API answers, for the refusals written before Next runs. */
@@ -101,7 +110,7 @@ export function withBoundedBody(handler: Handler): Handler {
     const streamed = streamedBodyLimit(req.method, req.url ?? "/");
     if (streamed !== null) {
       if (declared !== undefined && Number(declared) > streamed) {
-        return refuse(req, res, new AppError("payload_too_large", `A file may be at most ${env().uploadMaxBytes} bytes`));
+        return refuse(req, res, streamedTooLarge(req.method, req.url ?? "/"));
       }
       return handler(req, res);
     }

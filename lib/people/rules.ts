@@ -33,3 +33,14 @@ export const DIRECTORY_QUERY_MAX = 64;
 
 /** At most this many ids in one public-profile lookup (GET /api/users?ids=). */
 export const PROFILE_LOOKUP_MAX = 100;
+
+/**
+ * Avatars (issue 14, item 4; docs/attachments.md "Avatars"): the picture as stored and shown, in
+ * pixels a side (a square WebP re-encoded by the server); the largest upload, in bytes (413 beyond);
+ * the image types taken (sniffed from the bytes; anything else is 400). The settings page's crop
+ * sends AVATAR_CROP_PX a side, so that the server has twice what it keeps.
+ */
+export const AVATAR_PX = 256;
+export const AVATAR_CROP_PX = 512;
+export const AVATAR_MAX_BYTES = 10 * 1024 * 1024;
+export const AVATAR_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp"];

@@ -25,8 +25,8 @@ export const profileUpdateSchema = z
     {
       displayName: displayNameSchema.optional(),
       bio: bioSchema.optional(),
-      // Uploaded images are not supported yet: avatars are initials on a colour; null keeps it so.
-      avatar: z.null({ error: "Avatar uploads are not supported; send null or leave it out" }).optional(),
+      // A picture is set only by PUT /api/me/avatar (the server re-encodes it); null removes it, as DELETE does
+      avatar: z.null({ error: "Set a picture with PUT /api/me/avatar; send null to remove it" }).optional(),
     },
     { error: "Expected an object with displayName, bio or avatar" },
   )
@@ -46,4 +46,9 @@ export const profileLookupSchema = z.strictObject({
     .max(PROFILE_LOOKUP_MAX * 37, `At most ${PROFILE_LOOKUP_MAX} ids`)
     .transform((s) => [...new Set(s.split(",").filter(Boolean))])
     .pipe(z.array(uuidSchema("ids")).min(1, "Name at least one id").max(PROFILE_LOOKUP_MAX, `At most ${PROFILE_LOOKUP_MAX} ids`)),
+});
+
+/** GET /api/avatars/:userId?v=: the picture's version (the first 16 hex digits of its SHA-256), which only decides how long it may be cached. */
+export const avatarQuerySchema = z.strictObject({
+  v: str("v").max(64, "Invalid version").optional(),
 });

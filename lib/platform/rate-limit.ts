@@ -105,6 +105,8 @@ export const LIMITS = {
   export: { points: 10, duration: 3600, per: "user", message: "Too many exports." },
   /** the people directory (GET /api/users) */
   search: { points: 120, duration: 60, per: "user", message: "Too many searches." },
+  /** setting or removing one's picture (PUT and DELETE /api/me/avatar): each decodes an image and tells everyone who shares a conversation */
+  avatar: { points: 10, duration: 60, per: "user", message: "You are changing your picture too often." },
   /** uploads (POST /api/attachments): each streams a file into storage and may make a thumbnail */
   upload: { points: 30, duration: 60, per: "user", message: "You are uploading too fast." },
   /** downloads and thumbnails (GET /api/attachments/:id[/thumbnail]): a conversation of pictures asks for many at once */
