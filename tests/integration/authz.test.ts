@@ -37,6 +37,10 @@ interface Fixture {
   bodies: string[];
   /** an image the owner uploaded and has not sent: theirs alone */
   attachmentId: string;
+  /** the owner's picture's URL (PublicUser avatar) */
+  ownerAvatar: string;
+  /** a picture to set, as a multipart body */
+  avatarUpload: { body: Buffer; contentType: string };
 }
 
 interface Row {
@@ -76,7 +80,7 @@ const ROUTES: Row[] = [
     check: (res, text) => {
       expect(res.status).toBe(405);
       expect(JSON.parse(text).error.code).toBe("method_not_allowed");
-      expect(res.headers.get("allow")).toMatch(/^(GET|POST|PATCH|DELETE)/);
+      expect(res.headers.get("allow")).toMatch(/^(GET|POST|PUT|PATCH|DELETE)/);
     } })),
   { endpoint: "GET /api/conversations", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" } },
   { endpoint: "POST /api/conversations", cells: UNAUTHENTICATED,
@@ -104,6 +108,19 @@ const ROUTES: Row[] = [
   { endpoint: "PATCH /api/me", cells: UNAUTHENTICATED, body: () => ({ displayName: "Hijacked", bio: "pwned" }) },
   { endpoint: "DELETE /api/me", cells: UNAUTHENTICATED, body: (f) => ({ password: f.owner.password }) },
   { endpoint: "GET /api/me/export", cells: { ...UNAUTHENTICATED, stranger: "hidden", removed: "hidden" } },
+  // one's own picture: only a live session sets or removes it (the body is refused before it is read)
+  { endpoint: "PUT /api/me/avatar", cells: UNAUTHENTICATED,
+    call: (f, actor) => {
+      const { body, contentType } = f.avatarUpload;
+      return request("/api/me/avatar", { method: "PUT", cookie: cookieOf(actor), body: new Uint8Array(body), headers: { "content-type": contentType } });
+    } },
+  { endpoint: "DELETE /api/me/avatar", cells: UNAUTHENTICATED },
+  // a picture is as public as the profile that names it: any signed-in person, nobody else
+  { endpoint: "GET /api/avatars/[userId]", cells: { ...UNAUTHENTICATED, stranger: "public", removed: "public" }, path: (f) => f.ownerAvatar,
+    check: (res) => {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/webp");
+    } },
   { endpoint: "POST /api/me/password", cells: UNAUTHENTICATED,
     body: (f) => ({ currentPassword: f.owner.password, newPassword: "attacker chosen" }) },
   { endpoint: "POST /api/users", cells: { anonymous: "public" }, call: () => register(),
@@ -191,7 +208,11 @@ beforeAll(async () => {
   const uploaded = await request("/api/attachments", { method: "POST", cookie: owner.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
   expect(uploaded.status).toBe(201);
   const attachmentId = (await uploaded.json()).attachment.id as string;
-  f = { owner, member, removed, stranger, signedOutCookie, groupId, title, bodies, attachmentId };
+  const avatarUpload = multipart([{ field: "file", filename: "me.png", type: "image/png", data: await pngOf(48, 48) }]);
+  const pictured = await request("/api/me/avatar", { method: "PUT", cookie: owner.cookie, body: new Uint8Array(avatarUpload.body), headers: { "content-type": avatarUpload.contentType } });
+  expect(pictured.status).toBe(200);
+  const ownerAvatar = (await pictured.json()).user.avatar as string;
+  f = { owner, member, removed, stranger, signedOutCookie, groupId, title, bodies, attachmentId, ownerAvatar, avatarUpload };
 });
 
 function cookieOf(actor: Actor): string {

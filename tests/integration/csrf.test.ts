@@ -22,6 +22,8 @@ describe("cross-site requests", () => {
       ["DELETE", `/api/conversations/${group.id}/members/${other.id}`, undefined],
       ["POST", `/api/conversations/${group.id}/messages`, { clientId: randomUUID(), body: "pwned" }],
       ["PATCH", `/api/conversations/${group.id}/settings`, { notifications: "none" }],
+      ["DELETE", "/api/me/avatar", undefined],
+      ["PUT", "/api/me/avatar", undefined],
     ];
     for (const [method, path, json] of attempts) {
       const res = await request(path, { method, cookie, json, headers: evil });

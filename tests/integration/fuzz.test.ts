@@ -14,6 +14,7 @@ import { baseUrl, closeTestSql, createAccount, csrf, ownLoopbackAddress, request
 import { openDescriptors, openServerConnections, rawRequest, type RawAnswer } from "../support/raw-http";
 import { SOCKET_BUDGET } from "@/lib/platform/rate-limit";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
+import { pngOf } from "../support/files";
 
 jest.setTimeout(120_000);
 afterAll(async () => {
@@ -118,6 +119,33 @@ describe("fuzzing", () => {
       }),
       { numRuns: 40 },
     );
+    // pictures: hostile multipart bodies and bytes that are almost an image (a real PNG cut or
+    // overwritten at random); a refusal keeps the picture there was
+    const png = await pngOf(40, 30);
+    const pictureOf = async () => (await testSql()`select u.avatar, a.sha256 from users u left join avatars a on a.user_id = u.id where u.id = ${acct.id}`)[0];
+    const damaged = fc.tuple(fc.nat({ max: png.length }), fc.nat({ max: png.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([cut, at, byte]) => {
+      const copy = Buffer.from(png.subarray(0, cut));
+      if (at < copy.length) copy[at] = byte;
+      return copy;
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.oneof(damaged, fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a))), fc.boolean(), fc.constantFrom("file", "avatar", ""), async (boundary, data, wellFormed, field) => {
+        const before = await pictureOf();
+        const b = boundary.replace(/[^\x21-\x7e]|[";]/g, "") || "b";
+        const head = `--${b}\r\nContent-Disposition: form-data; name="${field}"; filename="me.png"\r\nContent-Type: image/png\r\n\r\n`;
+        const body = Buffer.concat([Buffer.from(head), data, Buffer.from(wellFormed ? `\r\n--${b}--\r\n` : "")]);
+        const res = await request("/api/me/avatar", { method: "PUT", cookie, body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${b}` } });
+        expect(DOCUMENTED).toContain(res.status);
+        const json = await res.json();
+        if (res.status >= 400) {
+          expect(CODES).toContain(json.error.code);
+          expect(await pictureOf()).toEqual(before);
+        } else {
+          expect(json.user.avatar).toMatch(/^\/api\/avatars\//);
+        }
+      }),
+      { numRuns: 30 },
+    );
     // queries
     // (URLs are capped: Node itself answers 431 for request heads over 16 KB, before any handler runs;
     // three values of 500 UTF-16 units, at most 9 characters each once percent-encoded, stay under it)
@@ -133,6 +161,8 @@ describe("fuzzing", () => {
           `/api/search?q=${enc(a.slice(0, 300))}&from=${enc(b.slice(0, 100))}&before=${enc(c.slice(0, 60))}`,
           `/api/attachments/${enc(b.slice(0, 200)) || "x"}?${enc(c.slice(0, 100))}`,
           `/api/attachments/${enc(a.slice(0, 200)) || "x"}/thumbnail`,
+          `/api/avatars/${enc(a.slice(0, 200)) || "x"}?v=${enc(b.slice(0, 100))}`,
+          `/api/avatars/${acct.id}?v=${enc(c.slice(0, 100))}&${enc(a.slice(0, 50)) || "x"}=1`,
           `/api/search?q=${enc(c.slice(0, 300))}&conversationId=${enc(a.slice(0, 100))}&after=${enc(b.slice(0, 60))}&cursor=${enc(b.slice(0, 250))}&limit=${enc(a.slice(0, 20))}`,
           `/api/conversations/${enc(b.slice(0, 200)) || "x"}`,
         ]) {
@@ -283,6 +313,8 @@ describe("request bodies", () => {
       ["DELETE", "/api/me"],
       ["POST", "/api/me/password"],
       ["GET", "/api/me/export"],
+      ["DELETE", "/api/me/avatar"],
+      ["GET", `/api/avatars/${acct.id}`],
       ["GET", "/api/conversations"],
       ["POST", "/api/conversations"],
       ["GET", `/api/conversations/${group.id}`],

@@ -5,6 +5,7 @@ import { freePort } from "@/db/embedded";
 import { LIMITS, type LimitName } from "@/lib/platform/rate-limit";
 import { closeTestSql, createAccount, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
 import { callAction } from "../support/authz";
+import { multipart, pngOf } from "../support/files";
 import { startServerProcess } from "../support/server-process";
 
 afterAll(closeTestSql);
@@ -99,6 +100,10 @@ const action = async (name: string, fields: Record<string, string>, c: Ctx) => {
   // a form answers with state, not a status: a limit's message there stands for 429
   return { status: Object.values(LIMITS).some((l) => error?.includes(l.message)) ? 429 : answer.status, error };
 };
+const putPicture = (c: Ctx, png: Buffer) => {
+  const { body, contentType } = multipart([{ field: "file", filename: "me.png", type: "image/png", data: png }]);
+  return http("/api/me/avatar", { method: "PUT", cookie: c.ada.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
+};
 const members = (c: Ctx) => testSql()`select user_id, role from members where conversation_id = ${c.groupId} order by user_id`;
 const account = (c: Ctx) => testSql()`select id, display_name, bio, password_hash from users where id = ${c.ada.id}`;
 
@@ -137,6 +142,10 @@ const ROUTES: Record<string, RouteRow> = {
       action("updateProfile", { displayName: "One too many", bio: "x" }, c),
     ],
     state: account },
+  "PUT and DELETE /api/me/avatar together": { limit: "avatar",
+    call: async (c, i) => (i % 2 ? http("/api/me/avatar", { method: "DELETE", cookie: c.ada.cookie }) : putPicture(c, await pngOf(24, 24))),
+    last: (c) => [pngOf(32, 32).then((png) => putPicture(c, png)), http("/api/me/avatar", { method: "DELETE", cookie: c.ada.cookie })],
+    state: (c) => testSql()`select u.avatar, a.sha256 from users u left join avatars a on a.user_id = u.id where u.id = ${c.ada.id}` },
   "password change and account deletion (HTTP and forms) together": { limit: "password",
     call: (c, i) =>
       [

@@ -143,6 +143,7 @@ export async function dbState(userIds: string[]) {
       where conversation_id in ${sql(convs)} or sender_id in ${sql(userIds)} order by id`,
     reactions: await sql`select r.message_id, r.user_id, r.emoji from reactions r join messages m on m.id = r.message_id
       where m.conversation_id in ${sql(convs)} or r.user_id in ${sql(userIds)} order by 1, 2, 3`,
+    avatars: await sql`select user_id, sha256, updated_at from avatars where user_id in ${sql(userIds)} order by user_id`,
     attachments: await sql`select id, uploader_id, message_id, conversation_id, name, size, sha256 from attachments
       where uploader_id in ${sql(userIds)} or conversation_id in ${sql(convs)} order by id`,
   };
