@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AvatarSettings } from "@/components/settings/AvatarSettings";
 import { DangerZone } from "@/components/settings/DangerZone";
 import { PasswordForm } from "@/components/settings/PasswordForm";
 import { ProfileForm } from "@/components/settings/ProfileForm";
@@ -6,6 +7,7 @@ import styles from "@/components/settings/Settings.module.scss";
 import page from "@/components/settings/SettingsPage.module.scss";
 import { PageHeader } from "@/components/shell/PageHeader";
 import { requireSession } from "@/lib/http/current-session";
+import { toPublicUser } from "@/lib/people/types";
 import { changePassword, deleteAccount, updateProfile } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -21,9 +23,10 @@ export default async function SettingsPage() {
             Profile
           </h2>
           <p className={styles.lead}>
-            How others see you. Your avatar shows your initials on a colour of your own. Profile:{" "}
+            How others see you: your picture, or your initials on a colour of your own. Profile:{" "}
             <a href={`/u/${user.username}`}>@{user.username}</a>
           </p>
+          <AvatarSettings user={toPublicUser(user)} />
           <ProfileForm action={updateProfile} profile={{ displayName: user.displayName, bio: user.bio }} />
         </section>
 

@@ -11,6 +11,8 @@ export interface MentionCandidate {
   id: string;
   username: string;
   displayName: string;
+  /** the picture's URL (members carry it; `@all` has none) */
+  avatar?: string | null;
 }
 
 /** What the composer is typing a name at: the "@" at `start`, `query` the letters after it up to the caret. */
