@@ -13,12 +13,11 @@ import { AppError } from "../platform/errors";
 import { env } from "../platform/env";
 import { consume } from "../platform/rate-limit";
 import { truncate } from "../platform/text-length";
+import { imageJob, mayDecode, MAX_STREAMED_PIXELS } from "../platform/images";
 import { ATTACHMENT_NAME_MAX, isRasterImage, THUMBNAIL_MAX_PX } from "./rules";
 import { attachmentStore } from "./store";
 import { toAttachmentView, type AttachmentView } from "./types";
 
-/** Images larger than this many pixels are kept as files without a thumbnail (decoding would take too much memory). */
-const MAX_THUMBNAIL_SOURCE_PIXELS = 50_000_000;
 
 /**
  * A file name as stored and sent back in Content-Disposition: the last path segment, NFC, without
@@ -59,14 +58,18 @@ async function sniff(head: Buffer, size: number): Promise<string> {
   return looksLikeText(head, head.byteLength >= size) ? "text/plain; charset=utf-8" : "application/octet-stream";
 }
 
-/** An image's size as shown (EXIF orientation applied) and its thumbnail, or null when sharp cannot read it. */
+/**
+ * An image's size as shown (EXIF orientation applied) and its thumbnail, or null when sharp cannot
+ * read it or decoding it would cost more than ../platform/images.ts allows (read from its header
+ * first). At most IMAGE_JOBS decode at once.
+ */
 async function thumbnailOf(source: Readable): Promise<{ width: number; height: number; thumbnail: Buffer } | null> {
-  const image = sharp({ limitInputPixels: MAX_THUMBNAIL_SOURCE_PIXELS, failOn: "error", sequentialRead: true });
+  const image = sharp({ limitInputPixels: MAX_STREAMED_PIXELS, failOn: "error", sequentialRead: true });
   source.pipe(image);
   try {
     const meta = await image.clone().metadata();
     const swap = (meta.orientation ?? 1) >= 5;
-    if (!meta.width || !meta.height) return null;
+    if (!meta.width || !meta.height || !mayDecode(meta)) return null;
     const thumbnail = await image
       .clone()
       .rotate()
@@ -104,7 +107,7 @@ export async function uploadAttachment({ userId, name, source }: { userId: strin
     let contentType = await sniff(head, size);
     let image: Awaited<ReturnType<typeof thumbnailOf>> = null;
     if (isRasterImage(contentType)) {
-      image = await thumbnailOf(Readable.from(store.read(row.id, "file", 0, size - 1)));
+      image = await imageJob(() => thumbnailOf(Readable.from(store.read(row.id, "file", 0, size - 1))));
       // an "image" no decoder reads is offered as a download, not shown
       if (!image) contentType = "application/octet-stream";
     }

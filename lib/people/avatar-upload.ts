@@ -13,11 +13,9 @@ import { getSql } from "@/db";
 import { avatars, type User } from "@/db/schema";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
+import { imageJob, mayDecode, MAX_STREAMED_PIXELS } from "../platform/images";
 import { writeProfile } from "./profile";
 import { AVATAR_MAX_BYTES, AVATAR_PX, AVATAR_TYPES } from "./rules";
-
-/** Larger images are refused rather than decoded (libvips would hold them whole: ~200 MB at this size). */
-const MAX_SOURCE_PIXELS = 50_000_000;
 
 /** The URL of `userId`'s picture whose SHA-256 is `sha256`: a new picture is a new URL, so it may be cached for good. */
 export function avatarUrl(userId: string, sha256: string): string {
@@ -44,13 +42,18 @@ export async function readAvatarUpload(source: AsyncIterable<Buffer>): Promise<B
 async function reencode(image: Buffer): Promise<Buffer> {
   const type = (await fileTypeFromBuffer(image))?.mime;
   if (!type || !AVATAR_TYPES.includes(type)) throw new AppError("bad_request", "A picture must be a PNG, JPEG, GIF or WebP image", { file: "Not a PNG, JPEG, GIF or WebP image" });
+  // its header first: decoding a small file of huge or deep pixels would take the node's memory (../platform/images.ts)
+  const meta = await sharp(image).metadata().catch(() => null);
+  if (meta && !mayDecode(meta)) throw new AppError("bad_request", "This picture is too large to process: at most 50 megapixels (fewer for interlaced or 16-bit images)", { file: "Too large to process" });
   try {
     // no withMetadata(): sharp writes none, so EXIF (camera, GPS) and ICC profiles are dropped
-    return await sharp(image, { limitInputPixels: MAX_SOURCE_PIXELS, failOn: "error" })
-      .rotate()
-      .resize(AVATAR_PX, AVATAR_PX, { fit: "cover", position: "centre" })
-      .webp({ quality: 82 })
-      .toBuffer();
+    return await imageJob(() =>
+      sharp(image, { limitInputPixels: MAX_STREAMED_PIXELS, failOn: "error" })
+        .rotate()
+        .resize(AVATAR_PX, AVATAR_PX, { fit: "cover", position: "centre" })
+        .webp({ quality: 82 })
+        .toBuffer(),
+    );
   } catch {
     throw new AppError("bad_request", "This picture cannot be read (damaged, or larger than 50 megapixels)", { file: "Cannot be read" });
   }

@@ -11,7 +11,7 @@ import sharp from "sharp";
 import type { PublicUser } from "@/lib/people/types";
 import { LIMITS } from "@/lib/platform/rate-limit";
 import { baseUrl, closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
-import { geotaggedJpeg, multipart, pngOf } from "../support/files";
+import { geotaggedJpeg, multipart, pngBomb, pngOf } from "../support/files";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
 
 afterAll(async () => {
@@ -105,6 +105,14 @@ describe("PUT /api/me/avatar", () => {
     expect(body.error.code).toBe("bad_request");
     expect(body.error.message).toMatch(/PNG, JPEG, GIF or WebP/);
     expect([await storedAvatar(ada.id), await rowOf(ada.id)]).toEqual(before);
+  });
+
+  it("refuses, before decoding, a small picture of huge or deep pixels (a decompression bomb) with 400", async () => {
+    const ada = await signedIn();
+    const res = await putAvatar(ada.cookie, await pngBomb(7000, 7000));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/too large to process/) });
+    expect(await storedAvatar(ada.id)).toBeNull();
   });
 
   it("refuses a damaged image with 400", async () => {

@@ -1,5 +1,6 @@
 /** Files for upload tests: real images made by sharp, and multipart bodies as browsers send them. */
 import { randomBytes } from "node:crypto";
+import zlib from "node:zlib";
 import sharp from "sharp";
 
 /** A PNG of `width`×`height` pixels (a gradient, so it does not compress to nothing). */
@@ -35,4 +36,54 @@ export function multipart(parts: { field: string; filename?: string; type?: stri
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * A PNG that is tiny on disk and huge decoded (a decompression bomb): `width`×`height` RGBA
+ * pixels of `depth` bits, all zero, optionally Adam7-interlaced, written row by row by hand (no
+ * decoder or encoder ever holds it). 7000×7000, 16-bit, interlaced: 381 KB, 392 MB decoded.
+ */
+export async function pngBomb(width: number, height: number, { depth = 16, interlace = true }: { depth?: 8 | 16; interlace?: boolean } = {}): Promise<Buffer> {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    typed.copy(out, 4);
+    out.writeUInt32BE(crc(typed), 8 + data.length);
+    return out;
+  };
+  const bytesPerPixel = (4 * depth) / 8;
+  // Adam7's passes (x0, y0, dx, dy), or the whole image once
+  const passes = interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  // the same zero row (filter byte and pixels) written again and again into one deflate stream
+  const deflate = zlib.createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on("data", (c: Buffer) => compressed.push(c));
+  const ended = new Promise((resolve) => deflate.on("end", resolve));
+  for (const [x0, y0, dx, dy] of passes) {
+    const w = Math.ceil((width - x0) / dx);
+    const h = Math.ceil((height - y0) / dy);
+    if (w <= 0 || h <= 0) continue;
+    const row = Buffer.alloc(1 + w * bytesPerPixel);
+    for (let y = 0; y < h; y++) if (!deflate.write(row)) await new Promise((resolve) => deflate.once("drain", resolve));
+  }
+  deflate.end();
+  await ended;
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = depth;
+  header[9] = 6; // RGBA
+  header[12] = interlace ? 1 : 0;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", Buffer.concat(compressed)), chunk("IEND", Buffer.alloc(0))]);
 }
