@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { baseUrl, request } from "../support/api";
 import { DESKTOP, hydrated, openSignedIn, PHONE, seriousA11yViolations, shootLightAndDark } from "../support/browser";
 import { chatUser, createGroup, sidebarRow, useChatBrowser, type ChatUser } from "../support/chat";
-import { multipart, pngOf } from "../support/files";
+import { multipart, pngBomb, pngOf } from "../support/files";
 
 jest.setTimeout(300_000);
 
@@ -172,6 +172,61 @@ describe("the image viewer", () => {
       expect(scriptErrors).toEqual([]);
     });
   }
+});
+
+describe("images of every shape, and a viewer that keeps up with the conversation", () => {
+  it("at desktop: each box keeps its proportions beside others; a deleted neighbour is skipped; the shown one deleted closes it; a huge one is shown reduced", async () => {
+    const [me, ada] = await Promise.all([chatUser({ displayName: "Sam Shapes" }), chatUser({ displayName: "Ada Lovelace" })]);
+    const group = await createGroup(ada, "Shapes", [me]);
+    const panorama = await upload(ada, "panorama.png", await pngOf(4000, 100), "image/png");
+    const landscape = await upload(ada, "landscape.png", await pngOf(400, 300), "image/png");
+    const tower = await upload(ada, "tower.png", await pngOf(100, 4000), "image/png");
+    const huge = await upload(ada, "huge.png", await pngBomb(10_000, 5_000, { depth: 8, interlace: false }), "image/png");
+    const first = await sendFiles(ada, group.id, "Wide and not", [panorama.id, landscape.id]);
+    const second = await sendFiles(ada, group.id, "Tall", [tower.id]);
+    const third = await sendFiles(ada, group.id, "Huge", [huge.id]);
+    expect([first.ok, second.ok, third.ok]).toEqual([true, true, true]);
+
+    const { page, scriptErrors } = await openSignedIn(browser(), me, DESKTOP);
+    await sidebarRow(page, "Shapes").click();
+    await page.waitForURL(`${baseUrl()}/c/${group.id}`);
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=attachment-image]").length === 4);
+    const thumbs = page.getByTestId("attachment-image");
+    const box = async (i: number) => {
+      const b = (await thumbs.nth(i).boundingBox())!;
+      return [Math.round(b.width), Math.round(b.height)];
+    };
+    // side by side, each its own height: not stretched to the tallest, nothing under 48 px a side
+    expect(await box(0)).toEqual([360, 48]);
+    expect(await box(1)).toEqual([360, 270]);
+    expect(await box(2)).toEqual([48, 320]);
+    await hydrated(thumbs.nth(3));
+
+    // a huge image is shown as its thumbnail, saying so, not loaded whole into the page
+    await thumbs.nth(3).click();
+    await page.getByRole("dialog", { name: "huge.png" }).waitFor();
+    await expect(page.getByTestId("image-viewer-image").getAttribute("src")).resolves.toBe(huge.thumbnailUrl);
+    await expect(page.getByTestId("image-viewer-reduced").textContent()).resolves.toContain("50 megapixels");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("image-viewer").waitFor({ state: "detached" });
+
+    // open on the first; the second message (the tower) is deleted meanwhile: stepping skips it
+    await thumbs.nth(0).click();
+    await page.getByRole("dialog", { name: "panorama.png" }).waitFor();
+    expect((await ada.socket.timeout(5000).emitWithAck("message:delete", { messageId: second.message.id })).ok).toBe(true);
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=attachment-image]").length === 3);
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("dialog", { name: "landscape.png" }).waitFor();
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("dialog", { name: "huge.png" }).waitFor();
+    await expect(page.getByTestId("image-viewer-count").textContent()).resolves.toBe("3 of 3");
+
+    // the shown image's own message deleted: the viewer closes, the focus in the conversation's messages
+    expect((await ada.socket.timeout(5000).emitWithAck("message:delete", { messageId: third.message.id })).ok).toBe(true);
+    await page.getByTestId("image-viewer").waitFor({ state: "detached" });
+    await page.waitForFunction(() => document.activeElement?.closest("[data-testid=message-list]") !== null);
+    expect(scriptErrors).toEqual([]);
+  });
 });
 
 /** Puts `files` (name, type, text) into a DataTransfer in the page, for a paste or a drop. */

@@ -10,22 +10,27 @@ import styles from "./Attachments.module.scss";
 /** Loaded on the first click on an image (../LazyDialog.tsx); a pointer over a thumbnail preloads it. */
 const ImageViewer = lazyDialog(() => import("./ImageViewer").then((m) => m.ImageViewer));
 
-/**
- * The images the viewer steps through when `opened` is clicked: every image of the conversation's
- * loaded messages, in the order shown (each thumbnail's link carries what the viewer needs), or the
- * clicked one alone outside a message list.
- */
-function imagesAround(opened: HTMLAnchorElement): { images: ViewerImage[]; start: number } {
-  const scope = opened.closest('[data-testid="message-list"]') ?? opened.parentElement!;
-  const links = [...scope.querySelectorAll<HTMLAnchorElement>('a[data-testid="attachment-image"]')];
-  const images = links.map((a) => ({
+/** The images shown in `scope` now, in the order shown (each thumbnail's link carries what the viewer needs). */
+function imagesIn(scope: Element): ViewerImage[] {
+  return [...scope.querySelectorAll<HTMLAnchorElement>('a[data-testid="attachment-image"]')].map((a) => ({
     url: a.getAttribute("href")!,
     thumbnailUrl: a.querySelector("img")?.getAttribute("src") ?? a.getAttribute("href")!,
     name: a.title,
     width: Number(a.dataset.width),
     height: Number(a.dataset.height),
   }));
-  return { images, start: Math.max(0, links.indexOf(opened)) };
+}
+
+/**
+ * What the viewer steps through when `opened` is clicked: every image of the conversation's loaded
+ * messages (or the clicked one's list outside a message list), read again at each step, so an
+ * image whose message was deleted meanwhile is no longer shown and one that arrived is.
+ */
+function galleryOf(opened: HTMLAnchorElement): { images: ViewerImage[]; start: number; refresh(): ViewerImage[] } {
+  const scope = opened.closest('[data-testid="message-list"]') ?? opened.parentElement!;
+  const images = imagesIn(scope);
+  const url = opened.getAttribute("href");
+  return { images, start: Math.max(0, images.findIndex((i) => i.url === url)), refresh: () => (scope.isConnected ? imagesIn(scope) : []) };
 }
 
 /** "4.2 MB", "512 KB", "17 bytes": a file's size as a card shows it (decimal units, as file managers do). */
@@ -49,16 +54,21 @@ export function thumbnailSize(width: number, height: number): { width: number; h
 
 /** The largest box an image takes in the conversation, in CSS pixels (the column may be narrower). */
 const SHOWN_MAX = { width: 360, height: 320 };
+/** The smallest side of an image's box, in CSS pixels: a target one can see and tap (WCAG 2.5.8 asks 24). */
+const SHOWN_MIN = 48;
 
 /**
  * The box an image is drawn in, before and after it loads: at most SHOWN_MAX (never enlarged),
  * narrower when the column is, its height following from its proportions (`aspect-ratio`), so it
- * is there before a byte arrives. Set on the list item as a length (the list is as wide as its
+ * is there before a byte arrives; no side under SHOWN_MIN (a panorama's box is a band of it, the
+ * image covering it, cropped). Set on the list item as a length (the list is as wide as its
  * content, so a percentage would be of nothing yet); its `max-width: 100%` fits it to the column.
  */
 export function shownBox(width: number, height: number): { width: string; aspectRatio: string } {
   const scale = Math.min(1, SHOWN_MAX.width / width, SHOWN_MAX.height / height);
-  return { width: `${Math.max(1, Math.round(width * scale))}px`, aspectRatio: `${width} / ${height}` };
+  const boxWidth = Math.max(SHOWN_MIN, Math.round(width * scale));
+  const boxHeight = Math.max(SHOWN_MIN, Math.round(height * scale));
+  return { width: `${boxWidth}px`, aspectRatio: `${boxWidth} / ${boxHeight}` };
 }
 
 /**
@@ -67,13 +77,13 @@ export function shownBox(width: number, height: number): { width: string; aspect
  * full image in the viewer (./ImageViewer.tsx); other files as a card (icon, name, size) that downloads. Names are text, isolated.
  */
 export function Attachments({ attachments }: { attachments: AttachmentView[] }) {
-  const [viewing, setViewing] = useState<{ images: ViewerImage[]; start: number } | null>(null);
+  const [viewing, setViewing] = useState<ReturnType<typeof galleryOf> | null>(null);
   if (!attachments.length) return null;
   // a plain click opens the viewer; Ctrl/Cmd/Shift-click and the middle button still open a tab
   const openViewer = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    setViewing(imagesAround(e.currentTarget));
+    setViewing(galleryOf(e.currentTarget));
   };
   return (
     <>

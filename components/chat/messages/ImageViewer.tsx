@@ -13,6 +13,12 @@ export interface ViewerImage {
   height: number;
 }
 
+/**
+ * Images with more pixels than this are shown as their thumbnail, not loaded whole: a 50-megapixel
+ * image takes 200 MB of the reader's memory once decoded, and a message may carry ten.
+ */
+export const VIEWER_MAX_PIXELS = 40_000_000;
+
 /** How far a finger must move sideways to step to the next image, in CSS pixels. */
 const SWIPE_PX = 50;
 
@@ -25,11 +31,23 @@ const SWIPE_PX = 50;
  * shows at once. The name is text (a title), never markup.
  * As Zulip's lightbox and Slack's file viewer do: arrows move through all the images on screen.
  */
-export function ImageViewer({ images, start, onClose }: { images: ViewerImage[]; start: number; onClose(): void }) {
-  const [index, setIndex] = useState(() => Math.min(Math.max(0, start), images.length - 1));
+export function ImageViewer({ images: first, start, refresh, onClose }: { images: ViewerImage[]; start: number; refresh?(): ViewerImage[]; onClose(): void }) {
+  const [{ images, index }, setShown] = useState(() => ({ images: first, index: Math.min(Math.max(0, start), first.length - 1) }));
   const image = images[index];
   const many = images.length > 1;
-  const step = (by: number) => setIndex((i) => Math.min(images.length - 1, Math.max(0, i + by)));
+  // each step reads the conversation's images again: one whose message was deleted is gone (and,
+  // if it is the one shown, the viewer closes), one that arrived can be reached
+  const step = (by: number) =>
+    setShown((shown) => {
+      const now = refresh?.() ?? shown.images;
+      const at = now.findIndex((i) => i.url === shown.images[shown.index].url);
+      if (at < 0) {
+        queueMicrotask(onClose);
+        return shown;
+      }
+      return { images: now, index: Math.min(now.length - 1, Math.max(0, at + by)) };
+    });
+  const huge = image.width * image.height > VIEWER_MAX_PIXELS;
   // a swipe on a touch screen: a mostly sideways move of at least SWIPE_PX steps against it
   const swipeFrom = useRef<{ x: number; y: number } | null>(null);
 
@@ -47,10 +65,36 @@ export function ImageViewer({ images, start, onClose }: { images: ViewerImage[];
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [images.length]);
 
-  // the next and previous images start loading now, so a step shows them at once
+  // the next and previous images start loading now, so a step shows them at once (not the huge ones)
   useEffect(() => {
-    for (const near of [images[index + 1], images[index - 1]]) if (near) new Image().src = near.url;
+    for (const near of [images[index + 1], images[index - 1]]) if (near && near.width * near.height <= VIEWER_MAX_PIXELS) new Image().src = near.url;
   }, [images, index]);
+
+  // the shown image's message deleted (or the conversation left) while it is open: the viewer closes
+  const shownUrl = useRef(image.url);
+  shownUrl.current = image.url;
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  useEffect(() => {
+    const list = document.querySelector('[data-testid="message-list"]');
+    if (!refresh || !list) return;
+    const observer = new MutationObserver(() => {
+      if (!refresh().some((i) => i.url === shownUrl.current)) closeRef.current();
+    });
+    observer.observe(list, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [refresh]);
+
+  // closed because its message went away (deleted, or the conversation left): the focus, which was
+  // in the viewer and whose opener went too, goes to the conversation's messages, not the page's body
+  useEffect(() => {
+    const list = document.querySelector<HTMLElement>('[data-testid="message-list"]');
+    return () => {
+      setTimeout(() => {
+        if ((document.activeElement === null || document.activeElement === document.body) && list?.isConnected) list.focus();
+      }, 0);
+    };
+  }, []);
 
   return (
     <Dialog title={image.name} onClose={onClose} fill>
@@ -69,7 +113,7 @@ export function ImageViewer({ images, start, onClose }: { images: ViewerImage[];
           {/* eslint-disable-next-line @next/next/no-img-element -- a private file served by Parley's API: nothing for next/image to optimise */}
           <img
             key={image.url}
-            src={image.url}
+            src={huge ? image.thumbnailUrl : image.url}
             alt={image.name}
             width={image.width}
             height={image.height}
@@ -77,6 +121,11 @@ export function ImageViewer({ images, start, onClose }: { images: ViewerImage[];
             style={{ backgroundImage: `url("${image.thumbnailUrl}")` }}
             data-testid="image-viewer-image"
           />
+          {huge && (
+            <p className={styles.reduced} data-testid="image-viewer-reduced">
+              {Math.round((image.width * image.height) / 1e6)} megapixels: shown reduced. Download it to see it whole.
+            </p>
+          )}
         </div>
         <div className={styles.bar}>
           <span />
