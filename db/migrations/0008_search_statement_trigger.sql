@@ -15,3 +15,9 @@ CREATE TRIGGER messages_search_enqueue AFTER INSERT ON messages
 REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION parley_search_enqueue_inserted();--> statement-breakpoint
 CREATE TRIGGER messages_search_requeue AFTER UPDATE OF body, deleted_at ON messages
 FOR EACH ROW EXECUTE FUNCTION parley_search_enqueue();
+--> statement-breakpoint
+-- Documents now hold the message's file names too (lib/search/indexer.ts): messages with files
+-- stored before are queued to be indexed again.
+INSERT INTO message_search_queue (message_id, conversation_id)
+SELECT DISTINCT m.id, m.conversation_id FROM messages m JOIN attachments a ON a.message_id = m.id
+WHERE m.kind = 'text' AND m.deleted_at IS NULL ON CONFLICT DO NOTHING;

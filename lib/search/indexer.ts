@@ -40,7 +40,8 @@ export async function indexPending(sql: Sql, { conversationIds, limit = INDEX_BA
         returning message_id),
       indexed as (
         insert into message_search (message_id, conversation_id, created_at, search)
-        select m.id, m.conversation_id, m.created_at, to_tsvector('parley_search', parley_search_text(m.body))
+        select m.id, m.conversation_id, m.created_at, to_tsvector('parley_search', parley_search_text(m.body || coalesce(' ' ||
+          (select string_agg(a.name, ' ' order by a.position) from attachments a where a.message_id = m.id), '')))
         from q join messages m on m.id = q.message_id
         where m.kind = 'text' and m.deleted_at is null
         on conflict (message_id) do update set search = excluded.search

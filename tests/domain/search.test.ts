@@ -208,6 +208,26 @@ describe("message search", () => {
   });
 });
 
+describe("messages with files", () => {
+  test("are found by their files' names, also with no text; the text and names of others are not mixed up", async () => {
+    const { indexAll } = await import("@/lib/search/indexer");
+    const [ann, bob] = await newPeople(2);
+    const id = await groupOf([ann, bob]);
+    const sql = getSql();
+    const file = async (name: string) =>
+      (await sql`insert into attachments (uploader_id, name, content_type, size, sha256) values (${ann.id}, ${name}, 'application/pdf', 5, ${"ab".repeat(32)}) returning id`)[0].id as string;
+    const alone = await sendMessage({ conversationId: id, senderId: ann.id, clientId: randomUUID(), body: "", attachmentIds: [await file("quarterly-budget.pdf")] });
+    await sendMessage({ conversationId: id, senderId: ann.id, clientId: randomUUID(), body: "the minutes", attachmentIds: [await file("board-meeting.pdf")] });
+    await send(id, ann, "no files here");
+    await indexAll();
+    const found = (await search(bob, "quarterly budget")).results;
+    expect(found.map((r) => [r.message.id, r.message.body, r.message.attachments.map((a) => a.name)])).toEqual([[alone.message.id, "", ["quarterly-budget.pdf"]]]);
+    expect(await bodies(bob, "board")).toEqual(["the minutes"]);
+    expect(await bodies(bob, "minutes board")).toEqual(["the minutes"]);
+    expect(await bodies(bob, "pdf")).toEqual(["the minutes", ""]);
+  });
+});
+
 describe("the search indexer", () => {
   test("a send queues its message; the indexer makes its document; an edit drops it and queues it again; a deletion drops it", async () => {
     const { indexAll } = await import("@/lib/search/indexer");

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { graphemes } from "@/lib/platform/text-length";
+import { filesLabel } from "@/lib/attachments/rules";
 import { MATCH_END, MATCH_START, SEARCH_QUERY_MAX } from "@/lib/search/rules";
 import { Dialog } from "../Dialog";
 import { searchMessages, type SearchHit, type SearchParams } from "../client/api";
@@ -213,7 +214,10 @@ export function SearchDialog({ onClose, activeId }: { onClose(): void; activeId:
                         {relativeTime(hit.message.createdAt, now, timeZone)}
                       </time>
                     </span>
-                    <bdi className={styles.text}>{highlightParts(hit.highlight)}</bdi>
+                    <bdi className={styles.text}>
+                      {/* a message of files alone (found by a file's name or a filter): named by its files */}
+                      {hit.message.body === "" && hit.message.attachments.length ? filesLabel(hit.message.attachments.map((a) => a.name)) : highlightParts(hit.highlight)}
+                    </bdi>
                   </button>
                 </li>
               ))}
