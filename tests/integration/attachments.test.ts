@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "@/db/embedded";
 import { baseUrl, closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
-import { geotaggedJpeg, multipart, pngOf } from "../support/files";
+import { geotaggedJpeg, multipart, pngBomb, pngOf } from "../support/files";
 import { startTestS3, type TestS3 } from "../support/s3";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 
@@ -128,6 +128,17 @@ describe.each(["postgres", "s3"] as const)("attachments stored in %s", (kind) =>
       const meta = await sharp(thumb).metadata();
       expect([meta.width, meta.height, meta.exif, meta.orientation]).toEqual([360, 480, undefined, undefined]);
       expect(thumb.includes(Buffer.from("ParleyCam"))).toBe(false);
+    });
+
+    it("keeps an image that would cost too much to decode as a download without a thumbnail (a 381 KB PNG of 392 MB of pixels)", async () => {
+      const ada = await signedIn();
+      const res = await upload(ada.cookie, "bomb.png", await pngBomb(7000, 7000), "image/png");
+      expect(res.status).toBe(201);
+      const { attachment } = await res.json();
+      expect([attachment.contentType, attachment.thumbnailUrl, attachment.width, attachment.height]).toEqual(["application/octet-stream", null, null, null]);
+      // the same pixels at 8 bits, not interlaced, stream through libvips: a thumbnail as usual
+      const plain = await (await upload(ada.cookie, "plain.png", await pngBomb(7000, 7000, { depth: 8, interlace: false }), "image/png")).json();
+      expect([plain.attachment.contentType, plain.attachment.width, typeof plain.attachment.thumbnailUrl]).toEqual(["image/png", 7000, "string"]);
     });
 
     it("sniffs the type from the bytes: HTML and SVG are text to download, a fake PNG is a download, a PDF is a PDF", async () => {
@@ -288,3 +299,54 @@ describe.each(["postgres", "s3"] as const)("attachments stored in %s", (kind) =>
     });
   });
 });
+
+describe("an upload's pace", () => {
+  it("is storage's, not the network's: while storage waits, the server stops reading and the client's bytes wait in TCP", async () => {
+    const ada = await signedIn();
+    const MiB = 1024 * 1024;
+    const size = 24 * MiB;
+    const { body, contentType } = multipart([{ field: "file", filename: "big.bin", data: Buffer.alloc(size, 7) }]);
+    // storage is held: the first part's insert waits on this lock until it is let go
+    const sql = testSql();
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    const locked = new Promise<void>((ready) => {
+      void sql.begin(async (tx) => {
+        await tx`lock table attachment_chunks in exclusive mode`;
+        ready();
+        await released;
+      });
+    });
+    await locked;
+    try {
+      const url = new URL("/api/attachments", baseUrl());
+      const req = http.request(url, { method: "POST", agent: false, headers: { cookie: ada.cookie, "content-type": contentType, "content-length": String(body.byteLength), origin: url.origin } });
+      const answered = new Promise<number>((resolve, reject) => {
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        });
+        req.on("error", reject);
+      });
+      // write as fast as TCP takes it; once it stops taking for a second, see how much it took
+      let written = 0;
+      const piece = 256 * 1024;
+      for (;;) {
+        if (written >= body.byteLength) break;
+        const more = req.write(body.subarray(written, written + piece));
+        written = Math.min(body.byteLength, written + piece);
+        if (!more && !(await Promise.race([new Promise<boolean>((r) => req.once("drain", () => r(true))), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]))) break;
+      }
+      const taken = req.socket!.bytesWritten;
+      release();
+      // a server that read ahead would hold the whole file in memory meanwhile; this one took 4–6 MB (TCP's buffers)
+      expect(taken).toBeLessThan(size * 0.75);
+      if (written < body.byteLength) req.write(body.subarray(written));
+      req.end();
+      expect(await answered).toBe(201);
+    } finally {
+      release();
+    }
+  });
+});
+
