@@ -15,11 +15,16 @@ export function contentDisposition(kind: "inline" | "attachment", name: string):
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** The single range a `Range` header asks of `size` bytes: [start, end] inclusive; "whole" to send it all; "unsatisfiable". */
+/**
+ * The single range a `Range` header asks of `size` bytes: [start, end] inclusive; "whole" to send it
+ * all; "unsatisfiable". A representation of no bytes has no range at all (RFC 9110 §14.1.2: a suffix
+ * range is satisfiable only when the representation is not empty), so every range of it is 416.
+ */
 export function parseRange(header: string | null, size: number): [number, number] | "whole" | "unsatisfiable" {
   if (!header) return "whole";
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === "" && m[2] === "")) return "whole"; // not one range we read: the whole file (§14.2)
+  if (size === 0) return "unsatisfiable";
   if (m[1] === "") {
     const suffix = Number(m[2]);
     if (suffix === 0) return "unsatisfiable";
@@ -29,6 +34,18 @@ export function parseRange(header: string | null, size: number): [number, number
   const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
   if (start >= size || (m[2] !== "" && Number(m[2]) < start)) return "unsatisfiable";
   return [start, end];
+}
+
+/** An entity tag without its weakness indicator: what the weak comparison (RFC 9110 §8.8.3.2) compares. */
+const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, "");
+
+/**
+ * Whether `If-None-Match` names `etag`: by the weak comparison (RFC 9110 §13.1.2), so `W/"x"` (what a
+ * cache or a compressing proxy may have turned our tag into) matches `"x"`; `*` matches any.
+ */
+export function noneMatch(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((t) => t.trim() === "*" || opaqueTag(t) === opaqueTag(etag));
 }
 
 /** The response for a GET (or HEAD) of `file`, honouring If-None-Match, Range and If-Range. */
@@ -45,8 +62,8 @@ export function downloadResponse(req: Request, file: ServedFile): Response {
     "Accept-Ranges": "bytes",
     Vary: "Cookie",
   });
-  const match = req.headers.get("if-none-match");
-  if (match && match.split(",").some((t) => t.trim() === file.etag || t.trim() === "*")) return new Response(null, { status: 304, headers });
+  if (noneMatch(req.headers.get("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
+  // If-Range takes the strong comparison (§13.1.5): only our own tag, exactly, lets a range through
   const ifRange = req.headers.get("if-range");
   const range = ifRange && ifRange !== file.etag ? "whole" : parseRange(req.headers.get("range"), file.size);
   if (range === "unsatisfiable") {
