@@ -12,33 +12,14 @@ import { getSql } from "@/db";
 import { AppError } from "../platform/errors";
 import { env } from "../platform/env";
 import { consume } from "../platform/rate-limit";
-import { truncate } from "../platform/text-length";
 import { imageJob, mayDecode, MAX_STREAMED_PIXELS } from "../platform/images";
-import { ATTACHMENT_NAME_MAX, isRasterImage, THUMBNAIL_MAX_PX } from "./rules";
+import { cleanFileName } from "./file-name";
+import { isRasterImage, THUMBNAIL_MAX_PX } from "./rules";
 import { attachmentStore } from "./store";
 import { toAttachmentView, type AttachmentView } from "./types";
 
-
-/**
- * A file name as stored and sent back in Content-Disposition: the last path segment, NFC, without
- * control characters or bidirectional overrides (which could show "gpj.exe" as "exe.jpg"), at most
- * ATTACHMENT_NAME_MAX code points with its extension kept; "file" when nothing is left.
- */
-export function cleanFileName(raw: string): string {
-  const base = raw.split(/[/\\]/).pop() ?? "";
-  let name = base
-    .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]/g, "")
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
-    .trim();
-  if (name === "." || name === "..") name = "";
-  if ([...name].length > ATTACHMENT_NAME_MAX) {
-    const dot = name.lastIndexOf(".");
-    const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : "";
-    name = truncate(name.slice(0, name.length - ext.length), ATTACHMENT_NAME_MAX - [...ext].length) + ext;
-  }
-  return name || "file";
-}
+/** Re-exported: the name rule is upload's, kept in its own module for unit tests. */
+export { cleanFileName };
 
 /** Whether the bytes read as UTF-8 text (no NUL, no broken sequence except one cut at the end). */
 function looksLikeText(head: Buffer, whole: boolean): boolean {
