@@ -10,9 +10,9 @@ import { consume } from "../platform/rate-limit";
 /** How long an upload waits to be sent before it is removed, in ms (DESIGN.md: 24 h). */
 export const UNCLAIMED_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Deletes `userId`'s own upload `id` that no message has claimed; `not_found` otherwise; `rate_limited` past LIMITS.upload. */
+/** Deletes `userId`'s own upload `id` that no message has claimed; `not_found` otherwise; `rate_limited` past LIMITS.uploadDelete. */
 export async function deleteUnclaimed({ userId, id }: { userId: string; id: string }): Promise<void> {
-  await consume("upload", userId);
+  await consume("uploadDelete", userId);
   const rows = await getSql()`delete from attachments where id = ${id} and uploader_id = ${userId} and message_id is null returning id`;
   if (!rows.length) throw new AppError("not_found", "No such file");
 }

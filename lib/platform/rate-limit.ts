@@ -109,6 +109,8 @@ export const LIMITS = {
   avatar: { points: 10, duration: 60, per: "user", message: "You are changing your picture too often." },
   /** uploads (POST /api/attachments): each streams a file into storage and may make a thumbnail */
   upload: { points: 30, duration: 60, per: "user", message: "You are uploading too fast." },
+  /** taking one's unsent upload off the composer (DELETE /api/attachments/:id): a cheap delete, counted apart so tidying the composer never costs uploads */
+  uploadDelete: { points: 60, duration: 60, per: "user", message: "You are removing files too fast." },
   /** downloads and thumbnails (GET /api/attachments/:id[/thumbnail]): a conversation of pictures asks for many at once */
   download: { points: 1200, duration: 60, per: "user", message: "Too many downloads." },
   /** message search (GET /api/search): a full-text query over all of one's conversations */

@@ -104,6 +104,10 @@ const putPicture = (c: Ctx, png: Buffer) => {
   const { body, contentType } = multipart([{ field: "file", filename: "me.png", type: "image/png", data: png }]);
   return http("/api/me/avatar", { method: "PUT", cookie: c.ada.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
 };
+const uploadText = async (user: User, text: string) => {
+  const { body, contentType } = multipart([{ field: "file", filename: "note.txt", type: "text/plain", data: text }]);
+  return request("/api/attachments", { method: "POST", cookie: user.cookie, body: new Uint8Array(body), headers: { "content-type": contentType } });
+};
 const members = (c: Ctx) => testSql()`select user_id, role from members where conversation_id = ${c.groupId} order by user_id`;
 const account = (c: Ctx) => testSql()`select id, display_name, bio, password_hash from users where id = ${c.ada.id}`;
 
@@ -160,6 +164,14 @@ const ROUTES: Record<string, RouteRow> = {
       action("deleteAccount", { password: c.ada.password }, c),
     ],
     state: async (c) => ({ user: await account(c), sessions: await testSql()`select id, revoked_at from sessions where user_id = ${c.ada.id} order by id` }) },
+  "DELETE /api/attachments/:id (taking an unsent upload off the composer)": { limit: "uploadDelete",
+    // the first call also uploads the file the refused removal will name (an upload is counted apart)
+    call: async (c, i) => {
+      if (i === 0) expect((await uploadText(c.ada, "keep me")).status).toBe(201);
+      return http(`/api/attachments/${randomUUID()}`, { method: "DELETE", cookie: c.ada.cookie });
+    },
+    last: (c) => [testSql()`select id from attachments where uploader_id = ${c.ada.id}`.then(([row]) => http(`/api/attachments/${row.id}`, { method: "DELETE", cookie: c.ada.cookie }))],
+    state: (c) => testSql()`select id from attachments where uploader_id = ${c.ada.id} order by id` },
   "GET /api/me/export": { limit: "export",
     call: (c) => http("/api/me/export", { cookie: c.ada.cookie }),
     last: (c) => [http("/api/me/export", { cookie: c.ada.cookie })],
@@ -198,5 +210,24 @@ describe("per-user limits of state-changing routes and forms", () => {
     expect(await row.state(c)).toEqual(before);
     // the limit is the user's own: someone else is not affected
     expect((await http("/api/conversations", { method: "POST", cookie: bob.cookie, json: { kind: "direct", userId: carol.id } })).status).toBe(201);
+  }, 120_000);
+});
+
+describe("uploads and their removal", () => {
+  it("counts removals of unsent uploads apart: 20 uploads and 10 removals leave the 21st upload allowed", async () => {
+    const ada = await signedIn();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await uploadText(ada, `file ${i}`);
+      expect([i, res.status]).toEqual([i, 201]);
+      ids.push((await res.json()).attachment.id);
+    }
+    for (const id of ids.slice(0, 10)) expect((await request(`/api/attachments/${id}`, { method: "DELETE", cookie: ada.cookie })).status).toBe(204);
+    for (let i = 20; i < LIMITS.upload.points; i++) expect((await uploadText(ada, `file ${i}`)).status).toBe(201);
+    const over = await uploadText(ada, "one too many");
+    expect(over.status).toBe(429);
+    expect((await over.json()).error.message).toContain(LIMITS.upload.message);
+    // removals are still counted on their own and still allowed
+    expect((await request(`/api/attachments/${ids[10]}`, { method: "DELETE", cookie: ada.cookie })).status).toBe(204);
   }, 120_000);
 });

@@ -20,7 +20,7 @@ export const GET = route<Ctx>(async (req, { params }) => {
   return downloadResponse(req, await openAttachment({ userId: user.id, id, variant: "file" }));
 });
 
-/** Removes one's own upload that was never sent (a file taken off the composer) → 204; 404 otherwise. */
+/** Removes one's own upload that was never sent (a file taken off the composer) → 204; 404 otherwise; 429 past LIMITS.uploadDelete. */
 export const DELETE = route<Ctx>(async (req, { params }) => {
   const { user } = await requireAuth(req);
   const id = pathId((await params).id, "file");
