@@ -68,7 +68,8 @@ async function thumbnailOf(source: Readable): Promise<{ width: number; height: n
 /**
  * Stores an upload for `userId`: `name` as the client gave it (cleaned), `source` the file's bytes.
  * Throws `rate_limited` past LIMITS.upload; `payload_too_large` when the file is larger than
- * UPLOAD_MAX_BYTES or would take the account past UPLOAD_QUOTA_BYTES (nothing is kept then).
+ * UPLOAD_MAX_BYTES or would take the account past UPLOAD_QUOTA_BYTES, checked again atomically as
+ * it finishes, so parallel uploads cannot pass it together (nothing is kept then).
  * Answers the unclaimed attachment.
  */
 export async function uploadAttachment({ userId, name, source }: { userId: string; name: string; source: AsyncIterable<Buffer> }): Promise<AttachmentView> {
@@ -93,10 +94,22 @@ export async function uploadAttachment({ userId, name, source }: { userId: strin
       if (!image) contentType = "application/octet-stream";
     }
     if (image) await store.write(row.id, "thumbnail", [image.thumbnail], Infinity, "");
-    const [done] = await sql`
-      update attachments set content_type = ${contentType}, size = ${size}, sha256 = ${sha256},
-        width = ${image?.width ?? null}, height = ${image?.height ?? null}, thumbnail_size = ${image?.thumbnail.byteLength ?? null}
-      where id = ${row.id} returning *`;
+    const thumbnailSize = image?.thumbnail.byteLength ?? 0;
+    // The check above only sized the stream: uploads running side by side all saw the same room.
+    // The account's uploads finish one at a time (a transaction-level advisory lock per user), each
+    // against the finished ones, so together they never pass the quota.
+    const done = await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtextextended(${`attachments.quota:${userId}`}, 0))`;
+      const [{ kept }] = await tx<{ kept: string }[]>`
+        select coalesce(sum(size + coalesce(thumbnail_size, 0)), 0)::text as kept from attachments
+        where uploader_id = ${userId} and sha256 <> '' and id <> ${row.id}`;
+      if (Number(kept) + size + thumbnailSize > uploadQuotaBytes) throw new AppError("payload_too_large", "This file would take you past your storage quota");
+      const [finished] = await tx`
+        update attachments set content_type = ${contentType}, size = ${size}, sha256 = ${sha256},
+          width = ${image?.width ?? null}, height = ${image?.height ?? null}, thumbnail_size = ${image?.thumbnail.byteLength ?? null}
+        where id = ${row.id} returning *`;
+      return finished;
+    });
     if (!done) throw new AppError("not_found", "The upload was removed while it arrived");
     return toAttachmentView(done);
   } catch (err) {
