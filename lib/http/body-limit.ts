@@ -34,8 +34,7 @@ export const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
  * The bodies that stream to their handler instead of being held whole (uploads: POST
  * /api/attachments, PUT /api/me/avatar): their limit in bytes, or null for every other request. A
  * declared Content-Length over it is refused at once; the handler bounds the rest as the file
- * arrives (lib/attachments/store.ts, lib/people/avatar-upload.ts), and Node's requestTimeout bounds
- * the time.
+ * arrives (lib/attachments/store.ts, lib/people/avatar-upload.ts), and `watchIdle` the pauses.
  */
 export function streamedBodyLimit(method: string | undefined, url: string): number | null {
   const path = url.split("?")[0];
@@ -59,6 +58,9 @@ const REFUSAL_HEADERS = {
 };
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** IncomingMessage's own stream methods, which the wrappers below replace on one request for a while. */
+type Intercepted = IncomingMessage & { _read(size: number): void };
 
 /** How long a refused body may go on arriving (read and dropped) after the answer. */
 export const LINGER_MS = 2_000;
@@ -93,8 +95,72 @@ function refuse(req: IncomingMessage, res: ServerResponse, err: AppError): void 
 }
 
 /**
+ * Bounds the pauses of a body that streams to its handler (an upload): whenever the server is
+ * waiting for the body and no byte has come for `idleMs`, the answer is 408 `request_timeout`, the
+ * connection is closed, and the request stream is destroyed, so whatever reads it (Next's body
+ * stream or `Readable.toWeb`) fails and the upload made so far is deleted (lib/http/multipart.ts).
+ * Without it a stalled upload held its connection and its unfinished row for Node's requestTimeout
+ * (300 s) and the row until the daily sweep. The clock runs only while the server wants more: it
+ * restarts with every chunk, and stops while the request's buffer is full (the handler is the slow
+ * one, its storage say, and TCP holds the client back), so a slow but steady upload is never cut.
+ *
+ * It watches the chunks the way the held bodies do (intercepting `push`, through which Node's HTTP
+ * parser hands each chunk to the stream, and `_read`, through which the reader asks for more),
+ * without reading anything itself: the handler reads the request as usual. Everything is undone
+ * when the body has arrived, the answer is finished or the connection closes.
+ */
+function watchIdle(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  const r = req as Intercepted;
+  const push = r.push;
+  const read = r._read;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    if (r.push === watchedPush) r.push = push;
+    if (r._read === watchedRead) r._read = read;
+    res.off("finish", stop);
+    res.off("close", stop);
+  };
+  const expire = () => {
+    if (stopped) return;
+    stop();
+    const err = new AppError("request_timeout", `No part of the upload arrived for ${idleMs / 1000} s`);
+    refuse(req, res, err);
+    // once the 408 is out and the connection closed, whoever reads the body learns it will not come
+    const fail = () => req.destroyed || req.destroy(err);
+    if (req.socket.destroyed) fail();
+    else req.socket.once("close", fail);
+  };
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(expire, idleMs);
+    timer.unref();
+  };
+  const watchedPush = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    const more = push.call(r, chunk, encoding);
+    if (chunk === null) stop();
+    else if (more) wait();
+    else clearTimeout(timer); // the buffer is full: the reader is the one waiting, not us (it calls _read when ready)
+    return more;
+  };
+  const watchedRead = (size: number): void => {
+    if (!stopped) wait();
+    read.call(r, size);
+  };
+  r.push = watchedPush;
+  r._read = watchedRead;
+  res.once("finish", stop);
+  res.once("close", stop);
+  wait();
+}
+
+/**
  * Wraps a request handler so that it runs only once the request's body has arrived whole, within
- * `bodyLimitFor(req.url)` bytes and BODY_DEADLINE_MS. Bodies declared too large (Content-Length) are
+ * `bodyLimitFor(req.url)` bytes and BODY_DEADLINE_MS; uploads stream to `handler` at once, their
+ * pauses bounded by UPLOAD_IDLE_MS (`watchIdle`). Bodies declared too large (Content-Length) are
  * refused at once with 413 `payload_too_large`; chunked ones as soon as they cross the limit; a body
  * still incomplete at the deadline gets 408 `request_timeout` (RFC 9110 §15.5.14 and §15.5.9). A
  * connection whose body is still unfinished is then closed (see `refuse`), so no socket, timer or
@@ -112,6 +178,7 @@ export function withBoundedBody(handler: Handler): Handler {
       if (declared !== undefined && Number(declared) > streamed) {
         return refuse(req, res, streamedTooLarge(req.method, req.url ?? "/"));
       }
+      if (!req.complete) watchIdle(req, res, env().uploadIdleMs);
       return handler(req, res);
     }
     const limit = bodyLimitFor(req.url ?? "/");

@@ -56,7 +56,11 @@ export async function withUploadedFile<T>(
     parser.on("fieldsLimit", () => fail(`Send only the file, in the field "${field}"`));
     parser.on("error", () => fail("The multipart body is malformed"));
     parser.on("close", () => resolve());
-    body.on("error", () => fail("The upload was cut short"));
+    body.on("error", (err) => {
+      fail("The upload was cut short");
+      // the file's reader (onFile) would otherwise wait for the rest for ever: it fails, and undoes what it made
+      parser.destroy(err);
+    });
     body.pipe(parser);
   });
   await parsed;

@@ -68,6 +68,7 @@ const schema = z.object({
   PRESENCE_REFRESH_MS: optional(whole(1, 86_400_000)),
   UPLOAD_MAX_BYTES: optional(whole(1, 2 ** 31)),
   UPLOAD_QUOTA_BYTES: optional(whole(1, 2 ** 50)),
+  UPLOAD_IDLE_MS: optional(whole(100, 3_600_000)),
   ATTACHMENT_STORE: optional(z.enum(["postgres", "s3"], { error: 'expected "postgres" or "s3"' })),
   S3_ENDPOINT: optional(urlOf(["http:", "https:"])),
   // S3's bucket naming rules: 3–63 lower-case letters, digits, dots and hyphens
@@ -134,6 +135,8 @@ export interface Env {
   uploadMaxBytes: number;
   /** UPLOAD_QUOTA_BYTES (default 2 GiB): the bytes of files one account may hold (sent or not) */
   uploadQuotaBytes: number;
+  /** UPLOAD_IDLE_MS (default 30 000): how long an upload's body may go without a byte before it is 408 (lib/http/body-limit.ts) */
+  uploadIdleMs: number;
   /** ATTACHMENT_STORE (default "postgres"): where attachment bytes live */
   attachmentStore: "postgres" | "s3";
   /** the S3 store's settings when ATTACHMENT_STORE is "s3", else undefined */
@@ -175,6 +178,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     presenceRefreshMs: e.PRESENCE_REFRESH_MS ?? 10_000,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES ?? 25 * 1024 * 1024,
     uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES ?? 2 * 1024 * 1024 * 1024,
+    uploadIdleMs: e.UPLOAD_IDLE_MS ?? 30_000,
     attachmentStore: e.ATTACHMENT_STORE ?? "postgres",
     s3:
       e.ATTACHMENT_STORE === "s3"

@@ -21,6 +21,7 @@ describe("parseEnv", () => {
       presenceRefreshMs: 10_000,
       uploadMaxBytes: 25 * 1024 * 1024,
       uploadQuotaBytes: 2 * 1024 * 1024 * 1024,
+      uploadIdleMs: 30_000,
       attachmentStore: "postgres",
       s3: undefined,
     });
