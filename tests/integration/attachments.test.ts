@@ -14,6 +14,7 @@ import path from "node:path";
 import { freePort } from "@/db/embedded";
 import { baseUrl, closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
 import { geotaggedJpeg, multipart, pngBomb, pngOf } from "../support/files";
+import { declaredOnly } from "../support/raw-http";
 import { startTestS3, type TestS3 } from "../support/s3";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 
@@ -228,15 +229,7 @@ describe.each(["postgres", "s3"] as const)("attachments stored in %s", (kind) =>
     it("refuses a file over UPLOAD_MAX_BYTES with 413: at once when declared, and as it crosses the limit when streamed", async () => {
       const ada = await signedIn();
       // declared: answered before a byte of the body is sent
-      const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(`${baseUrl()}/api/attachments`, { method: "POST", headers: { cookie: ada.cookie, "content-type": "multipart/form-data; boundary=x", "content-length": String(26 * MiB) } }, (res) => {
-          let text = "";
-          res.on("data", (c) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-        });
-        req.on("error", reject);
-        req.flushHeaders();
-      });
+      const declared = await declaredOnly("POST", "/api/attachments", ada.cookie, 26 * MiB);
       expect(declared.status).toBe(413);
       expect(JSON.parse(declared.body).error.code).toBe("payload_too_large");
       // streamed (chunked): 25 MiB + 1 byte of file

@@ -6,12 +6,12 @@
  * removes it; `user:updated` reaches the people who share a conversation; and every bad request is
  * a 4xx in the error shape that changes nothing.
  */
-import http from "node:http";
 import sharp from "sharp";
 import type { PublicUser } from "@/lib/people/types";
 import { LIMITS } from "@/lib/platform/rate-limit";
 import { baseUrl, closeTestSql, createAccount, request, signIn, testSql } from "../support/api";
 import { geotaggedJpeg, multipart, pngBomb, pngOf } from "../support/files";
+import { declaredOnly } from "../support/raw-http";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
 
 afterAll(async () => {
@@ -151,15 +151,7 @@ describe("PUT /api/me/avatar", () => {
 
   it("refuses more than 10 MiB with 413: at once when declared, and as it crosses the limit when streamed", async () => {
     const ada = await signedIn();
-    const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${baseUrl()}/api/me/avatar`, { method: "PUT", headers: { cookie: ada.cookie, "content-type": "multipart/form-data; boundary=x", "content-length": String(11 * MiB) } }, (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-      });
-      req.on("error", reject);
-      req.flushHeaders();
-    });
+    const declared = await declaredOnly("PUT", "/api/me/avatar", ada.cookie, 11 * MiB);
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body).error).toEqual({ code: "payload_too_large", message: "A picture may be at most 10 MiB" });
     // chunked: 10 MiB + 1 byte of file, the start a real PNG

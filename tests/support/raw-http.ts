@@ -106,3 +106,20 @@ export function openServerConnections(port: number, peerAddress: string): number
   }
   return count;
 }
+
+/**
+ * Sends only the head of a `method` request to `path` declaring a multipart body of `bytes`
+ * (Content-Length), never the body, and resolves with the answer: what a server says before
+ * reading a body it already knows is too large.
+ */
+export function declaredOnly(method: string, path: string, cookie: string, bytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${baseUrl()}${path}`, { method, headers: { cookie, "content-type": "multipart/form-data; boundary=x", "content-length": String(bytes) } }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+  });
+}
