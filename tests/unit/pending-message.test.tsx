@@ -14,17 +14,29 @@ const handlers: MessageHandlers = { onRetry: () => {}, onDiscard: () => {}, onEd
 const pending = { clientId: "k-new", conversationId: C1, body: "an answer", createdAt: "2026-03-01T12:00:00.000Z", status: "pending" as const };
 
 describe("a pending reply", () => {
-  it("shows the quote of its original above its body", () => {
+  // the quote's code loads apart from the page's (MessageItem): it shows once that has arrived
+  it("shows the quote of its original above its body", async () => {
     const original = message(7, { body: "the question\nover two lines" });
     render(<OutgoingItem message={{ ...pending, replyTo: original.id, quote: replyPreviewOf(original) }} handlers={handlers} current={false} />);
-    expect(screen.getByTestId("reply-quote")).toHaveTextContent("the question over two lines");
+    expect(await screen.findByTestId("reply-quote")).toHaveTextContent("the question over two lines");
     expect(screen.getByTestId("message-body")).toHaveTextContent("an answer");
   });
 
-  it("shows an original deleted before the reply was sent as deleted", () => {
+  it("shows an original deleted before the reply was sent as deleted", async () => {
     const original = message(7, { body: "", deletedAt: "2026-03-01T11:30:00.000Z" });
     render(<OutgoingItem message={{ ...pending, replyTo: original.id, quote: replyPreviewOf(original) }} handlers={handlers} current={false} />);
-    expect(screen.getByTestId("reply-quote")).toHaveTextContent("Original message deleted");
+    expect(await screen.findByTestId("reply-quote")).toHaveTextContent("Original message deleted");
+  });
+
+  it("names an original of files alone by its files", async () => {
+    const file = (name: string) => ({ id: name, name, contentType: "image/png", size: 1, width: 1, height: 1, url: `/api/attachments/${name}`, thumbnailUrl: null });
+    const one = message(7, { body: "", attachments: [file("plan.png")] });
+    const { unmount } = render(<OutgoingItem message={{ ...pending, replyTo: one.id, quote: replyPreviewOf(one) }} handlers={handlers} current={false} />);
+    expect(await screen.findByTestId("reply-quote")).toHaveTextContent("plan.png");
+    unmount();
+    const three = message(8, { body: "", attachments: [file("a.png"), file("b.png"), file("c.png")] });
+    render(<OutgoingItem message={{ ...pending, replyTo: three.id, quote: replyPreviewOf(three) }} handlers={handlers} current={false} />);
+    expect(await screen.findByTestId("reply-quote")).toHaveTextContent("3 files");
   });
 
   it("shows no quote when it replies to nothing", () => {

@@ -1,19 +1,27 @@
 "use client";
 
 import { lazy, memo, Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import type { AttachmentView, MessageView } from "@/lib/messages/types";
+import type { AttachmentView, MessageView, ReplyPreview } from "@/lib/messages/types";
 import { checkSentBody } from "@/lib/messages/rules";
 
-// A message's files render on the server with it; in the browser their code loads apart (it is not
-// in the chat page's first load, issue 13) and that part hydrates when it arrives (React's selective
-// hydration of a Suspense boundary), so nothing moves. A message with files arriving live waits for
-// it the first time.
+// A message's files and a reply's quote render on the server with it; in the browser their code
+// loads apart (it is not in the chat page's first load, issue 13: 190 KB) and that part hydrates when
+// it arrives (React's selective hydration of a Suspense boundary), so nothing moves. A message with
+// files, or a reply, arriving live waits for it the first time.
 const LazyAttachments = lazy(() => import("./Attachments").then((m) => ({ default: m.Attachments })));
 function Attachments({ attachments }: { attachments: AttachmentView[] }) {
   if (!attachments.length) return null;
   return (
     <Suspense fallback={null}>
       <LazyAttachments attachments={attachments} />
+    </Suspense>
+  );
+}
+const LazyReplyQuote = lazy(() => import("./ReplyQuote").then((m) => ({ default: m.ReplyQuote })));
+function ReplyQuote({ replyTo }: { replyTo: ReplyPreview }) {
+  return (
+    <Suspense fallback={null}>
+      <LazyReplyQuote replyTo={replyTo} />
     </Suspense>
   );
 }
@@ -26,7 +34,6 @@ import { ReactionChips } from "./reactions/ReactionChips";
 import { NOT_SENT } from "../client/outbox";
 import type { OutgoingMessage } from "../client/state";
 import styles from "./Messages.module.scss";
-import { ReplyQuote } from "./ReplyQuote";
 import { useMessageMenu } from "./MessageMenu";
 import { useMessageMenuItems } from "./message-menu-items";
 import { PinnedMark } from "./PinnedMark";
