@@ -32,13 +32,13 @@ describe("replies", () => {
     const long = `${"a".repeat(199)}🇫🇷 and more`;
     const original = await send(id, ann, long);
     const reply = await send(id, bob, "agreed", original.id);
-    expect(reply.replyTo).toEqual({ id: original.id, seq: original.seq, senderId: ann.id, body: "a".repeat(199), deleted: false });
+    expect(reply.replyTo).toEqual({ id: original.id, seq: original.seq, senderId: ann.id, body: "a".repeat(199), deleted: false, files: [] });
     // read back the same way by every path
     const { messages } = await syncMessages({ userId: bob.id, since: { [id]: 0 } });
     expect(messages.find((m) => m.id === reply.id)!.replyTo).toEqual(reply.replyTo);
     await deleteMessage({ userId: ann.id, messageId: original.id });
     const { messages: after } = await syncMessages({ userId: bob.id, since: { [id]: 0 } });
-    expect(after.find((m) => m.id === reply.id)!.replyTo).toEqual({ id: original.id, seq: original.seq, senderId: ann.id, body: "", deleted: true });
+    expect(after.find((m) => m.id === reply.id)!.replyTo).toEqual({ id: original.id, seq: original.seq, senderId: ann.id, body: "", deleted: true, files: [] });
   });
 
   test("to a message of another conversation, or to no message at all, is refused with bad_request and stores nothing", async () => {

@@ -40,7 +40,7 @@ describe("replies over sockets", () => {
     const live = heard(bob, "message:new");
 
     const answer = await reply(bob, group.id, "my reply", original.message.id);
-    const preview = { id: original.message.id, seq: original.message.seq, senderId: ada.id, body: "the original", deleted: false };
+    const preview = { id: original.message.id, seq: original.message.seq, senderId: ada.id, body: "the original", deleted: false, files: [] };
     expect(answer.ok && answer.message!.replyTo).toEqual(preview);
     await eventually(() => live.some((m) => m.body === "my reply"));
     expect(live.find((m) => m.body === "my reply")!.replyTo).toEqual(preview);
