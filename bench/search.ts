@@ -444,7 +444,7 @@ async function explain(url: string, mine: string[], cases: { label: string; word
  * taken, the same multi-row INSERT … RETURNING, COMMIT), one batch at a time as the writer does. A
  * batch that is due while another runs waits: its wait counts from when it was due.
  */
-async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => number, indexer?: Sql): Promise<SendPhase> {
+async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => number, indexer?: Sql): Promise<{ phase: SendPhase; waits: number[] }> {
   const { holdUsers, lockConversations } = await import("@/lib/platform/locks");
   const { takePositions } = await import("@/lib/messages/positions");
   const { returningMessageColumns } = await import("@/db/message-rows");
@@ -505,17 +505,23 @@ async function sendPhase(sql: Sql, label: string, corpus: Corpus, rand: () => nu
   await indexerLoop;
   const phase = { label, rate: SEND.rate, batchesPerS: SEND.batchesPerS, batches: transaction.length, transaction: summarize(transaction), wait: summarize(wait), machineCpu: cpu?.() ?? NaN };
   console.log(`[search]   sends ${label}: transaction p50 ${phase.transaction.p50.toFixed(1)} p99 ${phase.transaction.p99.toFixed(1)} ms, wait p99 ${phase.wait.p99.toFixed(1)} ms, machine ${phase.machineCpu.toFixed(0)} %`);
-  return phase;
+  return { phase, waits: wait };
 }
+
+/** How many times each state runs in measureSendCost (alternating, the order flipped every round). */
+const SEND_ROUNDS = { full: 5, quick: 2 };
 
 /**
  * What search costs a send: insert phases at 2,000 msgs/s as migrated (each insert queues its message
  * through the trigger, and an indexer drains the queue beside the sends, as each node's does), and
- * without search (the trigger off, no indexer). The states take turns, twice each, since other
- * tenants share the machine; as in bench/run.ts the better try of each state counts. Leaves the
- * trigger on and the queue drained.
+ * without search (the trigger off, no indexer). The states take turns `rounds` times each, in the
+ * order with/without, then without/with, and so on, so a neighbour's burst or the table's growth
+ * falls on both alike. The ratio compares the p99 of every batch of each state pooled (15 s × rounds
+ * of batches each: a single 15 s phase's p99 is its 5th-slowest batch, and two phases of the same
+ * state differed × 1.45 on this machine); the median of the rounds' own ratios is reported beside
+ * it. Leaves the trigger on and the queue drained.
  */
-export async function measureSendCost(url: string, corpus: Corpus): Promise<SearchBenchResults["send"]> {
+export async function measureSendCost(url: string, corpus: Corpus, rounds = SEND_ROUNDS.full): Promise<SearchBenchResults["send"]> {
   const sql = await useDatabase(url); // the app's own pool, as the writer uses it
   const indexer = postgres(url, { max: 1, onnotice: () => {}, idle_timeout: 0, max_lifetime: null });
   const { closeDb } = await import("@/db");
@@ -527,24 +533,48 @@ export async function measureSendCost(url: string, corpus: Corpus): Promise<Sear
     const migrated = "with search (queued by the trigger, indexed beside the sends)";
     const without = "without search (no trigger, no indexer)";
     const phases: SendPhase[] = [];
-    for (let round = 0; round < 2; round++) {
-      phases.push(await sendPhase(sql, migrated, corpus, rand, indexer));
+    const waits = { with: [] as number[], without: [] as number[] };
+    const roundRatios: number[] = [];
+    const withSearch = async () => {
+      const { phase, waits: w } = await sendPhase(sql, migrated, corpus, rand, indexer);
+      phases.push(phase);
+      waits.with.push(...w);
+      return phase.wait.p99;
+    };
+    const withoutSearch = async () => {
       await sql`alter table messages disable trigger messages_search_enqueue`;
-      phases.push(await sendPhase(sql, without, corpus, rand));
-      await sql`alter table messages enable trigger messages_search_enqueue`;
+      try {
+        const { phase, waits: w } = await sendPhase(sql, without, corpus, rand);
+        phases.push(phase);
+        waits.without.push(...w);
+        return phase.wait.p99;
+      } finally {
+        await sql`alter table messages enable trigger messages_search_enqueue`;
+      }
+    };
+    for (let round = 0; round < rounds; round++) {
+      let withP99: number, withoutP99: number;
+      if (round % 2 === 0) {
+        withP99 = await withSearch();
+        withoutP99 = await withoutSearch();
+      } else {
+        withoutP99 = await withoutSearch();
+        withP99 = await withSearch();
+      }
+      roundRatios.push(withP99 / withoutP99);
+      console.log(`[search]   round ${round + 1}: send wait p99 with/without × ${(withP99 / withoutP99).toFixed(2)}`);
     }
-    const best = (list: SendPhase[]) => Math.min(...list.map((p) => p.wait.p99));
-    const withSearch = phases.filter((p) => p.label === migrated);
-    const none = phases.filter((p) => p.label === without);
+    const pooledWith = summarize(waits.with).p99;
+    const pooledWithout = summarize(waits.without).p99;
+    const sortedRatios = [...roundRatios].sort((x, y) => x - y);
     const method = `the writer's insert transaction timed directly (not through the server and sockets), with a search indexer running beside it${lowered ? " (its database process at a lower CPU priority, as in the server)" : " (its database process at normal priority: not on this machine)"}`;
-    return { method, phases, ratio: best(withSearch) / best(none), withIndexP99: best(withSearch), withoutP99: best(none) };
+    return { method, phases, rounds, roundRatios, medianRoundRatio: sortedRatios[Math.floor((sortedRatios.length - 1) / 2)], ratio: pooledWith / pooledWithout, withIndexP99: pooledWith, withoutP99: pooledWithout };
   } finally {
     await indexer.end();
     await closeDb();
   }
 }
 
-/** Messages already in the table (in `npm run bench`, those its load steps sent). */
 async function countMessages(url: string): Promise<number> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -595,7 +625,7 @@ export async function runSearchBench(url: string, opts: { quick?: boolean } = {}
     { label: "two words, common + rare", words: twoWord.find((q) => q.band === "common + rare")!.q.split(" ") },
   ]);
   console.log("[search] send cost with and without the index");
-  const send = await measureSendCost(url, corpus);
+  const send = await measureSendCost(url, corpus, opts.quick ? SEND_ROUNDS.quick : SEND_ROUNDS.full);
   const { bodies } = corpus;
   return {
     quick: Boolean(opts.quick),
