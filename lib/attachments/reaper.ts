@@ -8,7 +8,7 @@
  */
 import "server-only";
 import { getSql } from "@/db";
-import { log } from "../platform/log";
+import { outageLog } from "../platform/log";
 import { reachableStoreKinds, storeOf, type StoreKind } from "./store";
 
 /** Removals taken per transaction (two S3 keys each: one DeleteObjects request). */
@@ -56,18 +56,16 @@ export async function reapAll(): Promise<number> {
 export function startAttachmentReaper(): () => void {
   let running = false;
   let stopped = false;
-  let failing = false;
+  // the queue keeps what is still to delete
+  const outage = outageLog("attachments", "removing stored files");
   const tick = async () => {
     if (running || stopped) return;
     running = true;
     try {
       await reapAll();
-      if (failing) log.info("[attachments]", "removing stored files works again");
-      failing = false;
+      outage.worked();
     } catch (err) {
-      // logged once per outage, not every few seconds; the queue keeps what is still to delete
-      if (!failing) log.warn("[attachments]", "removing stored files failed (kept, retried):", err instanceof Error ? err.message : String(err));
-      failing = true;
+      outage.failed(err);
     } finally {
       running = false;
     }

@@ -82,3 +82,29 @@ export const log = {
   warn: (tag: string, ...values: unknown[]) => sinks.warn(formatLogLine(tag, values)),
   error: (tag: string, ...values: unknown[]) => sinks.error(formatLogLine(tag, values)),
 };
+
+/** What a periodic job reports to `outageLog`. */
+export interface OutageLog {
+  /** a try failed: the first failure of an outage is logged (warn), the rest only counted */
+  failed(err: unknown): void;
+  /** a try worked: after an outage, one line says the job works again and how many tries failed */
+  worked(): void;
+}
+
+/**
+ * Logs a periodic job's failures once per outage, not once per try: the search indexer retries every
+ * 200 ms, so a database that is down for a minute would otherwise print 300 lines. `what` names the
+ * job in both lines ("indexing", "refreshing presence"); the error goes as its message only.
+ */
+export function outageLog(tag: string, what: string): OutageLog {
+  let failures = 0;
+  return {
+    failed(err) {
+      if (failures++ === 0) log.warn(tag, `${what} failed (retried; logged again when it works):`, err instanceof Error ? err.message : String(err));
+    },
+    worked() {
+      if (failures > 0) log.info(tag, `${what} works again after ${failures} failed ${failures === 1 ? "try" : "tries"}`);
+      failures = 0;
+    },
+  };
+}

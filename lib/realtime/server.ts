@@ -4,7 +4,7 @@ import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { authenticateCookies } from "../http/next-auth";
 import { isCrossOrigin } from "../http/origin";
-import { log } from "../platform/log";
+import { log, outageLog } from "../platform/log";
 import { presenceRefreshMs, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
@@ -92,6 +92,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
 
   if (opts.sweepPresence) {
     // Keeps this node's presence fresh and announces users whose nodes died (see lib/people/presence.ts).
+    const outage = outageLog("presence", "refreshing presence");
     const timer = setInterval(() => {
       refreshPresence()
         .then(async (gone) => {
@@ -100,7 +101,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
             if (memberships.length) io.to(memberships.map(rooms.conversation)).emit("presence", { userId, online: false });
           }
         })
-        .catch((err) => console.error("[presence] refresh failed:", (err as Error).message));
+        .then(outage.worked, outage.failed);
     }, presenceRefreshMs());
     timer.unref();
     httpServer.once("close", () => clearInterval(timer));

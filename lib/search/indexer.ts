@@ -12,7 +12,7 @@ import { setPriority } from "node:os";
 import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
 import { env } from "../platform/env";
-import { log } from "../platform/log";
+import { outageLog } from "../platform/log";
 
 /** Messages indexed per statement. */
 export const INDEX_BATCH = 1000;
@@ -111,13 +111,15 @@ export function startSearchIndexer(): () => Promise<void> {
     }
     return sql;
   };
+  const outage = outageLog("search", "indexing");
   const tick = async () => {
     if (running || stopped) return;
     running = true;
     try {
       await indexAll(await connection());
+      outage.worked();
     } catch (err) {
-      log.warn("[search]", "indexing failed (retried):", err instanceof Error ? err.message : String(err));
+      outage.failed(err);
     } finally {
       running = false;
     }

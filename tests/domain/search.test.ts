@@ -305,4 +305,25 @@ describe("the search indexer", () => {
       await own.end();
     }
   });
+
+  test("a database that cannot be reached is logged once, not at every try (200 ms)", async () => {
+    const { startSearchIndexer, INDEX_EVERY_MS } = await import("@/lib/search/indexer");
+    const { loadEnv } = await import("@/lib/platform/env");
+    const { freePort } = await import("@/db/embedded");
+    const lines: string[] = [];
+    const spies = (["log", "warn", "error"] as const).map((level) => jest.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line))));
+    // a port nobody listens on: every try fails at once
+    loadEnv({ ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/parley` });
+    const stop = startSearchIndexer();
+    try {
+      await new Promise((r) => setTimeout(r, INDEX_EVERY_MS * 8));
+    } finally {
+      await stop();
+      loadEnv();
+      for (const spy of spies) spy.mockRestore();
+    }
+    const failures = lines.filter((l) => l.startsWith("[search]"));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^\[search\] indexing failed \(retried; logged again when it works\): .*ECONNREFUSED/);
+  });
 });

@@ -1,5 +1,5 @@
 import { authOptions } from "@/lib/http/next-auth";
-import { formatLogLine, log, LOG_VALUE_MAX } from "@/lib/platform/log";
+import { formatLogLine, log, LOG_VALUE_MAX, outageLog } from "@/lib/platform/log";
 
 /** Everything console.log / warn / error print while `fn` runs, as the text a terminal would get. */
 function printed(fn: () => void): string {
@@ -61,5 +61,25 @@ describe("log lines", () => {
     expect(lines[0]).toMatch(/^\[next-auth\] CLIENT_FETCH_ERROR\\r\\n\[parley\] forged line /);
     expect(lines[0].length).toBeLessThan(8000);
     expect(lines[1]).toBe("[next-auth] DEBUG_ENABLED\\nforged");
+  });
+});
+
+describe("a periodic job's outage", () => {
+  it("is logged once however many tries fail, once more when the job works again, and anew for the next outage", () => {
+    const outage = outageLog("search", "indexing");
+    const first = printed(() => {
+      for (let i = 0; i < 300; i++) outage.failed(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+    });
+    expect(first).toBe("[search] indexing failed (retried; logged again when it works): connect ECONNREFUSED 127.0.0.1:5432\n");
+    const back = printed(() => {
+      outage.worked();
+      outage.worked();
+    });
+    expect(back).toBe("[search] indexing works again after 300 failed tries\n");
+    const again = printed(() => {
+      outage.failed("refused");
+      outage.worked();
+    });
+    expect(again).toBe("[search] indexing failed (retried; logged again when it works): refused\n[search] indexing works again after 1 failed try\n");
   });
 });
