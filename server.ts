@@ -13,6 +13,7 @@ import { runMigrations } from "./db/migrate";
 import { messagesSettled } from "@/lib/messages/send";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
+import { keepDeclaredLength } from "@/lib/http/content-length";
 import { AppError, errorBody } from "@/lib/platform/errors";
 import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
@@ -146,6 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if (!SAFE_METHODS.has(req.method ?? "GET") && isCrossOrigin(req.headers)) {
         return refuse(res, new AppError("forbidden", "Cross-origin request refused"));
       }
+      keepDeclaredLength(res); // Next drops route handlers' Content-Length (lib/http/content-length.ts)
       void handle(req, res);
     }));
     answerMalformedRequests(httpServer);

@@ -6,6 +6,7 @@
  */
 import "server-only";
 import type { ServedFile } from "../attachments/download";
+import { DECLARED_LENGTH } from "./content-length";
 
 
 /** `Content-Disposition` with the name as a quoted ASCII fallback and RFC 8187 UTF-8 (`filename*`). */
@@ -74,6 +75,7 @@ export function downloadResponse(req: Request, file: ServedFile): Response {
   }
   const [start, end] = range === "whole" ? [0, file.size - 1] : range;
   headers.set("Content-Length", String(Math.max(0, end - start + 1)));
+  headers.set(DECLARED_LENGTH, String(Math.max(0, end - start + 1))); // Next drops Content-Length: ./content-length.ts
   if (range !== "whole") headers.set("Content-Range", `bytes ${start}-${end}/${file.size}`);
   const status = range === "whole" ? 200 : 206;
   if (req.method === "HEAD" || file.size === 0) return new Response(null, { status, headers });

@@ -163,18 +163,23 @@ describe.each(["postgres", "s3"] as const)("attachments stored in %s", (kind) =>
       }
     });
 
-    it("answers conditional and range requests", async () => {
+    it("answers conditional and range requests, with the length of what it sends", async () => {
       const ada = await signedIn();
       const data = Buffer.from(Array.from({ length: 600_000 }, (_, i) => i % 251));
       const { attachment } = await (await upload(ada.cookie, "data.bin", data)).json();
       const whole = await request(attachment.url, { cookie: ada.cookie });
       const etag = whole.headers.get("etag")!;
+      // a length, not chunks: a browser shows the size and progress, and a body cut short shows as such
+      expect([whole.headers.get("content-length"), whole.headers.get("transfer-encoding"), whole.headers.get("x-parley-content-length")]).toEqual([String(data.length), null, null]);
+      const head = await request(attachment.url, { cookie: ada.cookie, method: "HEAD" });
+      expect([head.status, head.headers.get("content-length")]).toEqual([200, String(data.length)]);
       expect(Buffer.from(await whole.arrayBuffer()).equals(data)).toBe(true);
       expect((await request(attachment.url, { cookie: ada.cookie, headers: { "if-none-match": etag } })).status).toBe(304);
       // across the stored parts' boundary (256 KiB)
       const part = await request(attachment.url, { cookie: ada.cookie, headers: { range: "bytes=262000-262999" } });
       expect(part.status).toBe(206);
       expect(part.headers.get("content-range")).toBe(`bytes 262000-262999/${data.length}`);
+      expect(part.headers.get("content-length")).toBe("1000");
       expect(Buffer.from(await part.arrayBuffer()).equals(data.subarray(262000, 263000))).toBe(true);
       const tail = await request(attachment.url, { cookie: ada.cookie, headers: { range: "bytes=-10" } });
       expect(Buffer.from(await tail.arrayBuffer()).equals(data.subarray(data.length - 10))).toBe(true);
