@@ -14,8 +14,8 @@ import { startTestS3 } from "../tests/support/s3";
 import { startServerProcess, type ServerProcess } from "../tests/support/server-process";
 
 const MiB = 1024 * 1024;
-const LIMIT = 10 * MiB;
-const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
+/** Item 6's bound on one upload's RSS growth, in bytes. */
+export const UPLOAD_RSS_LIMIT = 10 * MiB;
 
 /** VmHWM of `pid` in bytes: its peak resident set since the last reset. */
 const peak = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
@@ -33,10 +33,15 @@ async function signedIn(server: ServerProcess): Promise<string> {
   return [...first, ...res.headers.getSetCookie().map((l) => l.split(";")[0])].join("; ");
 }
 
-async function measure(kind: "postgres" | "s3"): Promise<number[]> {
+/**
+ * The peak RSS growth, in bytes, of each of `rounds` 25 MiB uploads to a production server of its
+ * own with attachments stored in `kind`, after one 64 KiB upload; on the database at `databaseUrl`,
+ * or without one on an embedded PostgreSQL of its own (the bench).
+ */
+export async function measureUploadGrowth(kind: "postgres" | "s3", rounds: number, databaseUrl?: string): Promise<number[]> {
   const s3 = kind === "s3" ? await startTestS3() : undefined;
   const dataDir = path.resolve(__dirname, "../.data", `bench-memory-${kind}-${process.pid}`);
-  const server = await startServerProcess(await freePort(), { DATABASE_URL: undefined, PARLEY_DATA_DIR: dataDir, RATE_LIMITS: "off", ...s3?.env }, 180_000);
+  const server = await startServerProcess(await freePort(), { DATABASE_URL: databaseUrl, PARLEY_DATA_DIR: dataDir, RATE_LIMITS: "off", ...s3?.env }, 180_000);
   try {
     const cookie = await signedIn(server);
     const upload = async (data: Buffer) => {
@@ -63,16 +68,20 @@ async function measure(kind: "postgres" | "s3"): Promise<number[]> {
 }
 
 async function main() {
+  const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
   let over = false;
   for (const kind of ["postgres", "s3"] as const) {
-    const growth = await measure(kind);
-    over ||= growth.some((g) => g >= LIMIT);
+    const growth = await measureUploadGrowth(kind, rounds);
+    over ||= growth.some((g) => g >= UPLOAD_RSS_LIMIT);
     console.log(`[upload-memory] ${kind}: peak RSS growth per 25 MiB upload: ${growth.map((g) => `${(g / MiB).toFixed(1)} MiB`).join(", ")}`);
   }
   process.exit(over ? 1 : 0);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// run, not imported (tests/integration/upload-memory.test.ts imports it)
+if (/bench[\\/]upload-memory\.ts$/.test(process.argv[1] ?? "")) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

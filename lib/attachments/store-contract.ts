@@ -5,6 +5,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { AppError } from "../platform/errors";
+import { passedOn } from "../platform/memory";
 
 /** The stored variants of an attachment: the file as uploaded, and an image's WebP thumbnail. */
 export type Variant = "file" | "thumbnail";
@@ -71,6 +72,7 @@ export function metered(source: AsyncIterable<Buffer> | Iterable<Buffer>, maxByt
       if (headBytes < HEAD_BYTES) head.push(Buffer.from(chunk.subarray(0, HEAD_BYTES - headBytes)));
       headBytes = Math.min(HEAD_BYTES, headBytes + chunk.byteLength);
       yield chunk;
+      passedOn(chunk.byteLength); // the chunk and its copies are garbage now: collected every 2 MiB
     }
   }
   return { bytes: bytes(), done: () => ({ size, sha256: hash.digest("hex"), head: Buffer.concat(head) }) };

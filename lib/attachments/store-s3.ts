@@ -1,20 +1,37 @@
 /**
  * Attachment bytes in an S3-compatible store (ATTACHMENT_STORE=s3; docs/attachments.md "Storage"):
- * one object per variant, `attachments/<id>/file` and `attachments/<id>/thumbnail`. Written with
- * the AWS SDK's multipart Upload (@aws-sdk/lib-storage), which streams a body of unknown length in
- * parts, one part at a time, so a 25 MiB upload holds about two parts (issue 14, item 6); read with
- * ranged GetObject requests, streamed.
+ * one object per variant, `attachments/<id>/file` and `attachments/<id>/thumbnail`. Written as a
+ * multipart upload (client-s3's CreateMultipartUpload, UploadPart, CompleteMultipartUpload) from one
+ * part buffer reused for every part, one part in flight, or one PutObject within a part: a 25 MiB
+ * upload holds one part, 5 MiB (issue 14, item 6). @aws-sdk/lib-storage's Upload, used before,
+ * gathered each part's chunks and concatenated them into a new buffer, so about two parts were
+ * held and one more left for the collector. Read with ranged GetObject requests, streamed.
  */
 import "server-only";
-import { Readable } from "node:stream";
-import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import type { S3Settings } from "../platform/env";
 import { log } from "../platform/log";
 import { metered, type AttachmentStore, type Variant } from "./store-contract";
 
 /** An upload's part size, in bytes: S3's smallest (every part but the last must be at least 5 MiB). */
 export const S3_PART_BYTES = 5 * 1024 * 1024;
+/**
+ * Part buffers that finished uploads hand back for the next ones (at most SPARE_PARTS kept): a new
+ * 5 MiB buffer per upload was freed only by a later collection and grew RSS 5–8 MiB per upload.
+ */
+const spareParts: Buffer[] = [];
+const SPARE_PARTS = 2;
 /** Keys per DeleteObjects request: S3 takes at most 1000. */
 const DELETE_BATCH_KEYS = 1000;
 const VARIANTS: Variant[] = ["file", "thumbnail"];
@@ -49,33 +66,57 @@ export function s3Store(settings: S3Settings): AttachmentStore {
     kind: "s3",
     async write(id, variant, source, maxBytes, tooLarge) {
       const { bytes, done } = metered(source, maxBytes, tooLarge);
-      let sourceFailed: { error: unknown } | undefined;
-      const body = (async function* () {
-        try {
-          yield* bytes;
-        } catch (error) {
-          sourceFailed = { error };
-          throw error;
-        }
-      })();
-      const upload = new Upload({
-        client,
-        // highWaterMark 1: no read-ahead beyond the chunk being taken into the current part
-        params: { Bucket, Key: objectKey(id, variant), Body: Readable.from(body, { highWaterMark: 1 }), ContentType: "application/octet-stream" },
-        partSize: S3_PART_BYTES,
-        // one part in flight: memory stays at about two parts whatever the file's size
-        queueSize: 1,
-        // a failed upload (over the limit, the client gone, S3 refusing) is aborted: its parts are deleted
-        leavePartsOnError: false,
-      });
+      const Key = objectKey(id, variant);
+      const ContentType = "application/octet-stream";
+      // one part's buffer, filled by copying and reused for every part; 64 KiB until more arrives
+      // (a thumbnail does not take 5 MiB), then a whole part at once (growing by steps would leave
+      // a part's worth of smaller buffers to the collector)
+      let buffer: Buffer = Buffer.allocUnsafe(64 * 1024);
+      let filled = 0;
+      let UploadId: string | undefined;
+      const parts: { ETag?: string; PartNumber: number }[] = [];
+      const flush = async () => {
+        UploadId ??= (await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType }))).UploadId;
+        const PartNumber = parts.length + 1;
+        const { ETag } = await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body: buffer.subarray(0, filled) }));
+        parts.push({ ETag, PartNumber });
+        filled = 0;
+      };
       try {
-        await upload.done();
+        for await (const chunk of bytes) {
+          let offset = 0;
+          while (offset < chunk.byteLength) {
+            if (filled === buffer.byteLength) {
+              const grown = spareParts.pop() ?? Buffer.allocUnsafe(S3_PART_BYTES);
+              buffer.copy(grown, 0, 0, filled);
+              buffer = grown;
+            }
+            const n = chunk.copy(buffer, filled, offset);
+            filled += n;
+            offset += n;
+            if (filled === S3_PART_BYTES) await flush();
+          }
+        }
+        if (UploadId === undefined) {
+          // within one part: a single PutObject, as lib-storage does
+          await client.send(new PutObjectCommand({ Bucket, Key, ContentType, Body: buffer.subarray(0, filled) }));
+        } else {
+          if (filled > 0) await flush();
+          await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+        }
       } catch (err) {
-        if (!sourceFailed) throw err;
-        // the Upload answers the abort's own error when aborting failed too (s3rver has no
-        // AbortMultipartUpload): the caller needs the source's (payload_too_large → 413)
-        if (err !== sourceFailed.error) log.warn("[attachments]", "an abandoned S3 upload's parts were not deleted:", err instanceof Error ? err.message : String(err));
-        throw sourceFailed.error;
+        // a failed upload (over the limit, the client gone, S3 refusing) is aborted: its parts are
+        // deleted. The caller gets the first error (payload_too_large → 413), whatever the abort
+        // answers (s3rver has no AbortMultipartUpload: its parts stay on its disk)
+        if (UploadId !== undefined) {
+          await client
+            .send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }))
+            .catch((abort: unknown) => log.warn("attachments", "an abandoned S3 upload's parts were not deleted:", abort instanceof Error ? abort.message : String(abort)));
+        }
+        throw err;
+      } finally {
+        // nothing refers to it now: the part in flight, if any, was sent or abandoned
+        if (buffer.byteLength === S3_PART_BYTES && spareParts.length < SPARE_PARTS) spareParts.push(buffer);
       }
       return done();
     },
