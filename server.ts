@@ -112,6 +112,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     await runMigrations(settled.databaseUrl!);
 
     const app = next({ dev, hostname: host, port, dir: process.cwd() });
+    // Next's request handler adds an "upgrade" listener of its own to this server on its first
+    // request (next/dist/server/next.js setupWebSocketHandler), so every Socket.IO upgrade also ran
+    // Next's upgrade handler (route resolution, and error listeners that kept the request alive as
+    // long as the socket: about 1 KB per idle socket, issue 15 item 4). Parley hands Next only the
+    // upgrades it serves (dev's HMR, below); marked as done so Next adds none.
+    const custom = app as unknown as { didWebSocketSetup?: boolean };
+    if (custom.didWebSocketSetup === false) custom.didWebSocketSetup = true;
+    else console.warn("[parley] Next no longer has didWebSocketSetup: check that it does not listen to this server's upgrades");
     await app.prepare();
     const handle = app.getRequestHandler();
 

@@ -5,7 +5,7 @@
  * are in the domain functions (lib/platform/rate-limit.ts LIMITS); these stop the flood before it gets that far.
  */
 import "server-only";
-import type { Event, Socket } from "socket.io";
+import type { Socket } from "socket.io";
 import { env } from "../platform/env";
 import { toAppError } from "../platform/errors";
 import { consume, MAX_SOCKETS_PER_USER, SOCKET_BUDGET } from "../platform/rate-limit";
@@ -14,42 +14,51 @@ import type { RealtimeServer } from "./registry";
 
 const RATE_LIMITED = (message: string) => ({ ok: false as const, error: { code: "rate_limited" as const, message } });
 
+/** One socket's event budget (eventAllowed): its tokens and refusals. */
+interface Budget {
+  tokens: number;
+  refilledAt: number;
+  refused: number;
+  windowStart: number;
+  closed: boolean;
+}
+/** Each socket's budget, made at its first event, gone with the socket. */
+const budgets = new WeakMap<object, Budget>();
+
 /**
- * A `socket.use` middleware: a token bucket of SOCKET_BUDGET.burst events refilled at
- * SOCKET_BUDGET.perSecond. An event over budget is not handled: its ack (the packet's last argument,
- * when it is a function) is answered `{ ok: false, error: { code: "rate_limited", message } }`, so a
- * well-behaved client is never left waiting. A socket with more than SOCKET_BUDGET.disconnectAfter
- * events refused within SOCKET_BUDGET.windowSeconds is disconnected. Off with RATE_LIMITS=off.
+ * Spends one of `socket`'s events (`packet`: the event's arguments, the ack last when there is
+ * one) from a token bucket of SOCKET_BUDGET.burst events refilled at SOCKET_BUDGET.perSecond, and
+ * answers whether the event may be handled. An event over budget is not: its ack is answered
+ * `{ ok: false, error: { code: "rate_limited", message } }`, so a well-behaved client is never left
+ * waiting. A socket with more than SOCKET_BUDGET.disconnectAfter events refused within
+ * SOCKET_BUDGET.windowSeconds is disconnected. Always true with RATE_LIMITS=off. One shared
+ * function and a small record per socket, not a middleware closure per socket (issue 15, item 4).
  */
-export function eventBudget(socket: Pick<Socket, "disconnect" | "data">): (packet: Event, next: (err?: Error) => void) => void {
+export function eventAllowed(socket: Pick<Socket, "disconnect" | "data">, packet: unknown[]): boolean {
+  if (!env().rateLimitsOn) return true;
   const { burst, perSecond, disconnectAfter, windowSeconds } = SOCKET_BUDGET;
-  let tokens: number = burst;
-  let refilledAt = Date.now();
-  let refused = 0;
-  let windowStart = 0;
-  let closed = false;
-  return (packet, next) => {
-    if (!env().rateLimitsOn) return next();
-    if (closed) return; // packets already read when it was disconnected
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
-    refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return next();
-    }
-    const ack = packet.at(-1);
-    if (typeof ack === "function") ack(RATE_LIMITED("Too many events from this connection. Slow down."));
-    if (now - windowStart > windowSeconds * 1000) {
-      windowStart = now;
-      refused = 0;
-    }
-    if (++refused > disconnectAfter) {
-      closed = true;
-      console.warn(`[realtime] disconnected a socket of user ${(socket.data as SocketData).userId}: it kept flooding past its event budget`);
-      socket.disconnect(true);
-    }
-  };
+  const now = Date.now();
+  let b = budgets.get(socket);
+  if (!b) budgets.set(socket, (b = { tokens: burst, refilledAt: now, refused: 0, windowStart: 0, closed: false }));
+  if (b.closed) return false; // packets already read when it was disconnected
+  b.tokens = Math.min(burst, b.tokens + ((now - b.refilledAt) / 1000) * perSecond);
+  b.refilledAt = now;
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return true;
+  }
+  const ack = packet.at(-1);
+  if (typeof ack === "function") ack(RATE_LIMITED("Too many events from this connection. Slow down."));
+  if (now - b.windowStart > windowSeconds * 1000) {
+    b.windowStart = now;
+    b.refused = 0;
+  }
+  if (++b.refused > disconnectAfter) {
+    b.closed = true;
+    console.warn(`[realtime] disconnected a socket of user ${(socket.data as SocketData).userId}: it kept flooding past its event budget`);
+    socket.disconnect(true);
+  }
+  return false;
 }
 
 /**

@@ -1,10 +1,9 @@
 /** How every client event is answered: parse the payload, act, and always call the ack (DESIGN.md, Socket.IO protocol). */
 import "server-only";
-import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { toAppError } from "../../platform/errors";
 import { parseInput } from "../../platform/validation";
-import type { Ack, CLIENT_EVENTS } from "../contract";
+import type { Ack } from "../contract";
 
 export type AnyAck = (res: Ack<object>) => void;
 
@@ -19,21 +18,33 @@ export function failure(err: unknown): Extract<Ack, { ok: false }> {
   return { ok: false, error: { code: e.code, message } };
 }
 
-/** Registers one event on a socket: the handler's answer is acked `{ ok: true, ... }`, any throw `{ ok: false, error }`. */
-export type On = <S extends z.ZodType>(event: (typeof CLIENT_EVENTS)[number], schema: S, fn: (input: z.infer<S>) => Promise<object>) => void;
+/**
+ * One client event: the schema of its payload and what it does as the socket's user (`userId`),
+ * answering the ack's `ok: true` fields. Shared by every socket (issue 15, item 4: no closures per
+ * socket).
+ */
+export interface EventHandler<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  run(input: z.infer<S>, userId: string): Promise<object>;
+}
 
-/** The `On` of one socket. The last argument is the ack; without one the event is still handled, unanswered. */
-export function answering(socket: Socket): On {
-  return (event, schema, fn) => {
-    socket.on(event, async (...args: unknown[]) => {
-      const last = args.at(-1);
-      const ack: AnyAck = typeof last === "function" ? (last as AnyAck) : () => {};
-      const payload = typeof last === "function" ? args.slice(0, -1)[0] : args[0];
-      try {
-        ack({ ok: true, ...(await fn(parseInput(schema, payload))) });
-      } catch (err) {
-        ack(failure(err));
-      }
-    });
-  };
+/** An EventHandler, typed from its schema. */
+export function handler<S extends z.ZodType>(schema: S, run: (input: z.infer<S>, userId: string) => Promise<object>): EventHandler<S> {
+  return { schema, run };
+}
+
+/**
+ * Handles one event's arguments (`args`: the payload, then the ack when the client asked for one)
+ * with `h` as `userId`: acks `{ ok: true, ... }`, or `{ ok: false, error }` for any throw. Without
+ * an ack the event is still handled, unanswered.
+ */
+export async function answer(h: EventHandler, userId: string, args: unknown[]): Promise<void> {
+  const last = args.at(-1);
+  const ack: AnyAck = typeof last === "function" ? (last as AnyAck) : () => {};
+  const payload = typeof last === "function" ? args.slice(0, -1)[0] : args[0];
+  try {
+    ack({ ok: true, ...(await h.run(parseInput(h.schema, payload), userId)) });
+  } catch (err) {
+    ack(failure(err));
+  }
 }

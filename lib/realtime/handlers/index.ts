@@ -3,6 +3,9 @@
  * ack. Every event first passes the socket's event budget (../budget.ts); the per-user limits are
  * counted by the domain functions called here. One file per domain (messages.ts); typing, ping and
  * unknown events are the transport's own.
+ *
+ * One listener, shared by every socket, takes every event (`onAny`): a socket costs no closures of
+ * its own (issue 15, item 4: an idle socket's memory; they were 25 closures, about 3 KB).
  */
 import "server-only";
 import type { Socket } from "socket.io";
@@ -11,51 +14,62 @@ import { isWellFormed } from "../../platform/text";
 import { truncate } from "../../platform/text-length";
 import { MAX_FIELD_KEY } from "../../platform/validation";
 import { typingSchema } from "../../messages/schemas";
-import { eventBudget } from "../budget";
-import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "../contract";
+import { eventAllowed } from "../budget";
+import type { CLIENT_EVENTS, ClientToServerEvents, ServerToClientEvents, SocketData } from "../contract";
 import type { RealtimeServer } from "../registry";
 import { reportTyping } from "../typing";
-import { answering, failure, type AnyAck } from "./ack";
-import { registerMessageHandlers } from "./messages";
+import { answer, failure, handler, type AnyAck, type EventHandler } from "./ack";
+import { MESSAGE_HANDLERS } from "./messages";
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+/** Every client event by name but typing and ping, which need the socket and are answered apart; compiles only while none is missing. */
+const HANDLERS: Record<Exclude<(typeof CLIENT_EVENTS)[number], "typing" | "ping">, EventHandler> = MESSAGE_HANDLERS;
 
 /** An unknown event's name, quoted for its refusal: never ill-formed text (DESIGN Text rules), at most MAX_FIELD_KEY code points like an unknown field's name. */
 function eventName(event: unknown): string {
   return typeof event === "string" && isWellFormed(event) ? `"${truncate(event, MAX_FIELD_KEY)}"` : "(a name that is not well-formed text)";
 }
 
-/** Attaches the event budget and every client event's handler to a connected socket. */
-export function registerHandlers(io: RealtimeServer, socket: ParleySocket): void {
-  const { userId } = socket.data;
-  socket.use(eventBudget(socket));
-  const on = answering(socket as unknown as Socket);
+/** The ack of an event's arguments (the last one, when it is a function), or one that answers nobody. */
+function ackOf(args: unknown[]): AnyAck {
+  const last = args.at(-1);
+  return typeof last === "function" ? (last as AnyAck) : () => {};
+}
 
-  registerMessageHandlers(on, userId);
-  on("typing", typingSchema, async ({ conversationId, typing }) => {
-    await reportTyping(io, socket, { userId, conversationId, typing });
-    return {};
-  });
-  // the ack is the last argument, as for every event (./ack.ts): a ping sent with a payload before it
-  // (which ping does not take, and which is ignored) is answered too, never left in silence
-  socket.on("ping", (...args: unknown[]) => {
+/** Every event of a socket (`this`), after its budget: the domain's handlers, typing, ping, or "Unknown event". */
+function onEvent(this: ParleySocket, event: string, ...args: unknown[]): void {
+  const socket = this;
+  if (!eventAllowed(socket, args)) return;
+  const { userId } = socket.data;
+  if (Object.hasOwn(HANDLERS, event)) {
+    void answer(HANDLERS[event as keyof typeof HANDLERS], userId, args);
+  } else if (event === "typing") {
+    const io = socket.nsp.server as unknown as RealtimeServer;
+    const typingHandler = handler(typingSchema, async ({ conversationId, typing }) => {
+      await reportTyping(io, socket, { userId, conversationId, typing });
+      return {};
+    });
+    void answer(typingHandler, userId, args);
+  } else if (event === "ping") {
+    // the ack is the last argument, as for every event: a ping sent with a payload before it
+    // (which ping does not take, and which is ignored) is answered too, never left in silence
     const ack = args.at(-1);
     if (typeof ack !== "function") return;
     consume("ping", userId).then(
       () => ack({ ok: true, userId }),
       (err) => ack(failure(err)),
     );
-  });
-
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (KNOWN_EVENTS.has(event)) return;
-    const last = args.at(-1);
-    const ack: AnyAck = typeof last === "function" ? (last as AnyAck) : () => {};
+  } else {
+    const ack = ackOf(args);
     consume("unknownEvent", userId).then(
       () => ack({ ok: false, error: { code: "bad_request", message: `Unknown event ${eventName(event)}` } }),
       (err) => ack(failure(err)),
     );
-  });
+  }
+}
+
+/** Attaches the shared event listener (its budget first) to a connected socket. */
+export function registerHandlers(socket: ParleySocket): void {
+  socket.onAny(onEvent);
 }

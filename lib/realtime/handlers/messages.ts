@@ -7,19 +7,19 @@ import { markRead } from "../../messages/read";
 import { addReaction, removeReaction } from "../../messages/reactions";
 import { deleteMessageSchema, editMessageSchema, pinMessageSchema, reactionSchema, readSchema, sendMessageSchema, syncSchema } from "../../messages/schemas";
 import { sendMessage } from "../../messages/send";
-import type { On } from "./ack";
+import { handler } from "./ack";
 
-/** `message:send`, `message:edit`, `message:delete`, `reaction:add`, `reaction:remove`, `message:pin`, `sync` and `conversation:read` for the user `userId`. */
-export function registerMessageHandlers(on: On, userId: string): void {
-  on("message:send", sendMessageSchema, async ({ conversationId, clientId, body, replyTo, attachmentIds }) => {
+/** `message:send`, `message:edit`, `message:delete`, `reaction:add`, `reaction:remove`, `message:pin`, `sync` and `conversation:read`, each as the socket's user `userId`. */
+export const MESSAGE_HANDLERS = {
+  "message:send": handler(sendMessageSchema, async ({ conversationId, clientId, body, replyTo, attachmentIds }, userId) => {
     const { message } = await sendMessage({ conversationId, clientId, body, replyTo, attachmentIds, senderId: userId });
     return { message };
-  });
-  on("message:edit", editMessageSchema, async ({ messageId, body }) => ({ message: await editMessage({ userId, messageId, body }) }));
-  on("message:delete", deleteMessageSchema, async ({ messageId }) => ({ message: await deleteMessage({ userId, messageId }) }));
-  on("reaction:add", reactionSchema, async ({ messageId, emoji }) => ({ message: await addReaction({ userId, messageId, emoji }) }));
-  on("reaction:remove", reactionSchema, async ({ messageId, emoji }) => ({ message: await removeReaction({ userId, messageId, emoji }) }));
-  on("message:pin", pinMessageSchema, async ({ messageId, pinned }) => ({ message: await pinMessage({ userId, messageId, pinned }) }));
-  on("sync", syncSchema, async ({ since }) => syncMessages({ userId, since }));
-  on("conversation:read", readSchema, async ({ conversationId, seq }) => ({ seq: await markRead({ userId, conversationId, seq }) }));
-}
+  }),
+  "message:edit": handler(editMessageSchema, async ({ messageId, body }, userId) => ({ message: await editMessage({ userId, messageId, body }) })),
+  "message:delete": handler(deleteMessageSchema, async ({ messageId }, userId) => ({ message: await deleteMessage({ userId, messageId }) })),
+  "reaction:add": handler(reactionSchema, async ({ messageId, emoji }, userId) => ({ message: await addReaction({ userId, messageId, emoji }) })),
+  "reaction:remove": handler(reactionSchema, async ({ messageId, emoji }, userId) => ({ message: await removeReaction({ userId, messageId, emoji }) })),
+  "message:pin": handler(pinMessageSchema, async ({ messageId, pinned }, userId) => ({ message: await pinMessage({ userId, messageId, pinned }) })),
+  sync: handler(syncSchema, async ({ since }, userId) => syncMessages({ userId, since })),
+  "conversation:read": handler(readSchema, async ({ conversationId, seq }, userId) => ({ seq: await markRead({ userId, conversationId, seq }) })),
+};
