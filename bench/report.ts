@@ -70,6 +70,15 @@ export function kbPerSocket(idle: IdlePoint[], key: "rssMB" | "heapUsedMB" = "rs
   return ((last[key] - first[key]) * 1024) / Math.max(1, last.connected - first.connected);
 }
 
+/**
+ * The server's CPU per delivery in µs: its CPU over the measured window divided by the deliveries
+ * made (each message goes to the 9 other members; per message sent it is 9 times this). Issue 15,
+ * item 1 bounds Parley's at 1.3 × the relay's at the same rate.
+ */
+export const cpuPerDeliveryUs = (m: Measured) => (m.deliveriesPerS > 0 ? ((m.cpu.server / 100) * 1e6) / m.deliveriesPerS : NaN);
+/** Issue 15, item 1: Parley's server CPU per delivery at most this many times the relay's. */
+const CPU_PER_DELIVERY_BOUND = 1.3;
+
 /** CPU used by processes other than the server, PostgreSQL and the load generator (other tenants). */
 const others = (m: Measured) => Math.max(0, m.cpu.machine - m.cpu.server - m.cpu.load - m.cpu.postgres); // ≥ 0: tick rounding
 
@@ -86,6 +95,7 @@ function mainTable(r: BenchResults): string {
     row(`end-to-end p50 / p95 / p99 / max (ms)${p.main.attempts > 1 || q.main.attempts > 1 ? " (² = second try)" : ""}`, latencies(p.main.e2e) + (p.main.attempts > 1 ? " ²" : ""), latencies(q.main.e2e) + (q.main.attempts > 1 ? " ²" : ""), ratio(p.main.e2e.p99, q.main.e2e.p99) + " (p99)"),
     row("lost deliveries / duplicates / unacked", `${p.main.lost} / ${p.main.duplicates} / ${p.main.unacked}`, `${q.main.lost} / ${q.main.duplicates} / ${q.main.unacked}`),
     row("server CPU (% of one core)", pct(p.main.cpu.server), pct(q.main.cpu.server)),
+    row("server CPU per delivery (µs)", ms(cpuPerDeliveryUs(p.main)), ms(cpuPerDeliveryUs(q.main)), ratio(cpuPerDeliveryUs(p.main), cpuPerDeliveryUs(q.main))),
     row("PostgreSQL CPU (all backends)", pct(p.main.cpu.postgres), "–"),
     row("load generator CPU", pct(p.main.cpu.load), pct(q.main.cpu.load)),
     row("load generator event-loop delay p99 (ms)", ms(p.main.loadLoopDelayP99), ms(q.main.loadLoopDelayP99)),
@@ -167,7 +177,26 @@ function targets(r: BenchResults): string {
     `| ≥ 2,000 persisted msgs/s into groups of 10 with p99 e2e ≤ ${r.workload.p99BoundMs} ms | max sustainable ${limit(p)} msgs/s; at 2,000 msgs/s p99 ${ms(at2000?.e2e.p99 ?? p.main.e2e.p99)} ms | ${mark(p.maxSustainable >= 2000)} |`,
     `| throughput ≥ 0.5 × relay at an equal latency bound (p99 e2e ≤ ${r.workload.p99BoundMs} ms) | ${limit(p)} vs ${limit(r.relay)} msgs/s: ${throughputRatio(r).text} | ${mark(ratio >= 0.5)} |`,
     `| 10,000 sockets with RSS growth ≤ 20 KB/socket | ${int(top.connected)} sockets, ${kb.toFixed(1)} KB/socket | ${mark(top.connected >= 10_000 && kb <= 20)} |`,
+    "",
+    "| target (issue 15) | measured | |",
+    "|---|---|---|",
+    ...cpuTargetRows(r, mark),
+    `| memory per idle socket ≤ 8 KB at 10,000 sockets | ${int(top.connected)} sockets, ${kb.toFixed(1)} KB/socket of RSS (${kbPerSocket(r.idle, "heapUsedMB").toFixed(1)} KB of heap) | ${mark(top.connected >= 10_000 && kb <= 8)} |`,
   ].join("\n");
+}
+
+/** Issue 15 item 1's rows: server CPU per delivery, Parley against the relay, in the main run and at each ramp step both ran. */
+function cpuTargetRows(r: BenchResults, mark: (ok: boolean) => string): string[] {
+  const row = (what: string, p: Measured, q: Measured) => {
+    const ratio = cpuPerDeliveryUs(p) / cpuPerDeliveryUs(q);
+    return `| server CPU per delivery ≤ ${CPU_PER_DELIVERY_BOUND} × the relay's, ${what} | ${ms(cpuPerDeliveryUs(p))} vs ${ms(cpuPerDeliveryUs(q))} µs: × ${ratio.toFixed(2)} | ${mark(ratio <= CPU_PER_DELIVERY_BOUND)} |`;
+  };
+  const rows = [row(`main run, ${int(r.workload.main.rate)} msgs/s`, r.parley.main, r.relay.main)];
+  for (const p of r.parley.ramp) {
+    const q = r.relay.ramp.find((m) => m.rate === p.rate);
+    if (q) rows.push(row(`ramp, ${int(p.rate)} msgs/s`, p, q));
+  }
+  return rows;
 }
 
 function keptNotes(file: string): string {
