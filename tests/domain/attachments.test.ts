@@ -270,6 +270,45 @@ describe("the PostgreSQL store's COPY", () => {
     expect((await getSql()`select 1 as one`)[0].one).toBe(1);
   });
 
+  test("a write whose database connection is lost mid-copy fails promptly, with no uncaught error, and the pool goes on serving", async () => {
+    const [ann] = await newPeople(1);
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", onUncaught);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const id = await row(ann);
+        let stop = false;
+        // the server ends every other connection of the pool (a database restart), again and again while parts are copied
+        const killer = (async () => {
+          const admin = await getSql().reserve();
+          try {
+            while (!stop) {
+              await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and query ilike 'copy attachment_chunks%'`.catch(() => {});
+              await new Promise((r) => setImmediate(r));
+            }
+          } finally {
+            admin.release();
+          }
+        })();
+        const source = (async function* () {
+          for (let i = 0; i < 200; i++) yield patterned(ATTACHMENT_CHUNK_BYTES);
+        })();
+        const settled = await Promise.race([
+          attachmentStore().write(id, "file", source, Infinity, "").then(() => "written", () => "failed"),
+          new Promise((r) => setTimeout(() => r("no answer within 15 s"), 15_000)),
+        ]);
+        stop = true;
+        await killer;
+        expect(settled).toBe("failed");
+      }
+      expect(uncaught.map(String)).toEqual([]);
+      expect((await getSql()`select 1 as one`)[0].one).toBe(1);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+  }, 60_000);
+
   test("parts are copied while other queries share the pool, none of them disturbed", async () => {
     const [ann] = await newPeople(1);
     const ids = await Promise.all([row(ann), row(ann), row(ann)]);
