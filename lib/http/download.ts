@@ -80,12 +80,20 @@ export function downloadResponse(req: Request, file: ServedFile): Response {
   const status = range === "whole" ? 200 : 206;
   if (req.method === "HEAD" || file.size === 0) return new Response(null, { status, headers });
   const parts = file.read(start, end);
+  let left = end - start + 1;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done, value } = await parts.next();
-        if (done) controller.close();
-        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        // bytes gone meanwhile (the file deleted while read): the body is shorter than its
+        // Content-Length, so the response is aborted (the connection closed), never ended as if
+        // whole on a kept-alive connection, where the next answer would read as the file's rest
+        if (done && left > 0) controller.error(new Error(`the file ended ${left} bytes short (deleted while read)`));
+        else if (done) controller.close();
+        else {
+          left -= value.byteLength;
+          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        }
       } catch (err) {
         controller.error(err);
       }
