@@ -117,6 +117,9 @@ export async function uploadAttachment({ userId, name, source }: { userId: strin
     // case the row was already gone (an account deleted mid-upload) when the bytes were written
     await sql`delete from attachments where id = ${row.id}`.catch(() => {});
     await sql`insert into attachment_removals (attachment_id, store) values (${row.id}, ${store.kind}) on conflict do nothing`.catch(() => {});
+    // PostgreSQL refuses the parts of a row deleted meanwhile (a foreign-key violation): the same
+    // answer as when the row is found gone at the end, not a 500
+    if ((err as { code?: unknown })?.code === "23503") throw new AppError("not_found", "The upload was removed while it arrived");
     throw err;
   }
 }
