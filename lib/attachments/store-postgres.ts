@@ -5,27 +5,35 @@
  * memory (issue 14, item 6). A part goes with its `attachments` row (foreign key, cascade).
  */
 import "server-only";
-import { finished } from "node:stream/promises";
-import type { Sql } from "postgres";
+import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
+import { env } from "../platform/env";
 import { metered, type AttachmentStore, type Variant } from "./store-contract";
 
 /** One stored part, in bytes: large enough that a 25 MiB file is 100 inserts, small enough to hold. */
 export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 
-/** The PostgreSQL store (one per process: it holds nothing but uses the shared pool). */
+/**
+ * How many parts are copied at once per process, each on a connection of the store's own pool
+ * (copyPool): more wait their turn. Uploads take these few connections, never the shared pool's.
+ */
+export const COPY_CONNECTIONS = 4;
+
+/** The PostgreSQL store (one per module graph): reads use the shared pool, writes a small pool of its own. */
 export function postgresStore(): AttachmentStore {
+  let copies: CopyPool | undefined;
   return {
     kind: "postgres",
     async write(id, variant, source, maxBytes, tooLarge) {
-      const sql = getSql();
+      copies ??= copyPool(env().databaseUrl!);
+      const pool = copies;
       const { bytes, done } = metered(source, maxBytes, tooLarge);
       // one part's buffer, filled by copying and reused: a part in flight is the only copy held
       let part = 0;
       let filled = 0;
       const buffer = Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES);
       const flush = async () => {
-        await copyPart(sql, id, variant, part, buffer.subarray(0, filled));
+        await pool.copy(id, variant, part, buffer.subarray(0, filled));
         part++;
         filled = 0;
       };
@@ -58,7 +66,10 @@ export function postgresStore(): AttachmentStore {
     // the parts went with their rows (foreign key, on delete cascade)
     async remove() {},
     async check() {},
-    close() {},
+    close() {
+      void copies?.end();
+      copies = undefined;
+    },
   };
 }
 
@@ -89,41 +100,90 @@ function copyRowPrefix(id: string, variant: Variant, part: number, dataBytes: nu
   return Buffer.concat([COPY_HEADER, row]);
 }
 
+/** Errors of a connection the server ended (SQLSTATE admin_shutdown, crash_shutdown, cannot_connect_now) or that closed, in postgres.js's codes. */
+const ENDED_CONNECTION = new Set(["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_DESTROYED"]);
+
+/** The store's own connections for COPY: at most COPY_CONNECTIONS copies at once, one per connection. */
+interface CopyPool {
+  copy(id: string, variant: Variant, part: number, data: Buffer): Promise<void>;
+  end(): Promise<void>;
+}
+
 /**
- * Stores one part with `COPY attachment_chunks … FROM STDIN (FORMAT binary)` on a reserved
- * connection: its bytes travel as they are. An insert would send them as a parameter, which
- * postgres.js writes as text (a `\x…` hex string twice the part's size, promoted to V8's old space
- * while in flight) into a message buffer it grows in steps: about 1.4 MiB of garbage per 256 KiB
- * part, the cause of a 25 MiB upload's RSS growth (issue 14, item 6; docs/attachments.md).
- *
- * Reserved, because postgres.js pipelines other queries onto a busy pooled connection, which would
- * break the copy. Refusals are caught by wrapping the query's `reject`: postgres.js (3.4) resolves
- * a COPY's stream on CopyInResponse and only settles it on CommandComplete, so when the server
- * refuses the rows (the attachment row deleted meanwhile: a foreign-key violation, checked at the
- * statement's end) the stream never finishes, and the error reaches only the already-settled query.
- * Throws that error (a PostgresError), or the connection's.
+ * A pool of COPY_CONNECTIONS connections used for nothing but copyPart, which never has more copies
+ * in flight than connections, so postgres.js never pipelines one query behind another's copy (it
+ * sends a query to a busy connection when none is free, which would break the copy). Not the
+ * shared pool with `sql.reserve()`: postgres.js (3.4) hands a reserved connection that closed
+ * meanwhile (a database restart mid-upload) back to the pool as if open, and the next query then
+ * writes to its closed socket (an uncaught TypeError) and never settles. A connection of this pool
+ * that closes is reconnected by postgres.js at its next use.
  */
-async function copyPart(sql: Sql, id: string, variant: Variant, part: number, data: Buffer): Promise<void> {
+function copyPool(url: string): CopyPool {
+  const sql = postgres(url, { max: COPY_CONNECTIONS, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 });
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async copy(id, variant, part, data) {
+      if (active < COPY_CONNECTIONS) active++;
+      else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+      try {
+        await copyPart(sql, id, variant, part, data);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      }
+    },
+    end: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Stores one part with `COPY attachment_chunks … FROM STDIN (FORMAT binary)` on `sql` (copyPool's):
+ * its bytes travel as they are. An insert would send them as a parameter, which postgres.js writes
+ * as text (a `\x…` hex string twice the part's size, promoted to V8's old space while in flight)
+ * into a message buffer it grows in steps: about 1.4 MiB of garbage per 256 KiB part, the cause of
+ * a 25 MiB upload's RSS growth (issue 14, item 6; docs/attachments.md).
+ *
+ * Settled by wrapping the query's `resolve` and `reject`: postgres.js (3.4) resolves a COPY's query
+ * with its stream on CopyInResponse and finishes the stream on CommandComplete, which comes before
+ * the commit; when the server refuses the rows (the attachment row deleted meanwhile: a
+ * foreign-key violation, checked at the statement's end) or the connection closes, the stream never
+ * finishes, and the outcome reaches only the already-settled query (resolved again with
+ * ReadyForQuery, or rejected). Resolves once the part is committed; throws the refusal (a
+ * PostgresError) or the connection's error.
+ */
+async function copyPart(sql: Sql, id: string, variant: Variant, part: number, data: Buffer, attempt = 0): Promise<void> {
   const prefix = copyRowPrefix(id, variant, part, data.byteLength);
-  const reserved = await sql.reserve();
+  const query = sql`copy attachment_chunks (attachment_id, variant, part, data) from stdin (format binary)`;
+  // settled when the server is ready for the next query (the copy committed) or refused it
+  let done!: () => void;
+  let fail!: (err: unknown) => void;
+  const settled = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
+  settled.catch(() => {}); // awaited below; a refusal before the stream opens rejects `writable()` instead
+  const hooks = query as unknown as { resolve(value: unknown): void; reject(err: unknown): void };
+  const { resolve, reject } = hooks;
+  let resolutions = 0;
+  hooks.resolve = (value) => {
+    if (++resolutions > 1) done(); // the first hands out the stream; the second comes with ReadyForQuery
+    resolve(value);
+  };
+  hooks.reject = (err) => {
+    fail(err);
+    reject(err);
+  };
+  let stream: Awaited<ReturnType<typeof query.writable>>;
   try {
-    const query = reserved`copy attachment_chunks (attachment_id, variant, part, data) from stdin (format binary)`;
-    let refuse!: (err: unknown) => void;
-    const refused = new Promise<never>((_, reject) => (refuse = reject));
-    refused.catch(() => {}); // raced below; a refusal before the stream opens rejects the await instead
-    const settle = query as unknown as { reject(err: unknown): void };
-    const reject = settle.reject;
-    settle.reject = (err) => {
-      refuse(err);
-      reject(err);
-    };
-    const stream = await query.writable();
-    stream.on("error", () => {}); // postgres.js destroys the stream with the refusal, which `refused` carries
-    stream.write(prefix);
-    stream.write(data);
-    stream.end(COPY_TRAILER);
-    await Promise.race([finished(stream), refused]);
-  } finally {
-    reserved.release();
+    stream = await query.writable();
+  } catch (err) {
+    // a connection the server ended while idle (a restart) fails the first query sent on it; nothing
+    // of the part was sent, so it is sent once more, on a new connection
+    if (attempt === 0 && ENDED_CONNECTION.has(String((err as { code?: unknown })?.code))) return copyPart(sql, id, variant, part, data, 1);
+    throw err;
   }
+  stream.on("error", () => {}); // postgres.js destroys the stream with the refusal, which `settled` carries
+  stream.write(prefix);
+  stream.write(data);
+  stream.end(COPY_TRAILER);
+  await settled;
 }
