@@ -7,6 +7,7 @@
  * length also sets DECLARED_LENGTH; server.ts calls `keepDeclaredLength` on every response, which
  * turns it back into Content-Length as the head is written.
  */
+import "server-only";
 import type { ServerResponse } from "node:http";
 
 /** The header a route handler sets to its body's exact length in bytes (never sent as such). */

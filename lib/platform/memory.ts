@@ -14,6 +14,7 @@
  * The collector is reached as jest-leak-detector does: `--expose-gc` set at run time, and `gc`
  * taken from a new context, so no global changes. Where that fails, nothing is collected early.
  */
+import "server-only";
 import v8 from "node:v8";
 import vm from "node:vm";
 
