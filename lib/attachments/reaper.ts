@@ -8,7 +8,7 @@
  */
 import "server-only";
 import { getSql } from "@/db";
-import { outageLog } from "../platform/log";
+import { startPeriodic } from "../platform/periodic";
 import { reachableStoreKinds, storeOf, type StoreKind } from "./store";
 
 /** Removals taken per transaction (two S3 keys each: one DeleteObjects request). */
@@ -54,27 +54,8 @@ export async function reapAll(): Promise<number> {
 
 /** Drains the queue now and every REAP_EVERY_MS until the returned stop is called (the timer never keeps the process alive). */
 export function startAttachmentReaper(): () => void {
-  let running = false;
-  let stopped = false;
   // the queue keeps what is still to delete
-  const outage = outageLog("attachments", "removing stored files");
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      await reapAll();
-      outage.worked();
-    } catch (err) {
-      outage.failed(err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), REAP_EVERY_MS);
-  timer.unref();
-  void tick();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return startPeriodic("attachments", "removing stored files", REAP_EVERY_MS, async () => {
+    await reapAll();
+  });
 }

@@ -12,7 +12,7 @@ import { setPriority } from "node:os";
 import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
 import { env } from "../platform/env";
-import { outageLog } from "../platform/log";
+import { startPeriodic } from "../platform/periodic";
 
 /** Messages indexed per statement. */
 export const INDEX_BATCH = 1000;
@@ -98,8 +98,6 @@ export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
  * stop, which ends that connection.
  */
 export function startSearchIndexer(): () => Promise<void> {
-  let running = false;
-  let stopped = false;
   let sql: Sql | undefined;
   let checkedAt = -Infinity;
   const connection = async () => {
@@ -111,25 +109,11 @@ export function startSearchIndexer(): () => Promise<void> {
     }
     return sql;
   };
-  const outage = outageLog("search", "indexing");
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      await indexAll(await connection());
-      outage.worked();
-    } catch (err) {
-      outage.failed(err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), INDEX_EVERY_MS);
-  timer.unref();
-  void tick();
+  const stop = startPeriodic("search", "indexing", INDEX_EVERY_MS, async () => {
+    await indexAll(await connection());
+  });
   return async () => {
-    stopped = true;
-    clearInterval(timer);
+    stop();
     await sql?.end({ timeout: 5 });
   };
 }
