@@ -23,8 +23,14 @@ import { MESSAGE_HANDLERS } from "./messages";
 
 type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Every client event by name but typing and ping, which need the socket and are answered apart; compiles only while none is missing. */
-const HANDLERS: Record<Exclude<(typeof CLIENT_EVENTS)[number], "typing" | "ping">, EventHandler> = MESSAGE_HANDLERS;
+/** Every client event by name but ping (whose ack carries the user id); compiles only while none is missing. */
+const HANDLERS: Record<Exclude<(typeof CLIENT_EVENTS)[number], "ping">, EventHandler> = {
+  ...MESSAGE_HANDLERS,
+  typing: handler(typingSchema, async ({ conversationId, typing }, { userId, socket }) => {
+    await reportTyping(socket.nsp.server as unknown as RealtimeServer, socket, { userId, conversationId, typing });
+    return {};
+  }),
+};
 
 /** An unknown event's name, quoted for its refusal: never ill-formed text (DESIGN Text rules), at most MAX_FIELD_KEY code points like an unknown field's name. */
 function eventName(event: unknown): string {
@@ -43,14 +49,7 @@ function onEvent(this: ParleySocket, event: string, ...args: unknown[]): void {
   if (!eventAllowed(socket, args)) return;
   const { userId } = socket.data;
   if (Object.hasOwn(HANDLERS, event)) {
-    void answer(HANDLERS[event as keyof typeof HANDLERS], userId, args);
-  } else if (event === "typing") {
-    const io = socket.nsp.server as unknown as RealtimeServer;
-    const typingHandler = handler(typingSchema, async ({ conversationId, typing }) => {
-      await reportTyping(io, socket, { userId, conversationId, typing });
-      return {};
-    });
-    void answer(typingHandler, userId, args);
+    void answer(HANDLERS[event as keyof typeof HANDLERS], { userId, socket }, args);
   } else if (event === "ping") {
     // the ack is the last argument, as for every event: a ping sent with a payload before it
     // (which ping does not take, and which is ignored) is answered too, never left in silence
