@@ -4,7 +4,7 @@ import { parse as parseCookies } from "cookie";
 import { Server } from "socket.io";
 import { authenticateCookies } from "../http/next-auth";
 import { isCrossOrigin } from "../http/origin";
-import { log, outageLog } from "../platform/log";
+import { outageLog } from "../platform/log";
 import { presenceRefreshMs, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
@@ -52,6 +52,9 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     next();
   });
 
+  // a database outage fails every handshake and reconcile of a reconnecting crowd: logged once per outage
+  const handshakes = outageLog("realtime", "authenticating sockets");
+  const reconciles = outageLog("realtime", "reconciling a socket's rooms");
   io.use(async (socket, next) => {
     try {
       const live = await authenticateCookies(parseCookies(socket.request.headers.cookie ?? ""));
@@ -62,9 +65,10 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       // Rooms are joined before the connection is announced, so nothing sent later is missed.
       const memberships = await listMembershipIds(live.user.id);
       socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map(rooms.conversation)]);
+      handshakes.worked();
       next();
     } catch (err) {
-      log.error("realtime", "handshake failed:", err);
+      handshakes.failed(err);
       next(new Error("unavailable"));
     }
   });
@@ -84,7 +88,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     socket.on("disconnecting", announceGone);
     registerHandlers(socket);
     closeAtExpiry(socket);
-    void reconcile(socket).catch((err) => log.error("realtime", "reconcile failed:", err));
+    reconcile(socket).then(reconciles.worked, reconciles.failed);
   });
 
   if (opts.sweepPresence) {

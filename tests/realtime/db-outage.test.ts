@@ -109,6 +109,20 @@ it("answers unavailable during a database outage and resumes by itself afterward
   const api = await fetch(`${base}/api/conversations`, { headers: { cookie: ada.cookie } });
   expect(api.status).toBe(503);
   expect((await api.json()).error.code).toBe("unavailable");
+  // a reconnecting crowd meanwhile: every handshake fails, and the log says so once, not per socket;
+  // the search indexer (every 200 ms) likewise
+  const refused = await Promise.all(
+    Array.from({ length: 8 }, () => {
+      const late = io(base, { transports: ["websocket"], extraHeaders: { cookie: ada.cookie }, reconnection: false, forceNew: true });
+      sockets.push(late as Socket);
+      return new Promise<string>((resolve) => late.once("connect_error", (err) => resolve(err.message)));
+    }),
+  );
+  expect(new Set(refused)).toEqual(new Set(["unavailable"]));
+  await new Promise((r) => setTimeout(r, 1000));
+  const lines = server.output().split("\n");
+  expect(lines.filter((l) => l.includes("authenticating sockets failed"))).toHaveLength(1);
+  expect(lines.filter((l) => l.includes("indexing failed")).length).toBeLessThanOrEqual(1);
 
   // bring it back: the same server process resumes without a restart
   const log = fs.openSync(path.join(dataDir, "postgres-restarted.log"), "a");
