@@ -87,8 +87,12 @@ describe("an open page stays true", () => {
     await expect(row(A.page, "Ada Staying").count()).resolves.toBe(0);
     await expect(row(A.page, "Deleted user").textContent()).resolves.not.toMatch(/online/);
     await titleIs(A.page, "\u2068Deleted user\u2069 · Parley");
-    // the message stays, its sender now Deleted user; the composer gives way to a note
-    await expect(groupWith(A.page, "I am deleting my account tonight").getByTestId("sender-name").textContent()).resolves.toBe("Deleted user");
+    // the message stays, its sender now Deleted user; the composer gives way to a note. The sender
+    // shows as "Former member" for the moment between the member list's change and the lookup that
+    // finds the account gone (both arrive live), so this waits for the lookup's answer
+    const sender = groupWith(A.page, "I am deleting my account tonight").getByTestId("sender-name");
+    await sender.filter({ hasText: /^Deleted user$/ }).waitFor({ timeout: 10_000 });
+    await expect(sender.textContent()).resolves.toBe("Deleted user");
     await expect(A.page.getByTestId("conversation-closed").textContent()).resolves.toContain("This account was deleted");
     await expect(A.page.getByLabel("Message", { exact: true }).count()).resolves.toBe(0);
     await expect(seriousA11yViolations(A.page)).resolves.toEqual([]);
