@@ -2,10 +2,16 @@
  * Parley's one process: Next.js (pages, actions, route handlers) and Socket.IO on one HTTP server.
  * Without DATABASE_URL it starts an embedded PostgreSQL in .data/postgres and stops it last (as
  * root, possibly with the data elsewhere and .data/postgres a link to it: db/embedded-root.ts).
+ * With WEB_CONCURRENCY > 1, `runFromCommandLine` starts cluster.ts's primary instead, which does the
+ * database part once and runs this file in each worker: a worker takes the connections the primary
+ * hands it and shares rooms with the other workers (see cluster.ts).
  */
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
+import { createAdapter as createClusterAdapter } from "@socket.io/cluster-adapter";
 import { createAdapter } from "@socket.io/redis-adapter";
+import { setupWorker } from "@socket.io/sticky";
 import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
@@ -24,8 +30,10 @@ import { attachmentStore, closeAttachmentStore } from "@/lib/attachments/store";
 import { startSearchIndexer } from "@/lib/search/indexer";
 import { closeRedis, connectRedis, forgivingPublisher, redisPrefix } from "@/lib/platform/redis";
 import { EnvError, loadEnv } from "@/lib/platform/env";
+import { inCluster } from "@/lib/platform/peers";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { parseForm } from "@/lib/platform/text-decoding";
+import { holdConnections, startCluster, WORKER_READY } from "./cluster";
 
 export interface StartOptions {
   dev?: boolean;
@@ -99,8 +107,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (!given.publicUrl) process.env.AUTH_TRUST_HOST ??= "1";
   if (!given.rateLimitsOn) console.warn("[parley] RATE_LIMITS=off: rate limits and login throttling are disabled");
 
+  // a worker of cluster.ts: the primary started the database, ran the migrations and owns the port
+  const worker = inCluster();
+  const held = worker ? holdConnections() : undefined;
   let embedded: EmbeddedDatabase | undefined;
-  if (!given.databaseUrl) {
+  if (!given.databaseUrl && !worker) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: secrets.dbPassword, database: "parley" });
     process.env.DATABASE_URL = embedded.url;
     const shown = embedded.dataDir.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), embedded.dataDir) : embedded.dataDir;
@@ -109,7 +120,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     // The filled-in secret and database URL are what every module graph reads from here on.
     const settled = loadEnv();
-    await runMigrations(settled.databaseUrl!);
+    if (!worker) await runMigrations(settled.databaseUrl!);
 
     const app = next({ dev, hostname: host, port, dir: process.cwd() });
     // Next's request handler adds an "upgrade" listener of its own to this server on its first
@@ -160,7 +171,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }));
     answerMalformedRequests(httpServer);
     const redisUrl = settled.redisUrl;
-    const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
+    // a worker refreshes presence too: it announces the users a dead worker left behind (lib/people/presence.ts)
+    const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) || worker });
     // Forwarding headers are reduced to what TRUST_PROXY believes before anyone reads them: Next,
     // next-auth (its URLs and callback-url cookie), Socket.IO's handshake. Prepended after
     // createRealtime, because engine.io wraps the "request" listeners present when it attaches and
@@ -186,6 +198,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await redisSub.connect();
       io.adapter(createAdapter(forgivingPublisher(pub), redisSub, { key: `${redisPrefix()}socket.io` }));
       console.log("[parley] Redis adapter on: this node shares rooms, limits and presence");
+    } else if (worker) {
+      io.adapter(createClusterAdapter());
+    }
+    if (worker) {
+      setupWorker(io); // connections arrive from the primary (@socket.io/sticky)
+      held!.release();
     }
     if (dev) {
       const upgrade = app.getUpgradeHandler();
@@ -194,13 +212,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       });
     }
 
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once("error", reject);
-      httpServer.listen(port, host, resolve);
-    });
-    const actualPort = (httpServer.address() as { port: number }).port;
+    if (worker) {
+      // Not listening: the primary owns the port. Node starts checking request heads and bodies
+      // against their timeouts (headersTimeout, requestTimeout) on "listening", so that is emitted.
+      httpServer.emit("listening");
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, resolve);
+      });
+    }
+    const actualPort = worker ? port : (httpServer.address() as { port: number }).port;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
-    console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
+    if (worker) process.send!(WORKER_READY);
+    else console.log(`[parley] ready on ${url} (${dev ? "development" : "production"})`);
     const stopSweeper = startAttachmentSweeper();
     const stopReaper = startAttachmentReaper();
     const stopIndexer = startSearchIndexer();
@@ -249,9 +274,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
 }
 
-/** Starts the server and shuts it down gracefully on SIGINT / SIGTERM. */
+/**
+ * Starts the server and shuts it down gracefully on SIGINT / SIGTERM: one process, or in production
+ * with WEB_CONCURRENCY > 1 cluster.ts's primary and that many workers (this function again in each).
+ */
 export function runFromCommandLine(opts: StartOptions = {}): void {
-  startServer(opts)
+  let workers = 1;
+  try {
+    const given = loadEnv();
+    if (!(opts.dev ?? given.dev) && cluster.isPrimary) workers = given.workers;
+  } catch {
+    /* startServer reports the bad variable */
+  }
+  const start: Promise<{ close(): Promise<void> }> = workers > 1 ? startCluster({ ...opts, workers }) : startServer(opts);
+  start
     .then((server) => {
       const shutdown = (signal: string) => {
         console.log(`[parley] ${signal}: shutting down`);

@@ -6,10 +6,16 @@
  * `presence:expiry`; it refreshes them every 10 s. A node that dies stops refreshing: within 30 s
  * any surviving node's sweeper claims the expired entries (ZREM decides who), and announces
  * "offline" for users left with no live node.
+ *
+ * The workers of one `npm start` (WEB_CONCURRENCY > 1) also tell each other, through the primary
+ * (lib/platform/peers.ts), when a user comes online or goes offline on them; a worker that starts asks
+ * the others for their online users. When a worker dies, the primary names one survivor, which
+ * announces "offline" at its next refresh for the users no live worker has.
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { env } from "../platform/env";
+import { inCluster, onPeers, PEER_GONE, tellPeers, workerId, type PeerGone } from "../platform/peers";
 import { getRedis, redisPrefix } from "../platform/redis";
 import { singleton } from "../platform/singleton";
 
@@ -18,9 +24,49 @@ export const presenceRefreshMs = (): number => env().presenceRefreshMs;
 interface PresenceState {
   nodeId: string;
   counts: Map<string, number>;
+  /** the users online on each other worker of this cluster, by worker id */
+  peers: Map<number, Set<string>>;
+  /** users left offline by a dead worker, announced by the next refreshPresence */
+  orphaned: string[];
 }
+
+/** What workers tell each other on the "presence" topic. */
+type PeerPresence = { op: "up" | "down"; userId: string } | { op: "hello" } | { op: "state"; userIds: string[] };
+
 // One count per process, whichever module graph connects or asks.
-const state = singleton<PresenceState>("presence", () => ({ nodeId: randomUUID(), counts: new Map() }));
+const state = singleton<PresenceState>("presence", () => {
+  const s: PresenceState = { nodeId: randomUUID(), counts: new Map(), peers: new Map(), orphaned: [] };
+  if (inCluster()) listenToPeers(s);
+  return s;
+});
+
+function listenToPeers(s: PresenceState): void {
+  const of = (worker: number) => {
+    let users = s.peers.get(worker);
+    if (!users) s.peers.set(worker, (users = new Set()));
+    return users;
+  };
+  onPeers("presence", (body, from) => {
+    const m = body as PeerPresence;
+    if (m.op === "up") of(from).add(m.userId);
+    else if (m.op === "down") of(from).delete(m.userId);
+    else if (m.op === "state") s.peers.set(from, new Set(m.userIds));
+    else if (m.op === "hello") tellPeers("presence", { op: "state", userIds: [...s.counts.keys()] } satisfies PeerPresence);
+  });
+  onPeers(PEER_GONE, (body) => {
+    const { worker, announcer } = body as PeerGone;
+    const left = s.peers.get(worker) ?? new Set<string>();
+    s.peers.delete(worker);
+    if (announcer !== workerId()) return;
+    for (const userId of left) if (!s.counts.has(userId) && !onPeer(s, userId)) s.orphaned.push(userId);
+  });
+  tellPeers("presence", { op: "hello" } satisfies PeerPresence);
+}
+
+function onPeer(s: PresenceState, userId: string): boolean {
+  for (const users of s.peers.values()) if (users.has(userId)) return true;
+  return false;
+}
 
 const hashKey = (userId: string) => `${redisPrefix()}presence:${userId}`;
 const expiryKey = () => `${redisPrefix()}presence:expiry`;
@@ -49,7 +95,10 @@ async function liveElsewhere(userId: string): Promise<boolean> {
 export async function socketConnected(userId: string): Promise<boolean> {
   const n = (state.counts.get(userId) ?? 0) + 1;
   state.counts.set(userId, n);
-  if (n === 1) await markLive([userId]).catch(() => {});
+  if (n === 1) {
+    tellPeers("presence", { op: "up", userId } satisfies PeerPresence);
+    await markLive([userId]).catch(() => {});
+  }
   return n === 1;
 }
 
@@ -61,6 +110,8 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
     return false;
   }
   state.counts.delete(userId);
+  tellPeers("presence", { op: "down", userId } satisfies PeerPresence);
+  if (onPeer(state, userId)) return false;
   const redis = getRedis();
   if (redis?.isReady) {
     await redis
@@ -75,7 +126,7 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
 
 /** Which of `userIds` are online on this node or, with Redis, on any live node. */
 export async function onlineUsers(userIds: string[]): Promise<Set<string>> {
-  const online = new Set(userIds.filter((id) => state.counts.has(id)));
+  const online = new Set(userIds.filter((id) => state.counts.has(id) || onPeer(state, id)));
   const redis = getRedis();
   const rest = userIds.filter((id) => !online.has(id));
   if (!redis?.isReady || rest.length === 0) return online;
@@ -93,13 +144,18 @@ export async function onlineUsers(userIds: string[]): Promise<Set<string>> {
   return online;
 }
 
-/** Refreshes this node's entries; returns users whose every node expired (now offline everywhere). */
+/**
+ * Refreshes this node's entries; returns users whose every node expired (now offline everywhere),
+ * and those a dead worker of this cluster left offline when this worker speaks for it.
+ */
 export async function refreshPresence(): Promise<string[]> {
+  const orphaned = state.orphaned.splice(0).filter((userId) => !state.counts.has(userId) && !onPeer(state, userId));
   const redis = getRedis();
-  if (!redis?.isReady) return [];
+  if (!redis?.isReady) return orphaned;
+  const gone: string[] = [];
+  for (const userId of orphaned) if (!(await liveElsewhere(userId))) gone.push(userId);
   await markLive([...state.counts.keys()]);
   const expired = await redis.zRangeByScore(expiryKey(), 0, Date.now());
-  const gone: string[] = [];
   for (const entry of expired) {
     if ((await redis.zRem(expiryKey(), entry)) !== 1) continue; // another node claimed it
     const [userId, nodeId] = entry.split("|");

@@ -15,6 +15,7 @@
  * DATABASE_URL and NEXTAUTH_URL. A bad value fails with an EnvError naming every bad variable.
  */
 import "server-only";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { setSingleton, singleton } from "./singleton";
 
@@ -55,6 +56,7 @@ const schema = z.object({
   PORT: optional(whole(0, 65_535)),
   HOST: optional(z.string()),
   PARLEY_DATA_DIR: optional(z.string()),
+  WEB_CONCURRENCY: optional(whole(1, 64)),
   DATABASE_URL: optional(urlOf(["postgres:", "postgresql:"], withFirstHost)),
   DATABASE_POOL_SIZE: optional(whole(1, 1000)),
   NEXTAUTH_SECRET: optional(z.string()),
@@ -101,6 +103,13 @@ export interface S3Settings {
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
+/**
+ * WEB_CONCURRENCY's default for a machine with `cores` cores: PLACEHOLDER
+ */
+export function defaultWorkers(cores: number): number {
+  return cores <= 2 ? 1 : Math.min(cores - 1, 8);
+}
+
 /** The parsed environment, defaults applied. */
 export interface Env {
   /** NODE_ENV is not "production" (server.ts's `--dev` may still override it) */
@@ -110,6 +119,11 @@ export interface Env {
   host: string;
   /** PARLEY_DATA_DIR (default ".data"): embedded database and generated secrets, as given (not resolved) */
   dataDir: string;
+  /**
+   * WEB_CONCURRENCY: how many Node workers `npm start` runs on this machine (README "Using the
+   * cores", docs/scaling.md); default `defaultWorkers()` of the cores this process may use
+   */
+  workers: number;
   /** DATABASE_URL; unset means server.ts starts the embedded PostgreSQL */
   databaseUrl: string | undefined;
   /** DATABASE_POOL_SIZE (default 10): connections in the pool */
@@ -165,6 +179,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     port: e.PORT ?? 3000,
     host: e.HOST ?? "0.0.0.0",
     dataDir: e.PARLEY_DATA_DIR ?? ".data",
+    workers: e.WEB_CONCURRENCY ?? defaultWorkers(availableParallelism()),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
     authSecret: e.NEXTAUTH_SECRET ?? e.AUTH_SECRET,

@@ -1,7 +1,8 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { env } from "./env";
 import { AppError } from "./errors";
+import { inCluster } from "./peers";
 import { getRedis, redisPrefix } from "./redis";
 import { singleton } from "./singleton";
 
@@ -12,29 +13,40 @@ const STORE_TIMEOUT_MS = 500;
 const late = Symbol("late");
 
 /**
- * A rate limiter whose counters every node shares through Redis when there is one, else kept in
- * memory. This process's memory stands in while Redis is unreachable, and also when Redis stops
- * answering without closing the connection (a network partition), which would otherwise hold every
- * limited request until the connection died.
+ * A rate limiter whose counters every node shares through Redis when there is one; else, in a worker
+ * of `npm start`'s cluster (WEB_CONCURRENCY > 1), held by the primary for every worker
+ * (rate-limiter-flexible's RateLimiterCluster, over the cluster's IPC channel; its master is made by
+ * cluster.ts); else kept in memory. This process's memory stands in while the shared store is
+ * unreachable, and also when it stops answering without closing the connection (a network
+ * partition), which would otherwise hold every limited request until the connection died.
  */
 export function makeLimiter(opts: { keyPrefix: string; points: number; duration: number }): Limiter {
   const memory = new RateLimiterMemory(opts);
   const redis = getRedis();
-  if (!redis) return memory;
-  const shared = new RateLimiterRedis({
-    ...opts,
-    keyPrefix: `${redisPrefix()}${opts.keyPrefix}`,
-    storeClient: redis,
-    useRedisPackage: true,
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: memory,
-  });
-  async function either<T>(viaRedis: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
+  if (!redis && !inCluster()) return memory;
+  const shared: RateLimiterAbstract = redis
+    ? new RateLimiterRedis({
+        ...opts,
+        keyPrefix: `${redisPrefix()}${opts.keyPrefix}`,
+        storeClient: redis,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
+    : new RateLimiterCluster({ ...opts, timeoutMs: STORE_TIMEOUT_MS });
+  async function either<T>(viaShared: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), STORE_TIMEOUT_MS)));
     try {
-      const answer = await Promise.race([viaRedis(), deadline]);
-      return answer === late ? await viaMemory() : answer;
+      const answer = await Promise.race<T | typeof late>([
+        viaShared().catch((err: unknown): typeof late => {
+          // a refusal is the answer; the cluster limiter's own timeout or a closed channel is not
+          if (err instanceof RateLimiterRes || redis) throw err;
+          return late;
+        }),
+        deadline,
+      ]);
+      return answer === late ? await viaMemory() : (answer as T);
     } finally {
       clearTimeout(timer);
     }

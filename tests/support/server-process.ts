@@ -24,7 +24,8 @@ export async function startServerProcess(
   timeoutMs = 90_000,
   where: { cwd?: string; script?: string } = {},
 ): Promise<ServerProcess> {
-  const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env, NODE_ENV: "production" };
+  // one process unless a test asks for workers: WEB_CONCURRENCY's default depends on the machine's cores
+  const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WEB_CONCURRENCY: "1", ...env, NODE_ENV: "production" };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const proc = spawn(process.execPath, ["--import", "tsx", where.script ?? "server.ts"], { cwd: where.cwd ?? root, env: merged as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let printed = "";
