@@ -88,9 +88,12 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     await runMigrations(settled.databaseUrl!);
     await closeDb(); // the workers have their own pools
 
-    // Workers run server.ts itself (not `npm start`'s script, which would check the build again);
-    // "advanced" serialisation carries Buffers (sticky's forwarded request bodies) as bytes, not JSON arrays.
-    cluster.setupPrimary({ exec: path.join(__dirname, "server.ts"), execArgv: ["--import", "tsx"], serialization: "advanced" });
+    // Workers run server.ts itself (not `npm start`'s script, which would check the build again), with
+    // this process's Node options but its inspector (one port each); "advanced" serialisation carries
+    // Buffers (sticky's forwarded request bodies) as bytes, not JSON arrays.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith("--inspect"));
+    if (!execArgv.includes("tsx")) execArgv.unshift("--import", "tsx");
+    cluster.setupPrimary({ exec: path.join(__dirname, "server.ts"), execArgv, serialization: "advanced" });
     const listener = net.createServer();
     // sticky only listens to "connection" and reads the first bytes itself: a plain TCP server, no HTTP parser here
     setupStickyPrimary(listener as unknown as Parameters<typeof setupStickyPrimary>[0], { loadBalancingMethod: "least-connection" });

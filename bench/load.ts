@@ -49,7 +49,7 @@ class StepState {
 
 const workload = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Workload;
 /** One pool of sockets per server, so that steps against the relay and Parley can alternate. */
-const pools: Record<ServerKind, Client[]> = { parley: [], relay: [] };
+const pools: Record<ServerKind, Client[]> = { parley: [], relay: [], "parley-workers": [] };
 let step: StepState | undefined;
 const now = () => performance.timeOrigin + performance.now(); // ms since the epoch, sub-millisecond
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,7 +77,7 @@ function openSocket(url: string, kind: ServerKind, user: BenchUser): Promise<Cli
     forceNew: true,
     reconnection: false,
     timeout: 30_000,
-    ...(kind === "parley" ? { extraHeaders: { cookie: user.cookie } } : { query: { u: user.id, g: user.groupId } }),
+    ...(kind !== "relay" ? { extraHeaders: { cookie: user.cookie } } : { query: { u: user.id, g: user.groupId } }),
   });
   const client: Client = { user, socket, seen: new Set() };
   socket.on("message:new", (m) => onDelivery(client, m));

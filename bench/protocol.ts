@@ -12,7 +12,8 @@ export interface Workload {
   users: BenchUser[];
 }
 
-export type ServerKind = "parley" | "relay";
+/** "parley-workers": Parley with WEB_CONCURRENCY=BENCH_WORKERS (default 2), beside the one-process "parley" */
+export type ServerKind = "parley" | "relay" | "parley-workers";
 
 export type Command =
   | { cmd: "connect"; url: string; kind: ServerKind; total: number }

@@ -51,6 +51,8 @@ export interface BenchResults {
   };
   relay: ServerRun;
   parley: ServerRun;
+  /** Parley with WEB_CONCURRENCY = count (issue 15 item 2), in the same turns as the other two */
+  workers?: { count: number; run: ServerRun };
   idle: IdlePoint[];
   /** the search step (bench/search.ts) */
   search?: SearchBenchResults;
@@ -199,6 +201,40 @@ function cpuTargetRows(r: BenchResults, mark: (ok: boolean) => string): string[]
   return rows;
 }
 
+/** The WEB_CONCURRENCY that did best on this machine: the higher sustainable rate, then the lower p99 in the main run (ties: fewer processes). */
+export function bestWorkers(r: BenchResults): number {
+  const w = r.workers;
+  if (!w) return 1;
+  const one = r.parley;
+  const many = w.run;
+  if (many.maxSustainable !== one.maxSustainable) return many.maxSustainable > one.maxSustainable ? w.count : 1;
+  return many.main.e2e.p99 < one.main.e2e.p99 ? w.count : 1;
+}
+
+/** Issue 15 item 2: one process against WEB_CONCURRENCY workers, step by step, with the relay beside them. */
+function workersSection(r: BenchResults): string {
+  const w = r.workers;
+  if (!w) return "_Not measured in this run._";
+  const n = w.count;
+  const lines = [
+    `| rate (msgs/s) | relay p99 | Parley, 1 process: p99 | Parley, ${n} workers: p99 | server CPU, 1 | server CPU, ${n} | machine CPU, 1 | machine CPU, ${n} |`,
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  const row = (label: string, q: Measured | undefined, one: Measured | undefined, many: Measured | undefined) =>
+    `| ${label} | ${q ? ms(q.e2e.p99) : "–"} | ${one ? ms(one.e2e.p99) : "–"} | ${many ? ms(many.e2e.p99) : "–"} | ${one ? pct(one.cpu.server) : "–"} | ${many ? pct(many.cpu.server) : "–"} | ${one ? pct(one.cpu.machine) : "–"} | ${many ? pct(many.cpu.machine) : "–"} |`;
+  lines.push(row(`${int(r.workload.main.rate)} (main run)`, r.relay.main, r.parley.main, w.run.main));
+  for (const rate of r.workload.ramp.rates) {
+    const at = (run: ServerRun) => run.ramp.find((m) => m.rate === rate);
+    if (at(r.parley) || at(w.run)) lines.push(row(int(rate), at(r.relay), at(r.parley), at(w.run)));
+  }
+  const best = bestWorkers(r);
+  return `${lines.join("\n")}
+
+Max sustainable send rate (p99 e2e ≤ ${r.workload.p99BoundMs} ms): 1 process ${limit(r.parley)} msgs/s, ${n} workers ${limit(w.run)} msgs/s, relay ${limit(r.relay)} msgs/s.
+**Best setting on this machine: WEB_CONCURRENCY=${best}** (the higher sustainable rate, then the lower p99 in the main run).
+Server CPU is the whole process tree (the cluster's primary and its workers).`;
+}
+
 function keptNotes(file: string): string {
   const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   const start = old.indexOf(NOTES_START);
@@ -259,6 +295,13 @@ emitting every message to its room and answering every sender, and the writer st
 
 ${writerTable(r)}
 
+## Workers (WEB_CONCURRENCY)
+
+The same steps against \`npm start\` with several workers (cluster.ts: sticky sessions, the cluster adapter), started on the
+same database, taking its turn after the relay and the one-process server at each rate.
+
+${workersSection(r)}
+
 ## Idle sockets (Parley)
 
 Sockets connected in steps (10 per user at 10,000, all cookie-authenticated, each in 4 rooms: user, session, group,
@@ -295,7 +338,7 @@ BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parle
     { label: `${label} p99`, color, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p99 })) },
     { label: `${label} p50`, color, dashed: true, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p50 })) },
   ];
-  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...series(r.relay, "relay", "#ea580c")], {
+  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...(r.workers ? series(r.workers.run, `Parley ×${r.workers.count} workers`, "#16a34a") : []), ...series(r.relay, "relay", "#ea580c")], {
     title: "End-to-end delivery latency, groups of 10",
     xMax: Math.max(...w.ramp.rates),
     boundMs: w.p99BoundMs,

@@ -33,6 +33,8 @@ const IDLE_SETTLE_MS = 5000;
 /** `npm run bench -- --quick`: the search step on 100,000 messages instead of 1,000,000 */
 const QUICK = process.argv.includes("--quick");
 const OVERALL_TIMEOUT_MS = 20 * 60_000;
+/** Issue 15 item 2: Parley also runs with this many workers (WEB_CONCURRENCY), beside one process and the relay. */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 /** Before a step, wait (≤ 10 s, ≤ 45 s per run) until the machine is quieter than half a core: other tenants share it. */
 const QUIET = { cores: 0.5, stepMs: 10_000, runMs: 45_000 };
 
@@ -41,6 +43,8 @@ const dir = path.join(root, ".data", `bench-${process.pid}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: { stop(): Promise<void> }[] = [];
 const writerBatches: WriterBatch[] = [];
+/** the workers' group commits (their trace lines go to a list of their own) */
+const workerBatches: WriterBatch[] = [];
 let quietBudgetMs = QUIET.runMs;
 let db: EmbeddedDatabase | undefined;
 
@@ -57,8 +61,9 @@ function postmasterPid(): number {
 }
 
 function sampleCpu(serverPid: number, loadPid: number): CpuSample {
-  const postgres = processTree(postmasterPid()).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  return { at: Date.now(), server: cpuSeconds(serverPid), load: cpuSeconds(loadPid), postgres, machine: machineBusySeconds() };
+  const tree = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+  // the server's tree: with WEB_CONCURRENCY > 1, the cluster's primary and its workers
+  return { at: Date.now(), server: tree(serverPid), load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
 }
 
 async function waitForQuiet(): Promise<void> {
@@ -77,8 +82,8 @@ async function waitForQuiet(): Promise<void> {
 }
 
 /** The writer's group commits during a measured window (their trace lines arrive up to a second late). */
-function writerStats(from: number, to: number, seconds: number): Measured["writer"] {
-  const batches = writerBatches.filter((b) => b.at > from && b.at <= to + 1000);
+function writerStats(from: number, to: number, seconds: number, kind: ServerKind): Measured["writer"] {
+  const batches = (kind === "parley-workers" ? workerBatches : writerBatches).filter((b) => b.at > from && b.at <= to + 1000);
   if (!batches.length) return undefined;
   const messages = batches.reduce((sum, b) => sum + b.size, 0);
   return { batchesPerS: batches.length / seconds, meanSize: messages / batches.length,
@@ -97,8 +102,9 @@ async function measure(load: LoadProcess, { kind, server }: Target, step: { rate
   load.offEvent(listener);
   const [a, b] = samples;
   const pct = (key: Exclude<keyof CpuSample, "at">) => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
-  const measured: Measured = { ...result, attempts: 1, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres"), machine: pct("machine") }, rssMB: rssBytes(server.pid) / 2 ** 20 };
-  if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS);
+  const rss = processTree(server.pid).reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const measured: Measured = { ...result, attempts: 1, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres"), machine: pct("machine") }, rssMB: rss / 2 ** 20 };
+  if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS, kind);
   console.log(
     `[bench]   ${kind} ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
       ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %, load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
@@ -127,7 +133,7 @@ interface Target {
 /** A step that breaks the bound gets one more try and the better one counts: other tenants share these cores. */
 async function measureBest(load: LoadProcess, target: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
   const first = await measure(load, target, step);
-  if (target.kind === "parley") await logTableStats();
+  if (target.kind !== "relay") await logTableStats();
   if (sustained(first)) return first;
   console.log(`[bench]   ${step.rate} msgs/s broke the bound: once more`);
   const again = await measure(load, target, step);
@@ -222,8 +228,21 @@ async function main(): Promise<void> {
   });
   children.push(parley);
   const targets = ([{ kind: "relay", server: relay }, { kind: "parley", server: parley }] as Target[]).filter((t) => !ONLY || ONLY === t.kind);
+  let workers: Child | undefined;
+  if (!ONLY || ONLY === "parley-workers") {
+    workers = await startParley({
+      port: await freePort(),
+      inspectPort: await freePort(),
+      batches: workerBatches,
+      env: { DATABASE_URL: db.url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley"), WEB_CONCURRENCY: String(WORKERS) },
+    });
+    children.push(workers);
+    targets.push({ kind: "parley-workers", server: workers });
+  }
   const runs = await benchServers(load, targets);
   await relay.stop();
+  const workersRun = runs["parley-workers"];
+  await workers?.stop();
   const idle = ONLY && ONLY !== "idle" ? [] : await idleSockets(load, parley);
   if (!runs.relay || !runs.parley) return;
   // Last, on the same database: its send-cost phases drop the search index and column.
@@ -238,6 +257,7 @@ async function main(): Promise<void> {
     workload: { users: USERS, main: MAIN, ramp: { rates: RAMP_RATES, ...RAMP }, p99BoundMs: P99_BOUND_MS },
     relay: runs.relay,
     parley: runs.parley,
+    workers: workersRun ? { count: WORKERS, run: workersRun } : undefined,
     idle,
     search,
     totalSeconds: (Date.now() - started) / 1000,
