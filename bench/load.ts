@@ -49,7 +49,7 @@ class StepState {
 
 const workload = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Workload;
 /** One pool of sockets per server, so that steps against the relay and Parley can alternate. */
-const pools: Record<ServerKind, Client[]> = { parley: [], relay: [], "parley-workers": [] };
+const pools: Record<ServerKind, Client[]> = { parley: [], relay: [], "parley-workers": [], "parley-nodes": [] };
 let step: StepState | undefined;
 const now = () => performance.timeOrigin + performance.now(); // ms since the epoch, sub-millisecond
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,16 +92,17 @@ function openSocket(url: string, kind: ServerKind, user: BenchUser): Promise<Cli
 }
 
 /** Opens sockets until `total` are connected, user i % users for socket i, 50 handshakes at a time. */
-async function connect(url: string, kind: ServerKind, total: number): Promise<ConnectResult> {
+async function connect(url: string | string[], kind: ServerKind, total: number): Promise<ConnectResult> {
+  const urls = Array.isArray(url) ? url : [url];
   const clients = pools[kind];
   const started = Date.now();
   let failed = 0;
   let firstError: string | undefined;
-  const todo = Array.from({ length: Math.max(0, total - clients.length) }, (_, i) => workload.users[(clients.length + i) % workload.users.length]);
+  const todo = Array.from({ length: Math.max(0, total - clients.length) }, (_, i) => clients.length + i);
   const worker = async () => {
-    for (let user = todo.shift(); user; user = todo.shift()) {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
       try {
-        clients.push(await openSocket(url, kind, user));
+        clients.push(await openSocket(urls[i % urls.length], kind, workload.users[i % workload.users.length]));
       } catch (err) {
         failed++;
         firstError ??= (err as Error).message;

@@ -12,11 +12,15 @@ export interface Workload {
   users: BenchUser[];
 }
 
-/** "parley-workers": Parley with WEB_CONCURRENCY=BENCH_WORKERS (default 2), beside the one-process "parley" */
-export type ServerKind = "parley" | "relay" | "parley-workers";
+/**
+ * "parley-workers": Parley with WEB_CONCURRENCY=BENCH_WORKERS (default 2), beside the one-process "parley";
+ * "parley-nodes": two Parley nodes sharing Redis, socket i on node i % 2 (issue 15 item 7)
+ */
+export type ServerKind = "parley" | "relay" | "parley-workers" | "parley-nodes";
 
 export type Command =
-  | { cmd: "connect"; url: string; kind: ServerKind; total: number }
+  /** socket i connects to `url`, or to urls[i % urls.length] when several are given */
+  | { cmd: "connect"; url: string | string[]; kind: ServerKind; total: number }
   | { cmd: "disconnect"; kind: ServerKind }
   | { cmd: "step"; kind: ServerKind; rate: number; warmupMs: number; durationMs: number; drainMs: number }
   | { cmd: "exit" };

@@ -53,6 +53,8 @@ export interface BenchResults {
   parley: ServerRun;
   /** Parley with WEB_CONCURRENCY = count (issue 15 item 2), in the same turns as the other two */
   workers?: { count: number; run: ServerRun };
+  /** two Parley nodes on one Redis, sockets split between them (issue 15 item 7); absent without Redis */
+  nodes?: ServerRun;
   idle: IdlePoint[];
   /** the search step (bench/search.ts) */
   search?: SearchBenchResults;
@@ -211,28 +213,42 @@ export function bestWorkers(r: BenchResults): number {
   return many.main.e2e.p99 < one.main.e2e.p99 ? w.count : 1;
 }
 
-/** Issue 15 item 2: one process against WEB_CONCURRENCY workers, step by step, with the relay beside them. */
-function workersSection(r: BenchResults): string {
-  const w = r.workers;
-  if (!w) return "_Not measured in this run._";
-  const n = w.count;
+/** One-process Parley against `other` (workers, or two nodes), step by step, with the relay beside them. */
+function sideBySide(r: BenchResults, label: string, other: ServerRun): string {
   const lines = [
-    `| rate (msgs/s) | relay p99 | Parley, 1 process: p99 | Parley, ${n} workers: p99 | server CPU, 1 | server CPU, ${n} | machine CPU, 1 | machine CPU, ${n} |`,
-    "|---|---|---|---|---|---|---|---|",
+    `| rate (msgs/s) | relay p99 | Parley, 1 process: p99 | ${label}: p99 | lost, ${label} | server CPU, 1 | server CPU, ${label} | machine CPU, 1 | machine CPU, ${label} |`,
+    "|---|---|---|---|---|---|---|---|---|",
   ];
-  const row = (label: string, q: Measured | undefined, one: Measured | undefined, many: Measured | undefined) =>
-    `| ${label} | ${q ? ms(q.e2e.p99) : "–"} | ${one ? ms(one.e2e.p99) : "–"} | ${many ? ms(many.e2e.p99) : "–"} | ${one ? pct(one.cpu.server) : "–"} | ${many ? pct(many.cpu.server) : "–"} | ${one ? pct(one.cpu.machine) : "–"} | ${many ? pct(many.cpu.machine) : "–"} |`;
-  lines.push(row(`${int(r.workload.main.rate)} (main run)`, r.relay.main, r.parley.main, w.run.main));
+  const cell = (m: Measured | undefined, f: (m: Measured) => string) => (m ? f(m) : "–");
+  const row = (rate: string, q: Measured | undefined, one: Measured | undefined, many: Measured | undefined) =>
+    `| ${rate} | ${cell(q, (m) => ms(m.e2e.p99))} | ${cell(one, (m) => ms(m.e2e.p99))} | ${cell(many, (m) => ms(m.e2e.p99))} | ${cell(many, (m) => int(m.lost))} | ${cell(one, (m) => pct(m.cpu.server))} | ${cell(many, (m) => pct(m.cpu.server))} | ${cell(one, (m) => pct(m.cpu.machine))} | ${cell(many, (m) => pct(m.cpu.machine))} |`;
+  lines.push(row(`${int(r.workload.main.rate)} (main run)`, r.relay.main, r.parley.main, other.main));
   for (const rate of r.workload.ramp.rates) {
     const at = (run: ServerRun) => run.ramp.find((m) => m.rate === rate);
-    if (at(r.parley) || at(w.run)) lines.push(row(int(rate), at(r.relay), at(r.parley), at(w.run)));
+    if (at(r.parley) || at(other)) lines.push(row(int(rate), at(r.relay), at(r.parley), at(other)));
   }
-  const best = bestWorkers(r);
   return `${lines.join("\n")}
 
-Max sustainable send rate (p99 e2e ≤ ${r.workload.p99BoundMs} ms): 1 process ${limit(r.parley)} msgs/s, ${n} workers ${limit(w.run)} msgs/s, relay ${limit(r.relay)} msgs/s.
-**Best setting on this machine: WEB_CONCURRENCY=${best}** (the higher sustainable rate, then the lower p99 in the main run).
-Server CPU is the whole process tree (the cluster's primary and its workers).`;
+Max sustainable send rate (p99 e2e ≤ ${r.workload.p99BoundMs} ms): 1 process ${limit(r.parley)} msgs/s, ${label} ${limit(other)} msgs/s, relay ${limit(r.relay)} msgs/s.
+Server CPU is every process of the server (a cluster's primary and its workers; both nodes).`;
+}
+
+/** Issue 15 item 2: one process against WEB_CONCURRENCY workers, and the setting that did best. */
+function workersSection(r: BenchResults): string {
+  if (!r.workers) return "_Not measured in this run._";
+  return `${sideBySide(r, `${r.workers.count} workers`, r.workers.run)}
+**Best setting on this machine: WEB_CONCURRENCY=${bestWorkers(r)}** (the higher sustainable rate, then the lower p99 in the main run).`;
+}
+
+/** Issue 15 item 7: two nodes on one Redis against one node. */
+function nodesSection(r: BenchResults): string {
+  if (!r.nodes) return "_Not measured in this run: no Redis answered at REDIS_URL._";
+  const steps = [r.nodes.main, ...r.nodes.ramp];
+  const lost = steps.reduce((sum, m) => sum + m.lost, 0);
+  const dup = steps.reduce((sum, m) => sum + m.duplicates, 0);
+  return `${sideBySide(r, "2 nodes", r.nodes)}
+Over every step of the two nodes: **${int(lost)} lost, ${int(dup)} doubled**. Half of each group's members are on the other node, so
+about half of the deliveries cross nodes through Redis.`;
 }
 
 function keptNotes(file: string): string {
@@ -302,6 +318,13 @@ same database, taking its turn after the relay and the one-process server at eac
 
 ${workersSection(r)}
 
+## Two nodes (Redis adapter)
+
+Two Parley processes on the same database and one Redis (\`REDIS_URL\`, the Socket.IO Redis adapter), socket i on node
+i % 2, so each group of 10 has members on both; same steps, in turn with the others. docs/scaling.md builds on these figures.
+
+${nodesSection(r)}
+
 ## Idle sockets (Parley)
 
 Sockets connected in steps (10 per user at 10,000, all cookie-authenticated, each in 4 rooms: user, session, group,
@@ -338,7 +361,7 @@ BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parle
     { label: `${label} p99`, color, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p99 })) },
     { label: `${label} p50`, color, dashed: true, points: run.ramp.map((s) => ({ x: s.rate, y: s.e2e.p50 })) },
   ];
-  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...(r.workers ? series(r.workers.run, `Parley ×${r.workers.count} workers`, "#16a34a") : []), ...series(r.relay, "relay", "#ea580c")], {
+  const svg = latencyChart([...series(r.parley, "Parley", "#2563eb"), ...(r.workers ? series(r.workers.run, `Parley ×${r.workers.count} workers`, "#16a34a") : []), ...(r.nodes ? series(r.nodes, "Parley, 2 nodes", "#9333ea") : []), ...series(r.relay, "relay", "#ea580c")], {
     title: "End-to-end delivery latency, groups of 10",
     xMax: Math.max(...w.ramp.rates),
     boundMs: w.p99BoundMs,

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { createClient } from "redis";
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
@@ -43,8 +44,34 @@ const dir = path.join(root, ".data", `bench-${process.pid}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: { stop(): Promise<void> }[] = [];
 const writerBatches: WriterBatch[] = [];
-/** the workers' group commits (their trace lines go to a list of their own) */
+/** the workers' and the nodes' group commits (their trace lines go to lists of their own) */
 const workerBatches: WriterBatch[] = [];
+const nodeBatches: WriterBatch[] = [];
+/** Issue 15 item 7: two nodes on one Redis (left out when none answers there) */
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisPrefix = `parley-bench-${process.pid}:`;
+
+async function redisReachable(): Promise<boolean> {
+  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 1000, reconnectStrategy: false } });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.quit().catch(() => {});
+  }
+}
+
+async function forgetRedisKeys(): Promise<void> {
+  const client = createClient({ url: REDIS_URL });
+  client.on("error", () => {});
+  await client.connect();
+  for await (const keys of client.scanIterator({ MATCH: `${redisPrefix}*`, COUNT: 100 })) if (keys.length) await client.del(keys);
+  await client.quit();
+}
 let quietBudgetMs = QUIET.runMs;
 let db: EmbeddedDatabase | undefined;
 
@@ -60,10 +87,11 @@ function postmasterPid(): number {
   return Number(fs.readFileSync(path.join(dir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
-function sampleCpu(serverPid: number, loadPid: number): CpuSample {
+function sampleCpu(serverPids: number[], loadPid: number): CpuSample {
   const tree = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
-  // the server's tree: with WEB_CONCURRENCY > 1, the cluster's primary and its workers
-  return { at: Date.now(), server: tree(serverPid), load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
+  // each server's tree: with WEB_CONCURRENCY > 1, the cluster's primary and its workers; with nodes, both
+  const server = serverPids.reduce((sum, pid) => sum + tree(pid), 0);
+  return { at: Date.now(), server, load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
 }
 
 async function waitForQuiet(): Promise<void> {
@@ -83,7 +111,7 @@ async function waitForQuiet(): Promise<void> {
 
 /** The writer's group commits during a measured window (their trace lines arrive up to a second late). */
 function writerStats(from: number, to: number, seconds: number, kind: ServerKind): Measured["writer"] {
-  const batches = (kind === "parley-workers" ? workerBatches : writerBatches).filter((b) => b.at > from && b.at <= to + 1000);
+  const batches = (kind === "parley-workers" ? workerBatches : kind === "parley-nodes" ? nodeBatches : writerBatches).filter((b) => b.at > from && b.at <= to + 1000);
   if (!batches.length) return undefined;
   const messages = batches.reduce((sum, b) => sum + b.size, 0);
   return { batchesPerS: batches.length / seconds, meanSize: messages / batches.length,
@@ -93,16 +121,16 @@ function writerStats(from: number, to: number, seconds: number, kind: ServerKind
 }
 
 /** One load step, with the CPU each process used during its measured window (% of one core). */
-async function measure(load: LoadProcess, { kind, server }: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
+async function measure(load: LoadProcess, { kind, servers }: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
   await waitForQuiet();
   const samples: CpuSample[] = [];
-  const listener = () => samples.push(sampleCpu(server.pid, load.pid));
+  const listener = () => samples.push(sampleCpu(servers.map((s) => s.pid), load.pid));
   load.onEvent(listener);
   const result = await load.request<StepResult>({ cmd: "step", kind, ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
   load.offEvent(listener);
   const [a, b] = samples;
   const pct = (key: Exclude<keyof CpuSample, "at">) => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
-  const rss = processTree(server.pid).reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const rss = servers.flatMap((s) => processTree(s.pid)).reduce((sum, pid) => sum + rssBytes(pid), 0);
   const measured: Measured = { ...result, attempts: 1, cpu: { server: pct("server"), load: pct("load"), postgres: pct("postgres"), machine: pct("machine") }, rssMB: rss / 2 ** 20 };
   if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS, kind);
   console.log(
@@ -127,7 +155,8 @@ async function logTableStats(): Promise<void> {
 
 interface Target {
   kind: ServerKind;
-  server: Child;
+  /** one server, or the nodes that form one service (socket i on servers[i % n]) */
+  servers: Child[];
 }
 
 /** A step that breaks the bound gets one more try and the better one counts: other tenants share these cores. */
@@ -148,7 +177,7 @@ async function benchServers(load: LoadProcess, targets: Target[]): Promise<Parti
   const runs = new Map<Target, { connect: ConnectResult; main?: Measured; ramp: Measured[]; broken: boolean }>();
   for (const t of targets) {
     console.log(`[bench] ${t.kind}: connecting ${USERS} sockets`);
-    const connect = await load.request<ConnectResult>({ cmd: "connect", url: t.server.url, kind: t.kind, total: USERS }, 120_000);
+    const connect = await load.request<ConnectResult>({ cmd: "connect", url: t.servers.map((s) => s.url), kind: t.kind, total: USERS }, 120_000);
     if (connect.connected < USERS) throw new Error(`${t.kind}: only ${connect.connected} sockets connected (${connect.firstError})`);
     runs.set(t, { connect, ramp: [], broken: false });
   }
@@ -227,7 +256,7 @@ async function main(): Promise<void> {
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
   });
   children.push(parley);
-  const targets = ([{ kind: "relay", server: relay }, { kind: "parley", server: parley }] as Target[]).filter((t) => !ONLY || ONLY === t.kind);
+  const targets = ([{ kind: "relay", servers: [relay] }, { kind: "parley", servers: [parley] }] as Target[]).filter((t) => !ONLY || ONLY === t.kind);
   let workers: Child | undefined;
   if (!ONLY || ONLY === "parley-workers") {
     workers = await startParley({
@@ -237,12 +266,29 @@ async function main(): Promise<void> {
       env: { DATABASE_URL: db.url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley"), WEB_CONCURRENCY: String(WORKERS) },
     });
     children.push(workers);
-    targets.push({ kind: "parley-workers", server: workers });
+    targets.push({ kind: "parley-workers", servers: [workers] });
   }
+  const nodes: Child[] = [];
+  if ((!ONLY || ONLY === "parley-nodes") && (await redisReachable())) {
+    for (let i = 0; i < 2; i++) {
+      nodes.push(
+        await startParley({
+          port: await freePort(),
+          inspectPort: await freePort(),
+          batches: nodeBatches,
+          env: { DATABASE_URL: db.url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley"), REDIS_URL, REDIS_PREFIX: redisPrefix },
+        }),
+      );
+      children.push(nodes[i]);
+    }
+    targets.push({ kind: "parley-nodes", servers: nodes });
+  } else if (!ONLY) console.log(`[bench] no Redis at ${REDIS_URL}: the two-node step is left out`);
   const runs = await benchServers(load, targets);
   await relay.stop();
   const workersRun = runs["parley-workers"];
   await workers?.stop();
+  for (const node of nodes) await node.stop();
+  if (nodes.length) await forgetRedisKeys();
   const idle = ONLY && ONLY !== "idle" ? [] : await idleSockets(load, parley);
   if (!runs.relay || !runs.parley) return;
   // Last, on the same database: its send-cost phases drop the search index and column.
@@ -258,6 +304,7 @@ async function main(): Promise<void> {
     relay: runs.relay,
     parley: runs.parley,
     workers: workersRun ? { count: WORKERS, run: workersRun } : undefined,
+    nodes: runs["parley-nodes"],
     idle,
     search,
     totalSeconds: (Date.now() - started) / 1000,
