@@ -104,7 +104,10 @@ export interface S3Settings {
 }
 
 /**
- * WEB_CONCURRENCY's default for a machine with `cores` cores: PLACEHOLDER
+ * WEB_CONCURRENCY's default for a machine with `cores` cores: one process up to 2 cores, where the
+ * server shares the cores with PostgreSQL and two workers did no better in `npm run bench`
+ * (docs/benchmarks.md, "Workers"); above that, one core is left to PostgreSQL and the rest of the
+ * machine, and at most 8 workers (each has its own database pool).
  */
 export function defaultWorkers(cores: number): number {
   return cores <= 2 ? 1 : Math.min(cores - 1, 8);

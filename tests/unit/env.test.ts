@@ -1,5 +1,6 @@
 import postgres from "postgres";
-import { EnvError, env, loadEnv, parseEnv } from "@/lib/platform/env";
+import { availableParallelism } from "node:os";
+import { EnvError, defaultWorkers, env, loadEnv, parseEnv } from "@/lib/platform/env";
 
 describe("parseEnv", () => {
   it("gives README's defaults for an empty environment", () => {
@@ -8,6 +9,7 @@ describe("parseEnv", () => {
       port: 3000,
       host: "0.0.0.0",
       dataDir: ".data",
+      workers: defaultWorkers(availableParallelism()),
       databaseUrl: undefined,
       databasePoolSize: 10,
       authSecret: undefined,
@@ -25,6 +27,13 @@ describe("parseEnv", () => {
       attachmentStore: "postgres",
       s3: undefined,
     });
+  });
+
+  it("runs one process up to 2 cores and leaves a core to the database above, at most 8 workers; WEB_CONCURRENCY overrides", () => {
+    expect([1, 2, 3, 4, 8, 9, 16, 64].map(defaultWorkers)).toEqual([1, 1, 2, 3, 7, 8, 8, 8]);
+    expect(parseEnv({ WEB_CONCURRENCY: "4" }).workers).toBe(4);
+    expect(() => parseEnv({ WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY: expected a whole number from 1 to 64, got "0"/);
+    expect(() => parseEnv({ WEB_CONCURRENCY: "two" })).toThrow(/WEB_CONCURRENCY: expected a whole number/);
   });
 
   it("takes an S3 attachment store with its bucket, and says what is missing at start", () => {
