@@ -25,6 +25,9 @@ export const users = pgTable(
     // Directory search (username / display name, substring, any case) uses trigram indexes.
     index("users_username_trgm").using("gin", sql`${t.username} gin_trgm_ops`),
     index("users_display_name_trgm").using("gin", sql`lower(${t.displayName}) gin_trgm_ops`),
+    // …and reads the directory in username order from this index alone (index-only scans: both
+    // searched columns are in it), where matches are dense: lib/people/directory.ts.
+    index("users_directory").on(t.username, t.displayName),
   ],
 );
 export type User = InferSelectModel<typeof users>;

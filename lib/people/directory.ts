@@ -1,7 +1,7 @@
 /** The directory: finding people, and their public profiles. */
 import "server-only";
-import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, eq, gt, inArray } from "drizzle-orm";
+import { getDb, getSql } from "@/db";
 import { users } from "@/db/schema";
 import { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
@@ -49,26 +49,72 @@ export interface DirectoryPage {
 }
 
 /**
+ * Rows the directory reads in username order (from the users_directory index alone) before a search
+ * with a trigram turns to the trigram indexes: a page of DIRECTORY_PAGE.max is found among them
+ * where at least 1 in 100 rows match.
+ */
+export const DIRECTORY_SCAN = 5000;
+
+/** A query the trigram indexes can narrow: three letters or digits in a row (pg_trgm's words; ASCII, as the database has no locale). */
+const TRIGRAM = /[a-z0-9]{3}/;
+
+/**
+ * The usernames after `after` (in username order) whose username or lowercased display name is
+ * like `pattern`, at most `want` of them. Two ways, because neither is cheap for every query: in
+ * username order, a scan stops as soon as it has `want` matches (cheap where matches are dense,
+ * which short and common queries are); the trigram indexes find every match first, to be sorted
+ * (cheap where matches are few). But matches may be few near the start and many later: usernames
+ * are made from names, so "oliv" matches nobody until the usernames that start with "o", and an
+ * ordered scan for it read 75,000 of 100,000 rows (docs/growth-plans.md). So the scan reads at most
+ * DIRECTORY_SCAN rows; if that finds too few, the trigram indexes find the rest after them (a query
+ * without three letters or digits in a row has no trigram: the scan goes on, still from the index alone).
+ */
+async function matchingUsernames(pattern: string, trigrams: boolean, after: string | undefined, want: number): Promise<string[]> {
+  const sql = getSql();
+  const matches = sql`(username like ${pattern} or lower(display_name) like ${pattern})`;
+  const from = after ?? "";
+  if (!trigrams) {
+    const rows = await sql`select username from users where username > ${from} and ${matches} order by username limit ${want}`;
+    return rows.map((r) => r.username as string);
+  }
+  // the matches among the next DIRECTORY_SCAN usernames, and (when it read that many) the last one it read
+  const head = await sql`
+    with head as (select username, display_name from users where username > ${from} order by username limit ${DIRECTORY_SCAN})
+    (select username, true as hit from head where ${matches} order by username limit ${want})
+    union all
+    (select max(username), false from head having count(*) = ${DIRECTORY_SCAN})`;
+  const found = head.filter((r) => r.hit).map((r) => r.username as string);
+  const readTo = head.find((r) => !r.hit)?.username as string | undefined;
+  if (found.length >= want || readTo === undefined) return found;
+  // every match, from the trigram indexes (materialized, and without the bound on username that a
+  // scan in username order would take instead), then those after the rows read
+  const rest = await sql`
+    with m as materialized (select username from users where ${matches})
+    select username from m where username > ${readTo} order by username limit ${want - found.length}`;
+  return [...found, ...rest.map((r) => r.username as string)];
+}
+
+/**
  * Users whose username or display name contains `q` (any case), in username order, one page at a
- * time. Substring matches use the pg_trgm GIN indexes users_username_trgm and
- * users_display_name_trgm (on lower(display_name)); paging is keyset on the unique username.
- * `userId` is the searcher. Throws `rate_limited` past LIMITS.search, `bad_request` (cursor).
+ * time (keyset on the unique username). Found by `matchingUsernames`: the users_directory index in
+ * username order, and the pg_trgm GIN indexes users_username_trgm and users_display_name_trgm (on
+ * lower(display_name)) for three characters or more. `userId` is the searcher. Throws
+ * `rate_limited` past LIMITS.search, `bad_request` (cursor).
  */
 export async function searchDirectory(query: { userId: string; q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
   return limited("search", query.userId, async () => {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
+    const want = query.limit + 1;
+    const names = query.q
+      ? await matchingUsernames(`%${escapeLike(query.q.toLowerCase())}%`, TRIGRAM.test(query.q.toLowerCase()), after, want)
+      : undefined;
+    if (names && !names.length) return { users: [], nextCursor: null };
     const rows = await getDb()
       .select()
       .from(users)
-      .where(
-        and(
-          query.q ? or(sql`${users.username} like ${pattern}`, sql`lower(${users.displayName}) like ${pattern}`) : undefined,
-          after ? gt(users.username, after) : undefined,
-        ),
-      )
+      .where(and(names ? inArray(users.username, names) : undefined, after ? gt(users.username, after) : undefined))
       .orderBy(users.username)
-      .limit(query.limit + 1);
+      .limit(want);
     const page = rows.slice(0, query.limit);
     return {
       users: page.map(toPublicUser),

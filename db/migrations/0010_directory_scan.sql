@@ -1,0 +1,1 @@
+CREATE INDEX "users_directory" ON "users" USING btree ("username","display_name");
