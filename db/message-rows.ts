@@ -23,8 +23,12 @@ const columnsOf = (db: Db, alias: string) => db.unsafe(MESSAGE_COLUMNS.map((c) =
 export const replyFiles = (db: Db, id: string) =>
   db.unsafe(`(select coalesce(array_agg(a.name order by a.position), '{}') from attachments a where ${id} is not null and a.message_id = ${id})`);
 
-/** `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail` (order by / limit). */
-export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
+/**
+ * `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail`
+ * (order by / limit). `from` names where the rows come from, as `m` with every column of `messages`
+ * (by default the table itself): a catch-up reads them from a lateral subquery (lib/messages/history.ts).
+ */
+export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``, from: Fragment = db`messages m`) {
   return db`
     select ${columnsOf(db, "m")},
       (select coalesce(jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji), '[]'::jsonb)
@@ -35,7 +39,7 @@ export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``) {
         from attachments a where a.message_id = m.id) as attachments_agg,
       rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at,
       ${replyFiles(db, "rt.id")} as reply_files
-    from messages m left join messages rt on rt.id = m.reply_to_id
+    from ${from} left join messages rt on rt.id = m.reply_to_id
     where ${where} ${tail}`;
 }
 

@@ -15,6 +15,12 @@ import type { MessageView } from "./types";
  * Every message created or changed after the given positions (rev > position), by conversation then
  * rev, at most SYNC_PAGE at a time. Throws `rate_limited` past LIMITS.sync, `not_found` when one of
  * the conversations is not the caller's.
+ *
+ * The conversations are taken in id order, each one's changes read in rev order from
+ * messages_conversation_rev (at most SYNC_PAGE + 1), and the reading stops once the page is full:
+ * a catch-up reads about as many rows as it answers, whatever else it asked about, and reads each
+ * row once (it used to gather every asked conversation's changes as (conversation, rev) pairs first,
+ * then fetch each one again by them: docs/growth-plans.md).
  */
 export async function syncMessages({ userId, since }: { userId: string; since: Record<string, number> }): Promise<{ messages: MessageView[]; hasMore: boolean }> {
   return limited("sync", userId, async () => {
@@ -22,12 +28,13 @@ export async function syncMessages({ userId, since }: { userId: string; since: R
     await requireMembership({ userId, conversationIds: ids });
     if (!ids.length) return { messages: [], hasMore: false };
     const sql = getSql();
+    const cursors = JSON.stringify(ids.map((c) => ({ c, r: since[c] })));
     const rows = await selectMessages(
       sql,
-      sql`(m.conversation_id, m.rev) in (
-        select s.c, n.rev from jsonb_to_recordset(${JSON.stringify(ids.map((c) => ({ c, r: since[c] })))}::jsonb) as s(c uuid, r bigint)
-        join lateral (select n.rev from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) n on true)`,
-      sql`order by m.conversation_id, m.rev limit ${SYNC_PAGE + 1}`,
+      sql`true`,
+      sql`order by s.c, m.rev limit ${SYNC_PAGE + 1}`,
+      sql`(select c, r from jsonb_to_recordset(${cursors}::jsonb) as x(c uuid, r bigint) order by c) s
+        cross join lateral (select * from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) m`,
     );
     return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
   });

@@ -55,3 +55,13 @@ export function mostRowsFiltered(plans: string[], node: RegExp = /./): number {
   }
   return Math.max(0, ...counts);
 }
+
+/** The rows the plan nodes whose line matches `node` produced, loops included (rows × loops), over all the plans. */
+export function rowsFrom(plans: string[], node: RegExp): number {
+  let total = 0;
+  for (const line of plans.flatMap((p) => p.split("\n"))) {
+    const figures = /\(actual (?:time=[\d.]+\.\.[\d.]+ )?rows=([\d.]+) loops=(\d+)\)/.exec(line);
+    if (figures && node.test(line)) total += Number(figures[1]) * Number(figures[2]);
+  }
+  return Math.round(total);
+}
