@@ -4,6 +4,8 @@ import type { Summary } from "./stats";
 export interface BenchUser {
   id: string;
   groupId: string;
+  /** the user's one direct conversation (with user i ± users/2) */
+  directId: string;
   /** `next-auth.session-token=…` for Parley */
   cookie: string;
 }
