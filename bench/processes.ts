@@ -51,11 +51,14 @@ export async function startParley(opts: {
   env: Record<string, string>;
   nodeArgs?: string[];
   batches: WriterBatch[];
+  /** called with the server's pid as soon as it is spawned (before it answers) */
+  onSpawn?: (pid: number) => void;
 }): Promise<Child> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
   env.BENCH_WRITER_TRACE = "1";
   const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", "server.ts"];
   const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  opts.onSpawn?.(proc.pid!);
   // Passes the server's errors on, without the inspector's "Debugger listening" banner.
   createInterface({ input: proc.stderr! }).on("line", (line) => {
     if (line.startsWith("[writer-trace] ")) {
@@ -77,21 +80,25 @@ export async function startRelay(port: number): Promise<Child> {
   return { proc, pid: proc.pid!, url: `http://127.0.0.1:${port}`, stop: stopper(proc) };
 }
 
-export interface LoadProcess {
+/** A load process: requests (`C`, answered once each) and the events (`E`) it sends on its own. */
+export interface LoadProcess<C extends { cmd: string } = Command, E extends { event: string } = LoadEvent> {
   pid: number;
-  request<T>(command: Command, timeoutMs: number): Promise<T>;
-  onEvent(fn: (e: LoadEvent) => void): void;
-  offEvent(fn: (e: LoadEvent) => void): void;
+  request<T>(command: C, timeoutMs: number): Promise<T>;
+  onEvent(fn: (e: E) => void): void;
+  offEvent(fn: (e: E) => void): void;
   stop(): Promise<void>;
 }
 
-/** The load generator in its own process, with more file descriptors for 10,000 sockets. */
-export function startLoad(workloadFile: string): LoadProcess {
-  const script = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" --import tsx bench/load.ts "$1"';
-  const proc = spawn("sh", ["-c", script, process.execPath, workloadFile], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+/**
+ * A load generator in its own process (`script`: bench/load.ts, or bench/storm-load.ts with its own
+ * commands), with more file descriptors for 10,000 sockets.
+ */
+export function startLoad<C extends { cmd: string } = Command, E extends { event: string } = LoadEvent>(workloadFile: string, script = "bench/load.ts"): LoadProcess<C, E> {
+  const shell = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" --import tsx "$1" "$2"';
+  const proc = spawn("sh", ["-c", shell, process.execPath, script, workloadFile], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const waiting = new Map<number, (reply: Reply) => void>();
-  const listeners: ((e: LoadEvent) => void)[] = [];
-  proc.on("message", (m: Reply | LoadEvent) => {
+  const listeners: ((e: E) => void)[] = [];
+  proc.on("message", (m: Reply | E) => {
     if ("event" in m) listeners.forEach((fn) => fn(m));
     else waiting.get(m.id)?.(m);
   });
@@ -99,7 +106,7 @@ export function startLoad(workloadFile: string): LoadProcess {
   let nextId = 1;
   return {
     pid: proc.pid!,
-    request<T>(command: Command, timeoutMs: number): Promise<T> {
+    request<T>(command: C, timeoutMs: number): Promise<T> {
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`load: ${command.cmd} timed out`)), timeoutMs);
