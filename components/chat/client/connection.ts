@@ -9,7 +9,7 @@ import type { ChatSocket } from "./socket";
 /** after connect_error "rate_limited" (the server's cap on one user's sockets) */
 const RATE_LIMITED_RETRY_MS = 30_000;
 /** after any other refusal by the server's middleware */
-const REFUSED_RETRY_MS = 2_000;
+export const REFUSED_RETRY_MS = 2_000;
 /** A revoked session's tab leaves after this long, so that its own sign-out navigation wins. */
 const LEAVE_DELAY_MS = 1_000;
 

@@ -8,9 +8,9 @@ import { syncPositions } from "./selectors";
 import type { ChatSocket } from "./socket";
 
 /** How long one `sync` request waits for its answer. */
-const SYNC_TIMEOUT_MS = 10_000;
+export const SYNC_TIMEOUT_MS = 10_000;
 /** `sync` requests at most in one catch-up (each answer is a page). */
-const MAX_ROUNDS = 100;
+export const MAX_ROUNDS = 100;
 
 export interface CatchUp {
   /** Fetches the conversation list into the store; the list, or null when the fetch failed. */
