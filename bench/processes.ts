@@ -51,12 +51,14 @@ export async function startParley(opts: {
   env: Record<string, string>;
   nodeArgs?: string[];
   batches: WriterBatch[];
+  /** more modules to preload (`--import`, after tsx), such as bench/storm-trace.ts */
+  imports?: string[];
   /** called with the server's pid as soon as it is spawned (before it answers) */
   onSpawn?: (pid: number) => void;
 }): Promise<Child> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
   env.BENCH_WRITER_TRACE = "1";
-  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", "server.ts"];
+  const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", ...(opts.imports ?? []).flatMap((m) => ["--import", m]), "server.ts"];
   const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   opts.onSpawn?.(proc.pid!);
   // Passes the server's errors on, without the inspector's "Debugger listening" banner.

@@ -58,3 +58,12 @@ export function machineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
 }
+
+/** Seconds a process has spent runnable but waiting for a CPU (/proc/<pid>/schedstat); 0 once it is gone. */
+export function runQueueSeconds(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+  } catch {
+    return 0;
+  }
+}

@@ -64,6 +64,7 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let armed = false;
 let firstConnectError: string | undefined;
+const connectErrorKinds: Record<string, number> = {};
 let trickleTimer: NodeJS.Timeout | undefined;
 let progressTimer: NodeJS.Timeout | undefined;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -141,7 +142,10 @@ function openClient(url: string, user: BenchUser): Client {
     else if (c.times.reconnectedAt !== null) c.times.flaps++;
   });
   socket.on("connect_error", (err) => {
-    if (armed) c.times.connectErrors++;
+    if (armed) {
+      c.times.connectErrors++;
+      connectErrorKinds[err.message] = (connectErrorKinds[err.message] ?? 0) + 1;
+    }
     firstConnectError ??= err.message;
     // a refusal by the server's middleware is not retried by socket.io-client itself (connection.ts)
     if (!socket.active && err.message !== "unauthorized" && err.message !== "forbidden") setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
@@ -235,7 +239,7 @@ async function drain(timeoutMs: number): Promise<DrainResult> {
 function report(): ReportResult {
   clearInterval(progressTimer);
   loopDelay.disable();
-  return { clients: clients.map((c) => c.times), firstConnectError, loopDelayP99: loopDelay.percentile(99) / 1e6 };
+  return { clients: clients.map((c) => c.times), firstConnectError, connectErrorKinds, loopDelayP99: loopDelay.percentile(99) / 1e6 };
 }
 
 /** What each client holds against the stored rows of its conversations. */

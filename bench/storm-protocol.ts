@@ -68,6 +68,8 @@ export interface ReportResult {
   clients: ClientTimes[];
   /** the first connect_error message seen, for the log */
   firstConnectError?: string;
+  /** connect_error events since `arm` by message ("timeout", "websocket error", "unavailable", …) */
+  connectErrorKinds: Record<string, number>;
   /** event-loop delay of this load process since `arm`, p99 (ms) */
   loopDelayP99: number;
 }

@@ -4,7 +4,8 @@
  * each client's time to reconnect and to finish its `sync` catch-up is measured from the moment the
  * new server accepts connections, and every acknowledged message is checked to have reached every
  * member client exactly once. Writes docs/benchmark-storm.svg and prints the markdown section
- * (`stormSection`) for docs/benchmarks.md. `--quick`: 2,000 clients. `--clients N`: N clients.
+ * (`stormSection`) for docs/benchmarks.md. `--quick`: 2,000 clients. `--clients N`: N clients; `--rate R`:
+ * R messages/s (default 200; 0 sends nothing).
  * Everything runs on 127.0.0.1 in a fresh embedded PostgreSQL under .data/storm-<pid>, removed at the end.
  */
 import { randomBytes } from "node:crypto";
@@ -22,11 +23,13 @@ import { curveChart, type Series } from "./chart";
 import { machineInfo, type Machine } from "./machine";
 import { startLoad, startParley, type Child, type LoadProcess, type WriterBatch } from "./processes";
 import { seedWorkload } from "./seed";
-import { cpuSeconds, machineBusySeconds, processTree, summarize, type Summary } from "./stats";
+import { cpuSeconds, machineBusySeconds, processTree, runQueueSeconds, summarize, type Summary } from "./stats";
 import type { CheckResult, ClientTimes, DrainResult, ReportResult, StoredMessage, StormCommand, StormConnectResult, StormProgress } from "./storm-protocol";
 
 /** Issue 15, item 5: every client back and caught up within this long of the server accepting again. */
 export const STORM_BOUND_MS = 15_000;
+/** BENCH_STORM_TRACE=1: the restarted server logs its handshakes each second (bench/storm-trace.ts), and PostgreSQL's sessions are logged too */
+const TRACE = process.env.BENCH_STORM_TRACE === "1";
 /** Sockets one load process holds at most. */
 const CLIENTS_PER_LOAD = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +71,8 @@ export interface ShareTimes {
 export interface CpuShare {
   /** % of one core over the window (100 % = one core busy) */
   server: number;
+  /** % of the window the server was ready to run but waited for a CPU held by another process */
+  serverWaiting: number;
   postgres: number;
   load: number;
   machine: number;
@@ -91,10 +96,12 @@ export interface StormResults {
   curve: { reconnectedMs: number[]; syncedMs: number[] };
   /** over [accept, last client synced] (or the give-up time) */
   cpu: CpuShare;
+  /** the server's CPU time over that window divided by the clients (ms each): its cost of one reconnect, the trickle's share included */
+  serverCpuMsPerClient: number;
   /** server and PostgreSQL CPU in 500 ms steps from accept (% of one core) */
-  cpuTimeline: { atMs: number; server: number; postgres: number }[];
+  cpuTimeline: { atMs: number; server: number; serverWaiting: number; postgres: number; machine: number }[];
   /** socket.io-client reconnect attempts per client (p50 / p99 / max), connect errors, failed syncs, disconnects after coming back */
-  retries: { attempts: Summary; connectErrors: number; syncFailures: number; flaps: number; firstConnectError?: string };
+  retries: { attempts: Summary; connectErrors: number; syncFailures: number; flaps: number; connectErrorKinds: Record<string, number> };
   sends: {
     total: number;
     acked: number;
@@ -125,6 +132,8 @@ type StormLoad = LoadProcess<StormCommand, StormProgress>;
 interface CpuSample {
   at: number;
   server: number;
+  /** the server's time runnable but waiting for a CPU (other processes had them) */
+  serverWaiting: number;
   postgres: number;
   load: number;
   machine: number;
@@ -148,6 +157,13 @@ function waitForAccept(port: number, deadline: number): Promise<number> {
     };
     attempt();
   });
+}
+
+/** Logs what PostgreSQL's client sessions are doing (state and wait event: lock, WAL flush, client read…). */
+async function tracePostgres(sql: postgres.Sql, since: number): Promise<void> {
+  const rows = await sql`select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, count(*)::int as n
+    from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() group by 1, 2 order by 3 desc`.catch(() => []);
+  console.log(`[storm]   pg +${((now() - since) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.state}/${r.wait} ${r.n}`).join(", ")}`);
 }
 
 /** SIGKILL to a process and its children, as a crash would end them; resolves when it has exited. */
@@ -178,7 +194,7 @@ function cpuBetween(samples: CpuSample[], from: number, to: number): CpuShare {
   const b = samples.find((s) => s.at >= to) ?? samples.at(-1)!;
   const seconds = Math.max(0.001, (b.at - a.at) / 1000);
   const pct = (key: keyof CpuShare) => ((b[key] - a[key]) / seconds) * 100;
-  return { server: pct("server"), postgres: pct("postgres"), load: pct("load"), machine: pct("machine") };
+  return { server: pct("server"), serverWaiting: pct("serverWaiting"), postgres: pct("postgres"), load: pct("load"), machine: pct("machine") };
 }
 
 /**
@@ -261,6 +277,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       samples.push({
         at: now(),
         server: cpuSeconds(serverPid),
+        serverWaiting: runQueueSeconds(serverPid),
         postgres: pg ? processTree(pg).reduce((sum, pid) => sum + cpuSeconds(pid), 0) : 0,
         load: loads.reduce((sum, l) => sum + cpuSeconds(l.pid), 0),
         machine: machineBusySeconds(),
@@ -279,14 +296,17 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       batches,
       env,
       nodeArgs: opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.cpuProfileDir)}`] : [],
+      imports: TRACE ? ["./bench/storm-trace.ts"] : [],
       onSpawn: (pid) => {
         serverPid = pid;
         sample();
       },
     });
-    const acceptedAt = await waitForAccept(port, Date.now() + 120_000);
+    restarting.catch(() => {}); // a failed start is thrown by the await below, after the wait for accept
+    const acceptedAt = await Promise.race([waitForAccept(port, Date.now() + 120_000), restarting.then(() => new Promise<never>(() => {}))]);
     sample();
     const sampler = setInterval(sample, 100);
+    const pgTrace = TRACE ? setInterval(() => void tracePostgres(sql, acceptedAt), 1000) : undefined;
     console.log(`[storm] the new server accepts connections ${((acceptedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
     server = await restarting;
 
@@ -298,7 +318,8 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       if (now() - lastLog >= 1000) {
         lastLog = now();
         const sum = (key: "connected" | "reconnected" | "synced") => [...progress.values()].reduce((s, p) => s + p[key], 0);
-        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced`);
+        const last = cpuBetween(samples, now() - 1000, now());
+        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced; last second: server CPU ${pct(last.server)}, waiting for a CPU ${pct(last.serverWaiting)}, PostgreSQL ${pct(last.postgres)}, machine ${pct(last.machine)}`);
       }
     }
     const reports = await Promise.all(loads.map((load) => load.request<ReportResult>({ cmd: "report" }, 30_000)));
@@ -309,6 +330,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     const stormEnd = syncedMs.length === clients ? acceptedAt + syncedMs[syncedMs.length - 1] : deadline;
     await sleep(Math.max(0, stormEnd + 600 - now())); // one more sample past the end
     clearInterval(sampler);
+    clearInterval(pgTrace);
     sample();
     console.log(`[storm] ${syncedMs.length} of ${clients} clients caught up, the last ${syncedMs.length ? (syncedMs[syncedMs.length - 1] / 1000).toFixed(2) : "–"} s after accept`);
 
@@ -334,7 +356,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     const cpuTimeline: StormResults["cpuTimeline"] = [];
     for (let t = acceptedAt; t + 500 <= stormEnd + 500; t += 500) {
       const share = cpuBetween(samples, t, t + 500);
-      cpuTimeline.push({ atMs: t - acceptedAt, server: share.server, postgres: share.postgres });
+      cpuTimeline.push({ atMs: t - acceptedAt, server: share.server, serverWaiting: share.serverWaiting, postgres: share.postgres, machine: share.machine });
     }
     const attempts = summarize(times.map((t) => t.attempts));
     const results: StormResults = {
@@ -356,13 +378,17 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       synced: shareTimes(syncedMs, clients),
       curve: { reconnectedMs, syncedMs },
       cpu: cpuBetween(samples, acceptedAt, stormEnd),
+      serverCpuMsPerClient: (cpuBetween(samples, acceptedAt, stormEnd).server / 100) * (stormEnd - acceptedAt) / clients,
       cpuTimeline,
       retries: {
         attempts,
         connectErrors: times.reduce((sum, t) => sum + t.connectErrors, 0),
         syncFailures: times.reduce((sum, t) => sum + t.syncFailures, 0),
         flaps: times.reduce((sum, t) => sum + t.flaps, 0),
-        firstConnectError: reports.find((r) => r.firstConnectError)?.firstConnectError,
+        connectErrorKinds: reports.reduce<Record<string, number>>((sum, r) => {
+          for (const [kind, n] of Object.entries(r.connectErrorKinds)) sum[kind] = (sum[kind] ?? 0) + n;
+          return sum;
+        }, {}),
       },
       sends: {
         total: sends.length,
@@ -378,7 +404,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       writer: { batches: window.length, meanSize: window.length ? windowMessages / window.length : 0, commit: summarize(window.map((b) => b.ms)) },
       loadLoopDelayP99: Math.max(...reports.map((r) => r.loopDelayP99)),
       boundMs: STORM_BOUND_MS,
-      boundMet: syncedMs.length === clients && syncedMs[syncedMs.length - 1] <= STORM_BOUND_MS && deliveries.missing === 0 && deliveries.doubled === 0 && sends.every((s) => s.ack) && sends.length > 0,
+      boundMet: syncedMs.length === clients && syncedMs[syncedMs.length - 1] <= STORM_BOUND_MS && deliveries.missing === 0 && deliveries.doubled === 0 && sends.every((s) => s.ack) && (rate === 0 || sends.length > 0),
       totalSeconds: 0,
     };
     results.boundMet &&= results.sends.lost === 0 && results.sends.storedTwice === 0;
@@ -464,8 +490,11 @@ export function stormSection(r: StormResults): string {
     `| raw duplicates (an id received twice: live and by \`sync\`; deduped by the client) | ${int(d.rawDuplicates)} |`,
     `| reconnect attempts per client p50 / p99 / max | ${r.retries.attempts.p50} / ${r.retries.attempts.p99} / ${r.retries.attempts.max} |`,
     `| connect errors / failed syncs / disconnects after coming back | ${int(r.retries.connectErrors)} / ${r.retries.syncFailures} / ${r.retries.flaps} |`,
+    `| connect errors by kind (refused while down: "websocket error") | ${Object.entries(r.retries.connectErrorKinds).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${int(n)}`).join(", ") || "–"} |`,
     `| server CPU, accept → last client caught up (% of one core) | ${pct(r.cpu.server)} |`,
     `| PostgreSQL / load processes / whole machine CPU, same window | ${pct(r.cpu.postgres)} / ${pct(r.cpu.load)} / ${pct(r.cpu.machine)} |`,
+    `| the server's time ready to run but waiting for a CPU (other processes on it), same window | ${pct(r.cpu.serverWaiting)} |`,
+    `| server CPU time in that window per client (ms; the trickle's share included) | ${r.serverCpuMsPerClient.toFixed(2)} |`,
     `| group commits in that window: batches, mean size, p99 (ms) | ${r.writer.batches} / ${r.writer.meanSize.toFixed(1)} / ${r.writer.commit.p99.toFixed(0)} |`,
     `| load processes' event-loop delay p99 (ms) | ${r.loadLoopDelayP99.toFixed(0)} |`,
     "",
@@ -478,7 +507,8 @@ async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const given = process.argv.indexOf("--clients");
   const clients = given > 0 ? Number(process.argv[given + 1]) : quick ? 2000 : 10_000;
-  const results = await runStormBench({ clients, cpuProfileDir: process.env.BENCH_CPU_PROF });
+  const rateArg = process.argv.indexOf("--rate");
+  const results = await runStormBench({ clients, rate: rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined, cpuProfileDir: process.env.BENCH_CPU_PROF });
   const root = process.cwd();
   fs.writeFileSync(path.join(root, "docs", "benchmark-storm.svg"), stormChart(results));
   fs.mkdirSync(path.join(root, ".data"), { recursive: true });
