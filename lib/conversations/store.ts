@@ -4,7 +4,9 @@ import { getSql } from "@/db";
 import { messageRowsById } from "@/db/message-rows";
 import { toMessageView } from "../messages/types";
 import { onlineUsers } from "../people/presence";
+import { batchedLookup } from "../platform/batch";
 import { consume } from "../platform/rate-limit";
+import { singleton } from "../platform/singleton";
 import type { Tx } from "../platform/events";
 import { noSuchConversation } from "./access";
 import type { ConversationView, MemberView } from "./types";
@@ -103,8 +105,27 @@ export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { owner
   return new Map(rows.map((r) => [r.conversation_id as string, r.user_id as string]));
 }
 
-/** The conversations `userId` is a member of, by id (for rooms and announcements). */
+/** The memberships of many users in one query: conversation ids by user id. */
+async function loadMembershipIds(userIds: string[]): Promise<Map<string, string[]>> {
+  const sql = getSql();
+  const rows = await sql`select user_id, conversation_id from members where user_id in ${sql(userIds)}`;
+  const byUser = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = byUser.get(r.user_id as string);
+    if (list) list.push(r.conversation_id as string);
+    else byUser.set(r.user_id as string, [r.conversation_id as string]);
+  }
+  return byUser;
+}
+
+// Every socket handshake and reconcile reads its user's memberships: after a restart the whole crowd
+// does at once, so concurrent reads share one query (lib/platform/batch.ts).
+const membershipLookup = () => singleton("conversations.membershipLookup", () => batchedLookup(loadMembershipIds));
+
+/**
+ * The conversations `userId` is a member of, by id (for rooms and announcements), as they are when
+ * the call is made or later. Concurrent calls are answered by one query.
+ */
 export async function listMembershipIds(userId: string): Promise<string[]> {
-  const rows = await getSql()`select conversation_id from members where user_id = ${userId}`;
-  return rows.map((r) => r.conversation_id as string);
+  return (await membershipLookup()(userId)) ?? [];
 }

@@ -1,10 +1,12 @@
 /** Server-side sessions: the JWT only carries a session id; this row decides whether it is live. */
 import "server-only";
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
+import { batchedLookup } from "../platform/batch";
 import { signedOut } from "../platform/errors";
 import type { Tx } from "../platform/events";
+import { singleton } from "../platform/singleton";
 import { truncate } from "../platform/text-length";
 import { UUID_PATTERN } from "../platform/validation";
 
@@ -82,21 +84,34 @@ export async function createSession({ userId, userAgent, credentialVersion }: { 
   return row ?? null;
 }
 
-/** The session and its user when the session exists, is not revoked and has not expired. */
-export async function getLiveSession(sessionId: unknown): Promise<LiveSession | null> {
-  if (typeof sessionId !== "string" || !UUID_PATTERN.test(sessionId)) return null;
+/**
+ * The live ones of many sessions with their users, in one query; those last seen over TOUCH_EVERY_MS
+ * ago are marked seen now, in one statement, before the answer.
+ */
+async function loadLiveSessions(ids: string[]): Promise<Map<string, LiveSession>> {
   const db = getDb();
-  const [row] = await db
+  const rows = await db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
-    .limit(1);
-  if (!row) return null;
-  if (Date.now() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
-  }
-  return row;
+    .where(and(inArray(sessions.id, ids), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+  const stale = rows.filter((r) => Date.now() - r.session.lastSeenAt.getTime() > TOUCH_EVERY_MS).map((r) => r.session.id);
+  if (stale.length) await db.update(sessions).set({ lastSeenAt: new Date() }).where(inArray(sessions.id, stale));
+  return new Map(rows.map((r) => [r.session.id, r]));
+}
+
+// Every request, page and socket handshake reads its session: after a restart a reconnecting crowd
+// does at once, so concurrent reads share one query (lib/platform/batch.ts).
+const liveSessionLookup = () => singleton("sessions.liveLookup", () => batchedLookup(loadLiveSessions));
+
+/**
+ * The session and its user when the session exists, is not revoked and has not expired, read when
+ * the call is made or later (never an answer older than the call: a sign-out that committed before
+ * it is seen). Concurrent calls are answered by one query.
+ */
+export async function getLiveSession(sessionId: unknown): Promise<LiveSession | null> {
+  if (typeof sessionId !== "string" || !UUID_PATTERN.test(sessionId)) return null;
+  return (await liveSessionLookup()(sessionId)) ?? null;
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {

@@ -1,0 +1,98 @@
+/**
+ * A reconnecting crowd (issue 15, item 5): after a restart every client handshakes and syncs at once.
+ * The reads each handshake makes (the session, the memberships, and both again in its reconcile) are
+ * answered together (lib/platform/batch.ts), so the crowd costs the server a few database statements,
+ * not several per socket — and each socket still gets exactly its own rooms.
+ * The server runs as a process of its own behind a proxy that counts its statements (tests/support/pg-counter.ts).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import { io, type Socket } from "socket.io-client";
+import { freePort } from "@/db/embedded";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
+import type { MessageView } from "@/lib/messages/types";
+import { closeTestSql, testSql } from "../support/api";
+import { seedCrowd, type CrowdMember } from "../support/crowd";
+import { startPgCounter, type PgCounter } from "../support/pg-counter";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+
+jest.setTimeout(180_000);
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CROWD = 300;
+const GROUP_SIZE = 10;
+/** What the crowd may cost beyond the server's own background work: well under one statement per socket (without batching: 4 per handshake). */
+const BUDGET = CROWD / 4;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let counter: PgCounter;
+let server: ServerProcess;
+let crowd: CrowdMember[];
+let sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  const secret = randomBytes(32).toString("base64url");
+  counter = await startPgCounter(process.env.PARLEY_TEST_DATABASE_URL!);
+  const port = await freePort();
+  server = await startServerProcess(port, {
+    DATABASE_URL: counter.url,
+    NEXTAUTH_SECRET: secret,
+    RATE_LIMITS: "off",
+    PARLEY_DATA_DIR: path.resolve(__dirname, "../..", ".data", `storm-test-${process.pid}`),
+  });
+  crowd = await seedCrowd(testSql(), { users: CROWD, groupSize: GROUP_SIZE, secret });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await server?.stop();
+  await counter?.close();
+  await closeTestSql();
+});
+
+/** Statements the server sends while `work` runs, less what its background jobs sent at their idle rate over as long. */
+async function statementsFor(work: () => Promise<void>): Promise<number> {
+  const idleFrom = counter.statements();
+  const idleStart = Date.now();
+  await sleep(2000);
+  const idleRate = (counter.statements() - idleFrom) / (Date.now() - idleStart);
+  const from = counter.statements();
+  const start = Date.now();
+  await work();
+  return counter.statements() - from - idleRate * (Date.now() - start);
+}
+
+function connect(member: CrowdMember): Promise<ClientSocket> {
+  const socket: ClientSocket = io(server.url, { transports: ["websocket"], extraHeaders: { cookie: member.cookie }, reconnection: false, forceNew: true });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+}
+
+describe("a reconnecting crowd", () => {
+  it("is authenticated and put in its rooms with far fewer database statements than sockets", async () => {
+    const used = await statementsFor(async () => {
+      sockets = await Promise.all(crowd.map(connect));
+      await sleep(1500); // each socket's reconcile (the session and memberships read again) runs once it is connected
+    });
+    expect(sockets.every((s) => s.connected)).toBe(true);
+    expect(used).toBeLessThan(BUDGET);
+
+    // each socket is in its own group's room, and only there
+    const received = sockets.map(() => [] as MessageView[]);
+    sockets.forEach((s, i) => s.on("message:new", (m) => received[i].push(m)));
+    const senders = crowd.map((_, i) => i).filter((i) => i % GROUP_SIZE === 0);
+    const sent = await Promise.all(
+      senders.map((i) => sockets[i].timeout(10_000).emitWithAck("message:send", { conversationId: crowd[i].groupId, clientId: randomUUID(), body: `hello from ${i}` })),
+    );
+    expect(sent.every((res) => res.ok)).toBe(true);
+    await sleep(1000);
+    received.forEach((messages, i) => {
+      expect(messages.map((m) => m.conversationId)).toEqual([crowd[i].groupId]);
+      expect(messages[0].body).toBe(`hello from ${i - (i % GROUP_SIZE)}`);
+    });
+  });
+});
