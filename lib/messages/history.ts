@@ -1,42 +1,97 @@
 /** Reading messages back: catch-up by position (`sync`), pages of history by seq, and a conversation's opening page. */
 import "server-only";
 import { getSql } from "@/db";
-import { requireMembership } from "../conversations/access";
+import { noSuchConversation, requireMembership } from "../conversations/access";
 import { listConversationViews } from "../conversations/store";
 import type { OpeningView } from "../conversations/types";
+import { batchedLookup } from "../platform/batch";
+import type { AppError } from "../platform/errors";
 import { consume, limited } from "../platform/rate-limit";
+import { singleton } from "../platform/singleton";
 import { uuidSchema } from "../platform/validation";
 import { selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import { HISTORY_PAGE, SYNC_PAGE } from "./rules";
 import type { MessageView } from "./types";
 
+/** One caller's `sync`: who asks, and from which position of each conversation. */
+interface SyncAsk {
+  userId: string;
+  since: Record<string, number>;
+}
+type SyncAnswer = { messages: MessageView[]; hasMore: boolean } | { refused: AppError };
+
+/**
+ * Answers many `sync` calls with two queries: which of the named conversations each caller is a
+ * member of, then the changes after every distinct (conversation, position) asked (SYNC_PAGE + 1 at
+ * most per conversation, as a lone call reads them). Each caller then gets what a query of its own
+ * would have returned: its conversations in id order, each after its own position, SYNC_PAGE + 1 at
+ * most in all; a caller naming a conversation that is not its own is refused alone.
+ */
+async function loadSyncs(asks: SyncAsk[]): Promise<Map<SyncAsk, SyncAnswer>> {
+  const sql = getSql();
+  const named = asks.flatMap((a) => Object.keys(a.since).map((c) => ({ u: a.userId, c })));
+  const memberRows = await sql`select m.user_id, m.conversation_id from members m
+    join jsonb_to_recordset(${JSON.stringify(named)}::jsonb) as s(u uuid, c uuid) on m.user_id = s.u and m.conversation_id = s.c`;
+  const isMember = new Set(memberRows.map((r) => `${r.user_id}|${r.conversation_id}`));
+  const answers = new Map<SyncAsk, SyncAnswer>();
+  const allowed = asks.filter((a) => {
+    const ok = Object.keys(a.since).every((c) => isMember.has(`${a.userId}|${c}`));
+    if (!ok) answers.set(a, { refused: noSuchConversation() });
+    return ok;
+  });
+  const cursors = new Map<string, { c: string; r: number }>();
+  for (const a of allowed) for (const [c, r] of Object.entries(a.since)) cursors.set(`${c}|${r}`, { c, r });
+  // Each asked conversation's changes are read once, in rev order from messages_conversation_rev, in a
+  // lateral subquery whose rows are the answer (not fetched again by (conversation, rev)). A lone
+  // caller's conversations go in id order and the reading stops once its page is full, so it reads
+  // about as many rows as it answers, whatever else it asked about (docs/growth-plans.md); a batch
+  // reads up to SYNC_PAGE + 1 of each distinct position asked.
+  const lone = allowed.length === 1;
+  const source: Parameters<typeof selectMessages>[3] = sql`(select c, r from jsonb_to_recordset(${JSON.stringify([...cursors.values()])}::jsonb) as x(c uuid, r bigint) order by c) s
+    cross join lateral (select * from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) m`;
+  const rows = !cursors.size
+    ? []
+    : lone
+      ? await selectMessages(sql, sql`true`, sql`order by s.c, m.rev limit ${SYNC_PAGE + 1}`, source)
+      : await selectMessages(sql, sql`true`, sql``, source);
+  // each row as a view once, by conversation in rev order
+  const byConversation = new Map<string, MessageView[]>();
+  for (const view of rows.map(toMessageView).sort((a, b) => a.rev - b.rev)) {
+    const list = byConversation.get(view.conversationId);
+    if (list) list.push(view);
+    else byConversation.set(view.conversationId, [view]);
+  }
+  for (const a of allowed) {
+    const page: MessageView[] = [];
+    for (const c of Object.keys(a.since).sort()) {
+      if (page.length > SYNC_PAGE) break;
+      const after = (byConversation.get(c) ?? []).filter((m) => m.rev > a.since[c]).slice(0, SYNC_PAGE + 1);
+      page.push(...after);
+    }
+    answers.set(a, { messages: page.slice(0, SYNC_PAGE), hasMore: page.length > SYNC_PAGE });
+  }
+  return answers;
+}
+
+// After a restart every client syncs at once: concurrent calls share two queries (lib/platform/batch.ts),
+// weighed by the conversations they name so that one load stays a bounded query.
+const syncLookup = () => singleton("messages.syncLookup", () => batchedLookup(loadSyncs, { maxBatch: 5000, weight: (a) => Object.keys(a.since).length }));
+
 /**
  * Every message created or changed after the given positions (rev > position), by conversation then
  * rev, at most SYNC_PAGE at a time. Throws `rate_limited` past LIMITS.sync, `not_found` when one of
- * the conversations is not the caller's.
- *
- * The conversations are taken in id order, each one's changes read in rev order from
- * messages_conversation_rev (at most SYNC_PAGE + 1), and the reading stops once the page is full:
- * a catch-up reads about as many rows as it answers, whatever else it asked about, and reads each
- * row once (it used to gather every asked conversation's changes as (conversation, rev) pairs first,
- * then fetch each one again by them: docs/growth-plans.md).
+ * the conversations is not the caller's. Read when the call is made or later; concurrent calls are
+ * answered together (loadSyncs), each exactly as if alone.
  */
 export async function syncMessages({ userId, since }: { userId: string; since: Record<string, number> }): Promise<{ messages: MessageView[]; hasMore: boolean }> {
   return limited("sync", userId, async () => {
-    const ids = Object.keys(since);
-    await requireMembership({ userId, conversationIds: ids });
-    if (!ids.length) return { messages: [], hasMore: false };
-    const sql = getSql();
-    const cursors = JSON.stringify(ids.map((c) => ({ c, r: since[c] })));
-    const rows = await selectMessages(
-      sql,
-      sql`true`,
-      sql`order by s.c, m.rev limit ${SYNC_PAGE + 1}`,
-      sql`(select c, r from jsonb_to_recordset(${cursors}::jsonb) as x(c uuid, r bigint) order by c) s
-        cross join lateral (select * from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) m`,
-    );
-    return { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE };
+    if (!Object.keys(since).length) return { messages: [], hasMore: false };
+    // ids as stored (lowercase), since they are matched here as well as in SQL
+    const asked = Object.fromEntries(Object.entries(since).map(([c, r]) => [c.toLowerCase(), r]));
+    const answer = (await syncLookup()({ userId, since: asked }))!;
+    if ("refused" in answer) throw answer.refused;
+    return answer;
   });
 }
 

@@ -1,8 +1,8 @@
 /**
  * A reconnecting crowd (issue 15, item 5): after a restart every client handshakes and syncs at once.
- * The reads each handshake makes (the session, the memberships, and both again in its reconcile) are
+ * The reads each of those makes (the session, the memberships, the handshake's reconcile, `sync`) are
  * answered together (lib/platform/batch.ts), so the crowd costs the server a few database statements,
- * not several per socket — and each socket still gets exactly its own rooms.
+ * not several per socket — and each socket still gets exactly its own rooms and its own answer.
  * The server runs as a process of its own behind a proxy that counts its statements (tests/support/pg-counter.ts).
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -22,7 +22,7 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const CROWD = 300;
 const GROUP_SIZE = 10;
-/** What the crowd may cost beyond the server's own background work: well under one statement per socket (without batching: 4 per handshake). */
+/** What the crowd may cost beyond the server's own background work: well under one statement per socket (without batching: 4 per handshake, 2 per sync). */
 const BUDGET = CROWD / 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,5 +94,28 @@ describe("a reconnecting crowd", () => {
       expect(messages.map((m) => m.conversationId)).toEqual([crowd[i].groupId]);
       expect(messages[0].body).toBe(`hello from ${i - (i % GROUP_SIZE)}`);
     });
+  });
+
+  it("syncs all at once with far fewer statements than sockets, each answer as if alone", async () => {
+    const since = (i: number) => ({ [crowd[i].groupId]: i % 2 ? 0 : Number.MAX_SAFE_INTEGER });
+    const stranger = CROWD - 1; // asks for a group that is not its own, with its own: refused alone
+    const ask = (i: number) => (i === stranger ? { ...since(i), [crowd[0].groupId]: 0 } : since(i));
+    let together: Awaited<ReturnType<ClientSocket["emitWithAck"]>>[] = [];
+    const used = await statementsFor(async () => {
+      together = await Promise.all(sockets.map((s, i) => s.timeout(10_000).emitWithAck("sync", { since: ask(i) })));
+    });
+    expect(used).toBeLessThan(BUDGET);
+
+    for (const [i, res] of together.entries()) {
+      if (i === stranger) {
+        expect(res).toMatchObject({ ok: false, error: { code: "not_found" } });
+        continue;
+      }
+      const alone = await sockets[i].timeout(10_000).emitWithAck("sync", { since: ask(i) });
+      expect(res).toEqual(alone);
+      expect(res).toMatchObject({ ok: true, hasMore: false });
+      const messages = (res as { messages: MessageView[] }).messages;
+      expect(messages.map((m) => m.body)).toEqual(i % 2 ? [`hello from ${i - (i % GROUP_SIZE)}`] : []);
+    }
   });
 });
