@@ -5,7 +5,6 @@
 import "server-only";
 import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { decode } from "next-auth/jwt";
 import { verifyCredentials } from "../accounts/credentials";
 import { env } from "../platform/env";
 import { SESSION_COOKIE_NAMES, sessionCookie } from "../sessions/cookies";
@@ -13,6 +12,7 @@ import { log } from "../platform/log";
 import { endSession } from "../sessions/end";
 import { createSession, getLiveSession, SESSION_MAX_AGE_SECONDS, type LiveSession } from "../sessions/store";
 import { currentLoginAttempt } from "../accounts/login-throttle";
+import { decodeSessionToken } from "./session-token";
 import { loginSchema } from "../accounts/schemas";
 
 declare module "next-auth/jwt" {
@@ -114,11 +114,6 @@ export async function authenticateCookies(cookies: Record<string, string | undef
   const token = sessionTokenFromCookies(cookies);
   const secret = env().authSecret;
   if (!token || !secret) return null;
-  let sid: unknown;
-  try {
-    sid = (await decode({ token, secret }))?.sid;
-  } catch {
-    return null;
-  }
-  return getLiveSession(sid);
+  // next-auth's `decode` would derive the token's key again for every request and handshake
+  return getLiveSession(decodeSessionToken(token, secret)?.sid);
 }

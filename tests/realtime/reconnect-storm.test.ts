@@ -4,6 +4,8 @@
  * answered together (lib/platform/batch.ts), so the crowd costs the server a few database statements,
  * not several per socket — and each socket still gets exactly its own rooms and its own answer.
  * The server runs as a process of its own behind a proxy that counts its statements (tests/support/pg-counter.ts).
+ * Each handshake decodes its session cookie with a key derived once, not once per cookie
+ * (lib/http/session-token.ts; the server's derivations are counted by tests/support/hkdf-counter.mjs).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
@@ -40,6 +42,8 @@ beforeAll(async () => {
     NEXTAUTH_SECRET: secret,
     RATE_LIMITS: "off",
     PARLEY_DATA_DIR: path.resolve(__dirname, "../..", ".data", `storm-test-${process.pid}`),
+    // counts the server's HKDF derivations (the session token's key)
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.resolve(__dirname, "../support/hkdf-counter.mjs")}`,
   });
   crowd = await seedCrowd(testSql(), { users: CROWD, groupSize: GROUP_SIZE, secret });
 });
@@ -94,6 +98,14 @@ describe("a reconnecting crowd", () => {
       expect(messages.map((m) => m.conversationId)).toEqual([crowd[i].groupId]);
       expect(messages[0].body).toBe(`hello from ${i - (i % GROUP_SIZE)}`);
     });
+  });
+
+  it("derives the session token's key once, not once per handshake", async () => {
+    // the first test's crowd has handshaked, each decoding its session cookie
+    await sleep(300);
+    expect(server.output()).toContain("[hkdf-counter] ready");
+    const printed = [...server.output().matchAll(/\[hkdf-counter\] (\d+)/g)].map((m) => Number(m[1]));
+    expect(printed.at(-1) ?? 0).toBeLessThanOrEqual(1);
   });
 
   it("syncs all at once with far fewer statements than sockets, each answer as if alone", async () => {
