@@ -105,6 +105,7 @@ export function startLoad<C extends { cmd: string } = Command, E extends { event
     else waiting.get(m.id)?.(m);
   });
   proc.once("exit", () => waiting.forEach((settle, id) => settle({ id, error: "load process exited" })));
+  proc.on("error", () => {}); // a send to a process that died (EPIPE): its requests are refused by the exit above
   let nextId = 1;
   return {
     pid: proc.pid!,

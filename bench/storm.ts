@@ -56,6 +56,8 @@ export interface StormOptions {
   root?: string;
   /** write a V8 CPU profile of the restarted server into this folder (its whole life, storm included) */
   cpuProfileDir?: string;
+  /** before the kill, wait up to this long (ms) for other tenants to use less than half a core; default 120,000 */
+  quietWaitMs?: number;
 }
 
 /** Times (ms since the server accepted again) by which a share of the clients had got somewhere; null: never. */
@@ -76,6 +78,8 @@ export interface CpuShare {
   postgres: number;
   load: number;
   machine: number;
+  /** the machine less the server, PostgreSQL, the load processes and the bench itself: other tenants */
+  others: number;
 }
 
 export interface StormResults {
@@ -88,6 +92,8 @@ export interface StormResults {
   reconnection: { reconnectionDelay: number; reconnectionDelayMax: number; randomizationFactor: number; timeout: number; transports: string[] };
   /** opening the first connections, before the storm, ms */
   initialConnectMs: number;
+  /** how long the bench waited for a quieter machine before the kill (ms), and other tenants' CPU then (% of one core) */
+  quiet: { waitedMs: number; othersBefore: number };
   /** SIGKILL to the new server accepting TCP connections, ms (its start: node, migrations, Next) */
   killToAcceptMs: number;
   reconnected: ShareTimes;
@@ -96,7 +102,9 @@ export interface StormResults {
   curve: { reconnectedMs: number[]; syncedMs: number[] };
   /** over [accept, last client synced] (or the give-up time) */
   cpu: CpuShare;
-  /** the server's CPU time over that window divided by the clients (ms each): its cost of one reconnect, the trickle's share included */
+  /** the server's CPU with the trickle alone, before the kill (% of one core) */
+  steadyServerCpu: number;
+  /** the server's CPU time over that window, less the trickle's (steadyServerCpu), per client (ms): its cost of one reconnect */
   serverCpuMsPerClient: number;
   /** server and PostgreSQL CPU in 500 ms steps from accept (% of one core) */
   cpuTimeline: { atMs: number; server: number; serverWaiting: number; postgres: number; machine: number }[];
@@ -134,6 +142,8 @@ interface CpuSample {
   server: number;
   /** the server's time runnable but waiting for a CPU (other processes had them) */
   serverWaiting: number;
+  /** this process (the bench's own sampling and bookkeeping) */
+  bench: number;
   postgres: number;
   load: number;
   machine: number;
@@ -157,6 +167,26 @@ function waitForAccept(port: number, deadline: number): Promise<number> {
     };
     attempt();
   });
+}
+
+/** Other tenants' CPU must be below this (cores) before the kill, if they get there within the wait. */
+const QUIET_CORES = 0.5;
+
+/**
+ * Waits (≤ maxMs, in 1 s steps) until processes other than `ours()` use less than QUIET_CORES: the
+ * storm's figures are the server's only when it is not also sharing these 2 cores with other work.
+ * Returns how long it waited and the others' CPU in the last second (% of one core).
+ */
+async function waitForQuiet(ours: () => number[], maxMs: number): Promise<{ waitedMs: number; othersBefore: number }> {
+  const started = Date.now();
+  const busy = () => ({ machine: machineBusySeconds(), ours: ours().reduce((sum, pid) => sum + cpuSeconds(pid), 0) });
+  for (;;) {
+    const a = busy();
+    await sleep(1000);
+    const b = busy();
+    const others = Math.max(0, b.machine - a.machine - (b.ours - a.ours));
+    if (others < QUIET_CORES || Date.now() - started >= maxMs) return { waitedMs: Date.now() - started, othersBefore: others * 100 };
+  }
 }
 
 /** Logs what PostgreSQL's client sessions are doing (state and wait event: lock, WAL flush, client read…). */
@@ -193,8 +223,9 @@ function cpuBetween(samples: CpuSample[], from: number, to: number): CpuShare {
   const a = samples.filter((s) => s.at <= from).at(-1) ?? samples[0];
   const b = samples.find((s) => s.at >= to) ?? samples.at(-1)!;
   const seconds = Math.max(0.001, (b.at - a.at) / 1000);
-  const pct = (key: keyof CpuShare) => ((b[key] - a[key]) / seconds) * 100;
-  return { server: pct("server"), serverWaiting: pct("serverWaiting"), postgres: pct("postgres"), load: pct("load"), machine: pct("machine") };
+  const pct = (key: Exclude<keyof CpuSample, "at">) => ((b[key] - a[key]) / seconds) * 100;
+  const share = { server: pct("server"), serverWaiting: pct("serverWaiting"), postgres: pct("postgres"), load: pct("load"), machine: pct("machine") };
+  return { ...share, others: Math.max(0, share.machine - share.server - share.postgres - share.load - pct("bench")) };
 }
 
 /**
@@ -250,6 +281,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       loads.push(load);
       stops.push(async () => {
         await load.request({ cmd: "exit" }, 5000).catch(() => {});
+        await sleep(500); // it exits by itself (writing a CPU profile, if asked for one), else SIGTERM
         await load.stop();
       });
     }
@@ -262,31 +294,45 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     console.log(`[storm] ${connected} clients connected and synced in ${(initialConnectMs / 1000).toFixed(1)} s; sending ${rate} msgs/s`);
 
     await Promise.all(loads.map((load) => load.request({ cmd: "trickle", rate: rate / loadCount }, 10_000)));
-    await sleep(opts.steadyMs ?? 3000);
+    await sleep(1000);
+    // the server's CPU for the trickle alone, before the kill (subtracted from the storm's per-client cost)
+    const steadyFrom = { at: now(), cpu: cpuSeconds(server.pid) };
+    await sleep(Math.max(0, (opts.steadyMs ?? 3000) - 1000));
     // Clients of a real crash have been connected for a while: their sessions were last seen over a
     // minute ago, so each handshake also records the session as seen (lib/sessions/store.ts).
     const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     stops.push(() => sql.end());
     await sql`update sessions set last_seen_at = now() - interval '1 hour' where user_id in ${sql(users.map((u) => u.id))}`;
 
-    // CPU of the server (whichever is running), PostgreSQL, the load processes and the machine, every 100 ms
+    // CPU of the server (whichever is running), PostgreSQL, the load processes and the machine, every 250 ms
     const samples: CpuSample[] = [];
     let serverPid = server.pid;
+    // PostgreSQL's processes are listed once a second: scanning /proc costs this (shared) machine CPU too
+    let pgPids: number[] = [];
+    let pgListedAt = 0;
     const sample = () => {
-      const pg = postmaster();
+      if (now() - pgListedAt > 1000) {
+        const pg = postmaster();
+        pgPids = pg ? processTree(pg) : [];
+        pgListedAt = now();
+      }
       samples.push({
         at: now(),
         server: cpuSeconds(serverPid),
         serverWaiting: runQueueSeconds(serverPid),
-        postgres: pg ? processTree(pg).reduce((sum, pid) => sum + cpuSeconds(pid), 0) : 0,
+        postgres: pgPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
         load: loads.reduce((sum, l) => sum + cpuSeconds(l.pid), 0),
+        bench: cpuSeconds(process.pid),
         machine: machineBusySeconds(),
       });
     };
+    const quiet = await waitForQuiet(() => [server.pid, process.pid, ...loads.map((l) => l.pid), ...(postmaster() ? processTree(postmaster()) : [])], opts.quietWaitMs ?? 120_000);
+    console.log(`[storm] other processes on the machine: ${pct(quiet.othersBefore)} of a core${quiet.waitedMs > 1500 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for a quieter machine)` : ""}`);
     const progress = new Map<StormLoad, StormProgress>();
     loads.forEach((load) => load.onEvent((e) => progress.set(load, e)));
     await Promise.all(loads.map((load) => load.request({ cmd: "arm" }, 10_000)));
 
+    const steadyCpu = ((cpuSeconds(server.pid) - steadyFrom.cpu) / ((now() - steadyFrom.at) / 1000)) * 100;
     console.log("[storm] SIGKILL to the server");
     const killedAt = now();
     await crash(server);
@@ -305,7 +351,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     restarting.catch(() => {}); // a failed start is thrown by the await below, after the wait for accept
     const acceptedAt = await Promise.race([waitForAccept(port, Date.now() + 120_000), restarting.then(() => new Promise<never>(() => {}))]);
     sample();
-    const sampler = setInterval(sample, 100);
+    const sampler = setInterval(sample, 250);
     const pgTrace = TRACE ? setInterval(() => void tracePostgres(sql, acceptedAt), 1000) : undefined;
     console.log(`[storm] the new server accepts connections ${((acceptedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
     server = await restarting;
@@ -319,7 +365,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
         lastLog = now();
         const sum = (key: "connected" | "reconnected" | "synced") => [...progress.values()].reduce((s, p) => s + p[key], 0);
         const last = cpuBetween(samples, now() - 1000, now());
-        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced; last second: server CPU ${pct(last.server)}, waiting for a CPU ${pct(last.serverWaiting)}, PostgreSQL ${pct(last.postgres)}, machine ${pct(last.machine)}`);
+        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced; last second: server CPU ${pct(last.server)}, waiting for a CPU ${pct(last.serverWaiting)}, PostgreSQL ${pct(last.postgres)}, others ${pct(last.others)}`);
       }
     }
     const reports = await Promise.all(loads.map((load) => load.request<ReportResult>({ cmd: "report" }, 30_000)));
@@ -373,12 +419,14 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
         transports: (SOCKET_OPTIONS.transports ?? ["polling", "websocket", "webtransport"]).map(String),
       },
       initialConnectMs,
+      quiet,
       killToAcceptMs: acceptedAt - killedAt,
       reconnected: shareTimes(reconnectedMs, clients),
       synced: shareTimes(syncedMs, clients),
       curve: { reconnectedMs, syncedMs },
       cpu: cpuBetween(samples, acceptedAt, stormEnd),
-      serverCpuMsPerClient: (cpuBetween(samples, acceptedAt, stormEnd).server / 100) * (stormEnd - acceptedAt) / clients,
+      steadyServerCpu: steadyCpu,
+      serverCpuMsPerClient: (((cpuBetween(samples, acceptedAt, stormEnd).server - steadyCpu) / 100) * (stormEnd - acceptedAt)) / clients,
       cpuTimeline,
       retries: {
         attempts,
@@ -467,7 +515,8 @@ export function stormSection(r: StormResults): string {
     "  acknowledged, resumed after every connect) and `sync` after every connect from the highest rev held, again while `hasMore`.",
     "  The web client also refetches its conversation list over HTTP after a reconnect; the bench does not.",
     `- ${int(r.rate)} messages/s into the senders' groups throughout; the sessions set last seen an hour ago (clients connected for a while);`,
-    `  then SIGKILL to the server (PostgreSQL stays up) and the same command again on the same port. It accepted connections`,
+    `  then, after waiting ${(r.quiet.waitedMs / 1000).toFixed(0)} s for other tenants of the machine to use under half a core (they used ${pct(r.quiet.othersBefore)} then),`,
+    `  SIGKILL to the server (PostgreSQL stays up) and the same command again on the same port. It accepted connections`,
     `  ${s1(r.killToAcceptMs)} after the kill (its start: node, migrations, Next). Times below are from that moment.`,
     "",
     "| | 50 % | 90 % | 99 % | 100 % | clients |",
@@ -493,8 +542,9 @@ export function stormSection(r: StormResults): string {
     `| connect errors by kind (refused while down: "websocket error") | ${Object.entries(r.retries.connectErrorKinds).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${int(n)}`).join(", ") || "–"} |`,
     `| server CPU, accept → last client caught up (% of one core) | ${pct(r.cpu.server)} |`,
     `| PostgreSQL / load processes / whole machine CPU, same window | ${pct(r.cpu.postgres)} / ${pct(r.cpu.load)} / ${pct(r.cpu.machine)} |`,
+    `| other tenants' CPU (machine less server, PostgreSQL, load and bench), same window | ${pct(r.cpu.others)} |`,
     `| the server's time ready to run but waiting for a CPU (other processes on it), same window | ${pct(r.cpu.serverWaiting)} |`,
-    `| server CPU time in that window per client (ms; the trickle's share included) | ${r.serverCpuMsPerClient.toFixed(2)} |`,
+    `| server CPU per reconnect: that window's CPU time less the trickle's (${pct(r.steadyServerCpu)} before the kill), per client (ms) | ${r.serverCpuMsPerClient.toFixed(2)} |`,
     `| group commits in that window: batches, mean size, p99 (ms) | ${r.writer.batches} / ${r.writer.meanSize.toFixed(1)} / ${r.writer.commit.p99.toFixed(0)} |`,
     `| load processes' event-loop delay p99 (ms) | ${r.loadLoopDelayP99.toFixed(0)} |`,
     "",
@@ -508,7 +558,7 @@ async function main(): Promise<void> {
   const given = process.argv.indexOf("--clients");
   const clients = given > 0 ? Number(process.argv[given + 1]) : quick ? 2000 : 10_000;
   const rateArg = process.argv.indexOf("--rate");
-  const results = await runStormBench({ clients, rate: rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined, cpuProfileDir: process.env.BENCH_CPU_PROF });
+  const results = await runStormBench({ clients, rate: rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined, cpuProfileDir: process.env.BENCH_CPU_PROF, quietWaitMs: quick ? 30_000 : 120_000 });
   const root = process.cwd();
   fs.writeFileSync(path.join(root, "docs", "benchmark-storm.svg"), stormChart(results));
   fs.mkdirSync(path.join(root, ".data"), { recursive: true });
@@ -524,6 +574,10 @@ if (require.main === module) {
     void stopAll().finally(() => process.exit(1));
   }, 15 * 60_000);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+  process.once("uncaughtException", (err) => {
+    console.error("[storm] failed:", err);
+    void stopAll().finally(() => process.exit(1));
+  });
   main()
     .catch((err) => {
       console.error("[storm] failed:", err);
