@@ -8,6 +8,8 @@ import { latencyChart } from "./chart";
 import type { Machine } from "./machine";
 import type { ConnectResult, ServerKind, StepResult } from "./protocol";
 import { searchSection, type SearchBenchResults } from "./search-report";
+import { growthSection, type GrowthResults } from "./growth-report";
+import { stormSection, type StormResults } from "./storm";
 import type { Summary } from "./stats";
 
 export interface Measured extends StepResult {
@@ -58,6 +60,10 @@ export interface BenchResults {
   idle: IdlePoint[];
   /** the search step (bench/search.ts) */
   search?: SearchBenchResults;
+  /** the reconnect storm (bench/storm.ts, issue 15 item 5) */
+  storm?: StormResults;
+  /** history growing to 10M messages (bench/growth.ts, issue 15 item 6) */
+  growth?: GrowthResults;
   totalSeconds: number;
 }
 
@@ -337,6 +343,8 @@ RSS growth: **${kbPerSocket(r.idle).toFixed(1)} KB per socket** from 0 to ${int(
 ${kbPerSocket(r.idle, "heapUsedMB").toFixed(1)} KB.
 
 ${r.search ? searchSection(r.search) : "## Search\n\n_Not measured in this run._\n"}
+${r.storm ? stormSection(r.storm) : "## Reconnect storm\n\n_Not measured in this run._\n"}
+${r.growth ? growthSection(r.growth) : "## Flat as data grows\n\n_Not measured in this run._\n"}
 ## Targets
 
 ${targets(r)}

@@ -20,6 +20,8 @@ import { startLoad, startParley, startRelay, type Child, type LoadProcess, type 
 import type { ConnectResult, ServerKind, StepResult } from "./protocol";
 import { writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
 import { runSearchBench, writeSearchPlans } from "./search";
+import { GROWTH_SIZES, growthPlansFile, runGrowthBench } from "./growth";
+import { runStormBench, stormChart } from "./storm";
 import { seedWorkload, USERS } from "./seed";
 import { cpuSeconds, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
 
@@ -33,7 +35,9 @@ const IDLE_STEPS = [0, 2500, 5000, 10_000];
 const IDLE_SETTLE_MS = 5000;
 /** `npm run bench -- --quick`: the search step on 100,000 messages instead of 1,000,000 */
 const QUICK = process.argv.includes("--quick");
-const OVERALL_TIMEOUT_MS = 20 * 60_000;
+const OVERALL_TIMEOUT_MS = (QUICK ? 15 : 150) * 60_000;
+/** Issue 15 item 5: clients in the reconnect storm (bench/storm.ts) */
+const STORM_CLIENTS = QUICK ? 2000 : 10_000;
 /** Issue 15 item 2: Parley also runs with this many workers (WEB_CONCURRENCY), beside one process and the relay. */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 /** Before a step, wait (≤ 10 s, ≤ 45 s per run) until the machine is quieter than half a core: other tenants share it. */
@@ -296,10 +300,21 @@ async function main(): Promise<void> {
   await waitForQuiet();
   const search = await runSearchBench(db.url, { quick: QUICK });
   writeSearchPlans(search, root, "npm run bench");
+  // Issue 15 items 5 and 6, each on a database of its own: the reconnect storm, then history growing to 10M messages.
+  const machine = await machineInfo(db.url);
+  await db.stop();
+  db = undefined;
+  console.log(`[bench] reconnect storm: ${STORM_CLIENTS.toLocaleString("en-US")} clients`);
+  const storm = await runStormBench({ clients: STORM_CLIENTS, root, quietWaitMs: QUICK ? 10_000 : 60_000 });
+  fs.writeFileSync(path.join(root, "docs", "benchmark-storm.svg"), stormChart(storm));
+  const growthSizes = QUICK ? GROWTH_SIZES.quick : GROWTH_SIZES.full;
+  console.log(`[bench] growth: ${growthSizes.map((n) => n.toLocaleString("en-US")).join(", ")} messages`);
+  const growth = await runGrowthBench({ sizes: growthSizes, root });
+  fs.writeFileSync(path.join(root, "docs", "growth-plans.md"), growthPlansFile(growth, QUICK ? "npm run bench -- --quick" : "npm run bench"));
 
   const results: BenchResults = {
     date: new Date().toISOString(),
-    machine: await machineInfo(db.url),
+    machine,
     workload: { users: USERS, main: MAIN, ramp: { rates: RAMP_RATES, ...RAMP }, p99BoundMs: P99_BOUND_MS },
     relay: runs.relay,
     parley: runs.parley,
@@ -307,6 +322,8 @@ async function main(): Promise<void> {
     nodes: runs["parley-nodes"],
     idle,
     search,
+    storm,
+    growth,
     totalSeconds: (Date.now() - started) / 1000,
   };
   await load.request({ cmd: "exit" }, 5000).catch(() => {});
