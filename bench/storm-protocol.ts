@@ -76,10 +76,14 @@ export interface ReportResult {
 
 export interface CheckResult {
   clients: number;
-  /** (client, message) pairs that should have arrived: every stored message of the client's conversations */
+  /** (client, message) pairs that should have arrived: every stored message of the conversations of each client that is back (connected, caught up) */
   expected: number;
-  /** expected pairs that never arrived, by message:new or by sync */
+  /** expected pairs that never arrived, by message:new or by sync: lost deliveries */
   missing: number;
+  /** clients still disconnected or catching up when checked (the storm outlasted the bench's wait) */
+  away: number;
+  /** what those clients have not received yet (they would catch up by `sync` once back; not counted as lost) */
+  awaiting: number;
   /** arrivals of a message id the client already held (live and sync overlapping, or emitted twice): the client dedupes them */
   rawDuplicates: number;
   /** what stays doubled after deduping by id: two ids for one (sender, clientId) or for one (conversation, seq) */
