@@ -8,6 +8,7 @@
  * (lib/http/session-token.ts; the server's derivations are counted by tests/support/hkdf-counter.mjs).
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { freePort } from "@/db/embedded";
@@ -28,6 +29,7 @@ const GROUP_SIZE = 10;
 const BUDGET = CROWD / 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dataDir = path.resolve(__dirname, "../..", ".data", `storm-test-${process.pid}`);
 let counter: PgCounter;
 let server: ServerProcess;
 let crowd: CrowdMember[];
@@ -41,7 +43,7 @@ beforeAll(async () => {
     DATABASE_URL: counter.url,
     NEXTAUTH_SECRET: secret,
     RATE_LIMITS: "off",
-    PARLEY_DATA_DIR: path.resolve(__dirname, "../..", ".data", `storm-test-${process.pid}`),
+    PARLEY_DATA_DIR: dataDir,
     // counts the server's HKDF derivations (the session token's key)
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.resolve(__dirname, "../support/hkdf-counter.mjs")}`,
   });
@@ -53,6 +55,7 @@ afterAll(async () => {
   await server?.stop();
   await counter?.close();
   await closeTestSql();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Statements the server sends while `work` runs, less what its background jobs sent at their idle rate over as long. */
