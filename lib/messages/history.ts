@@ -31,9 +31,10 @@ type SyncAnswer = { messages: MessageView[]; hasMore: boolean } | { refused: App
 async function loadSyncs(asks: SyncAsk[]): Promise<Map<SyncAsk, SyncAnswer>> {
   const sql = getSql();
   const named = asks.flatMap((a) => Object.keys(a.since).map((c) => ({ u: a.userId, c })));
-  const memberRows = await sql`select m.user_id, m.conversation_id from members m
-    join jsonb_to_recordset(${JSON.stringify(named)}::jsonb) as s(u uuid, c uuid) on m.user_id = s.u and m.conversation_id = s.c`;
-  const isMember = new Set(memberRows.map((r) => `${r.user_id}|${r.conversation_id}`));
+  // one primary-key probe per pair (a plain join is planned as a scan of all of members)
+  const memberRows = await sql`select s.u, s.c from jsonb_to_recordset(${JSON.stringify(named)}::jsonb) as s(u uuid, c uuid)
+    join lateral (select 1 from members m where m.conversation_id = s.c and m.user_id = s.u limit 1) m on true`;
+  const isMember = new Set(memberRows.map((r) => `${r.u}|${r.c}`));
   const answers = new Map<SyncAsk, SyncAnswer>();
   const allowed = asks.filter((a) => {
     const ok = Object.keys(a.since).every((c) => isMember.has(`${a.userId}|${c}`));
