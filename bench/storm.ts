@@ -130,6 +130,8 @@ export interface StormResults {
   writer: { batches: number; meanSize: number; commit: Summary };
   /** the load processes' worst event-loop delay p99 during the storm (ms): high means the generator lagged */
   loadLoopDelayP99: number;
+  /** how long the bench waited for the clients after accept (ms): a share not reached by then shows as "–" */
+  giveUpMs: number;
   boundMs: number;
   boundMet: boolean;
   totalSeconds: number;
@@ -451,6 +453,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       deliveries,
       writer: { batches: window.length, meanSize: window.length ? windowMessages / window.length : 0, commit: summarize(window.map((b) => b.ms)) },
       loadLoopDelayP99: Math.max(...reports.map((r) => r.loopDelayP99)),
+      giveUpMs,
       boundMs: STORM_BOUND_MS,
       boundMet: syncedMs.length === clients && syncedMs[syncedMs.length - 1] <= STORM_BOUND_MS && deliveries.away === 0 && deliveries.missing === 0 && deliveries.doubled === 0 && sends.every((s) => s.ack) && (rate === 0 || sends.length > 0),
       totalSeconds: 0,
@@ -463,7 +466,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
   }
 }
 
-const s1 = (ms: number | null) => (ms === null ? "never" : `${(ms / 1000).toFixed(2)} s`);
+const s1 = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(2)} s`);
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} %` : "–");
 
@@ -524,6 +527,7 @@ export function stormSection(r: StormResults): string {
     row("reconnected", r.reconnected, r.reconnected),
     row("caught up (`sync` done)", r.synced, r.synced),
     "",
+    ...(r.synced.count < r.clients ? [`"–": not reached within the bench's wait of ${r.giveUpMs / 1000} s after accept.`, ""] : []),
     `Bound: every client caught up within ${r.boundMs / 1000} s of accept, nothing lost or doubled — **${r.boundMet ? "met" : "not met"}**.`,
     "",
     "| | |",
@@ -531,10 +535,10 @@ export function stormSection(r: StormResults): string {
     `| sends (acked / total) | ${int(s.acked)} / ${int(s.total)} |`,
     `| acked but not stored (lost sends) | ${s.lost} |`,
     `| stored twice for one clientId | ${s.storedTwice} |`,
-    `| stored but never acked / left pending / failed ("Not sent") | ${s.storedUnacked} / ${s.pending} / ${s.failed} |`,
+    `| stored but never acked / left pending / failed ("Not sent") | ${int(s.storedUnacked)} / ${int(s.pending)} / ${int(s.failed)} |`,
     `| send → ack p50 / p99 / max (the outage's sends wait for the reconnect) | ${s1(s.ack.p50)} / ${s1(s.ack.p99)} / ${s1(s.ack.max)} |`,
     `| deliveries expected (every stored message × every member client that is back) | ${int(d.expected)} |`,
-    `| lost deliveries (never arrived, live or by \`sync\`, at a client that is back) | ${d.missing} |`,
+    `| lost deliveries (never arrived, live or by \`sync\`, at a client that is back) | ${int(d.missing)} |`,
     ...(d.away ? [`| clients not back when checked / what they have yet to receive (not lost: they catch up once back) | ${int(d.away)} / ${int(d.awaiting)} |`] : []),
     `| doubled after the client's dedupe by id (two ids for one send or one seq) | ${d.doubled} |`,
     `| raw duplicates (an id received twice: live and by \`sync\`; deduped by the client) | ${int(d.rawDuplicates)} |`,
