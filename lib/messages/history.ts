@@ -23,10 +23,10 @@ type SyncAnswer = { messages: MessageView[]; hasMore: boolean } | { refused: App
 
 /**
  * Answers many `sync` calls with two queries: which of the named conversations each caller is a
- * member of, then the changes after every distinct (conversation, position) asked (SYNC_PAGE + 1 at
- * most per conversation, as a lone call reads them). Each caller then gets what a query of its own
- * would have returned: its conversations in id order, each after its own position, SYNC_PAGE + 1 at
- * most in all; a caller naming a conversation that is not its own is refused alone.
+ * member of, then the changes each caller's own query would have read (SYNC_PAGE + 1 at most in all
+ * per caller; a message several callers need is read once). Each caller then gets exactly that: its
+ * conversations in id order, each after its own position; a caller naming a conversation that is not
+ * its own is refused alone.
  */
 async function loadSyncs(asks: SyncAsk[]): Promise<Map<SyncAsk, SyncAnswer>> {
   const sql = getSql();
@@ -41,21 +41,36 @@ async function loadSyncs(asks: SyncAsk[]): Promise<Map<SyncAsk, SyncAnswer>> {
     if (!ok) answers.set(a, { refused: noSuchConversation() });
     return ok;
   });
-  const cursors = new Map<string, { c: string; r: number }>();
-  for (const a of allowed) for (const [c, r] of Object.entries(a.since)) cursors.set(`${c}|${r}`, { c, r });
-  // Each asked conversation's changes are read once, in rev order from messages_conversation_rev, in a
-  // lateral subquery whose rows are the answer (not fetched again by (conversation, rev)). A lone
-  // caller's conversations go in id order and the reading stops once its page is full, so it reads
-  // about as many rows as it answers, whatever else it asked about (docs/growth-plans.md); a batch
-  // reads up to SYNC_PAGE + 1 of each distinct position asked.
-  const lone = allowed.length === 1;
-  const source: Parameters<typeof selectMessages>[3] = sql`(select c, r from jsonb_to_recordset(${JSON.stringify([...cursors.values()])}::jsonb) as x(c uuid, r bigint) order by c) s
-    cross join lateral (select * from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) m`;
-  const rows = !cursors.size
-    ? []
-    : lone
-      ? await selectMessages(sql, sql`true`, sql`order by s.c, m.rev limit ${SYNC_PAGE + 1}`, source)
-      : await selectMessages(sql, sql`true`, sql``, source);
+  // A lone caller (no crowd): its conversations in id order, each one's changes read once in rev order
+  // from messages_conversation_rev in a lateral subquery whose rows are the answer, and the reading
+  // stops once the page is full, so it reads about as many rows as it answers (docs/growth-plans.md).
+  if (allowed.length === 1) {
+    const [a] = allowed;
+    const cursors = JSON.stringify(Object.entries(a.since).map(([c, r]) => ({ c, r })));
+    const rows = await selectMessages(
+      sql,
+      sql`true`,
+      sql`order by s.c, m.rev limit ${SYNC_PAGE + 1}`,
+      sql`(select c, r from jsonb_to_recordset(${cursors}::jsonb) as x(c uuid, r bigint) order by c) s
+        cross join lateral (select * from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) m`,
+    );
+    answers.set(a, { messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
+    return answers;
+  }
+  const cursors = allowed.flatMap((a, i) => Object.entries(a.since).map(([c, r]) => ({ i, c, r })));
+  // per caller, as its own query read them: SYNC_PAGE + 1 changes at most per conversation, then the
+  // first SYNC_PAGE + 1 of those by conversation and rev (the rows themselves are read once for all)
+  const rows = cursors.length
+    ? await selectMessages(
+        sql,
+        sql`(m.conversation_id, m.rev) in (
+          select ranked.c, ranked.rev from (
+            select s.c, n.rev, row_number() over (partition by s.i order by s.c, n.rev) as k
+            from jsonb_to_recordset(${JSON.stringify(cursors)}::jsonb) as s(i int, c uuid, r bigint)
+            join lateral (select n.rev from messages n where n.conversation_id = s.c and n.rev > s.r order by n.rev limit ${SYNC_PAGE + 1}) n on true
+          ) ranked where ranked.k <= ${SYNC_PAGE + 1})`,
+      )
+    : [];
   // each row as a view once, by conversation in rev order
   const byConversation = new Map<string, MessageView[]>();
   for (const view of rows.map(toMessageView).sort((a, b) => a.rev - b.rev)) {

@@ -133,4 +133,34 @@ describe("a reconnecting crowd", () => {
       expect(messages.map((m) => m.body)).toEqual(i % 2 ? [`hello from ${i - (i % GROUP_SIZE)}`] : []);
     }
   });
+  it("pages each caller of a batched sync as its own query would: its conversations in id order, 500 at most", async () => {
+    const [g0, g1, g2] = [crowd[0].groupId, crowd[GROUP_SIZE].groupId, crowd[2 * GROUP_SIZE].groupId];
+    const sql = testSql();
+    // five of group 0 join groups 1 and 2 too; group 1 gets a long history, group 2 a short one
+    await sql`insert into members ${sql(crowd.slice(1, 6).flatMap((m) => [g1, g2].map((g) => ({ conversation_id: g, user_id: m.id, role: "member" }))))}`;
+    for (const [group, count] of [[g1, 620], [g2, 30]] as const) {
+      await sql`insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+        select ${group}, g, g, ${crowd[GROUP_SIZE].id}, gen_random_uuid(), 'bulk ' || g from generate_series(2, ${count + 1}) g`;
+      await sql`update conversations set last_seq = ${count + 1} where id = ${group}`;
+    }
+    const asks: [number, Record<string, number>][] = [
+      [1, { [g0]: 0, [g1]: 0, [g2]: 0 }],
+      [2, { [g1]: 300, [g2]: 0 }],
+      [3, { [g2]: 10, [g1]: 0 }],
+      [4, { [g1]: 600 }],
+      [5, { [g0]: 0, [g2]: 0 }],
+      [GROUP_SIZE + 1, { [g1]: 0 }],
+      [GROUP_SIZE + 2, { [g1]: 550 }],
+    ];
+    const answers = await Promise.all(asks.map(([i, since]) => sockets[i].timeout(10_000).emitWithAck("sync", { since })));
+    const stored = await sql`select id, conversation_id, rev from messages where conversation_id in ${sql([g0, g1, g2])}`;
+    asks.forEach(([, since], n) => {
+      const wanted = stored
+        .filter((m) => m.conversation_id in since && Number(m.rev) > since[m.conversation_id])
+        .sort((a, b) => (a.conversation_id === b.conversation_id ? Number(a.rev) - Number(b.rev) : a.conversation_id < b.conversation_id ? -1 : 1))
+        .slice(0, 501);
+      const res = answers[n] as { ok: true; messages: MessageView[]; hasMore: boolean };
+      expect({ n, ids: res.messages.map((m) => m.id), hasMore: res.hasMore }).toEqual({ n, ids: wanted.slice(0, 500).map((m) => m.id), hasMore: wanted.length > 500 });
+    });
+  });
 });
