@@ -26,15 +26,15 @@ import { seedWorkload, USERS } from "./seed";
 import { cpuSeconds, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
 
 const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
-const RAMP_RATES = (process.env.BENCH_RAMP ?? "250,500,1000,1500,2000,2500,3000,3500,4000,5000").split(",").map(Number);
+/** `npm run bench -- --quick`: fewer ramp steps and idle points, the search, storm and growth steps smaller (under 5 minutes in all) */
+const QUICK = process.argv.includes("--quick");
+const RAMP_RATES = (process.env.BENCH_RAMP ?? (QUICK ? "500,1000,2000,3000,5000" : "250,500,1000,1500,2000,2500,3000,3500,4000,5000")).split(",").map(Number);
 /** "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report */
 const ONLY = process.env.BENCH_ONLY as ServerKind | "idle" | undefined;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
-const IDLE_STEPS = [0, 2500, 5000, 10_000];
+const IDLE_STEPS = QUICK ? [0, 10_000] : [0, 2500, 5000, 10_000];
 const IDLE_SETTLE_MS = 5000;
-/** `npm run bench -- --quick`: the search step on 100,000 messages instead of 1,000,000 */
-const QUICK = process.argv.includes("--quick");
 const OVERALL_TIMEOUT_MS = (QUICK ? 15 : 150) * 60_000;
 /** Issue 15 item 5: clients in the reconnect storm (bench/storm.ts) */
 const STORM_CLIENTS = QUICK ? 2000 : 10_000;
