@@ -33,6 +33,43 @@ export const WORKER_READY = { channel: "parley:cluster", type: "ready" } as cons
 /** A connection must send its first bytes within this many ms, or the primary closes it (a worker's own limits apply after). */
 const FIRST_BYTES_MS = 15_000;
 const RESTART_DELAY_MS = { first: 1_000, max: 30_000 };
+/**
+ * sticky forwards a request body to its worker over IPC, chunk by chunk, as fast as the client sends
+ * it: with nothing in between, bodies arriving faster than the IPC channel drains piled up in the
+ * primary (1.5 GB from 8 connections sending refused 1 GiB uploads). Past HIGH bytes written to
+ * workers but not yet through, the primary stops reading from the connection that sent the last
+ * chunk (TCP then slows the client) until the backlog is under LOW.
+ */
+const IPC_BACKLOG = { high: 8 * 2 ** 20, low: 2 * 2 ** 20 };
+let ipcBacklog = 0;
+
+/** Counts the body bytes sent to `worker` that the IPC channel has not taken yet (see IPC_BACKLOG). */
+function meterBodies(worker: Worker): void {
+  const send = worker.send.bind(worker) as (...args: unknown[]) => boolean;
+  worker.send = ((...args: unknown[]) => {
+    const data = (args[0] as { data?: unknown } | null)?.data;
+    if (!Buffer.isBuffer(data) && !(data instanceof Uint8Array)) return send(...args);
+    const bytes = data.byteLength;
+    const done = typeof args[args.length - 1] === "function" ? (args.pop() as (err: Error | null) => void) : undefined;
+    ipcBacklog += bytes;
+    return send(...args, (err: Error | null) => {
+      ipcBacklog -= bytes;
+      done?.(err);
+    });
+  }) as Worker["send"];
+}
+
+/** After each chunk sticky forwarded: pause this connection while the IPC backlog is over IPC_BACKLOG.high. */
+function holdWhileBacklogged(socket: net.Socket): void {
+  if (ipcBacklog <= IPC_BACKLOG.high || socket.isPaused()) return;
+  socket.pause();
+  const check = () => {
+    if (socket.destroyed) return;
+    if (ipcBacklog < IPC_BACKLOG.low) socket.resume();
+    else setTimeout(check, 5);
+  };
+  setTimeout(check, 5);
+}
 
 /**
  * In a worker, from its first moment: keeps the connections the primary hands over before the
@@ -103,6 +140,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       socket.once("data", () => clearTimeout(timer));
       socket.once("close", () => clearTimeout(timer));
       socket.on("error", () => socket.destroy());
+      socket.on("data", () => holdWhileBacklogged(socket)); // after sticky's own listener has forwarded the chunk
     });
     setupAdapterPrimary();
     new RateLimiterClusterMaster();
@@ -116,6 +154,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
         // sticky's least-connection choice counts a worker's sessions: a starting worker would have the
         // fewest and get every new connection while it boots (seconds), so it counts as full until ready
         worker.clientsCount = Infinity;
+        meterBodies(worker);
         let ready = false;
         worker.on("message", (m: Partial<typeof WORKER_READY> | null) => {
           if (m?.channel !== WORKER_READY.channel || m.type !== WORKER_READY.type) return;

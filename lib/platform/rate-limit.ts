@@ -35,6 +35,15 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
       })
     : new RateLimiterCluster({ ...opts, timeoutMs: STORE_TIMEOUT_MS });
   async function either<T>(viaShared: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
+    // In a cluster this worker also keeps its own counts, so a primary too busy to answer in time
+    // falls back to them rather than to empty counters (which let a locked account try again).
+    const local = redis ? undefined : viaMemory().then((value) => ({ value }), (error: unknown) => ({ error }));
+    const fallback = async () => {
+      if (!local) return viaMemory();
+      const r = await local;
+      if ("error" in r) throw r.error;
+      return r.value;
+    };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), STORE_TIMEOUT_MS)));
     try {
@@ -46,7 +55,7 @@ export function makeLimiter(opts: { keyPrefix: string; points: number; duration:
         }),
         deadline,
       ]);
-      return answer === late ? await viaMemory() : (answer as T);
+      return answer === late ? await fallback() : (answer as T);
     } finally {
       clearTimeout(timer);
     }

@@ -138,3 +138,38 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   expect((await back.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "back again" })).ok).toBe(true);
   await arrived;
 });
+
+it("does not pile request bodies up in the primary faster than its workers take them", async () => {
+  // 8 connections each declare a 1 GiB upload (refused 413 at once) and send as fast as TCP allows: the
+  // primary forwards bodies to workers over IPC, and used to grow by ~50 MB a second doing so
+  const primary = server.proc.pid!;
+  const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${primary}/status`, "utf8"))![1]) / 1024;
+  const before = rssMB();
+  const port = Number(new URL(server.url).port);
+  const chunk = Buffer.alloc(256 * 1024, 0x61);
+  const until = Date.now() + 8000;
+  let sent = 0;
+  const flood = (): Promise<void> =>
+    new Promise((done) => {
+      if (Date.now() > until) return done();
+      const s = net.connect(port, "127.0.0.1");
+      s.on("error", () => {});
+      s.write(`POST /api/attachments HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.url}\r\nContent-Length: 1073741824\r\nContent-Type: multipart/form-data; boundary=x\r\n\r\n`);
+      const pump = () => {
+        while (!s.destroyed && Date.now() < until) {
+          sent += chunk.length;
+          if (!s.write(chunk)) return void s.once("drain", pump);
+        }
+        s.destroy();
+      };
+      s.once("close", () => void flood().then(done));
+      pump();
+    });
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMB())), 200);
+  await Promise.all(Array.from({ length: 8 }, flood));
+  clearInterval(sampler);
+  expect(sent).toBeGreaterThan(50 * 2 ** 20); // the bodies did flow
+  expect(peak - before).toBeLessThan(150);
+  expect((await fetch(`${server.url}/api/health`)).ok).toBe(true);
+});
