@@ -65,3 +65,13 @@ export function rowsFrom(plans: string[], node: RegExp): number {
   }
   return Math.round(total);
 }
+
+/** How many times the plan nodes whose line matches `node` ran (their loops; a node never executed ran 0 times), over all the plans. */
+export function timesRun(plans: string[], node: RegExp): number {
+  let total = 0;
+  for (const line of plans.flatMap((p) => p.split("\n"))) {
+    const loops = /\(actual [^)]*loops=(\d+)\)/.exec(line);
+    if (loops && node.test(line)) total += Number(loops[1]);
+  }
+  return total;
+}

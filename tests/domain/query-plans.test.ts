@@ -1,0 +1,24 @@
+/**
+ * What the hot paths' statements read, held to their plans (tests/support/plans.ts): found by
+ * EXPLAINing them at 10,000,000 messages (bench/growth.ts, docs/growth-plans.md).
+ */
+import { randomUUID } from "node:crypto";
+import { getSql } from "@/db";
+import { createConversation } from "@/lib/conversations/service";
+import { sendMessage } from "@/lib/messages/send";
+import { newPeople } from "../support/domain";
+import { explainRun, rowsFrom } from "../support/plans";
+
+test("a send takes its position by reading only its own conversation, however many there are", async () => {
+  const [ann, bob] = await newPeople(2);
+  const { conversation } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Positions", memberIds: [bob.id] } });
+  const sql = getSql();
+  await sql`insert into conversations (kind, title, created_by) select 'group', 'Other ' || i, ${ann.id} from generate_series(1, 500) as i`;
+  await sql`analyze conversations`;
+  const { result, plans } = await explainRun(() => sendMessage({ conversationId: conversation.id, senderId: bob.id, clientId: randomUUID(), body: "one more" }));
+  expect(result.message.seq).toBe(1);
+  const update = plans.filter((p) => /update conversations c set last_seq/.test(p));
+  expect(update).toHaveLength(1);
+  // it read all 500+ (a sequential scan joined to the positions asked for) in every group commit
+  expect(rowsFrom(update, /Scan .*on conversations /)).toBe(1);
+});
