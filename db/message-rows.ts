@@ -19,9 +19,17 @@ export const MESSAGE_COLUMNS = [
 ] as const;
 const columnsOf = (db: Db, alias: string) => db.unsafe(MESSAGE_COLUMNS.map((c) => `${alias}.${c}`).join(", "));
 
+/*
+ * Most messages have no reactions and no files. Each aggregate below is built only when an index
+ * probe finds something to aggregate: an aggregate with an ORDER BY starts a sort for every row
+ * even when it has nothing to sort, and for a page of 500 catch-up messages those empty sorts were
+ * most of the query's time (docs/growth-plans.md).
+ */
+
 /** The file names of the message `id` (an SQL expression) in order, for a reply's quote ('{}' when none or no message). */
 export const replyFiles = (db: Db, id: string) =>
-  db.unsafe(`(select coalesce(array_agg(a.name order by a.position), '{}') from attachments a where ${id} is not null and a.message_id = ${id})`);
+  db.unsafe(`case when exists (select 1 from attachments a where a.message_id = ${id})
+    then (select array_agg(a.name order by a.position) from attachments a where a.message_id = ${id}) else '{}' end`);
 
 /**
  * `select … from messages m left join messages rt …` with `where` (a fragment over `m`) and `tail`
@@ -31,12 +39,16 @@ export const replyFiles = (db: Db, id: string) =>
 export function selectMessages(db: Db, where: Fragment, tail: Fragment = db``, from: Fragment = db`messages m`) {
   return db`
     select ${columnsOf(db, "m")},
-      (select coalesce(jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji), '[]'::jsonb)
-        from (select r.emoji, array_agg(r.user_id::text order by r.created_at, r.user_id) as user_ids, min(r.created_at) as first_at
-              from reactions r where r.message_id = m.id group by r.emoji) g) as reactions_agg,
-      (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size,
-          'width', a.width, 'height', a.height, 'thumb', a.thumbnail_size is not null) order by a.position), '[]'::jsonb)
-        from attachments a where a.message_id = m.id) as attachments_agg,
+      case when exists (select 1 from reactions r where r.message_id = m.id) then
+        (select jsonb_agg(jsonb_build_object('emoji', g.emoji, 'userIds', g.user_ids) order by g.first_at, g.emoji)
+          from (select r.emoji, array_agg(r.user_id::text order by r.created_at, r.user_id) as user_ids, min(r.created_at) as first_at
+                from reactions r where r.message_id = m.id group by r.emoji) g)
+        else '[]'::jsonb end as reactions_agg,
+      case when exists (select 1 from attachments a where a.message_id = m.id) then
+        (select jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a.content_type, 'size', a.size,
+            'width', a.width, 'height', a.height, 'thumb', a.thumbnail_size is not null) order by a.position)
+          from attachments a where a.message_id = m.id)
+        else '[]'::jsonb end as attachments_agg,
       rt.id as reply_id, rt.seq as reply_seq, rt.sender_id as reply_sender_id, rt.body as reply_body, rt.deleted_at as reply_deleted_at,
       ${replyFiles(db, "rt.id")} as reply_files
     from ${from} left join messages rt on rt.id = m.reply_to_id

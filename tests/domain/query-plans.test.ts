@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { getSql } from "@/db";
 import { createConversation } from "@/lib/conversations/service";
+import { readHistory } from "@/lib/messages/history";
 import { sendMessage } from "@/lib/messages/send";
 import { newPeople } from "../support/domain";
-import { explainRun, rowsFrom } from "../support/plans";
+import { explainRun, rowsFrom, timesRun } from "../support/plans";
 
 test("a send takes its position by reading only its own conversation, however many there are", async () => {
   const [ann, bob] = await newPeople(2);
@@ -21,4 +22,17 @@ test("a send takes its position by reading only its own conversation, however ma
   expect(update).toHaveLength(1);
   // it read all 500+ (a sequential scan joined to the positions asked for) in every group commit
   expect(rowsFrom(update, /Scan .*on conversations /)).toBe(1);
+});
+
+test("a page of messages without reactions or files builds no aggregate for any of them", async () => {
+  const [ann, bob] = await newPeople(2);
+  const { conversation } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Plain", memberIds: [bob.id] } });
+  await getSql()`
+    insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+    select ${conversation.id}, i, i, ${ann.id}, gen_random_uuid(), 'plain ' || i from generate_series(1, 60) as i`;
+  const { result, plans } = await explainRun(() => readHistory({ userId: bob.id, conversationId: conversation.id, query: { before: 61, limit: 50 } }));
+  expect(result.messages).toHaveLength(50);
+  expect(result.messages.every((m) => m.reactions.length === 0 && m.attachments.length === 0)).toBe(true);
+  // each message's reactions and files were aggregated even when there were none: three sorts a message
+  expect(timesRun(plans, /\bSort\b|Aggregate/)).toBe(0);
 });
