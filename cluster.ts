@@ -33,6 +33,8 @@ export const WORKER_READY = { channel: "parley:cluster", type: "ready" } as cons
 /** A connection must send its first bytes within this many ms, or the primary closes it (a worker's own limits apply after). */
 const FIRST_BYTES_MS = 15_000;
 const RESTART_DELAY_MS = { first: 1_000, max: 30_000 };
+/** How long a worker may take to shut down gracefully before it is killed (under the primary's own 15 s). */
+const WORKER_STOP_MS = 10_000;
 /**
  * sticky forwards a request body to its worker over IPC, chunk by chunk, as fast as the client sends
  * it: with nothing in between, bodies arriving faster than the IPC channel drains piled up in the
@@ -102,7 +104,7 @@ export interface RunningCluster {
   port: number;
   /** the live workers' process ids */
   workerPids(): number[];
-  /** stops accepting, shuts every worker down gracefully (SIGTERM, at most 15 s), then the database */
+  /** stops accepting, shuts every worker down gracefully (SIGTERM, at most 10 s), then the database */
   close(): Promise<void>;
 }
 
@@ -155,6 +157,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
         // fewest and get every new connection while it boots (seconds), so it counts as full until ready
         worker.clientsCount = Infinity;
         meterBodies(worker);
+        // sticky and the cluster limiter send to a worker that has died but is still listed without a
+        // callback: Node then emits EPIPE as "error" on the Worker, which unheard crashed the primary
+        worker.on("error", (err) => console.error(`[parley] worker ${worker.process.pid}: ${err.message}`));
         let ready = false;
         worker.on("message", (m: Partial<typeof WORKER_READY> | null) => {
           if (m?.channel !== WORKER_READY.channel || m.type !== WORKER_READY.type) return;
@@ -203,7 +208,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
               (w) =>
                 new Promise<void>((resolve) => {
                   if (w.isDead()) return resolve();
-                  const force = setTimeout(() => w.process.kill("SIGKILL"), 15_000);
+                  // within the 15 s that runFromCommandLine gives the primary before it exits itself
+                  const force = setTimeout(() => w.process.kill("SIGKILL"), WORKER_STOP_MS);
                   w.once("exit", () => {
                     clearTimeout(force);
                     resolve();

@@ -104,13 +104,13 @@ export interface S3Settings {
 }
 
 /**
- * WEB_CONCURRENCY's default for a machine with `cores` cores: one process up to 2 cores, where the
- * server shares the cores with PostgreSQL and two workers did no better in `npm run bench`
- * (docs/benchmarks.md, "Workers"); above that, one core is left to PostgreSQL and the rest of the
- * machine, and at most 8 workers (each has its own database pool).
+ * WEB_CONCURRENCY's default for a machine with `cores` cores: one process. Several workers are opt-in
+ * until the faults the attack pass found in cluster mode are fixed (README "Using the cores"): on 2
+ * cores one process shares them with PostgreSQL anyway.
  */
 export function defaultWorkers(cores: number): number {
-  return cores <= 2 ? 1 : Math.min(cores - 1, 8);
+  void cores;
+  return 1;
 }
 
 /** The parsed environment, defaults applied. */

@@ -48,7 +48,7 @@ function connect(u: NodeUser, transport: "websocket" | "polling" = "websocket"):
   });
 }
 
-const workerPids = () => execFileSync("pgrep", ["-P", String(server.proc.pid)]).toString().trim().split("\n").map(Number);
+const workerPids = () => execFileSync("pgrep", ["-P", String(server.proc.pid), "-f", "server.ts"]).toString().trim().split("\n").map(Number);
 
 it("runs two workers that share rooms, presence and limits, keep polling sessions, and replace a dead worker", async () => {
   expect(server.output()).toContain("(production, 2 workers)");

@@ -29,8 +29,8 @@ describe("parseEnv", () => {
     });
   });
 
-  it("runs one process up to 2 cores and leaves a core to the database above, at most 8 workers; WEB_CONCURRENCY overrides", () => {
-    expect([1, 2, 3, 4, 8, 9, 16, 64].map(defaultWorkers)).toEqual([1, 1, 2, 3, 7, 8, 8, 8]);
+  it("runs one process unless WEB_CONCURRENCY asks for workers", () => {
+    expect([1, 2, 3, 4, 8, 9, 16, 64].map(defaultWorkers)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     expect(parseEnv({ WEB_CONCURRENCY: "4" }).workers).toBe(4);
     expect(() => parseEnv({ WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY: expected a whole number from 1 to 64, got "0"/);
     expect(() => parseEnv({ WEB_CONCURRENCY: "two" })).toThrow(/WEB_CONCURRENCY: expected a whole number/);
