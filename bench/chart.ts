@@ -114,7 +114,7 @@ export function curveChart(series: Series[], opts: CurveChartOptions): string {
   out.push(`<rect x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
   if (opts.bound) {
     out.push(`<line x1="${x(opts.bound.x)}" x2="${x(opts.bound.x)}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="#c00" stroke-dasharray="2 3"/>`);
-    out.push(`<text x="${x(opts.bound.x) - 4}" y="${PAD.top + plotH - 6}" text-anchor="end" fill="#c00">${esc(opts.bound.label)}</text>`);
+    out.push(`<text x="${x(opts.bound.x) - 4}" y="${PAD.top + 14}" text-anchor="end" fill="#c00">${esc(opts.bound.label)}</text>`);
   }
   const legend: { label: string; color: string; dash: string; width: number }[] = [];
   const draw = (s: Series, scale: (v: number) => number, width: number) => {

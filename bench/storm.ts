@@ -107,7 +107,7 @@ export interface StormResults {
   /** the server's CPU time over that window, less the trickle's (steadyServerCpu), per client (ms): its cost of one reconnect */
   serverCpuMsPerClient: number;
   /** server and PostgreSQL CPU in 500 ms steps from accept (% of one core) */
-  cpuTimeline: { atMs: number; server: number; serverWaiting: number; postgres: number; machine: number }[];
+  cpuTimeline: { atMs: number; server: number; serverWaiting: number; postgres: number; machine: number; others: number }[];
   /** socket.io-client reconnect attempts per client (p50 / p99 / max), connect errors, failed syncs, disconnects after coming back */
   retries: { attempts: Summary; connectErrors: number; syncFailures: number; flaps: number; connectErrorKinds: Record<string, number> };
   sends: {
@@ -404,7 +404,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     const cpuTimeline: StormResults["cpuTimeline"] = [];
     for (let t = acceptedAt; t + 500 <= stormEnd + 500; t += 500) {
       const share = cpuBetween(samples, t, t + 500);
-      cpuTimeline.push({ atMs: t - acceptedAt, server: share.server, serverWaiting: share.serverWaiting, postgres: share.postgres, machine: share.machine });
+      cpuTimeline.push({ atMs: t - acceptedAt, server: share.server, serverWaiting: share.serverWaiting, postgres: share.postgres, machine: share.machine, others: share.others });
     }
     const attempts = summarize(times.map((t) => t.attempts));
     const results: StormResults = {
@@ -488,7 +488,7 @@ export function stormChart(r: StormResults): string {
     { label: "reconnected", color: "#1f77b4", points: steps(r.curve.reconnectedMs) },
     { label: "caught up (sync)", color: "#2ca02c", points: steps(r.curve.syncedMs) },
   ];
-  const cpu: Series = { label: "server CPU", color: "#d62728", dashed: true, points: r.cpuTimeline.map((c) => ({ x: (c.atMs + 250) / 1000, y: Math.max(0, c.server) })) };
+  const cpu = (label: string, color: string, key: "server" | "others"): Series => ({ label, color, dashed: true, points: r.cpuTimeline.map((c) => ({ x: (c.atMs + 250) / 1000, y: Math.max(0, c[key] ?? 0) })) });
   return curveChart(series, {
     title: `Reconnect storm: ${int(r.clients)} clients after a SIGKILL and restart`,
     xMax,
@@ -496,7 +496,7 @@ export function stormChart(r: StormResults): string {
     yMax: r.clients,
     yLabel: "clients",
     bound: { x: r.boundMs / 1000, label: `bound ${r.boundMs / 1000} s` },
-    right: { label: "server CPU", max: 100 * r.machine.cpus, unit: " %", series: [cpu] },
+    right: { label: "CPU", max: 100 * r.machine.cpus, unit: " %", series: [cpu("server CPU", "#d62728", "server"), cpu("others' CPU", "#999999", "others")] },
   });
 }
 
