@@ -30,7 +30,7 @@ import type { CheckResult, ClientTimes, DrainResult, ReportResult, SendRecord, S
 /** A failed catch-up is asked again after this long (the web client's GAP_SYNC_DELAY_MS). */
 const SYNC_RETRY_MS = 1_000;
 /** Handshakes under way at once while the first connections are opened (not during the storm). */
-const CONNECT_CONCURRENCY = 50;
+const CONNECT_CONCURRENCY = 100;
 
 interface Held {
   count: number;
