@@ -34,6 +34,8 @@ export const GROWTH_SAMPLES = {
   missed: 1000,
 };
 
+/** "CPU 12.3 + 4.5 ms" (server + PostgreSQL per request) for the progress lines. */
+const cpuText = (c: { server: number; postgres: number }) => `CPU ${c.server.toFixed(1)} + ${c.postgres.toFixed(1)} ms`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Before a measurement, wait (≤ 10 s) until the machine is quieter than half a core, as bench/run.ts does: others share it. */
@@ -106,17 +108,30 @@ function weighted(weights: number[], rand: () => number): () => number {
   };
 }
 
-/** Times `n` calls of `call` one after another (after `warmup` untimed ones); the latencies in ms and the machine's CPU meanwhile. */
-async function timed(n: number, warmup: number, call: (i: number) => Promise<void>): Promise<{ ms: number[]; machineCpu: number }> {
+/** CPU seconds used so far by the server and by PostgreSQL (NaN where unknown). */
+export type CpuMeter = () => { server: number; postgres: number };
+
+/** CPU per request (ms) between two readings of `meter`, over `n` requests. */
+function perRequest(meter: CpuMeter, n: number): () => { server: number; postgres: number } {
+  const before = meter();
+  return () => {
+    const after = meter();
+    return { server: ((after.server - before.server) * 1000) / n, postgres: ((after.postgres - before.postgres) * 1000) / n };
+  };
+}
+
+/** Times `n` calls of `call` one after another (after `warmup` untimed ones): the latencies in ms, the machine's CPU and the CPU per call. */
+async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: number) => Promise<void>): Promise<{ ms: number[]; machineCpu: number; cpuPerRequest: { server: number; postgres: number } }> {
   for (let i = 0; i < warmup; i++) await call(-1 - i);
   const ms: number[] = [];
   const cpu = machineCpu();
+  const used = perRequest(meter, n);
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await call(i);
     ms.push(performance.now() - t0);
   }
-  return { ms, machineCpu: cpu() };
+  return { ms, machineCpu: cpu(), cpuPerRequest: used() };
 }
 
 /** Directory queries as typed: 1–4 first letters of a person's first or last name (a person drawn at random). */
@@ -175,8 +190,8 @@ async function probeHistories(sql: Sql, world: World): Promise<{ id: string; las
  * set again, then the conversation list, the directory, history pages and `sync` catch-ups.
  * `cookies` holds the probe's and the senders' session cookies.
  */
-export async function measurePoint(opts: { url: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; log: (line: string) => void }): Promise<MeasuredPoint> {
-  const { url, sql, world, cookies, log } = opts;
+export async function measurePoint(opts: { url: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; cpu: CpuMeter; log: (line: string) => void }): Promise<MeasuredPoint> {
+  const { url, sql, world, cookies, log, cpu: meter } = opts;
   const S = GROWTH_SAMPLES;
   const rand = random(opts.seed);
   const probeCookie = cookies.get(world.probe)!;
@@ -185,35 +200,35 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
   const senders = await Promise.all(senderUsers.map((u) => connect(url, cookies.get(u)!)));
   try {
     await waitForQuiet(log);
-    const send = await measureSends(world, senders, rand);
-    log(`  send at ${S.send.rate}/s: ack p50 ${send.latency.p50.toFixed(1)} p99 ${send.latency.p99.toFixed(1)} ms (${send.latency.n} acks, ${send.errors} errors, machine ${send.machineCpu.toFixed(0)} %)`);
+    const send = await measureSends(world, senders, rand, meter);
+    log(`  send at ${S.send.rate}/s: ack p50 ${send.latency.p50.toFixed(1)} p99 ${send.latency.p99.toFixed(1)} ms (${send.latency.n} acks, ${send.errors} errors, ${cpuText(send.cpuPerRequest)}, machine ${send.machineCpu.toFixed(0)} %)`);
 
     // the probe has read its conversations as before the sends (they are what `sync` catches up on below)
     await setProbeReadPositions(sql, world);
     await waitForQuiet(log);
     let conversations = 0;
-    const list = await timed(S.list, S.warmup, async () => {
+    const list = await timed(S.list, S.warmup, meter, async () => {
       const res = await getJson<{ conversations: ConversationView[] }>(`${url}/api/conversations`, probeCookie);
       conversations = res.conversations.length;
     });
-    log(`  list: p50 ${summarize(list.ms).p50.toFixed(1)} p99 ${summarize(list.ms).p99.toFixed(1)} ms (${conversations} conversations)`);
+    log(`  list: p50 ${summarize(list.ms).p50.toFixed(1)} p99 ${summarize(list.ms).p99.toFixed(1)} ms (${conversations} conversations, ${cpuText(list.cpuPerRequest)})`);
 
     await waitForQuiet(log);
     const queries = directoryQueries(world, S.directory + S.warmup, opts.seed + 1);
     let results = 0;
-    const directory = await timed(S.directory, S.warmup, async (i) => {
+    const directory = await timed(S.directory, S.warmup, meter, async (i) => {
       const q = queries[i < 0 ? S.directory - 1 - i : i];
       const res = await getJson<{ users: unknown[] }>(`${url}/api/users?${new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) })}`, probeCookie);
       if (i >= 0) results += res.users.length;
     });
     const byLength: DirectoryLengthPoint[] = [1, 2, 3, 4].map((length) => ({ length, latency: summarize(directory.ms.filter((_, i) => queries[i].length === length)) }));
-    log(`  directory: p50 ${summarize(directory.ms).p50.toFixed(1)} p99 ${summarize(directory.ms).p99.toFixed(1)} ms (${byLength.map((b) => `${b.length} letters p99 ${b.latency.p99.toFixed(1)}`).join(", ")})`);
+    log(`  directory: p50 ${summarize(directory.ms).p50.toFixed(1)} p99 ${summarize(directory.ms).p99.toFixed(1)} ms (${byLength.map((b) => `${b.length} letters p99 ${b.latency.p99.toFixed(1)}`).join(", ")}; ${cpuText(directory.cpuPerRequest)})`);
 
     await waitForQuiet(log);
     const histories = await probeHistories(sql, world);
     const pickHistory = weighted(histories.map((h) => h.messages), rand);
     const depth: number[] = [];
-    const history = await timed(S.history, S.warmup, async (i) => {
+    const history = await timed(S.history, S.warmup, meter, async (i) => {
       const h = histories[pickHistory()];
       const before = 1 + Math.floor(rand() * h.lastSeq);
       const q = new URLSearchParams({ limit: String(HISTORY_PAGE.default), before: String(before) });
@@ -222,7 +237,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
       if (before > 1 && res.messages.length === 0) throw new Error(`history before ${before} of ${h.id} was empty`);
     });
     const oldest = history.ms.filter((_, i) => depth[i] < 0.1);
-    log(`  history: p50 ${summarize(history.ms).p50.toFixed(1)} p99 ${summarize(history.ms).p99.toFixed(1)} ms (oldest tenth: n ${oldest.length}, p99 ${summarize(oldest).p99.toFixed(1)})`);
+    log(`  history: p50 ${summarize(history.ms).p50.toFixed(1)} p99 ${summarize(history.ms).p99.toFixed(1)} ms (oldest tenth: n ${oldest.length}, p99 ${summarize(oldest).p99.toFixed(1)}; ${cpuText(history.cpuPerRequest)})`);
 
     await waitForQuiet(log);
     const rounds: number[] = [];
@@ -230,7 +245,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
     const sinces: Record<string, number>[] = [];
     const revs = await newestRevs(sql, world, S.missed + 1);
     for (let i = 0; i < S.sync + S.warmup; i++) sinces.push(missedPositions(world, revs, S.missed, rand));
-    const sync = await timed(S.sync, S.warmup, async (i) => {
+    const sync = await timed(S.sync, S.warmup, meter, async (i) => {
       let since = sinces[i < 0 ? S.sync - 1 - i : i];
       let n = 0;
       let got = 0;
@@ -248,14 +263,14 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
         received.push(got);
       }
     });
-    log(`  sync of ${S.missed}: p50 ${summarize(sync.ms).p50.toFixed(1)} p99 ${summarize(sync.ms).p99.toFixed(1)} ms (${(rounds.reduce((a, b) => a + b, 0) / rounds.length).toFixed(1)} requests, ${Math.min(...received)}–${Math.max(...received)} messages)`);
+    log(`  sync of ${S.missed}: p50 ${summarize(sync.ms).p50.toFixed(1)} p99 ${summarize(sync.ms).p99.toFixed(1)} ms (${(rounds.reduce((a, b) => a + b, 0) / rounds.length).toFixed(1)} requests, ${Math.min(...received)}–${Math.max(...received)} messages, ${cpuText(sync.cpuPerRequest)})`);
 
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
-      list: { latency: summarize(list.ms), machineCpu: list.machineCpu, conversations },
-      directory: { latency: summarize(directory.ms), machineCpu: directory.machineCpu, byLength, meanResults: results / S.directory },
-      history: { latency: summarize(history.ms), machineCpu: history.machineCpu, oldestTenth: summarize(oldest), pageSize: HISTORY_PAGE.default },
-      sync: { latency: summarize(sync.ms), machineCpu: sync.machineCpu, missed: S.missed, meanRequests: mean(rounds), meanMessages: mean(received) },
+      list: { latency: summarize(list.ms), machineCpu: list.machineCpu, cpuPerRequest: list.cpuPerRequest, conversations },
+      directory: { latency: summarize(directory.ms), machineCpu: directory.machineCpu, cpuPerRequest: directory.cpuPerRequest, byLength, meanResults: results / S.directory },
+      history: { latency: summarize(history.ms), machineCpu: history.machineCpu, cpuPerRequest: history.cpuPerRequest, oldestTenth: summarize(oldest), pageSize: HISTORY_PAGE.default },
+      sync: { latency: summarize(sync.ms), machineCpu: sync.machineCpu, cpuPerRequest: sync.cpuPerRequest, missed: S.missed, meanRequests: mean(rounds), meanMessages: mean(received) },
       send,
     };
   } finally {
@@ -269,7 +284,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
  * by their activity, each from that conversation's sender; ack latency of the sends of the measured
  * window (after the warm-up).
  */
-async function measureSends(world: World, senders: ClientSocket[], rand: () => number): Promise<MeasuredPoint["send"]> {
+async function measureSends(world: World, senders: ClientSocket[], rand: () => number, meter: CpuMeter): Promise<MeasuredPoint["send"]> {
   const { rate, warmupMs, durationMs, drainMs } = GROWTH_SAMPLES.send;
   const pick = weighted(world.probeConversations.map((c) => world.weights[c]), rand);
   const latencies: number[] = [];
@@ -279,6 +294,7 @@ async function measureSends(world: World, senders: ClientSocket[], rand: () => n
   const total = Math.round((rate * (warmupMs + durationMs)) / 1000);
   const start = performance.now();
   let cpu: (() => number) | undefined;
+  let used: ReturnType<typeof perRequest> | undefined;
   let n = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -287,7 +303,10 @@ async function measureSends(world: World, senders: ClientSocket[], rand: () => n
         const p = pick();
         const sentAt = performance.now();
         const inWindow = sentAt - start >= warmupMs;
-        if (inWindow) cpu ??= machineCpu();
+        if (inWindow) {
+          cpu ??= machineCpu();
+          used ??= perRequest(meter, (rate * durationMs) / 1000);
+        }
         pending++;
         const conversationId = world.conversationIds[world.probeConversations[p]];
         senders[p].emit("message:send", { conversationId, clientId: randomUUID(), body: `growth bench ${n}` }, (res) => {
@@ -305,8 +324,9 @@ async function measureSends(world: World, senders: ClientSocket[], rand: () => n
     }, 1);
   });
   const machine = cpu?.() ?? NaN;
+  const cpuPerRequest = used?.() ?? { server: NaN, postgres: NaN };
   const drainUntil = Date.now() + drainMs;
   while (pending > 0 && Date.now() < drainUntil) await sleep(20);
   if (firstError) console.error(`[growth]   send errors: ${errors} (first: ${firstError})`);
-  return { rate, sent: total, unacked: pending, errors, latency: summarize(latencies), machineCpu: machine };
+  return { rate, sent: total, unacked: pending, errors, latency: summarize(latencies), machineCpu: machine, cpuPerRequest };
 }

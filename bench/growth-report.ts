@@ -9,6 +9,8 @@ import type { Summary } from "./stats";
 export interface Latency {
   latency: Summary;
   machineCpu: number;
+  /** CPU per request (ms), from /proc: the server's process and PostgreSQL's (every backend; NaN when not ours to see) */
+  cpuPerRequest: { server: number; postgres: number };
 }
 
 export interface DirectoryLengthPoint {
@@ -119,6 +121,9 @@ export function growthTable(r: GrowthResults): string {
     row("**conversation list** p50 / p99 (ms)", (p) => `**${pair(p.list.latency)}**`),
     row("**directory search** p50 / p99 (ms)", (p) => `**${pair(p.directory.latency)}**`),
     ...[1, 2, 3, 4].map((n) => row(`… ${n} letter${n > 1 ? "s" : ""}: p50 / p99 (ms)`, (p) => pair(p.directory.byLength.find((b) => b.length === n)!.latency))),
+    row("CPU per request, server + PostgreSQL (ms): send / history / sync / list / directory", (p) =>
+      [p.send, p.history, p.sync, p.list, p.directory].map((x) => `${ms(x.cpuPerRequest.server)}+${ms(x.cpuPerRequest.postgres)}`).join(" / "),
+    ),
     row("machine CPU during sends / reads (% of one core)", (p) => `${int(p.send.machineCpu)} / ${int((p.history.machineCpu + p.sync.machineCpu + p.list.machineCpu + p.directory.machineCpu) / 4)}`),
     row("messages heap / with indexes / search (MB)", (p) => `${int(p.storage.tableMB)} / ${int(p.storage.totalMB)} / ${int(p.storage.searchMB)}`),
     row("grow: COPY / search documents / VACUUM (s)", (p) => `${p.grow.copySeconds.toFixed(0)} / ${p.grow.searchSeconds.toFixed(0)} / ${p.grow.vacuumSeconds.toFixed(0)}`),

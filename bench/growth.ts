@@ -23,7 +23,7 @@ import { GROWTH_SAMPLES, measurePoint, mintCookies, sendersOf } from "./growth-m
 import { growthPlansFile, growthSection, GROWTH_BOUNDS, type GrowthPoint, type GrowthResults } from "./growth-report";
 import { GROWTH_WORLD, growTo, seedWorld, type World } from "./growth-seed";
 import { startParley, type Child, type WriterBatch } from "./processes";
-import { summarize } from "./stats";
+import { cpuSeconds, processTree, summarize } from "./stats";
 
 export { growthSection, growthPlansFile, type GrowthResults } from "./growth-report";
 
@@ -137,7 +137,13 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
         env: { DATABASE_URL: url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley") },
       });
       batches.splice(0);
-      const measured = await measurePoint({ url: server.url, sql, world, cookies, seed: target % 1000, log });
+      const serverPid = server.pid;
+      const postmaster = db ? Number(fs.readFileSync(path.join(db.dataDir, "postmaster.pid"), "utf8").split("\n")[0]) : undefined;
+      const cpu = () => ({
+        server: cpuSeconds(serverPid),
+        postgres: postmaster ? processTree(postmaster).reduce((sum, pid) => sum + cpuSeconds(pid), 0) : NaN,
+      });
+      const measured = await measurePoint({ url: server.url, sql, world, cookies, seed: target % 1000, cpu, log });
       await sleep(1500); // the writer trace's last line (once a second)
       const writer = { batches: batches.length, meanSize: batches.reduce((n, b) => n + b.size, 0) / batches.length, transaction: summarize(batches.map((b) => b.transactionMs)) };
       await server.stop();
