@@ -5,7 +5,7 @@ import { rememberTimeZone } from "@/lib/platform/time-zone";
 import type { ConversationView } from "@/lib/conversations/types";
 import type { ChatNavigation } from "./client/core";
 import { unreadTotal } from "./client/selectors";
-import { SOCKET_OPTIONS, type ChatSocket, type ConnectSocket } from "./client/socket";
+import { openSocket, type ConnectSocket } from "./client/socket";
 import { ReconnectBanner } from "./ReconnectBanner";
 import { TitleSync } from "./TitleSync";
 import { ChatContext, useChatSelector } from "./hooks/useChat";
@@ -15,7 +15,7 @@ import { useChatNavigation } from "./hooks/useChatNavigation";
 import { RenderedClockContext, type RenderedClock } from "./hooks/useNow";
 
 /** socket.io-client is loaded after the page is up: nothing on the first paint needs it (docs/chat-ui.md). */
-const connectSocket: ConnectSocket = () => import("socket.io-client").then(({ io }) => io(SOCKET_OPTIONS) as ChatSocket);
+const connectSocket: ConnectSocket = () => import("socket.io-client").then(({ io }) => openSocket({ io }));
 
 interface ChatClientProviderProps {
   meId: string;
