@@ -1,9 +1,9 @@
 /**
  * A load process of the reconnect storm (bench/storm.ts), driven over IPC: it holds one socket per
  * user of its slice of the workload and behaves as the web client does after a reconnect.
- * - Sockets are opened with the page's own options (components/chat/client/socket.ts SOCKET_OPTIONS:
- *   transports, timeout, reconnectionDelay, reconnectionDelayMax and socket.io-client's default
- *   randomizationFactor), so the retries spread exactly as the browser's do; a refusal by the
+ * - Sockets are opened as the page opens its own (components/chat/client/socket.ts openSocket:
+ *   SOCKET_OPTIONS' transports, timeout, reconnectionDelay and reconnectionDelayMax, with the delays
+ *   spread by spreadRetries), so the retries spread exactly as the browser's do; a refusal by the
  *   server's middleware is retried after REFUSED_RETRY_MS, as components/chat/client/connection.ts does.
  * - Sends go through the web client's own Outbox (components/chat/client/outbox.ts): a fresh clientId,
  *   nothing sent while disconnected, ACK_TIMEOUT_MS per attempt, retried with the same clientId, the
@@ -20,7 +20,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { io } from "socket.io-client";
 import { REFUSED_RETRY_MS } from "@/components/chat/client/connection";
 import { Outbox } from "@/components/chat/client/outbox";
-import { SOCKET_OPTIONS, type ChatSocket } from "@/components/chat/client/socket";
+import { openSocket, type ChatSocket } from "@/components/chat/client/socket";
 import type { ChatAction, ChatState, OutgoingMessage } from "@/components/chat/client/state";
 import { MAX_ROUNDS, SYNC_TIMEOUT_MS } from "@/components/chat/client/sync";
 import type { MessageView } from "@/lib/messages/types";
@@ -120,7 +120,7 @@ async function catchUp(c: Client): Promise<void> {
 
 function openClient(url: string, user: BenchUser): Client {
   // forceNew: one connection per client, as one per page (io() would otherwise share a Manager per URL)
-  const socket: ChatSocket = io(url, { ...SOCKET_OPTIONS, forceNew: true, extraHeaders: { cookie: user.cookie } });
+  const socket: ChatSocket = openSocket({ io, url, options: { forceNew: true, extraHeaders: { cookie: user.cookie } } });
   const queue: OutgoingMessage[] = [];
   const c: Client = { user, socket, queue, outbox: undefined as unknown as Outbox, held: new Map(), cursor: { [user.groupId]: 0, [user.directId]: 0 }, syncing: false, syncAgain: false, ready: false, times: freshTimes() };
   c.outbox = new Outbox({

@@ -88,8 +88,11 @@ export interface StormResults {
   clients: number;
   loadProcesses: number;
   rate: number;
-  /** the browser's reconnection settings the clients used (socket.io-client defaults filled in) */
-  reconnection: { reconnectionDelay: number; reconnectionDelayMax: number; randomizationFactor: number; timeout: number; transports: string[] };
+  /**
+   * the browser's reconnection settings the clients used (socket.io-client defaults filled in); the
+   * delays are spread by spreadRetries (components/chat/client/socket.ts), which ignores randomizationFactor
+   */
+  reconnection: { reconnectionDelay: number; reconnectionDelayMax: number; timeout: number; transports: string[] };
   /** opening the first connections, before the storm, ms */
   initialConnectMs: number;
   /** how long the bench waited for a quieter machine before the kill (ms), and other tenants' CPU then (% of one core) */
@@ -416,7 +419,6 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       reconnection: {
         reconnectionDelay: SOCKET_OPTIONS.reconnectionDelay ?? 1000,
         reconnectionDelayMax: SOCKET_OPTIONS.reconnectionDelayMax ?? 5000,
-        randomizationFactor: SOCKET_OPTIONS.randomizationFactor ?? 0.5,
         timeout: Number(SOCKET_OPTIONS.timeout ?? 20_000),
         transports: (SOCKET_OPTIONS.transports ?? ["polling", "websocket", "webtransport"]).map(String),
       },
@@ -514,7 +516,8 @@ export function stormSection(r: StormResults): string {
     "  session and memberships and announces its own presence, where tabs of one user would share them.",
     `- Held by ${r.loadProcesses} load processes (bench/storm-load.ts) that behave as the web client: the page's socket options`,
     `  (\`SOCKET_OPTIONS\`: ${rc.transports.join(", ")} transport, connect timeout ${rc.timeout / 1000} s, reconnectionDelay ${rc.reconnectionDelay} ms,`,
-    `  reconnectionDelayMax ${rc.reconnectionDelayMax} ms, randomizationFactor ${rc.randomizationFactor}), its outbox (one clientId per message, retried until`,
+    `  reconnectionDelayMax ${rc.reconnectionDelayMax} ms; retry n (the first is 0) waits a uniformly random time between ${rc.reconnectionDelay / 2} ms and`,
+    `  min(${rc.reconnectionDelayMax}, ${rc.reconnectionDelay} · 2ⁿ) ms, "full jitter" by \`spreadRetries\`), its outbox (one clientId per message, retried until`,
     "  acknowledged, resumed after every connect) and `sync` after every connect from the highest rev held, again while `hasMore`.",
     "  The web client also refetches its conversation list over HTTP after a reconnect; the bench does not.",
     `- ${int(r.rate)} messages/s into the senders' groups throughout; the sessions set last seen an hour ago (clients connected for a while);`,
