@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { io, type Socket } from "socket.io-client";
+import { io } from "socket.io-client";
+import { openSocket, type ChatSocket } from "@/components/chat/client/socket";
 import { freePort } from "@/db/embedded";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
 import type { MessageView } from "@/lib/messages/types";
 import { closeTestSql, testSql } from "../support/api";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
@@ -51,14 +51,15 @@ class ReliableClient {
   readonly view = new Map<string, MessageView>();
   readonly pending = new Map<string, string>(); // clientId → body
   readonly disconnectReasons: string[] = [];
-  private socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private socket: ChatSocket;
   private timer: NodeJS.Timeout;
 
   constructor(
     cookie: string,
     private conversationId: string,
   ) {
-    this.socket = io(base(), { transports: ["websocket"], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    // opened as the page opens its socket (its retries spread by full jitter), with shorter delays
+    this.socket = openSocket({ io, url: base(), options: { extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500 } });
     this.socket.on("message:new", (m) => this.keep(m));
     this.socket.on("message:updated", (m) => this.keep(m));
     this.socket.on("connect", () => void this.sync());
