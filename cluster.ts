@@ -1,23 +1,33 @@
 /**
- * `npm start` with WEB_CONCURRENCY > 1: this process is the primary of a Node cluster. It starts the
- * embedded PostgreSQL once (unless DATABASE_URL is given), runs the migrations once, then forks that
- * many workers, each a whole Parley server (server.ts: Next and Socket.IO) on the shared database.
+ * `npm start` with WEB_CONCURRENCY > 1 (the default on a machine with several cores): this process is
+ * the primary of a Node cluster. It starts the embedded PostgreSQL once (unless DATABASE_URL is
+ * given), runs the migrations once, then forks that many workers, each a whole Parley server
+ * (server.ts: Next and Socket.IO) on the shared database.
  *
- * As Socket.IO documents for a Node cluster ("Using multiple nodes", the cluster adapter's page):
- * - the primary owns the listening socket and hands each connection to a worker with
- *   `@socket.io/sticky`, which keeps a long-polling session (its `sid`) on the worker that opened it
- *   and sends new connections to the worker with the fewest;
- * - `@socket.io/cluster-adapter` carries room broadcasts, `socketsJoin`, `disconnectSockets`… between
- *   the workers over the cluster's IPC channel (with REDIS_URL the Redis adapter does, as for nodes);
- * - rate-limit counters live in the primary (rate-limiter-flexible's RateLimiterClusterMaster), and
- *   presence is shared through lib/platform/peers.ts, so limits and "online" hold for the machine.
- * A worker that dies is replaced (after 1 s, doubling to 30 s while replacements keep dying); its
- * clients reconnect to the others and catch up with `sync`, as after a node's death.
+ * Connections: the primary owns the listening socket but never reads from it. Each connection is
+ * accepted paused and its socket handed, untouched, to the next ready worker in turn (round robin,
+ * as Node's own cluster does), which serves it as if it had accepted it: bodies, keep-alive,
+ * pipelining and half-closed connections are the worker's HTTP server's own business. Only a
+ * long-polling Socket.IO session needs more (Socket.IO, "Using multiple nodes": every request of a
+ * session must reach the process that holds it): a worker's Engine.IO ids start with its slot
+ * (`w<slot>.`), and a worker that receives a request or upgrade for another slot's session hands
+ * the connection back with that request's bytes, and the primary passes it to the slot's worker
+ * (`acceptConnections` below). This replaces `@socket.io/sticky`, which parsed every request in the
+ * primary and relayed bodies over IPC, so that plain HTTP all went to one worker, every response
+ * had to close its connection, and a busy upload piled up in the primary.
+ *
+ * Between workers: `@socket.io/cluster-adapter` carries room broadcasts, `socketsJoin`,
+ * `disconnectSockets`… over the cluster's IPC channel (with REDIS_URL the Redis adapter does, as
+ * for nodes); rate-limit counters live in the primary (rate-limiter-flexible's
+ * RateLimiterClusterMaster), and presence is tallied in the primary (lib/people/presence.ts), so
+ * limits and "online" hold for the machine.
+ * A worker that dies is replaced in its slot (after 1 s, doubling to 30 s while replacements keep
+ * dying); its clients reconnect to the others and catch up with `sync`, as after a node's death.
  */
 import cluster, { type Worker } from "node:cluster";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { setupMaster as setupStickyPrimary } from "@socket.io/sticky";
 import { setupPrimary as setupAdapterPrimary } from "@socket.io/cluster-adapter";
 import { RateLimiterClusterMaster } from "rate-limiter-flexible";
 import { closeDb } from "./db";
@@ -25,69 +35,169 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { loadEnv } from "@/lib/platform/env";
 import { relayBetweenWorkers } from "@/lib/platform/peers";
+import { tallyPresence } from "@/lib/people/presence";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 
-/** The IPC message a worker sends once its server is ready (server.ts). */
-export const WORKER_READY = { channel: "parley:cluster", type: "ready" } as const;
+/** The `channel` of this file's IPC messages between the primary and its workers. */
+const CHANNEL = "parley:cluster";
+/** A worker, once its server is ready: `{ channel, type: "ready" }`. */
+export const WORKER_READY = { channel: CHANNEL, type: "ready" } as const;
 
-/** A connection must send its first bytes within this many ms, or the primary closes it (a worker's own limits apply after). */
-const FIRST_BYTES_MS = 15_000;
+/**
+ * A connection, primary to worker (with the socket as the message's handle): `data` are bytes
+ * already read from it (a handed-back request), `pinned` says to serve its first request here even
+ * if its session belongs to another slot (that slot has no live worker: Engine.IO answers "Session
+ * ID unknown" and the client opens a new session).
+ * A handed-back connection, worker to primary: `slot` is the worker slot its session belongs to.
+ */
+interface ConnectionMessage {
+  channel: typeof CHANNEL;
+  type: "connection" | "reroute";
+  data?: Uint8Array;
+  slot?: number;
+  pinned?: boolean;
+}
+
 const RESTART_DELAY_MS = { first: 1_000, max: 30_000 };
 /** How long a worker may take to shut down gracefully before it is killed (under the primary's own 15 s). */
 const WORKER_STOP_MS = 10_000;
-/**
- * sticky forwards a request body to its worker over IPC, chunk by chunk, as fast as the client sends
- * it: with nothing in between, bodies arriving faster than the IPC channel drains piled up in the
- * primary (1.5 GB from 8 connections sending refused 1 GiB uploads). Past HIGH bytes written to
- * workers but not yet through, the primary stops reading from the connection that sent the last
- * chunk (TCP then slows the client) until the backlog is under LOW.
- */
-const IPC_BACKLOG = { high: 8 * 2 ** 20, low: 2 * 2 ** 20 };
-let ipcBacklog = 0;
+/** While no worker is ready (all restarting), at most this many connections wait, each at most WAIT_MS. */
+const WAITING = { max: 10_000, ms: 15_000 };
+/** A handed-back polling request's body is at most Engine.IO's maxHttpBufferSize (1 MB) and its framing. */
+const REROUTE_BODY_MAX = 2 ** 20 + 64 * 1024;
 
-/** Counts the body bytes sent to `worker` that the IPC channel has not taken yet (see IPC_BACKLOG). */
-function meterBodies(worker: Worker): void {
-  const send = worker.send.bind(worker) as (...args: unknown[]) => boolean;
-  worker.send = ((...args: unknown[]) => {
-    const data = (args[0] as { data?: unknown } | null)?.data;
-    if (!Buffer.isBuffer(data) && !(data instanceof Uint8Array)) return send(...args);
-    const bytes = data.byteLength;
-    const done = typeof args[args.length - 1] === "function" ? (args.pop() as (err: Error | null) => void) : undefined;
-    ipcBacklog += bytes;
-    return send(...args, (err: Error | null) => {
-      ipcBacklog -= bytes;
-      done?.(err);
+/** The slot of an Engine.IO session id made by `sessionIds`, or undefined. */
+export function slotOfSession(sid: string | null | undefined): number | undefined {
+  const m = /^w(\d{1,2})\./.exec(sid ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+/** This worker's slot (0…WEB_CONCURRENCY − 1, kept by its replacement), or undefined outside a cluster. */
+export function workerSlot(): number | undefined {
+  const slot = process.env.PARLEY_WORKER_SLOT;
+  return cluster.isWorker && slot !== undefined && /^\d{1,2}$/.test(slot) ? Number(slot) : undefined;
+}
+
+/** The session (`sid`) a Socket.IO request names, if it is one: `/socket.io/?…&sid=…`. */
+function sessionOf(req: IncomingMessage, ioPath: string): string | undefined {
+  const url = req.url ?? "";
+  if (!url.startsWith(ioPath)) return undefined;
+  const q = url.indexOf("?");
+  return q === -1 ? undefined : (new URLSearchParams(url.slice(q + 1)).get("sid") ?? undefined);
+}
+
+/**
+ * A request's head as the client sent it (its raw header lines), for the worker it is handed to;
+ * with `bodyBytes`, its body follows whole, so the framing becomes that Content-Length.
+ */
+function headBytes(req: IncomingMessage, bodyBytes?: number): Buffer {
+  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i];
+    if (bodyBytes !== undefined && /^(content-length|transfer-encoding)$/i.test(name)) continue;
+    head += `${name}: ${req.rawHeaders[i + 1]}\r\n`;
+  }
+  if (bodyBytes) head += `Content-Length: ${bodyBytes}\r\n`;
+  return Buffer.from(head + "\r\n", "latin1");
+}
+
+/** What `acceptConnections` needs of the Socket.IO server: its path and its Engine.IO server. */
+interface RealtimeLike {
+  path(): string;
+  engine: { generateId(req: IncomingMessage): string | PromiseLike<string> };
+}
+
+/**
+ * In a worker (server.ts), once Socket.IO is attached to `httpServer` (it wraps the "request" and
+ * "upgrade" listeners present then, so call this after it and after any listener meant to run
+ * first):
+ * - serves each connection the primary hands over as if this server had accepted it (`pinned`
+ *   and `data` as in ConnectionMessage), half-open allowed and without Nagle's delay, as
+ *   `http.createServer` sets its own;
+ * - names this worker's Engine.IO sessions `w<slot>.<base64id>`;
+ * - hands back to the primary a request (once its body, at most REROUTE_BODY_MAX, has arrived) or an
+ *   upgrade that names another slot's session, with the bytes the primary must pass on (the head
+ *   as the client sent it, framed again by Content-Length). Bytes a client pipelined behind such a
+ *   request are lost with this worker's parser; Socket.IO's polling never pipelines.
+ * Returns `drain(ms)`, for shutdown: closes idle connections at once and the others as soon as their
+ * response is done, and resolves when none is left, or after `ms`, destroying the rest.
+ */
+export function acceptConnections(httpServer: HttpServer, io: RealtimeLike): { drain(ms: number): Promise<void> } {
+  const slot = workerSlot();
+  if (slot === undefined) throw new Error("acceptConnections runs in a cluster worker only");
+  const engine = io.engine;
+  const generateId = engine.generateId.bind(engine);
+  engine.generateId = async (req) => `w${slot}.${await generateId(req)}`;
+
+  const open = new Set<net.Socket>();
+  const pinned = new WeakSet<net.Socket>();
+  process.on("message", (message: Partial<ConnectionMessage> | null, handle: unknown) => {
+    if (message?.channel !== CHANNEL || message.type !== "connection" || !(handle instanceof net.Socket)) return;
+    const socket = handle;
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+    if (message.pinned) pinned.add(socket);
+    socket.allowHalfOpen = true; // http.Server's own sockets are half-open: it answers a client that has sent FIN
+    socket.setNoDelay(true);
+    httpServer.emit("connection", socket);
+    if (message.data?.length) socket.emit("data", Buffer.from(message.data));
+    socket.resume();
+  });
+
+  const ioPath = io.path().replace(/\/?$/, "/");
+  /** The slot a request must go to instead of this worker, or undefined to serve it here. */
+  const elsewhere = (req: IncomingMessage): number | undefined => {
+    const owner = slotOfSession(sessionOf(req, ioPath));
+    if (owner === undefined || owner === slot) return undefined;
+    if (pinned.has(req.socket)) {
+      pinned.delete(req.socket); // served here once; the connection's later requests are routed again
+      return undefined;
+    }
+    return owner;
+  };
+  const handBack = (socket: net.Socket, data: Buffer, to: number) => {
+    const message: ConnectionMessage = { channel: CHANNEL, type: "reroute", slot: to, data };
+    // the handle leaves with the message; this side's socket object is then only released
+    process.send!(message, socket, { keepOpen: false }, () => socket.destroy());
+  };
+
+  const requestListeners = httpServer.listeners("request") as ((req: IncomingMessage, res: import("node:http").ServerResponse) => void)[];
+  httpServer.removeAllListeners("request");
+  httpServer.on("request", (req, res) => {
+    const to = elsewhere(req);
+    if (to === undefined) {
+      for (const listener of requestListeners) listener.call(httpServer, req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= REROUTE_BODY_MAX) chunks.push(chunk);
+      else if (!res.headersSent) res.writeHead(413, { connection: "close", "content-length": 0 }).end();
     });
-  }) as Worker["send"];
-}
+    req.once("end", () => {
+      if (size > REROUTE_BODY_MAX) return;
+      const head = headBytes(req, size);
+      handBack(req.socket, Buffer.concat([head, ...chunks]), to);
+    });
+  });
+  const upgradeListeners = httpServer.listeners("upgrade") as ((req: IncomingMessage, socket: net.Socket, head: Buffer) => void)[];
+  httpServer.removeAllListeners("upgrade");
+  httpServer.on("upgrade", (req, socket: net.Socket, head: Buffer) => {
+    const to = elsewhere(req);
+    if (to === undefined) for (const listener of upgradeListeners) listener.call(httpServer, req, socket, head);
+    else handBack(socket, Buffer.concat([headBytes(req), head]), to);
+  });
 
-/** After each chunk sticky forwarded: pause this connection while the IPC backlog is over IPC_BACKLOG.high. */
-function holdWhileBacklogged(socket: net.Socket): void {
-  if (ipcBacklog <= IPC_BACKLOG.high || socket.isPaused()) return;
-  socket.pause();
-  const check = () => {
-    if (socket.destroyed) return;
-    if (ipcBacklog < IPC_BACKLOG.low) socket.resume();
-    else setTimeout(check, 5);
-  };
-  setTimeout(check, 5);
-}
-
-/**
- * In a worker, from its first moment: keeps the connections the primary hands over before the
- * server is ready (sticky's messages, with their sockets), which would otherwise find no listener
- * and hang. `release()`, once `setupWorker` listens, hands them on in order.
- */
-export function holdConnections(): { release(): void } {
-  const held: [unknown, unknown][] = [];
-  const hold = (message: { type?: unknown } | null, handle: unknown) => {
-    if (typeof message?.type === "string" && message.type.startsWith("sticky:")) held.push([message, handle]);
-  };
-  process.on("message", hold);
   return {
-    release() {
-      process.off("message", hold);
-      for (const [message, handle] of held.splice(0)) process.emit("message" as never, message as never, handle as never);
+    async drain(ms) {
+      const until = Date.now() + ms;
+      while (open.size > 0 && Date.now() < until) {
+        httpServer.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const socket of open) socket.destroy();
     },
   };
 }
@@ -129,57 +239,97 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
 
     // Workers run server.ts itself (not `npm start`'s script, which would check the build again), with
     // this process's Node options but its inspector (one port each); "advanced" serialisation carries
-    // Buffers (sticky's forwarded request bodies) as bytes, not JSON arrays.
+    // handed-back request bytes as bytes, not JSON arrays.
     const execArgv = process.execArgv.filter((a) => !a.startsWith("--inspect"));
     if (!execArgv.includes("tsx")) execArgv.unshift("--import", "tsx");
     cluster.setupPrimary({ exec: path.join(__dirname, "server.ts"), execArgv, serialization: "advanced" });
-    const listener = net.createServer();
-    // sticky only listens to "connection" and reads the first bytes itself: a plain TCP server, no HTTP parser here
-    setupStickyPrimary(listener as unknown as Parameters<typeof setupStickyPrimary>[0], { loadBalancingMethod: "least-connection" });
-    listener.on("connection", (socket) => {
-      // sticky waits for a connection's first bytes to choose a worker; a silent one is dropped
-      const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_MS);
-      socket.once("data", () => clearTimeout(timer));
-      socket.once("close", () => clearTimeout(timer));
-      socket.on("error", () => socket.destroy());
-      socket.on("data", () => holdWhileBacklogged(socket)); // after sticky's own listener has forwarded the chunk
-    });
     setupAdapterPrimary();
     new RateLimiterClusterMaster();
     relayBetweenWorkers();
+    tallyPresence();
 
+    /** the ready worker of each slot */
+    const ready = new Map<number, Worker>();
+    let turn = 0;
+    const waiting: { socket: net.Socket; message: ConnectionMessage; timer: NodeJS.Timeout }[] = [];
     let closing = false;
+
+    /** Passes `socket` to `worker`; a socket that cannot be passed (the worker just died) goes to another. */
+    const pass = (worker: Worker, socket: net.Socket, message: ConnectionMessage) => {
+      worker.send(message, socket, { keepOpen: false }, (err) => {
+        if (!err) return;
+        if (socket.destroyed || !(socket as unknown as { _handle: unknown })._handle) return void socket.destroy(); // it had left
+        ready.delete(slotOf(worker));
+        route(socket, { ...message, pinned: true });
+      });
+    };
+    const slotOf = (worker: Worker) => Number((worker as Worker & { slot?: number }).slot);
+    /** Hands a connection to the worker of `message.slot` if it has one, else to the next ready worker in turn. */
+    const route = (socket: net.Socket, message: ConnectionMessage) => {
+      if (closing) return void socket.destroy();
+      const own = message.slot === undefined ? undefined : ready.get(message.slot);
+      if (own) return pass(own, socket, { channel: CHANNEL, type: "connection", data: message.data });
+      const workers = [...ready.values()];
+      if (workers.length === 0) {
+        // every worker is restarting: the connection waits (paused: nothing is read) for the first back
+        if (waiting.length >= WAITING.max) return void socket.destroy();
+        const entry = { socket, message, timer: setTimeout(() => socket.destroy(), WAITING.ms) };
+        socket.once("close", () => {
+          clearTimeout(entry.timer);
+          const at = waiting.indexOf(entry);
+          if (at !== -1) waiting.splice(at, 1);
+        });
+        waiting.push(entry);
+        return;
+      }
+      const worker = workers[turn++ % workers.length];
+      // a session's slot with no live worker: served by this one, whose Engine.IO says the session is unknown
+      pass(worker, socket, { channel: CHANNEL, type: "connection", data: message.data, pinned: message.slot !== undefined || message.pinned });
+    };
+    const listener = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
+      socket.on("error", () => socket.destroy());
+      route(socket, { channel: CHANNEL, type: "connection" });
+    });
+    cluster.on("message", (worker, message: Partial<ConnectionMessage> | null, handle: unknown) => {
+      if (message?.channel !== CHANNEL || message.type !== "reroute" || !(handle instanceof net.Socket)) return;
+      handle.on("error", () => handle.destroy());
+      route(handle, { channel: CHANNEL, type: "connection", slot: message.slot, data: message.data });
+    });
+
     let restartDelay = RESTART_DELAY_MS.first;
-    const fork = (): Promise<Worker> =>
+    const fork = (slot: number, replacing = false): Promise<Worker> =>
       new Promise((resolve, reject) => {
-        const worker: Worker & { clientsCount?: number } = cluster.fork({ PARLEY_CLUSTER: "1", DATABASE_URL: settled.databaseUrl, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET });
-        // sticky's least-connection choice counts a worker's sessions: a starting worker would have the
-        // fewest and get every new connection while it boots (seconds), so it counts as full until ready
-        worker.clientsCount = Infinity;
-        meterBodies(worker);
-        // sticky and the cluster limiter send to a worker that has died but is still listed without a
-        // callback: Node then emits EPIPE as "error" on the Worker, which unheard crashed the primary
+        const env = { PARLEY_CLUSTER: "1", PARLEY_WORKER_SLOT: String(slot), DATABASE_URL: settled.databaseUrl, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET };
+        const worker = Object.assign(cluster.fork(env), { slot });
+        // the cluster limiter and adapter send to a worker that has died but is still listed without a
+        // callback: Node then emits EPIPE as "error" on the Worker, which unheard would crash the primary
         worker.on("error", (err) => console.error(`[parley] worker ${worker.process.pid}: ${err.message}`));
-        let ready = false;
+        let isReady = false;
         worker.on("message", (m: Partial<typeof WORKER_READY> | null) => {
           if (m?.channel !== WORKER_READY.channel || m.type !== WORKER_READY.type) return;
-          ready = true;
-          worker.clientsCount = 0;
+          isReady = true;
+          ready.set(slot, worker);
+          if (replacing) console.log(`[parley] worker ${worker.process.pid} ready in slot ${slot}`);
           restartDelay = RESTART_DELAY_MS.first;
+          for (const { socket, message, timer } of waiting.splice(0)) {
+            clearTimeout(timer);
+            route(socket, message);
+          }
           resolve(worker);
         });
         worker.once("exit", (code, signal) => {
-          if (!ready) reject(new Error(`a worker exited (${signal ?? code}) before it was ready`));
+          if (ready.get(slot) === worker) ready.delete(slot);
+          if (!isReady) reject(new Error(`a worker exited (${signal ?? code}) before it was ready`));
           if (closing) return;
           console.error(`[parley] worker ${worker.process.pid} exited (${signal ?? code}); starting another in ${restartDelay / 1000} s`);
           setTimeout(() => {
-            if (!closing) fork().catch((err: unknown) => console.error("[parley]", err instanceof Error ? err.message : err));
+            if (!closing) fork(slot, true).catch((err: unknown) => console.error("[parley]", err instanceof Error ? err.message : err));
           }, restartDelay).unref();
           restartDelay = Math.min(restartDelay * 2, RESTART_DELAY_MS.max);
         });
       });
     try {
-      await Promise.all(Array.from({ length: opts.workers }, fork));
+      await Promise.all(Array.from({ length: opts.workers }, (_, slot) => fork(slot)));
     } catch (err) {
       closing = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
@@ -202,6 +352,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
         closed ??= (async () => {
           closing = true;
           listener.close();
+          for (const { socket } of waiting.splice(0)) socket.destroy();
           const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
           await Promise.all(
             workers.map(

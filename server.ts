@@ -11,7 +11,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { createAdapter as createClusterAdapter } from "@socket.io/cluster-adapter";
 import { createAdapter } from "@socket.io/redis-adapter";
-import { setupWorker } from "@socket.io/sticky";
 import next from "next";
 import { closeDb } from "./db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
@@ -33,7 +32,7 @@ import { EnvError, loadEnv } from "@/lib/platform/env";
 import { inCluster } from "@/lib/platform/peers";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { parseForm } from "@/lib/platform/text-decoding";
-import { holdConnections, startCluster, WORKER_READY } from "./cluster";
+import { acceptConnections, startCluster, WORKER_READY } from "./cluster";
 
 export interface StartOptions {
   dev?: boolean;
@@ -109,7 +108,6 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   // a worker of cluster.ts: the primary started the database, ran the migrations and owns the port
   const worker = inCluster();
-  const held = worker ? holdConnections() : undefined;
   let embedded: EmbeddedDatabase | undefined;
   if (!given.databaseUrl && !worker) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "postgres"), password: secrets.dbPassword, database: "parley" });
@@ -201,10 +199,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     } else if (worker) {
       io.adapter(createClusterAdapter());
     }
-    if (worker) {
-      setupWorker(io); // connections arrive from the primary (@socket.io/sticky)
-      held!.release();
-    }
+    // connections arrive from the primary, polling sessions routed by their slot (cluster.ts)
+    const connections = worker ? acceptConnections(httpServer, io) : undefined;
     if (dev) {
       const upgrade = app.getUpgradeHandler();
       httpServer.on("upgrade", (req, socket, head) => {
@@ -213,8 +209,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
 
     if (worker) {
-      // Not listening: the primary owns the port. Node starts checking request heads and bodies
-      // against their timeouts (headersTimeout, requestTimeout) on "listening", so that is emitted.
+      // Not listening: the primary owns the port. Node starts tracking connections and checking
+      // request heads and bodies against their timeouts (headersTimeout, requestTimeout) on
+      // "listening", so that is emitted.
       httpServer.emit("listening");
     } else {
       await new Promise<void>((resolve, reject) => {
@@ -256,6 +253,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           io.engine.close(); // "transport close": socket.io clients reconnect by themselves
           await new Promise<void>((resolve) => io.close(() => resolve()));
           httpServer.closeIdleConnections();
+          // a worker's server never listened, so close() returned at once: wait for its connections
+          await connections?.drain(8_000);
           await stopped;
           await redisSub?.quit().catch(() => {});
           await closeRedis();

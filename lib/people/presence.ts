@@ -9,13 +9,18 @@
  *
  * The workers of one `npm start` (WEB_CONCURRENCY > 1) also tell each other, through the primary
  * (lib/platform/peers.ts), when a user comes online or goes offline on them; a worker that starts asks
- * the others for their online users. When a worker dies, the primary names one survivor, which
- * announces "offline" at its next refresh for the users no live worker has.
+ * the others for their online users. Whether a user's last socket on the machine has closed is the
+ * primary's to say (`tallyPresence`): it sees every worker's "up" and "down" in one order, so when
+ * two tabs on two workers close at once exactly one worker announces "offline" (each worker's own
+ * view would have seen the other tab still open, and neither would). When a worker dies, the
+ * primary has the lowest-numbered survivor announce "offline", at its next refresh, for the users
+ * no live worker has.
  */
 import "server-only";
+import cluster, { type Worker } from "node:cluster";
 import { randomUUID } from "node:crypto";
 import { env } from "../platform/env";
-import { inCluster, onPeers, PEER_GONE, tellPeers, workerId, type PeerGone } from "../platform/peers";
+import { inCluster, onPeers, PEER_GONE, PEERS_CHANNEL, tellPeers, type PeerGone, type PeerMessage } from "../platform/peers";
 import { getRedis, redisPrefix } from "../platform/redis";
 import { singleton } from "../platform/singleton";
 
@@ -28,14 +33,29 @@ interface PresenceState {
   peers: Map<number, Set<string>>;
   /** users left offline by a dead worker, announced by the next refreshPresence */
   orphaned: string[];
+  /** "down"s sent to the primary awaiting its word on whether they were the user's last socket, by ask id */
+  asks: Map<number, (last: boolean) => void>;
+  nextAsk: number;
 }
 
-/** What workers tell each other on the "presence" topic. */
-type PeerPresence = { op: "up" | "down"; userId: string } | { op: "hello" } | { op: "state"; userIds: string[] };
+/**
+ * What goes on the "presence" topic: workers tell each other "up", "down" (with the `ask` the
+ * primary answers with "last"), "hello" and "state"; the primary tells one worker "last" and "orphaned".
+ */
+type PeerPresence =
+  | { op: "up"; userId: string }
+  | { op: "down"; userId: string; ask?: number }
+  | { op: "hello" }
+  | { op: "state"; userIds: string[] }
+  | { op: "last"; ask: number; last: boolean }
+  | { op: "orphaned"; userIds: string[] };
+
+/** How long a worker waits for the primary's "last" before it decides from its own view of the other workers. */
+const ASK_PRIMARY_MS = 1_000;
 
 // One count per process, whichever module graph connects or asks.
 const state = singleton<PresenceState>("presence", () => {
-  const s: PresenceState = { nodeId: randomUUID(), counts: new Map(), peers: new Map(), orphaned: [] };
+  const s: PresenceState = { nodeId: randomUUID(), counts: new Map(), peers: new Map(), orphaned: [], asks: new Map(), nextAsk: 1 };
   if (inCluster()) listenToPeers(s);
   return s;
 });
@@ -52,13 +72,11 @@ function listenToPeers(s: PresenceState): void {
     else if (m.op === "down") of(from).delete(m.userId);
     else if (m.op === "state") s.peers.set(from, new Set(m.userIds));
     else if (m.op === "hello") tellPeers("presence", { op: "state", userIds: [...s.counts.keys()] } satisfies PeerPresence);
+    else if (m.op === "last") s.asks.get(m.ask)?.(m.last);
+    else if (m.op === "orphaned") s.orphaned.push(...m.userIds);
   });
   onPeers(PEER_GONE, (body) => {
-    const { worker, announcer } = body as PeerGone;
-    const left = s.peers.get(worker) ?? new Set<string>();
-    s.peers.delete(worker);
-    if (announcer !== workerId()) return;
-    for (const userId of left) if (!s.counts.has(userId) && !onPeer(s, userId)) s.orphaned.push(userId);
+    s.peers.delete((body as PeerGone).worker); // its users' "offline" is the primary's to call (tallyPresence)
   });
   tellPeers("presence", { op: "hello" } satisfies PeerPresence);
 }
@@ -110,8 +128,9 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
     return false;
   }
   state.counts.delete(userId);
-  tellPeers("presence", { op: "down", userId } satisfies PeerPresence);
-  if (onPeer(state, userId)) return false;
+  if (inCluster()) {
+    if (!(await lastOnMachine(userId))) return false;
+  } else if (onPeer(state, userId)) return false;
   const redis = getRedis();
   if (redis?.isReady) {
     await redis
@@ -122,6 +141,64 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
       .catch(() => {});
   }
   return !(await liveElsewhere(userId).catch(() => false));
+}
+
+/**
+ * Tells the other workers that `userId`'s last socket here closed, and asks the primary whether it
+ * was the user's last on the machine; if the primary has not answered within ASK_PRIMARY_MS (busy, or
+ * gone), this worker's own view of the others decides.
+ */
+function lastOnMachine(userId: string): Promise<boolean> {
+  const ask = state.nextAsk++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => answer(!onPeer(state, userId)), ASK_PRIMARY_MS);
+    const answer = (last: boolean) => {
+      clearTimeout(timer);
+      state.asks.delete(ask);
+      resolve(last);
+    };
+    state.asks.set(ask, answer);
+    tellPeers("presence", { op: "down", userId, ask } satisfies PeerPresence);
+  });
+}
+
+/**
+ * The primary's side (cluster.ts calls it once): tallies which workers hold each user from the
+ * workers' "up" and "down", in the one order the primary receives them, and answers each asking
+ * "down" with whether no worker holds the user any more. When a worker exits, the users only it held
+ * are sent, as "orphaned", to the live worker with the lowest id, which announces them offline.
+ */
+export function tallyPresence(): void {
+  const holders = new Map<string, Set<number>>();
+  const tell = (worker: Worker | undefined, body: PeerPresence) => {
+    if (!worker?.isConnected()) return;
+    worker.send({ channel: PEERS_CHANNEL, topic: "presence", body, from: 0 } satisfies PeerMessage, undefined, () => {});
+  };
+  cluster.on("message", (worker, message: Partial<PeerMessage> | null) => {
+    if (message?.channel !== PEERS_CHANNEL || message.topic !== "presence") return;
+    const m = message.body as PeerPresence;
+    if (m.op === "up") {
+      let set = holders.get(m.userId);
+      if (!set) holders.set(m.userId, (set = new Set()));
+      set.add(worker.id);
+    } else if (m.op === "down") {
+      const set = holders.get(m.userId);
+      set?.delete(worker.id);
+      if (set?.size === 0) holders.delete(m.userId);
+      if (m.ask !== undefined) tell(worker, { op: "last", ask: m.ask, last: !holders.has(m.userId) });
+    }
+  });
+  cluster.on("exit", (worker) => {
+    const orphaned: string[] = [];
+    for (const [userId, set] of holders) {
+      if (!set.delete(worker.id) || set.size > 0) continue;
+      holders.delete(userId);
+      orphaned.push(userId);
+    }
+    const live = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w) && w!.id !== worker.id && w!.isConnected());
+    if (orphaned.length === 0 || live.length === 0) return;
+    tell(live.reduce((a, b) => (a.id < b.id ? a : b)), { op: "orphaned", userIds: orphaned });
+  });
 }
 
 /** Which of `userIds` are online on this node or, with Redis, on any live node. */

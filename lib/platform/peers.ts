@@ -10,7 +10,7 @@ import "server-only";
 import cluster from "node:cluster";
 import { singleton } from "./singleton";
 
-/** The IPC message's `channel`, so other users of the channel (sticky, adapter, limiter) ignore it. */
+/** The IPC message's `channel`, so other users of the channel (cluster.ts's connections, adapter, limiter) ignore it. */
 export const PEERS_CHANNEL = "parley:peers";
 /** Sent by the primary, never by a worker: `{ worker, announcer }` of a worker that exited. */
 export const PEER_GONE = "peer-gone";
@@ -32,11 +32,6 @@ export interface PeerGone {
 /** Whether this process is a worker of Parley's cluster (set by cluster.ts in each worker's environment). */
 export function inCluster(): boolean {
   return cluster.isWorker && process.env.PARLEY_CLUSTER === "1" && typeof process.send === "function";
-}
-
-/** This worker's cluster id (1, 2…; a restarted worker gets a new one); 0 outside a cluster. */
-export function workerId(): number {
-  return inCluster() ? cluster.worker!.id : 0;
 }
 
 const ignore = () => {};

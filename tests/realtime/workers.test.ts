@@ -1,10 +1,13 @@
 /**
  * One server with WEB_CONCURRENCY=2 and no Redis (cluster.ts): the two workers are one service.
- * Messages, typing, presence and rate limits cross workers; a long-polling session stays on its
- * worker (sticky); request heads still time out; and a worker that dies is replaced while the other
- * keeps its clients, announcing the dead worker's users offline.
+ * Messages, typing, presence and rate limits cross workers; a long-polling session's requests reach
+ * its worker whichever connection carries them; HTTP is served by the workers' own servers
+ * (keep-alive, pipelining, connections in turn, timeouts, shutdown waiting for requests in flight); and a
+ * worker that dies is replaced while the other keeps its clients, announcing the dead worker's
+ * users offline.
  */
 import { execFileSync } from "node:child_process";
+import http from "node:http";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -39,8 +42,9 @@ afterAll(async () => {
   await closeTestSql();
 });
 
-function connect(u: NodeUser, transport: "websocket" | "polling" = "websocket"): Promise<Client> {
-  const socket: Client = io(server.url, { transports: [transport], extraHeaders: { cookie: u.cookie }, reconnection: false, forceNew: true });
+function connect(u: NodeUser, transport: "websocket" | "polling" | "upgrade" = "websocket", agent?: http.Agent): Promise<Client> {
+  const transports = transport === "upgrade" ? ["polling", "websocket"] : [transport];
+  const socket: Client = io(server.url, { transports, extraHeaders: { cookie: u.cookie }, reconnection: false, forceNew: true, agent: agent as never });
   sockets.push(socket);
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
@@ -49,6 +53,40 @@ function connect(u: NodeUser, transport: "websocket" | "polling" = "websocket"):
 }
 
 const workerPids = () => execFileSync("pgrep", ["-P", String(server.proc.pid), "-f", "server.ts"]).toString().trim().split("\n").map(Number);
+/** The worker slot holding a socket's session: its Engine.IO id starts `w<slot>.` (cluster.ts). */
+const slotOf = (s: Client) => Number(/^w(\d+)\./.exec((s.io as unknown as { engine: { id: string } }).engine.id)![1]);
+/** The process id of the worker in `slot` (cluster.ts gives each worker PARLEY_WORKER_SLOT). */
+const pidOfSlot = (slot: number) => workerPids().find((pid) => fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`PARLEY_WORKER_SLOT=${slot}`))!;
+/** Connects `u` again until the socket is on another worker than `other`'s. */
+async function connectBeside(u: NodeUser, other: Client): Promise<Client> {
+  for (let i = 0; i < 20; i++) {
+    const s = await connect(u);
+    if (slotOf(s) !== slotOf(other)) return s;
+    s.disconnect();
+  }
+  throw new Error("every socket landed on one worker");
+}
+/** Writes `raw` on a new connection and resolves with all it got back once the server closes it or `quietMs` pass. */
+function rawExchange(raw: string, opts: { quietMs?: number } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port: Number(new URL(server.url).port), host: "127.0.0.1" });
+    let got = "";
+    let quiet: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(quiet);
+      s.destroy();
+      resolve(got);
+    };
+    s.on("data", (d) => {
+      got += d.toString("latin1");
+      clearTimeout(quiet);
+      quiet = setTimeout(done, opts.quietMs ?? 1500);
+    });
+    s.on("error", done);
+    s.on("end", done);
+    s.write(raw);
+  });
+}
 
 it("runs two workers that share rooms, presence and limits, keep polling sessions, and replace a dead worker", async () => {
   expect(server.output()).toContain("(production, 2 workers)");
@@ -66,11 +104,11 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   const ada = await user(server, "ada");
   const bob = await user(server, "bob");
   const cy = await user(server, "cy");
-  // least-connection: consecutive sockets alternate between the workers (checked below, when one dies)
+  // each pair spans the two workers (checked below, when one dies)
   const adaSocket = await connect(ada);
-  const bobSocket = await connect(bob);
+  const bobSocket = await connectBeside(bob, adaSocket);
   const cyOne = await connect(cy);
-  const cyTwo = await connect(cy);
+  const cyTwo = await connectBeside(cy, cyOne);
   const [adaGot, bobGot] = [adaSocket, bobSocket].map(collect);
 
   const dm = (await (await json(server, "/api/conversations", { method: "POST", cookie: ada.cookie, body: { kind: "direct", userId: bob.id } })).json()).conversation;
@@ -98,14 +136,29 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   expect(results.filter((r) => r.ok)).toHaveLength(30);
   expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === "rate_limited")).toBe(true);
 
-  // a long-polling session's requests all reach the worker that holds it (sticky): 6 round trips
-  const polling = await connect(bob, "polling");
-  for (let i = 0; i < 6; i++) {
-    const got = new Promise((r) => adaSocket.once("message:new", r));
-    expect((await polling.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: `polled ${i}` })).ok).toBe(true);
-    await got;
+  // long-polling sessions on both workers share a pool of keep-alive connections (as a browser's tabs
+  // do: 6 per origin), each session's GET held open by the server, the sends taking whichever
+  // connection is free: a connection the primary gave one worker carries requests of the other's
+  // sessions, and each request still reaches its session's worker
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+  const pollers = await Promise.all(Array.from({ length: 4 }, () => connect(bob, "polling", agent)));
+  expect(new Set(pollers.map(slotOf)).size).toBe(2);
+  const pollerDrops: string[] = [];
+  for (const p of pollers) p.once("disconnect", (reason) => pollerDrops.push(reason));
+  for (let round = 0; round < 4; round++) {
+    const acks = await Promise.all(pollers.map((p, i) => p.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: `polled ${round}.${i}` })));
+    expect(acks.every((a) => a.ok)).toBe(true);
   }
-  polling.disconnect();
+  await eventually(() => adaGot.filter((m) => m.body.startsWith("polled ")).length === 16);
+  expect(pollerDrops).toEqual([]); // no session was ever sent to a worker that did not know it
+  pollers.forEach((p) => p.disconnect());
+  agent.destroy();
+  // polling sessions that upgrade to WebSocket: the upgrade, on a new connection, reaches the session's worker
+  const upgraded = await Promise.all(Array.from({ length: 6 }, () => connect(bob, "upgrade")));
+  await eventually(() => upgraded.every((s) => (s.io as unknown as { engine: { transport: { name: string } } }).engine.transport.name === "websocket"), 10_000);
+  const viaUpgrade = await Promise.all(upgraded.map((s) => s.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "upgraded" })));
+  expect(viaUpgrade.every((a) => a.ok && upgraded.every((s) => s.connected))).toBe(true);
+  upgraded.forEach((s) => s.disconnect());
 
   // (the request head that never ends, opened first, was closed by its worker with 408)
   const slowAnswer = await slowClosed;
@@ -113,7 +166,8 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   expect(slowAnswer.after).toBeLessThan(20_000);
 
   // a worker dies: its sockets drop, the other worker's stay, and a replacement starts
-  const victim = pidsBefore[0];
+  const victim = pidOfSlot(slotOf(adaSocket));
+  expect(pidsBefore).toContain(victim);
   const dropped = new Set<Client>();
   for (const s of [adaSocket, bobSocket, cyOne, cyTwo]) s.once("disconnect", () => dropped.add(s));
   const offline = new Promise<{ userId: string }>((resolve) => {
@@ -123,13 +177,14 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   await eventually(() => dropped.size === 2, 10_000);
   await new Promise((r) => setTimeout(r, 500));
   expect(dropped.size).toBe(2); // one socket of each pair: the pairs were on different workers
-  expect(dropped.has(adaSocket) !== dropped.has(bobSocket)).toBe(true);
+  expect(dropped.has(adaSocket) && !dropped.has(bobSocket)).toBe(true);
   expect(dropped.has(cyOne) !== dropped.has(cyTwo)).toBe(true);
   // the survivor announces the dead worker's user (alone there) offline to the other
-  const gone = dropped.has(adaSocket) ? ada : bob;
+  const gone = ada;
   expect((await offline).userId).toBe(gone.id);
   await eventually(() => workerPids().length === 2 && !workerPids().includes(victim), 30_000);
   expect(server.output()).toMatch(/worker \d+ exited \(SIGKILL\); starting another/);
+  await eventually(() => /worker \d+ ready in slot \d/.test(server.output()), 60_000);
 
   // the dead worker's user comes back and talks to the survivor's
   const back = await connect(gone);
@@ -137,6 +192,48 @@ it("runs two workers that share rooms, presence and limits, keep polling session
   const arrived = new Promise((r) => stayed.once("message:new", r));
   expect((await back.timeout(5000).emitWithAck("message:send", { conversationId: dm.id, clientId: randomUUID(), body: "back again" })).ok).toBe(true);
   await arrived;
+});
+
+it("serves HTTP as the workers' own servers: keep-alive, pipelining, connections in turn", async () => {
+  const host = new URL(server.url).host;
+  const get = `GET /api/health HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+  // two requests in one write on one connection: both answered, the connection kept
+  const pipelined = await rawExchange(get + get);
+  expect(pipelined.match(/^HTTP\/1\.1 200/gm)).toHaveLength(2);
+  expect(pipelined).not.toMatch(/^connection: close/im);
+  // plain connections go to both workers in turn: new polling handshakes, one connection each, open sessions on both
+  const slots = new Set<number>();
+  for (let i = 0; i < 6; i++) {
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { connection: "close" } });
+    slots.add(Number(/"sid":"w(\d+)\./.exec(await res.text())?.[1]));
+  }
+  expect([...slots].sort()).toEqual([0, 1]);
+});
+
+it("announces a user offline exactly once when their tabs on two workers close at the same moment", async () => {
+  const watcher = await user(server, "watcher");
+  const tabs = await user(server, "tabs");
+  const room = (await (await json(server, "/api/conversations", { method: "POST", cookie: watcher.cookie, body: { kind: "group", title: "Presence", memberIds: [tabs.id] } })).json()).conversation;
+  expect(room.id).toBeTruthy();
+  const watching = await connect(watcher);
+  const seen: boolean[] = [];
+  watching.on("presence", (p) => p.userId === tabs.id && seen.push(p.online));
+  for (let round = 0; round < 8; round++) {
+    seen.length = 0;
+    const one = await connect(tabs);
+    const two = await connectBeside(tabs, one);
+    // each worker announces the user online when its first socket of theirs connects
+    await eventually(() => seen.filter(Boolean).length >= 2 && seen.at(-1) === true);
+    await new Promise((r) => setTimeout(r, 200));
+    seen.length = 0;
+    one.disconnect();
+    two.disconnect();
+    await eventually(() => seen.includes(false), 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([false]);
+    const view = (await (await json(server, `/api/conversations/${room.id}`, { cookie: watcher.cookie })).json()).conversation;
+    expect(view.members.find((m: { id: string }) => m.id === tabs.id).online).toBe(false);
+  }
 });
 
 it("does not pile request bodies up in the primary faster than its workers take them", async () => {
@@ -172,4 +269,22 @@ it("does not pile request bodies up in the primary faster than its workers take 
   expect(sent).toBeGreaterThan(50 * 2 ** 20); // the bodies did flow
   expect(peak - before).toBeLessThan(150);
   expect((await fetch(`${server.url}/api/health`)).ok).toBe(true);
+});
+
+it("stops gracefully: a worker answers the request it is reading before it exits", async () => {
+  // a request whose body is still arriving when the server is told to stop gets its answer
+  const port = Number(new URL(server.url).port);
+  const s = net.connect(port, "127.0.0.1");
+  let answer = "";
+  s.on("data", (d) => (answer += d.toString("latin1")));
+  s.on("error", () => {});
+  const closed = new Promise<void>((r) => s.once("close", () => r()));
+  s.write(`POST /api/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nhalf:`);
+  await new Promise((r) => setTimeout(r, 300));
+  const exited = server.stop("SIGTERM");
+  await new Promise((r) => setTimeout(r, 1500));
+  s.write("rest.");
+  await closed;
+  expect(answer).toMatch(/^HTTP\/1\.1 405/);
+  expect(await exited).toBe(0);
 });
