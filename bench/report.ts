@@ -319,7 +319,7 @@ ${writerTable(r)}
 
 ## Workers (WEB_CONCURRENCY)
 
-The same steps against \`npm start\` with several workers (cluster.ts: sticky sessions, the cluster adapter), started on the
+The same steps against \`npm start\` with several workers (cluster.ts: connections passed to the workers in turn, polling sessions routed by slot, the cluster adapter), started on the
 same database, taking its turn after the relay and the one-process server at each rate.
 
 ${workersSection(r)}

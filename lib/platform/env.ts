@@ -104,13 +104,13 @@ export interface S3Settings {
 }
 
 /**
- * WEB_CONCURRENCY's default for a machine with `cores` cores: one process. Several workers are opt-in
- * until the faults the attack pass found in cluster mode are fixed (README "Using the cores"): on 2
- * cores one process shares them with PostgreSQL anyway.
+ * WEB_CONCURRENCY's default for a machine with `cores` cores (os.availableParallelism(): what this
+ * process may use, so a container's CPU limit counts): one worker per core, as Heroku's and
+ * Render's Node guides advise, at most 8 (each worker holds a whole Next server, ~300-450 MB, and
+ * its own database pool). One core: one process, no cluster. README "Using the cores".
  */
 export function defaultWorkers(cores: number): number {
-  void cores;
-  return 1;
+  return Math.max(1, Math.min(Math.floor(cores), 8));
 }
 
 /** The parsed environment, defaults applied. */
