@@ -56,7 +56,8 @@ export async function startParley(opts: {
   /** called with the server's pid as soon as it is spawned (before it answers) */
   onSpawn?: (pid: number) => void;
 }): Promise<Child> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
+  // one process unless the target asks for workers (WEB_CONCURRENCY's default is a worker per core)
+  const env: NodeJS.ProcessEnv = { ...process.env, WEB_CONCURRENCY: "1", ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1", RATE_LIMITS: "off" };
   env.BENCH_WRITER_TRACE = "1";
   const args = [`--inspect=127.0.0.1:${opts.inspectPort}`, ...(opts.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/writer-trace.ts", ...(opts.imports ?? []).flatMap((m) => ["--import", m]), "server.ts"];
   const proc = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });

@@ -49,7 +49,7 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_DATA_DIR: dir, RATE_LIMITS: "off" },
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_DATA_DIR: dir, RATE_LIMITS: "off", WEB_CONCURRENCY: "1" },
       stdio: "ignore",
     });
     for (let i = 0; ; i++) {

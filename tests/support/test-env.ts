@@ -44,7 +44,8 @@ async function main() {
   const port = await freePort();
   const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    // one process, whatever the machine's cores (tests/realtime/workers.test.ts and zero-setup run workers)
+    env: { ...process.env, WEB_CONCURRENCY: "1", NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
