@@ -1,7 +1,7 @@
 /**
- * Forces a full garbage collection in the Parley server from outside, through the V8 inspector the
- * bench starts it with (`--inspect=127.0.0.1:<port>`), so idle-socket memory is read without garbage.
- * `ws` is socket.io's own WebSocket dependency.
+ * The Parley server (and the relay) from outside, through the V8 inspector the bench starts them with
+ * (`--inspect=127.0.0.1:<port>`): a full garbage collection, so idle-socket memory is read without
+ * garbage, and a CPU profile of just a measured window. `ws` is socket.io's own WebSocket dependency.
  */
 import WebSocket from "ws";
 
@@ -9,7 +9,12 @@ export interface HeapFigures {
   heapUsedMB: number;
 }
 
-export async function collectGarbage(inspectPort: number): Promise<HeapFigures> {
+interface Inspector {
+  call(method: string, params?: object): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+async function connect(inspectPort: number): Promise<Inspector> {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -17,24 +22,50 @@ export async function collectGarbage(inspectPort: number): Promise<HeapFigures> 
     ws.once("error", reject);
   });
   let nextId = 1;
-  const call = (method: string) =>
-    new Promise<Record<string, number>>((resolve, reject) => {
+  const call = (method: string, params?: object) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), 30_000);
-      ws.on("message", (data) => {
-        const reply = JSON.parse(String(data)) as { id?: number; result?: Record<string, number> };
+      const onMessage = (data: WebSocket.RawData) => {
+        const reply = JSON.parse(String(data)) as { id?: number; result?: Record<string, unknown> };
         if (reply.id !== id) return;
         clearTimeout(timer);
+        ws.off("message", onMessage);
         resolve(reply.result ?? {});
-      });
-      ws.send(JSON.stringify({ id, method }));
+      };
+      ws.on("message", onMessage);
+      ws.send(JSON.stringify(params ? { id, method, params } : { id, method }));
     });
+  return { call, close: () => ws.close() };
+}
+
+export async function collectGarbage(inspectPort: number): Promise<HeapFigures> {
+  const inspector = await connect(inspectPort);
   try {
-    await call("HeapProfiler.collectGarbage");
-    await call("HeapProfiler.collectGarbage"); // a second pass frees what the first one's finalisers released
-    const usage = await call("Runtime.getHeapUsage");
-    return { heapUsedMB: usage.usedSize / 2 ** 20 };
+    await inspector.call("HeapProfiler.collectGarbage");
+    await inspector.call("HeapProfiler.collectGarbage"); // a second pass frees what the first one's finalisers released
+    const usage = await inspector.call("Runtime.getHeapUsage");
+    return { heapUsedMB: (usage.usedSize as number) / 2 ** 20 };
   } finally {
-    ws.close();
+    inspector.close();
   }
+}
+
+/**
+ * Starts V8's sampling profiler in the process behind `inspectPort`; the returned function stops it
+ * and writes the profile (a .cpuprofile, for bench/profile-summary.ts or Chrome's DevTools) to `file`.
+ */
+export async function startCpuProfile(inspectPort: number, file: string): Promise<() => Promise<void>> {
+  const inspector = await connect(inspectPort);
+  await inspector.call("Profiler.enable");
+  await inspector.call("Profiler.start");
+  return async () => {
+    try {
+      const { profile } = await inspector.call("Profiler.stop");
+      const fs = await import("node:fs");
+      fs.writeFileSync(file, JSON.stringify(profile));
+    } finally {
+      inspector.close();
+    }
+  };
 }

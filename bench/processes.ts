@@ -75,12 +75,14 @@ export async function startParley(opts: {
   return { proc, pid: proc.pid!, url, inspectPort: opts.inspectPort, stop: stopper(proc) };
 }
 
-export async function startRelay(port: number): Promise<Child> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "bench/relay.ts"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+/** The bare relay (bench/relay.ts); with `inspectPort`, under the V8 inspector as Parley is (for window profiles). */
+export async function startRelay(port: number, inspectPort?: number): Promise<Child> {
+  const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const proc = spawn(process.execPath, [...inspect, "--import", "tsx", "bench/relay.ts"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
   let ready = false;
   createInterface({ input: proc.stdout! }).on("line", (line) => (ready ||= line.includes("ready")));
   await waitUntil(async () => ready, proc, "relay", 30_000);
-  return { proc, pid: proc.pid!, url: `http://127.0.0.1:${port}`, stop: stopper(proc) };
+  return { proc, pid: proc.pid!, url: `http://127.0.0.1:${port}`, inspectPort, stop: stopper(proc) };
 }
 
 /** A load process: requests (`C`, answered once each) and the events (`E`) it sends on its own. */

@@ -362,6 +362,7 @@ npm run bench -- --quick             # the search step on 100,000 messages inste
 npm run bench:search                 # the search step alone, on its own database; prints its section
 BENCH_RATE=1000 npm run bench        # the main run at another rate
 BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
+BENCH_ONLY=main BENCH_ROUNDS=3 npm run bench   # only the main step, relay and Parley taking turns 3 times: CPU per delivery and the ratio, no report
 \`\`\`
 `;
   fs.writeFileSync(file, md);

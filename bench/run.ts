@@ -14,23 +14,35 @@ import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/em
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
-import { collectGarbage } from "./inspector";
+import { collectGarbage, startCpuProfile } from "./inspector";
 import { machineInfo } from "./machine";
 import { startLoad, startParley, startRelay, type Child, type LoadProcess, type WriterBatch } from "./processes";
-import type { ConnectResult, ServerKind, StepResult } from "./protocol";
-import { writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
+import type { ConnectResult, LoadEvent, ServerKind, StepResult } from "./protocol";
+import { cpuPerDeliveryUs, writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
 import { runSearchBench, writeSearchPlans } from "./search";
 import { GROWTH_SIZES, growthPlansFile, runGrowthBench } from "./growth";
 import { runStormBench, stormChart } from "./storm";
 import { seedWorkload, USERS } from "./seed";
-import { cpuSeconds, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
+import { cpuSeconds, cpuSplit, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
 
 const MAIN = { rate: Number(process.env.BENCH_RATE ?? 2000), warmupMs: 2000, durationMs: 10_000, drainMs: 10_000 };
 /** `npm run bench -- --quick`: fewer ramp steps and idle points, the search, storm and growth steps smaller (under 5 minutes in all) */
 const QUICK = process.argv.includes("--quick");
 const RAMP_RATES = (process.env.BENCH_RAMP ?? (QUICK ? "500,1000,2000,3000,5000" : "250,500,1000,1500,2000,2500,3000,3500,4000,5000")).split(",").map(Number);
-/** "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report */
-const ONLY = process.env.BENCH_ONLY as ServerKind | "idle" | undefined;
+/**
+ * "relay", "parley" or "idle": a quicker partial run for profiling, which writes no report. "main": the relay and
+ * Parley side by side at the main rate only (no ramp, idle sockets, search, storm or growth), BENCH_ROUNDS times
+ * (default 1), printing each server's CPU per delivery and their ratio (issue 15 item 1); no report either.
+ */
+const ONLY = process.env.BENCH_ONLY as ServerKind | "idle" | "main" | undefined;
+const MAIN_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/**
+ * BENCH_WINDOW_PROF=<dir>: a V8 CPU profile of each server over each measured window alone (through the
+ * inspector; the relay gets one too), as <dir>/<kind>-<rate>-<n>.cpuprofile. The sampling adds CPU of its own:
+ * read the breakdown from the profiles, the CPU figures from a run without them.
+ */
+const WINDOW_PROF = process.env.BENCH_WINDOW_PROF ? path.resolve(process.env.BENCH_WINDOW_PROF) : undefined;
+let profiles = 0;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
 const IDLE_STEPS = QUICK ? [0, 10_000] : [0, 2500, 5000, 10_000];
@@ -82,6 +94,8 @@ let db: EmbeddedDatabase | undefined;
 interface CpuSample {
   at: number;
   server: number;
+  /** the server's kernel time (system calls), part of `server` */
+  serverSystem: number;
   load: number;
   postgres: number;
   machine: number;
@@ -95,7 +109,8 @@ function sampleCpu(serverPids: number[], loadPid: number): CpuSample {
   const tree = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
   // each server's tree: with WEB_CONCURRENCY > 1, the cluster's primary and its workers; with nodes, both
   const server = serverPids.reduce((sum, pid) => sum + tree(pid), 0);
-  return { at: Date.now(), server, load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
+  const serverSystem = serverPids.reduce((sum, pid) => sum + processTree(pid).reduce((s, p) => s + cpuSplit(p).system, 0), 0);
+  return { at: Date.now(), server, serverSystem, load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
 }
 
 async function waitForQuiet(): Promise<void> {
@@ -128,10 +143,19 @@ function writerStats(from: number, to: number, seconds: number, kind: ServerKind
 async function measure(load: LoadProcess, { kind, servers }: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
   await waitForQuiet();
   const samples: CpuSample[] = [];
-  const listener = () => samples.push(sampleCpu(servers.map((s) => s.pid), load.pid));
+  const profiled = WINDOW_PROF && servers.length === 1 ? servers[0].inspectPort : undefined;
+  let profile: Promise<() => Promise<void>> | undefined;
+  let profileWritten: Promise<void> | undefined;
+  const listener = (e: LoadEvent) => {
+    samples.push(sampleCpu(servers.map((s) => s.pid), load.pid));
+    if (!profiled) return;
+    if (e.event === "window-start") profile = startCpuProfile(profiled, path.join(WINDOW_PROF!, `${kind}-${step.rate}-${++profiles}.cpuprofile`));
+    else profileWritten = profile?.then((stop) => stop());
+  };
   load.onEvent(listener);
   const result = await load.request<StepResult>({ cmd: "step", kind, ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
   load.offEvent(listener);
+  await profileWritten;
   const [a, b] = samples;
   const pct = (key: Exclude<keyof CpuSample, "at">) => (a && b ? ((b[key] - a[key]) / ((b.at - a.at) / 1000)) * 100 : NaN);
   const rss = servers.flatMap((s) => processTree(s.pid)).reduce((sum, pid) => sum + rssBytes(pid), 0);
@@ -139,7 +163,7 @@ async function measure(load: LoadProcess, { kind, servers }: Target, step: { rat
   if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS, kind);
   console.log(
     `[bench]   ${kind} ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
-      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} %, load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
+      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} % (system ${pct("serverSystem").toFixed(0)} %), load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
       (measured.writer ? `, batches ${measured.writer.batchesPerS.toFixed(0)}/s of ${measured.writer.meanSize.toFixed(1)}, batch p50 ${measured.writer.commit.p50} p99 ${measured.writer.commit.p99} ms, transaction p50 ${measured.writer.transaction.p50} ms` : ""),
   );
   return measured;
@@ -185,6 +209,11 @@ async function benchServers(load: LoadProcess, targets: Target[]): Promise<Parti
     if (connect.connected < USERS) throw new Error(`${t.kind}: only ${connect.connected} sockets connected (${connect.firstError})`);
     runs.set(t, { connect, ramp: [], broken: false });
   }
+  if (ONLY === "main") {
+    await mainRounds(load, targets);
+    for (const t of targets) await load.request({ cmd: "disconnect", kind: t.kind }, 30_000);
+    return {};
+  }
   console.log(`[bench] main run at ${MAIN.rate} msgs/s`);
   for (const t of targets) runs.get(t)!.main = await measureBest(load, t, MAIN);
   console.log("[bench] ramp");
@@ -206,6 +235,26 @@ async function benchServers(load: LoadProcess, targets: Target[]): Promise<Parti
     results[t.kind] = { kind: t.kind, connect: run.connect, main: run.main!, ramp: run.ramp, maxSustainable, rampExhausted: passed.length === RAMP_RATES.length };
   }
   return results;
+}
+
+/** BENCH_ONLY=main: the main step, the servers taking turns, MAIN_ROUNDS times; prints CPU per delivery and the ratio. */
+async function mainRounds(load: LoadProcess, targets: Target[]): Promise<void> {
+  const perDelivery = new Map<ServerKind, number[]>();
+  for (let round = 1; round <= MAIN_ROUNDS; round++) {
+    console.log(`[bench] main run at ${MAIN.rate} msgs/s, round ${round} of ${MAIN_ROUNDS}`);
+    for (const t of targets) {
+      const m = await measure(load, t, MAIN);
+      const us = cpuPerDeliveryUs(m);
+      perDelivery.set(t.kind, [...(perDelivery.get(t.kind) ?? []), us]);
+      console.log(`[bench]   ${t.kind}: server CPU per delivery ${us.toFixed(1)} µs`);
+    }
+    const [p, r] = [perDelivery.get("parley")?.at(-1), perDelivery.get("relay")?.at(-1)];
+    if (p && r) console.log(`[bench]   round ${round}: parley / relay × ${(p / r).toFixed(2)}`);
+  }
+  const total = (kind: ServerKind) => (perDelivery.get(kind) ?? []).reduce((a, b) => a + b, 0);
+  if (perDelivery.has("parley") && perDelivery.has("relay")) {
+    console.log(`[bench] CPU per delivery, mean of ${MAIN_ROUNDS}: parley ${(total("parley") / MAIN_ROUNDS).toFixed(1)} µs, relay ${(total("relay") / MAIN_ROUNDS).toFixed(1)} µs, × ${(total("parley") / total("relay")).toFixed(2)}`);
+  }
 }
 
 function sustained(step: StepResult): boolean {
@@ -249,7 +298,8 @@ async function main(): Promise<void> {
 
   const load = startLoad(workloadFile);
   children.push(load);
-  const relay = await startRelay(await freePort());
+  if (WINDOW_PROF) fs.mkdirSync(WINDOW_PROF, { recursive: true });
+  const relay = await startRelay(await freePort(), WINDOW_PROF ? await freePort() : undefined);
   children.push(relay);
   const profileDir = process.env.BENCH_CPU_PROF;
   const parley = await startParley({
@@ -257,10 +307,10 @@ async function main(): Promise<void> {
     inspectPort: await freePort(),
     batches: writerBatches,
     env: { DATABASE_URL: db.url, NEXTAUTH_SECRET: secret, PARLEY_DATA_DIR: path.join(dir, "parley") },
-    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+    nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : []), ...(process.env.BENCH_PARLEY_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
   });
   children.push(parley);
-  const targets = ([{ kind: "relay", servers: [relay] }, { kind: "parley", servers: [parley] }] as Target[]).filter((t) => !ONLY || ONLY === t.kind);
+  const targets = ([{ kind: "relay", servers: [relay] }, { kind: "parley", servers: [parley] }] as Target[]).filter((t) => !ONLY || ONLY === "main" || ONLY === t.kind);
   let workers: Child | undefined;
   if (!ONLY || ONLY === "parley-workers") {
     workers = await startParley({
@@ -294,7 +344,7 @@ async function main(): Promise<void> {
   for (const node of nodes) await node.stop();
   if (nodes.length) await forgetRedisKeys();
   const idle = ONLY && ONLY !== "idle" ? [] : await idleSockets(load, parley);
-  if (!runs.relay || !runs.parley) return;
+  if (ONLY || !runs.relay || !runs.parley) return;
   // Last, on the same database: its send-cost phases drop the search index and column.
   await parley.stop();
   await waitForQuiet();
