@@ -9,16 +9,29 @@ import "server-only";
  */
 const store = globalThis as unknown as Record<symbol, unknown>;
 
+/**
+ * Each name's registered symbol, looked up once per module graph: the hot paths ask for their
+ * singletons several times per message, and building the name and finding its symbol in the
+ * registry each time cost about 2 µs per message (issue 15 item 1).
+ */
+const keys = new Map<string, symbol>();
+function keyOf(name: string): symbol {
+  let key = keys.get(name);
+  if (key === undefined) keys.set(name, (key = Symbol.for(`parley.${name}`)));
+  return key;
+}
+
 /** The process-wide value named `name`, made by `create` the first time it is asked for. */
 export function singleton<T>(name: string, create: () => T): T {
-  const key = Symbol.for(`parley.${name}`);
-  if (!(key in store)) store[key] = create();
-  return store[key] as T;
+  const key = keyOf(name);
+  const value = store[key];
+  if (value !== undefined || key in store) return value as T;
+  return (store[key] = create());
 }
 
 /** Replaces (or with `undefined`, forgets) the process-wide value named `name`: for shutdown and tests. */
 export function setSingleton<T>(name: string, value: T | undefined): void {
-  const key = Symbol.for(`parley.${name}`);
+  const key = keyOf(name);
   if (value === undefined) delete store[key];
   else store[key] = value;
 }
