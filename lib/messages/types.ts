@@ -106,6 +106,22 @@ export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
   return out;
 }
 
+/** A row's column by its Drizzle (camelCase) or raw (snake_case) name. */
+function field(row: Record<string, unknown>, camel: string, snake: string): unknown {
+  const v = row[camel];
+  return v !== undefined ? v : row[snake];
+}
+
+/**
+ * A time as the protocol's ISO string (null stays null). A Date (as postgres.js reads timestamptz) is
+ * formatted as it is: copying it first cost a second Date per field, through Next's patched Date
+ * constructor in the server (issue 15 item 1: CPU per message).
+ */
+function iso(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return (v instanceof Date ? v : new Date(v as string)).toISOString();
+}
+
 /**
  * A messages row (Drizzle camelCase or raw snake_case) as the protocol's Message. The row may carry
  * the aggregates of db/message-rows.ts: `reactions_agg` (json [{ emoji, userIds }]) and the
@@ -113,8 +129,7 @@ export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
  * `reply_files` (its file names in order).
  */
 export function toMessageView(row: Record<string, unknown>): MessageView {
-  const get = (camel: string, snake: string) => (row[camel] !== undefined ? row[camel] : row[snake]);
-  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
+  const get = (camel: string, snake: string) => field(row, camel, snake);
   const deletedAt = iso(get("deletedAt", "deleted_at"));
   const replyId = row.reply_id as string | null | undefined;
   const reactions = ((row.reactions_agg as { emoji: string; userIds: string[] }[] | null | undefined) ?? []).map((r) => ({ emoji: r.emoji, count: r.userIds.length, userIds: r.userIds }));
