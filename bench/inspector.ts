@@ -69,3 +69,22 @@ export async function startCpuProfile(inspectPort: number, file: string): Promis
     }
   };
 }
+
+/**
+ * Starts V8's sampling heap profiler (allocations, including what is collected soon after) in the process behind
+ * `inspectPort`; the returned function stops it and writes the profile (a .heapprofile: bytes allocated by stack).
+ */
+export async function startAllocationProfile(inspectPort: number, file: string): Promise<() => Promise<void>> {
+  const inspector = await connect(inspectPort);
+  await inspector.call("HeapProfiler.enable");
+  await inspector.call("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    try {
+      const { profile } = await inspector.call("HeapProfiler.stopSampling");
+      const fs = await import("node:fs");
+      fs.writeFileSync(file, JSON.stringify(profile));
+    } finally {
+      inspector.close();
+    }
+  };
+}

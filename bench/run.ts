@@ -14,7 +14,7 @@ import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/em
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
-import { collectGarbage, startCpuProfile } from "./inspector";
+import { collectGarbage, startAllocationProfile, startCpuProfile } from "./inspector";
 import { machineInfo } from "./machine";
 import { startLoad, startParley, startRelay, type Child, type LoadProcess, type WriterBatch } from "./processes";
 import type { ConnectResult, LoadEvent, ServerKind, StepResult } from "./protocol";
@@ -42,6 +42,8 @@ const MAIN_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
  * read the breakdown from the profiles, the CPU figures from a run without them.
  */
 const WINDOW_PROF = process.env.BENCH_WINDOW_PROF ? path.resolve(process.env.BENCH_WINDOW_PROF) : undefined;
+/** BENCH_WINDOW_ALLOC=1 (with BENCH_WINDOW_PROF): a sampling allocation profile (.heapprofile) instead of the CPU profile. */
+const WINDOW_ALLOC = process.env.BENCH_WINDOW_ALLOC === "1";
 let profiles = 0;
 const RAMP = { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
@@ -149,7 +151,10 @@ async function measure(load: LoadProcess, { kind, servers }: Target, step: { rat
   const listener = (e: LoadEvent) => {
     samples.push(sampleCpu(servers.map((s) => s.pid), load.pid));
     if (!profiled) return;
-    if (e.event === "window-start") profile = startCpuProfile(profiled, path.join(WINDOW_PROF!, `${kind}-${step.rate}-${++profiles}.cpuprofile`));
+    if (e.event === "window-start") {
+      const file = path.join(WINDOW_PROF!, `${kind}-${step.rate}-${++profiles}`);
+      profile = WINDOW_ALLOC ? startAllocationProfile(profiled, `${file}.heapprofile`) : startCpuProfile(profiled, `${file}.cpuprofile`);
+    }
     else profileWritten = profile?.then((stop) => stop());
   };
   load.onEvent(listener);
