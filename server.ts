@@ -3,7 +3,7 @@
  * Without DATABASE_URL it starts an embedded PostgreSQL in .data/postgres and stops it last (as
  * root, possibly with the data elsewhere and .data/postgres a link to it: db/embedded-root.ts).
  * With WEB_CONCURRENCY > 1, `runFromCommandLine` starts cluster.ts's primary instead, which does the
- * database part once and runs this file in each worker: a worker takes the connections the primary
+ * database part once and runs this file in each worker: a worker serves the connections the primary
  * hands it and shares rooms with the other workers (see cluster.ts).
  */
 import cluster from "node:cluster";
@@ -169,8 +169,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }));
     answerMalformedRequests(httpServer);
     const redisUrl = settled.redisUrl;
-    // a worker refreshes presence too: it announces the users a dead worker left behind (lib/people/presence.ts)
-    const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) || worker });
+    const io = createRealtime(httpServer, { destroyUpgrade: !dev, sweepPresence: Boolean(redisUrl) });
     // Forwarding headers are reduced to what TRUST_PROXY believes before anyone reads them: Next,
     // next-auth (its URLs and callback-url cookie), Socket.IO's handshake. Prepended after
     // createRealtime, because engine.io wraps the "request" listeners present when it attaches and
@@ -199,7 +198,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     } else if (worker) {
       io.adapter(createClusterAdapter());
     }
-    // connections arrive from the primary, polling sessions routed by their slot (cluster.ts)
+    // connections arrive from the primary; a polling session's requests reach the worker that holds it (cluster.ts)
     const connections = worker ? acceptConnections(httpServer, io) : undefined;
     if (dev) {
       const upgrade = app.getUpgradeHandler();

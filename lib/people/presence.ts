@@ -9,12 +9,12 @@
  *
  * The workers of one `npm start` (WEB_CONCURRENCY > 1) also tell each other, through the primary
  * (lib/platform/peers.ts), when a user comes online or goes offline on them; a worker that starts asks
- * the others for their online users. Whether a user's last socket on the machine has closed is the
- * primary's to say (`tallyPresence`): it sees every worker's "up" and "down" in one order, so when
- * two tabs on two workers close at once exactly one worker announces "offline" (each worker's own
- * view would have seen the other tab still open, and neither would). When a worker dies, the
- * primary has the lowest-numbered survivor announce "offline", at its next refresh, for the users
- * no live worker has.
+ * the others for their online users (their views answer `onlineUsers`). Announcing is the primary's
+ * to order (`tallyPresence`): it sees every worker's "up" and "down" in one order, decides when a
+ * user's first socket on the machine opened or last one closed (also when a worker dies), and has
+ * one worker, the announcer, emit each change, in that order. Each worker deciding from its own view
+ * announced nothing when two tabs on two workers closed at once (each saw the other's tab), and a
+ * tab opening on one worker as another closed on the other could be heard "online" then "offline".
  */
 import "server-only";
 import cluster, { type Worker } from "node:cluster";
@@ -31,31 +31,25 @@ interface PresenceState {
   counts: Map<string, number>;
   /** the users online on each other worker of this cluster, by worker id */
   peers: Map<number, Set<string>>;
-  /** users left offline by a dead worker, announced by the next refreshPresence */
-  orphaned: string[];
-  /** "down"s sent to the primary awaiting its word on whether they were the user's last socket, by ask id */
-  asks: Map<number, (last: boolean) => void>;
-  nextAsk: number;
+  /** in a cluster worker: emits the primary's announcements (set by lib/realtime/server.ts) */
+  announce?: (userId: string, online: boolean) => Promise<void>;
+  /** each user's announcements, one after the other */
+  announcing: Map<string, Promise<void>>;
 }
 
 /**
- * What goes on the "presence" topic: workers tell each other "up", "down" (with the `ask` the
- * primary answers with "last"), "hello" and "state"; the primary tells one worker "last" and "orphaned".
+ * What goes on the "presence" topic: workers tell each other (and the primary) "up", "down",
+ * "hello" and "state"; the primary tells the announcer "announce".
  */
 type PeerPresence =
-  | { op: "up"; userId: string }
-  | { op: "down"; userId: string; ask?: number }
+  | { op: "up" | "down"; userId: string }
   | { op: "hello" }
   | { op: "state"; userIds: string[] }
-  | { op: "last"; ask: number; last: boolean }
-  | { op: "orphaned"; userIds: string[] };
-
-/** How long a worker waits for the primary's "last" before it decides from its own view of the other workers. */
-const ASK_PRIMARY_MS = 1_000;
+  | { op: "announce"; userId: string; online: boolean };
 
 // One count per process, whichever module graph connects or asks.
 const state = singleton<PresenceState>("presence", () => {
-  const s: PresenceState = { nodeId: randomUUID(), counts: new Map(), peers: new Map(), orphaned: [], asks: new Map(), nextAsk: 1 };
+  const s: PresenceState = { nodeId: randomUUID(), counts: new Map(), peers: new Map(), announcing: new Map() };
   if (inCluster()) listenToPeers(s);
   return s;
 });
@@ -72,13 +66,36 @@ function listenToPeers(s: PresenceState): void {
     else if (m.op === "down") of(from).delete(m.userId);
     else if (m.op === "state") s.peers.set(from, new Set(m.userIds));
     else if (m.op === "hello") tellPeers("presence", { op: "state", userIds: [...s.counts.keys()] } satisfies PeerPresence);
-    else if (m.op === "last") s.asks.get(m.ask)?.(m.last);
-    else if (m.op === "orphaned") s.orphaned.push(...m.userIds);
+    else if (m.op === "announce") announceInTurn(s, m.userId, m.online);
   });
   onPeers(PEER_GONE, (body) => {
-    s.peers.delete((body as PeerGone).worker); // its users' "offline" is the primary's to call (tallyPresence)
+    s.peers.delete((body as PeerGone).worker); // its users' "offline" is the primary's to announce (tallyPresence)
   });
   tellPeers("presence", { op: "hello" } satisfies PeerPresence);
+}
+
+/** Emits one of the primary's announcements once this user's earlier ones are out; "offline" only if no other node (Redis) has them. */
+function announceInTurn(s: PresenceState, userId: string, online: boolean): void {
+  const announce = s.announce;
+  if (!announce) return;
+  const next = (s.announcing.get(userId) ?? Promise.resolve())
+    .then(async () => {
+      if (!online && (await liveElsewhere(userId).catch(() => false))) return;
+      await announce(userId, online);
+    })
+    .catch(() => {});
+  s.announcing.set(userId, next);
+  void next.then(() => {
+    if (s.announcing.get(userId) === next) s.announcing.delete(userId);
+  });
+}
+
+/**
+ * In a cluster worker: `fn(userId, online)` emits the announcements the primary orders
+ * (`tallyPresence`); socketConnected and socketDisconnected then never say "announce" themselves.
+ */
+export function onPresenceAnnouncements(fn: (userId: string, online: boolean) => Promise<void>): void {
+  state.announce = fn;
 }
 
 function onPeer(s: PresenceState, userId: string): boolean {
@@ -109,7 +126,10 @@ async function liveElsewhere(userId: string): Promise<boolean> {
   return Object.entries(fields).some(([node, expiry]) => node !== state.nodeId && Number(expiry) > now);
 }
 
-/** Counts a new socket; true when the user just came online (on this node). */
+/**
+ * Counts a new socket; true when the user just came online (on this node) and the caller should say
+ * so. In a cluster worker always false: the primary orders that announcement (`tallyPresence`).
+ */
 export async function socketConnected(userId: string): Promise<boolean> {
   const n = (state.counts.get(userId) ?? 0) + 1;
   state.counts.set(userId, n);
@@ -117,10 +137,13 @@ export async function socketConnected(userId: string): Promise<boolean> {
     tellPeers("presence", { op: "up", userId } satisfies PeerPresence);
     await markLive([userId]).catch(() => {});
   }
-  return n === 1;
+  return n === 1 && !inCluster();
 }
 
-/** Counts a closed socket; true when the user has no socket left on any node. */
+/**
+ * Counts a closed socket; true when the user has no socket left on any node and the caller should
+ * say so. In a cluster worker always false: the primary orders that announcement (`tallyPresence`).
+ */
 export async function socketDisconnected(userId: string): Promise<boolean> {
   const n = (state.counts.get(userId) ?? 1) - 1;
   if (n > 0) {
@@ -128,9 +151,7 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
     return false;
   }
   state.counts.delete(userId);
-  if (inCluster()) {
-    if (!(await lastOnMachine(userId))) return false;
-  } else if (onPeer(state, userId)) return false;
+  tellPeers("presence", { op: "down", userId } satisfies PeerPresence);
   const redis = getRedis();
   if (redis?.isReady) {
     await redis
@@ -140,38 +161,23 @@ export async function socketDisconnected(userId: string): Promise<boolean> {
       .exec()
       .catch(() => {});
   }
+  if (inCluster()) return false;
   return !(await liveElsewhere(userId).catch(() => false));
 }
 
 /**
- * Tells the other workers that `userId`'s last socket here closed, and asks the primary whether it
- * was the user's last on the machine; if the primary has not answered within ASK_PRIMARY_MS (busy, or
- * gone), this worker's own view of the others decides.
- */
-function lastOnMachine(userId: string): Promise<boolean> {
-  const ask = state.nextAsk++;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => answer(!onPeer(state, userId)), ASK_PRIMARY_MS);
-    const answer = (last: boolean) => {
-      clearTimeout(timer);
-      state.asks.delete(ask);
-      resolve(last);
-    };
-    state.asks.set(ask, answer);
-    tellPeers("presence", { op: "down", userId, ask } satisfies PeerPresence);
-  });
-}
-
-/**
  * The primary's side (cluster.ts calls it once): tallies which workers hold each user from the
- * workers' "up" and "down", in the one order the primary receives them, and answers each asking
- * "down" with whether no worker holds the user any more. When a worker exits, the users only it held
- * are sent, as "orphaned", to the live worker with the lowest id, which announces them offline.
+ * workers' "up" and "down", in the one order the primary receives them, and when a user's first
+ * socket on the machine opens or their last one closes (or the only worker holding them exits),
+ * tells the worker `announcer()` names (one, the same while it lives) to announce it. Nothing is
+ * announced while no worker is ready.
  */
-export function tallyPresence(): void {
+export function tallyPresence(announcer: () => Worker | undefined): void {
   const holders = new Map<string, Set<number>>();
-  const tell = (worker: Worker | undefined, body: PeerPresence) => {
+  const announce = (userId: string, online: boolean) => {
+    const worker = announcer();
     if (!worker?.isConnected()) return;
+    const body: PeerPresence = { op: "announce", userId, online };
     worker.send({ channel: PEERS_CHANNEL, topic: "presence", body, from: 0 } satisfies PeerMessage, undefined, () => {});
   };
   cluster.on("message", (worker, message: Partial<PeerMessage> | null) => {
@@ -181,23 +187,20 @@ export function tallyPresence(): void {
       let set = holders.get(m.userId);
       if (!set) holders.set(m.userId, (set = new Set()));
       set.add(worker.id);
+      if (set.size === 1) announce(m.userId, true);
     } else if (m.op === "down") {
       const set = holders.get(m.userId);
-      set?.delete(worker.id);
-      if (set?.size === 0) holders.delete(m.userId);
-      if (m.ask !== undefined) tell(worker, { op: "last", ask: m.ask, last: !holders.has(m.userId) });
+      if (!set?.delete(worker.id) || set.size > 0) return;
+      holders.delete(m.userId);
+      announce(m.userId, false);
     }
   });
   cluster.on("exit", (worker) => {
-    const orphaned: string[] = [];
     for (const [userId, set] of holders) {
       if (!set.delete(worker.id) || set.size > 0) continue;
       holders.delete(userId);
-      orphaned.push(userId);
+      announce(userId, false);
     }
-    const live = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w) && w!.id !== worker.id && w!.isConnected());
-    if (orphaned.length === 0 || live.length === 0) return;
-    tell(live.reduce((a, b) => (a.id < b.id ? a : b)), { op: "orphaned", userIds: orphaned });
   });
 }
 
@@ -221,16 +224,11 @@ export async function onlineUsers(userIds: string[]): Promise<Set<string>> {
   return online;
 }
 
-/**
- * Refreshes this node's entries; returns users whose every node expired (now offline everywhere),
- * and those a dead worker of this cluster left offline when this worker speaks for it.
- */
+/** Refreshes this node's entries (Redis); returns users whose every node expired (now offline everywhere). */
 export async function refreshPresence(): Promise<string[]> {
-  const orphaned = state.orphaned.splice(0).filter((userId) => !state.counts.has(userId) && !onPeer(state, userId));
   const redis = getRedis();
-  if (!redis?.isReady) return orphaned;
+  if (!redis?.isReady) return [];
   const gone: string[] = [];
-  for (const userId of orphaned) if (!(await liveElsewhere(userId))) gone.push(userId);
   await markLive([...state.counts.keys()]);
   const expired = await redis.zRangeByScore(expiryKey(), 0, Date.now());
   for (const entry of expired) {

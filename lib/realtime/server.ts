@@ -5,7 +5,7 @@ import { Server } from "socket.io";
 import { authenticateCookies } from "../http/next-auth";
 import { isCrossOrigin } from "../http/origin";
 import { outageLog } from "../platform/log";
-import { presenceRefreshMs, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
+import { onPresenceAnnouncements, presenceRefreshMs, refreshPresence, socketConnected, socketDisconnected } from "../people/presence";
 import { limitHandshakesPerUser, limitSocketsPerUser } from "./budget";
 import { boundedParser } from "./parser";
 import { rooms } from "./contract";
@@ -89,6 +89,13 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     registerHandlers(socket);
     closeAtExpiry(socket);
     reconcile(socket).then(reconciles.worked, reconciles.failed);
+  });
+
+  // In a cluster worker the primary orders "online" / "offline" (lib/people/presence.ts tallyPresence),
+  // and this worker emits those it is given, to the user's conversations.
+  onPresenceAnnouncements(async (userId, online) => {
+    const memberships = await listMembershipIds(userId);
+    if (memberships.length) io.to(memberships.map(rooms.conversation)).emit("presence", { userId, online });
   });
 
   if (opts.sweepPresence) {
