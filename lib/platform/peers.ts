@@ -12,7 +12,7 @@ import { singleton } from "./singleton";
 
 /** The IPC message's `channel`, so other users of the channel (cluster.ts's connections, adapter, limiter) ignore it. */
 export const PEERS_CHANNEL = "parley:peers";
-/** Sent by the primary, never by a worker: `{ worker, announcer }` of a worker that exited. */
+/** Sent by the primary, never by a worker: `{ worker }`, a worker that exited. */
 export const PEER_GONE = "peer-gone";
 
 /** What goes over the IPC channel: `from` is the sender's cluster worker id, filled in by the primary. */
@@ -23,10 +23,9 @@ export interface PeerMessage {
   from?: number;
 }
 
-/** The body of PEER_GONE: the dead worker's id, and the live worker that speaks for it (announces what it leaves behind). */
+/** The body of PEER_GONE: the dead worker's id (its users' "offline" is ordered by the primary: lib/people/presence.ts tallyPresence). */
 export interface PeerGone {
   worker: number;
-  announcer: number;
 }
 
 /** Whether this process is a worker of Parley's cluster (set by cluster.ts in each worker's environment). */
@@ -66,7 +65,7 @@ export function onPeers(topic: string, fn: Listener): void {
 
 /**
  * The primary's side: relays each worker's PeerMessage to every other worker, and tells the
- * survivors when a worker exits (PEER_GONE; the announcer is the live worker with the lowest id).
+ * survivors when a worker exits (PEER_GONE).
  * Called once, in the primary.
  */
 export function relayBetweenWorkers(): void {
@@ -78,8 +77,7 @@ export function relayBetweenWorkers(): void {
   cluster.on("exit", (worker) => {
     const live = others(worker.id);
     if (live.length === 0) return;
-    const announcer = Math.min(...live.map((w) => w!.id));
-    const body: PeerGone = { worker: worker.id, announcer };
+    const body: PeerGone = { worker: worker.id };
     for (const w of live) w!.send({ channel: PEERS_CHANNEL, topic: PEER_GONE, body, from: 0 } satisfies PeerMessage, undefined, ignore);
   });
 }
