@@ -121,9 +121,10 @@ function perRequest(meter: CpuMeter, n: number): () => { server: number; postgre
 }
 
 /** Times `n` calls of `call` one after another (after `warmup` untimed ones): the latencies in ms, the machine's CPU and the CPU per call. */
-async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: number) => Promise<void>): Promise<{ ms: number[]; machineCpu: number; cpuPerRequest: { server: number; postgres: number } }> {
+async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: number) => Promise<void>, profile?: () => Promise<() => Promise<void>>): Promise<{ ms: number[]; machineCpu: number; cpuPerRequest: { server: number; postgres: number } }> {
   for (let i = 0; i < warmup; i++) await call(-1 - i);
   const ms: number[] = [];
+  const stopProfile = await profile?.();
   const cpu = machineCpu();
   const used = perRequest(meter, n);
   for (let i = 0; i < n; i++) {
@@ -131,7 +132,9 @@ async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: numbe
     await call(i);
     ms.push(performance.now() - t0);
   }
-  return { ms, machineCpu: cpu(), cpuPerRequest: used() };
+  const result = { ms, machineCpu: cpu(), cpuPerRequest: used() };
+  await stopProfile?.();
+  return result;
 }
 
 /** Directory queries as typed: 1–4 first letters of a person's first or last name (a person drawn at random). */
@@ -190,9 +193,15 @@ async function probeHistories(sql: Sql, world: World): Promise<{ id: string; las
  * set again, then the conversation list, the directory, history pages and `sync` catch-ups.
  * `cookies` holds the probe's and the senders' session cookies.
  */
-export async function measurePoint(opts: { url: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; cpu: CpuMeter; log: (line: string) => void }): Promise<MeasuredPoint> {
+/**
+ * One size's measurements. `profile(name)`, when given, starts a CPU profile of the server for the measured
+ * requests of block `name` ("list", "directory", "history", "sync") and returns what stops and writes it.
+ */
+export async function measurePoint(opts: { url: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; cpu: CpuMeter; log: (line: string) => void; profile?: (name: string) => Promise<() => Promise<void>>; sendMs?: number; samples?: number }): Promise<MeasuredPoint> {
   const { url, sql, world, cookies, log, cpu: meter } = opts;
-  const S = GROWTH_SAMPLES;
+  // `samples` < 1 (npm run bench -- --quick) takes that share of each block's requests
+  const scale = opts.samples ?? 1;
+  const S = { ...GROWTH_SAMPLES, list: Math.round(GROWTH_SAMPLES.list * scale), directory: Math.round(GROWTH_SAMPLES.directory * scale), history: Math.round(GROWTH_SAMPLES.history * scale), sync: Math.round(GROWTH_SAMPLES.sync * scale) };
   const rand = random(opts.seed);
   const probeCookie = cookies.get(world.probe)!;
   const probe = await connect(url, probeCookie);
@@ -200,7 +209,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
   const senders = await Promise.all(senderUsers.map((u) => connect(url, cookies.get(u)!)));
   try {
     await waitForQuiet(log);
-    const send = await measureSends(world, senders, rand, meter);
+    const send = await measureSends(world, senders, rand, meter, opts.sendMs);
     log(`  send at ${S.send.rate}/s: ack p50 ${send.latency.p50.toFixed(1)} p99 ${send.latency.p99.toFixed(1)} ms (${send.latency.n} acks, ${send.errors} errors, ${cpuText(send.cpuPerRequest)}, machine ${send.machineCpu.toFixed(0)} %)`);
 
     // the probe has read its conversations as before the sends (they are what `sync` catches up on below)
@@ -210,7 +219,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
     const list = await timed(S.list, S.warmup, meter, async () => {
       const res = await getJson<{ conversations: ConversationView[] }>(`${url}/api/conversations`, probeCookie);
       conversations = res.conversations.length;
-    });
+    }, opts.profile && (() => opts.profile!("list")));
     log(`  list: p50 ${summarize(list.ms).p50.toFixed(1)} p99 ${summarize(list.ms).p99.toFixed(1)} ms (${conversations} conversations, ${cpuText(list.cpuPerRequest)})`);
 
     await waitForQuiet(log);
@@ -220,7 +229,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
       const q = queries[i < 0 ? S.directory - 1 - i : i];
       const res = await getJson<{ users: unknown[] }>(`${url}/api/users?${new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) })}`, probeCookie);
       if (i >= 0) results += res.users.length;
-    });
+    }, opts.profile && (() => opts.profile!("directory")));
     const byLength: DirectoryLengthPoint[] = [1, 2, 3, 4].map((length) => ({ length, latency: summarize(directory.ms.filter((_, i) => queries[i].length === length)) }));
     log(`  directory: p50 ${summarize(directory.ms).p50.toFixed(1)} p99 ${summarize(directory.ms).p99.toFixed(1)} ms (${byLength.map((b) => `${b.length} letters p99 ${b.latency.p99.toFixed(1)}`).join(", ")}; ${cpuText(directory.cpuPerRequest)})`);
 
@@ -235,7 +244,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
       const res = await getJson<{ messages: MessageView[] }>(`${url}/api/conversations/${h.id}/messages?${q}`, probeCookie);
       if (i >= 0) depth.push(before / h.lastSeq);
       if (before > 1 && res.messages.length === 0) throw new Error(`history before ${before} of ${h.id} was empty`);
-    });
+    }, opts.profile && (() => opts.profile!("history")));
     const oldest = history.ms.filter((_, i) => depth[i] < 0.1);
     log(`  history: p50 ${summarize(history.ms).p50.toFixed(1)} p99 ${summarize(history.ms).p99.toFixed(1)} ms (oldest tenth: n ${oldest.length}, p99 ${summarize(oldest).p99.toFixed(1)}; ${cpuText(history.cpuPerRequest)})`);
 
@@ -262,7 +271,7 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
         rounds.push(n);
         received.push(got);
       }
-    });
+    }, opts.profile && (() => opts.profile!("sync")));
     log(`  sync of ${S.missed}: p50 ${summarize(sync.ms).p50.toFixed(1)} p99 ${summarize(sync.ms).p99.toFixed(1)} ms (${(rounds.reduce((a, b) => a + b, 0) / rounds.length).toFixed(1)} requests, ${Math.min(...received)}–${Math.max(...received)} messages, ${cpuText(sync.cpuPerRequest)})`);
 
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -284,8 +293,10 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
  * by their activity, each from that conversation's sender; ack latency of the sends of the measured
  * window (after the warm-up).
  */
-async function measureSends(world: World, senders: ClientSocket[], rand: () => number, meter: CpuMeter): Promise<MeasuredPoint["send"]> {
-  const { rate, warmupMs, durationMs, drainMs } = GROWTH_SAMPLES.send;
+async function measureSends(world: World, senders: ClientSocket[], rand: () => number, meter: CpuMeter, sendMs?: number): Promise<MeasuredPoint["send"]> {
+  const { rate, drainMs } = GROWTH_SAMPLES.send;
+  // a shorter window (npm run bench -- --quick) gets a shorter warm-up too
+  const { warmupMs, durationMs } = sendMs ? { warmupMs: 1000, durationMs: sendMs } : GROWTH_SAMPLES.send;
   const pick = weighted(world.probeConversations.map((c) => world.weights[c]), rand);
   const latencies: number[] = [];
   let errors = 0;

@@ -19,6 +19,7 @@ import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
 import { explainHotPaths } from "./growth-explain";
+import { startCpuProfile } from "./inspector";
 import { GROWTH_SAMPLES, measurePoint, mintCookies, sendersOf } from "./growth-measure";
 import { growthPlansFile, growthSection, GROWTH_BOUNDS, type GrowthPoint, type GrowthResults } from "./growth-report";
 import { GROWTH_WORLD, growTo, seedWorld, type World } from "./growth-seed";
@@ -26,6 +27,12 @@ import { startParley, type Child, type WriterBatch } from "./processes";
 import { cpuSeconds, processTree, summarize } from "./stats";
 
 export { growthSection, growthPlansFile, type GrowthResults } from "./growth-report";
+
+/**
+ * BENCH_GROWTH_PROF=<dir>: a V8 CPU profile of the server over each block of measured requests alone, as
+ * <dir>/<block>-<size>.cpuprofile (bench/profile-summary.ts reads them). The sampling costs CPU of its own.
+ */
+const PROFILE_DIR = process.env.BENCH_GROWTH_PROF ? path.resolve(process.env.BENCH_GROWTH_PROF) : undefined;
 
 /** The sizes of the acceptance line, and those of `--quick`. */
 export const GROWTH_SIZES = { full: [10_000, 100_000, 1_000_000, 10_000_000], quick: [10_000, 100_000] };
@@ -43,6 +50,10 @@ export interface GrowthOptions {
   root?: string;
   /** EXPLAIN the hot paths at the largest size (default true) */
   plans?: boolean;
+  /** the sends' measured window in ms (default GROWTH_SAMPLES.send.durationMs, 20 s; with a 1 s warm-up when given) */
+  sendMs?: number;
+  /** the share of GROWTH_SAMPLES' requests each read block makes (default 1) */
+  samples?: number;
   /** progress lines (default: console.log with a `[growth]` prefix) */
   log?: (line: string) => void;
 }
@@ -123,6 +134,7 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
     const cookies = await mintCookies(sql, secret, world, [world.probe, ...sendersOf(world)]);
     const [machine] = await sql`select current_setting('shared_buffers') as sb, current_setting('server_version') as v`;
 
+    if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
     const points: GrowthPoint[] = [];
     const batches: WriterBatch[] = [];
     for (const target of sizes) {
@@ -143,7 +155,9 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
         server: cpuSeconds(serverPid),
         postgres: postmaster ? processTree(postmaster).reduce((sum, pid) => sum + cpuSeconds(pid), 0) : NaN,
       });
-      const measured = await measurePoint({ url: server.url, sql, world, cookies, seed: target % 1000, cpu, log });
+      const inspectPort = server.inspectPort!;
+      const profile = PROFILE_DIR ? (name: string) => startCpuProfile(inspectPort, path.join(PROFILE_DIR, `${name}-${target}.cpuprofile`)) : undefined;
+      const measured = await measurePoint({ url: server.url, sql, world, cookies, seed: target % 1000, cpu, log, profile, sendMs: opts.sendMs, samples: opts.samples });
       await sleep(1500); // the writer trace's last line (once a second)
       const writer = { batches: batches.length, meanSize: batches.reduce((n, b) => n + b.size, 0) / batches.length, transaction: summarize(batches.map((b) => b.transactionMs)) };
       await server.stop();

@@ -55,6 +55,8 @@ export interface BenchResults {
   parley: ServerRun;
   /** Parley with WEB_CONCURRENCY = count (issue 15 item 2), in the same turns as the other two */
   workers?: { count: number; run: ServerRun };
+  /** `npm run bench -- --quick`: every step smaller (bench/run.ts QUICK), no second tries */
+  quick?: boolean;
   /** two Parley nodes on one Redis, sockets split between them (issue 15 item 7); absent without Redis */
   nodes?: ServerRun;
   idle: IdlePoint[];
@@ -271,7 +273,7 @@ export function writeReport(r: BenchResults, root: string): void {
   const w = r.workload;
   const md = `# Benchmarks
 
-Measured by \`npm run bench\` (bench/run.ts) on ${r.date.slice(0, 16).replace("T", " ")} UTC; the whole run took ${Math.round(r.totalSeconds)} s.
+Measured by \`npm run bench${r.quick ? " -- --quick" : ""}\` (bench/run.ts) on ${r.date.slice(0, 16).replace("T", " ")} UTC; the whole run took ${Math.round(r.totalSeconds)} s.
 Everything above "Where the time goes" is generated; rerun the bench to refresh it.
 
 ## Machine
@@ -292,8 +294,7 @@ Everything above "Where the time goes" is generated; rerun the bench to refresh 
 - The two servers run side by side and take turns, step by step (relay, then Parley, at each rate), so that both
   meet the same neighbours. Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
   ${w.ramp.warmupMs / 1000} s warm-up + ${w.ramp.durationMs / 1000} s measured per step, stopping after the first step that breaks p99 e2e ≤ ${w.p99BoundMs} ms
-  (or loses, doubles or leaves unacked anything). A step (the main run too) that breaks the bound is run once more and
-  the better try counts (marked ²): other tenants' work shares these cores (the "others' CPU" column, from /proc/stat).
+  (or loses, doubles or leaves unacked anything). ${r.quick ? "With --quick every step is tried once" : "A step (the main run too) that breaks the bound is run once more and\n  the better try counts (marked ²)"}: other tenants' work shares these cores (the "others' CPU" column, from /proc/stat).
 - Ack latency: send → acknowledgement (Parley: after commit). End-to-end: send → \`message:new\` at another member, both
   on the load process's clock. Percentiles are over messages sent in the measured window. Lost = expected deliveries
   − received after a drain of up to 10 s; duplicates = the same message id twice at one socket. CPU from
@@ -320,14 +321,14 @@ ${writerTable(r)}
 ## Workers (WEB_CONCURRENCY)
 
 The same steps against \`npm start\` with several workers (cluster.ts: connections passed to the workers in turn, polling sessions routed by slot, the cluster adapter), started on the
-same database, taking its turn after the relay and the one-process server at each rate.
+same database once the relay and the one-process server are done, and alone: it is started for its turn and stopped after it.
 
 ${workersSection(r)}
 
 ## Two nodes (Redis adapter)
 
 Two Parley processes on the same database and one Redis (\`REDIS_URL\`, the Socket.IO Redis adapter), socket i on node
-i % 2, so each group of 10 has members on both; same steps, in turn with the others. docs/scaling.md builds on these figures.
+i % 2, so each group of 10 has members on both; same steps, after the workers, started for their turn alone. docs/scaling.md builds on these figures.
 
 ${nodesSection(r)}
 
@@ -358,7 +359,7 @@ ${keptNotes(file)}
 \`\`\`sh
 npm install
 npm run bench                        # builds if needed; about 8 minutes; writes this file, the chart and docs/search-plans.md
-npm run bench -- --quick             # the search step on 100,000 messages instead of 1,000,000
+npm run bench -- --quick             # under 5 minutes: shorter steps, 3 ramp rates, smaller search, storm and growth steps; writes the same files
 npm run bench:search                 # the search step alone, on its own database; prints its section
 BENCH_RATE=1000 npm run bench        # the main run at another rate
 BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
