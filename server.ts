@@ -19,6 +19,7 @@ import { messagesSettled } from "@/lib/messages/send";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
 import { keepDeclaredLength } from "@/lib/http/content-length";
+import { serveRead } from "@/lib/http/reads";
 import { AppError, errorBody } from "@/lib/platform/errors";
 import { clientAddressOf } from "@/lib/http/client-address";
 import { believeForwardedHeaders, isCrossOrigin, isValidHost } from "@/lib/http/origin";
@@ -164,6 +165,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if (!SAFE_METHODS.has(req.method ?? "GET") && isCrossOrigin(req.headers)) {
         return refuse(res, new AppError("forbidden", "Cross-origin request refused"));
       }
+      // The hot reads (the conversation list, history pages, the directory) are answered here, without Next's
+      // request pipeline, by the same functions as their route handlers (lib/http/reads.ts); dev leaves them to Next.
+      if (!dev && serveRead(req, res)) return;
       keepDeclaredLength(res); // Next drops route handlers' Content-Length (lib/http/content-length.ts)
       void handle(req, res);
     }));

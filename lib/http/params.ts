@@ -9,8 +9,13 @@ import { MAX_FIELD_KEY, UUID_PATTERN } from "../platform/validation";
  * values quietly taken.
  */
 export function queryOf(req: Request): Record<string, string> {
+  return queryRecord(new URL(req.url).searchParams);
+}
+
+/** queryOf's reading of parsed search parameters (lib/http/reads.ts reads a Node request's URL itself). */
+export function queryRecord(params: URLSearchParams): Record<string, string> {
   const query: Record<string, string> = Object.create(null);
-  for (const [key, value] of new URL(req.url).searchParams) {
+  for (const [key, value] of params) {
     if (Object.hasOwn(query, key)) throw new AppError("bad_request", "A query parameter is given twice", { [truncate(key, MAX_FIELD_KEY)]: "Given twice" });
     query[key] = value;
   }

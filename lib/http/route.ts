@@ -8,6 +8,8 @@ import { AppError, errorBody, signedOut, toAppError } from "../platform/errors";
 import { decodeUtf8 } from "../platform/text-decoding";
 import { isCrossOrigin } from "./origin";
 import type { LiveSession } from "../sessions/store";
+import { queryOf } from "./params";
+import type { Read } from "./reads";
 
 export { MAX_JSON_BYTES };
 
@@ -111,6 +113,18 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
       return errorResponse(err);
     }
   };
+}
+
+/**
+ * A route handler for one of lib/http/reads.ts's reads: the session (401 without one), then the read of the
+ * path's `id` (when the route has one) and the query, answered with `json`. server.ts answers the same
+ * GETs before Next (`serveRead`); this is what `next dev` and HEAD requests get.
+ */
+export function readRoute(read: Read): Handler<{ params?: Promise<{ id?: string }> }> {
+  return route(async (req, ctx) => {
+    const live = await requireAuth(req);
+    return json(await read(live, (await ctx?.params)?.id, queryOf(req)));
+  });
 }
 
 const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

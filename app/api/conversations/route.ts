@@ -1,14 +1,11 @@
 import { createConversation } from "@/lib/conversations/service";
-import { listConversations } from "@/lib/conversations/store";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
+import { conversationListRead } from "@/lib/http/reads";
+import { json, otherMethods, readJson, readRoute, requireAuth, route } from "@/lib/http/route";
 import { createConversationSchema } from "@/lib/conversations/schemas";
 import { parseInput } from "@/lib/platform/validation";
 
-/** The caller's conversations, newest activity first: `{ conversations }`. */
-export const GET = route(async (req) => {
-  const { user } = await requireAuth(req);
-  return json({ conversations: await listConversations({ userId: user.id }) });
-});
+/** The caller's conversations, newest activity first: `{ conversations }` (lib/http/reads.ts; server.ts answers the GET before Next). */
+export const GET = readRoute(conversationListRead);
 
 /** A direct conversation (the existing one when there is one: 200) or a new group (201). */
 export const POST = route(async (req) => {

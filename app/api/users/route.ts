@@ -1,10 +1,8 @@
 import { registerUser } from "@/lib/accounts/register";
 import { toPublicUser } from "@/lib/people/types";
 import { clientAddress } from "@/lib/http/client-address";
-import { json, otherMethods, readJson, requireAuth, route } from "@/lib/http/route";
-import { queryOf } from "@/lib/http/params";
-import { lookupProfiles, searchDirectory } from "@/lib/people/directory";
-import { directoryQuerySchema, profileLookupSchema } from "@/lib/people/schemas";
+import { json, otherMethods, readJson, readRoute, route } from "@/lib/http/route";
+import { directoryRead } from "@/lib/http/reads";
 import { parseInput } from "@/lib/platform/validation";
 import { registerSchema } from "@/lib/accounts/schemas";
 
@@ -16,19 +14,10 @@ export const POST = route(async (req) => {
 });
 
 /**
- * For signed-in users: the directory (`q` matches username or display name, in any case), or with
- * `ids=a,b,…` the public profiles of those users (`{ users }`; deleted accounts are absent).
+ * For signed-in users: the directory, or with `ids=a,b,…` public profiles (lib/http/reads.ts directoryRead;
+ * server.ts answers the GET before Next).
  */
-export const GET = route(async (req) => {
-  const { user } = await requireAuth(req);
-  const params = queryOf(req);
-  if ("ids" in params) {
-    const { ids } = parseInput(profileLookupSchema, params);
-    return json({ users: await lookupProfiles({ userId: user.id, ids }) });
-  }
-  const query = parseInput(directoryQuerySchema, params);
-  return json(await searchDirectory({ ...query, userId: user.id }));
-});
+export const GET = readRoute(directoryRead);
 
 const other = otherMethods("GET", "POST");
 export { other as PUT, other as PATCH, other as DELETE };
