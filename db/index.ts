@@ -23,6 +23,9 @@ function connect(url: string): DbHolder {
     // While the database is down, fail fast (sends answer `unavailable` and are retried) instead of
     // hanging for the default 30 s.
     connect_timeout: 5,
+    // Timestamps come back as UTC text ("…+00"), which lib/messages/types.ts turns into ISO strings without a
+    // Date; no statement depends on the session's zone (dates are compared as instants).
+    connection: { TimeZone: "UTC" },
     // int8 (OID 20) as a JS number: seq/rev stay far below 2^53.
     types: { int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) } },
   });

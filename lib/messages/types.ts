@@ -106,6 +106,11 @@ export function cutOnGrapheme(body: string, max = REPLY_PREVIEW_MAX): string {
   return out;
 }
 
+/** An aggregated reaction as the protocol's: its emoji, who reacted (oldest first) and how many. */
+function reactionView(r: { emoji: string; userIds: string[] }): { emoji: string; count: number; userIds: string[] } {
+  return { emoji: r.emoji, count: r.userIds.length, userIds: r.userIds };
+}
+
 /** A row's column by its Drizzle (camelCase) or raw (snake_case) name. */
 function field(row: Record<string, unknown>, camel: string, snake: string): unknown {
   const v = row[camel];
@@ -119,7 +124,26 @@ function field(row: Record<string, unknown>, camel: string, snake: string): unkn
  */
 function iso(v: unknown): string | null {
   if (v === null || v === undefined) return null;
+  if (typeof v === "string") {
+    const fast = isoFromUtcText(v);
+    if (fast) return fast;
+  }
   return (v instanceof Date ? v : new Date(v as string)).toISOString();
+}
+
+/** PostgreSQL's text of a timestamptz in UTC, "2026-12-02 04:07:00.123456+00" (fraction optional). */
+const UTC_TEXT = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * The ISO string of PostgreSQL's text of a UTC timestamptz (what the raw client reads; Drizzle's parsers
+ * leave timestamps as text), without a Date: Next patches the server's Date constructor, and a catch-up of
+ * 1,000 messages made 2,000 of them. The fraction is cut to milliseconds, as Date does. Null for any other
+ * form (another time zone, a year past 9999), which iso() then reads through Date.
+ */
+function isoFromUtcText(text: string): string | null {
+  const m = UTC_TEXT.exec(text);
+  if (!m) return null;
+  return `${m[1]}T${m[2]}.${((m[3] ?? "") + "000").slice(0, 3)}Z`;
 }
 
 /**
@@ -129,20 +153,20 @@ function iso(v: unknown): string | null {
  * `reply_files` (its file names in order).
  */
 export function toMessageView(row: Record<string, unknown>): MessageView {
-  const get = (camel: string, snake: string) => field(row, camel, snake);
-  const deletedAt = iso(get("deletedAt", "deleted_at"));
+  // no closures here: tsx names each one as it is made (__name), and this runs for every message read
+  const deletedAt = iso(field(row, "deletedAt", "deleted_at"));
   const replyId = row.reply_id as string | null | undefined;
-  const reactions = ((row.reactions_agg as { emoji: string; userIds: string[] }[] | null | undefined) ?? []).map((r) => ({ emoji: r.emoji, count: r.userIds.length, userIds: r.userIds }));
+  const reactions = ((row.reactions_agg as { emoji: string; userIds: string[] }[] | null | undefined) ?? []).map(reactionView);
   const replyDeleted = row.reply_deleted_at !== null && row.reply_deleted_at !== undefined;
   return {
     id: String(row.id),
-    conversationId: String(get("conversationId", "conversation_id")),
+    conversationId: String(field(row, "conversationId", "conversation_id")),
     seq: Number(row.seq),
     rev: Number(row.rev),
     kind: ((row.kind as string | undefined) ?? "text") === "system" ? "system" : "text",
     event: (row.event as SystemEvent | null | undefined) ?? null,
-    senderId: (get("senderId", "sender_id") as string | null) ?? null,
-    clientId: String(get("clientId", "client_id")),
+    senderId: (field(row, "senderId", "sender_id") as string | null) ?? null,
+    clientId: String(field(row, "clientId", "client_id")),
     body: deletedAt ? "" : String(row.body),
     replyTo: replyId
       ? {
@@ -157,10 +181,10 @@ export function toMessageView(row: Record<string, unknown>): MessageView {
     mentions: deletedAt ? [] : ((row.mentions as string[] | null | undefined) ?? []),
     reactions: deletedAt ? [] : reactions,
     attachments: deletedAt ? [] : ((row.attachments_agg as AttachmentFields[] | null | undefined) ?? []).map(attachmentView),
-    pinnedAt: iso(get("pinnedAt", "pinned_at")),
-    pinnedBy: (get("pinnedBy", "pinned_by") as string | null | undefined) ?? null,
-    createdAt: iso(get("createdAt", "created_at"))!,
-    editedAt: iso(get("editedAt", "edited_at")),
+    pinnedAt: iso(field(row, "pinnedAt", "pinned_at")),
+    pinnedBy: (field(row, "pinnedBy", "pinned_by") as string | null | undefined) ?? null,
+    createdAt: iso(field(row, "createdAt", "created_at"))!,
+    editedAt: iso(field(row, "editedAt", "edited_at")),
     deletedAt,
   };
 }

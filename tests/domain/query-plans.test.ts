@@ -8,7 +8,7 @@ import { createConversation } from "@/lib/conversations/service";
 import { readHistory } from "@/lib/messages/history";
 import { sendMessage } from "@/lib/messages/send";
 import { newPeople } from "../support/domain";
-import { explainRun, rowsFrom, timesRun } from "../support/plans";
+import { explainRun, rowsFrom, timesRunInSubPlans } from "../support/plans";
 
 test("a send takes its position by reading only its own conversation, however many there are", async () => {
   const [ann, bob] = await newPeople(2);
@@ -34,5 +34,6 @@ test("a page of messages without reactions or files builds no aggregate for any 
   expect(result.messages).toHaveLength(50);
   expect(result.messages.every((m) => m.reactions.length === 0 && m.attachments.length === 0)).toBe(true);
   // each message's reactions and files were aggregated even when there were none: three sorts a message
-  expect(timesRun(plans, /\bSort\b|Aggregate/)).toBe(0);
+  // (the page itself may be sorted once, by seq, when the planner's statistics make that cheaper)
+  expect(timesRunInSubPlans(plans, /\bSort\b|Aggregate/)).toBe(0);
 });

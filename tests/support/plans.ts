@@ -75,3 +75,22 @@ export function timesRun(plans: string[], node: RegExp): number {
   }
   return total;
 }
+
+/**
+ * timesRun, counting only nodes inside a SubPlan (what runs once per row of the node that uses it), not the
+ * statement's own nodes: whether the planner sorts a small page itself depends on its statistics.
+ */
+export function timesRunInSubPlans(plans: string[], node: RegExp): number {
+  let total = 0;
+  for (const plan of plans) {
+    let subPlanIndent = -1;
+    for (const line of plan.split("\n")) {
+      const indent = line.length - line.trimStart().length;
+      if (/^\s*SubPlan\b/.test(line)) subPlanIndent = indent;
+      else if (subPlanIndent >= 0 && indent <= subPlanIndent) subPlanIndent = -1;
+      const loops = /\(actual [^)]*loops=(\d+)\)/.exec(line);
+      if (subPlanIndent >= 0 && loops && node.test(line)) total += Number(loops[1]);
+    }
+  }
+  return total;
+}
