@@ -75,8 +75,9 @@ export interface MessageRow {
  * adding the columns one by one, and past about 16 properties V8 turns such an object into a hash table
  * (dictionary mode): 2.9 KB allocated per row of 24 columns, and slower to read (issue 15: a catch-up of 1,000
  * messages spent a third of its CPU collecting garbage). One object literal has one fixed shape instead.
+ * Also for `returning ${returningMessageColumns}` (the columns past MESSAGE_COLUMNS are then undefined).
  */
-function messageRow(v: unknown[]): MessageRow {
+export function messageRow(v: unknown[]): MessageRow {
   return {
     id: v[0] as string, conversation_id: v[1] as string, seq: v[2] as number, rev: v[3] as number, sender_id: v[4] as string | null,
     client_id: v[5] as string, body: v[6], created_at: v[7], edited_at: v[8], deleted_at: v[9], kind: v[10], event: v[11],

@@ -14,7 +14,7 @@ import { singleton } from "../platform/singleton";
 import "./events";
 import { resolveMentions } from "./mentioned";
 import { takePositions } from "./positions";
-import { replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
+import { messageRow, replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -239,11 +239,12 @@ export class MessageWriter {
         next.set(p.conversationId, seq + 1);
         return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, m: mentions[i] };
       });
-      const inserted = await tx`
+      // as fixed-shape rows (messageRow), not postgres.js's one-property-at-a-time objects
+      const inserted = (await tx`
         insert into messages (conversation_id, seq, rev, sender_id, client_id, body, reply_to_id, mentions)
         select x.c, x.q, x.q, x.s, x.k, x.b, x.r, array(select jsonb_array_elements_text(x.m))
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text, r uuid, m jsonb)
-        on conflict do nothing returning ${returningMessageColumns(tx)}`;
+        on conflict do nothing returning ${returningMessageColumns(tx)}`.values()).map(messageRow);
       // new messages have no reactions yet; a reply carries its original's preview
       const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r.reply_to_id ? { ...r, ...originals.get(r.reply_to_id as string) } : r]));
       const claims = fresh.flatMap((p) => {
