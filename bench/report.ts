@@ -217,7 +217,8 @@ export function bestWorkers(r: BenchResults): number {
   if (!w) return 1;
   const one = r.parley;
   const many = w.run;
-  if (many.maxSustainable !== one.maxSustainable) return many.maxSustainable > one.maxSustainable ? w.count : 1;
+  // (with --quick the workers run no ramp: the main run decides)
+  if (many.ramp.length && many.maxSustainable !== one.maxSustainable) return many.maxSustainable > one.maxSustainable ? w.count : 1;
   return many.main.e2e.p99 < one.main.e2e.p99 ? w.count : 1;
 }
 
@@ -245,7 +246,7 @@ Server CPU is every process of the server (a cluster's primary and its workers; 
 function workersSection(r: BenchResults): string {
   if (!r.workers) return "_Not measured in this run._";
   return `${sideBySide(r, `${r.workers.count} workers`, r.workers.run)}
-**Best setting on this machine: WEB_CONCURRENCY=${bestWorkers(r)}** (the higher sustainable rate, then the lower p99 in the main run).`;
+**Best setting on this machine: WEB_CONCURRENCY=${bestWorkers(r)}** (the higher sustainable rate, then the lower p99 in the main run${r.quick ? "; with --quick, the main run alone" : ""}).`;
 }
 
 /** Issue 15 item 7: two nodes on one Redis against one node. */
