@@ -105,12 +105,15 @@ export interface S3Settings {
 
 /**
  * WEB_CONCURRENCY's default for a machine with `cores` cores (os.availableParallelism(): what this
- * process may use, so a container's CPU limit counts): one worker per core, as Heroku's and
- * Render's Node guides advise, at most 8 (each worker holds a whole Next server, ~300-450 MB, and
- * its own database pool). One core: one process, no cluster. README "Using the cores".
+ * process may use, so a container's CPU limit counts): a worker per core but one, which PostgreSQL
+ * needs (every send commits before it is acknowledged), at most 8 (each worker holds a whole Next
+ * server, ~300-450 MB, and its own database pool). Heroku's and Render's Node guides advise a worker
+ * per core for a server alone on its machine; on 2 cores `npm run bench` measured one process ahead
+ * of two workers (p99 317 ms against 1,518 ms at 2,000 msgs/s, 2026-12-02). One or two cores: one
+ * process, no cluster. README "Using the cores".
  */
 export function defaultWorkers(cores: number): number {
-  return Math.max(1, Math.min(Math.floor(cores), 8));
+  return Math.max(1, Math.min(Math.floor(cores) - 1, 8));
 }
 
 /** The parsed environment, defaults applied. */

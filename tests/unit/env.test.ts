@@ -29,8 +29,8 @@ describe("parseEnv", () => {
     });
   });
 
-  it("runs a worker per core, at most 8, unless WEB_CONCURRENCY says how many", () => {
-    expect([1, 2, 3, 4, 8, 9, 16, 64].map(defaultWorkers)).toEqual([1, 2, 3, 4, 8, 8, 8, 8]);
+  it("runs a worker per core but one (left to PostgreSQL), at least 1 and at most 8, unless WEB_CONCURRENCY says how many", () => {
+    expect([1, 2, 3, 4, 8, 9, 16, 64].map(defaultWorkers)).toEqual([1, 1, 2, 3, 7, 8, 8, 8]);
     expect(parseEnv({ WEB_CONCURRENCY: "4" }).workers).toBe(4);
     expect(() => parseEnv({ WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY: expected a whole number from 1 to 64, got "0"/);
     expect(() => parseEnv({ WEB_CONCURRENCY: "two" })).toThrow(/WEB_CONCURRENCY: expected a whole number/);
