@@ -111,6 +111,15 @@ export async function syncMessages({ userId, since }: { userId: string; since: R
   });
 }
 
+/**
+ * A page's condition that the caller is a member (evaluated once per statement, as an InitPlan): a page
+ * with rows proves membership, so only an empty page asks requireMembership whether it is empty or not the
+ * caller's. One statement fewer per page of history than checking first (issue 15 item 6).
+ */
+function membersOnly(sql: ReturnType<typeof getSql>, userId: string, conversationId: string) {
+  return sql`exists (select 1 from members mb where mb.conversation_id = ${conversationId} and mb.user_id = ${userId})`;
+}
+
 export interface HistoryQuery {
   before?: number;
   after?: number;
@@ -119,13 +128,14 @@ export interface HistoryQuery {
 
 /** History by seq: the newest page, or the page before / after a position; ascending. `not_found` for a non-member. */
 async function listMessages(userId: string, conversationId: string, query: HistoryQuery): Promise<{ messages: MessageView[]; hasMore: boolean }> {
-  await requireMembership({ userId, conversationIds: [conversationId] });
   const limit = query.limit ?? HISTORY_PAGE.default;
   const sql = getSql();
+  const own = membersOnly(sql, userId, conversationId);
   const rows =
     query.after !== undefined
-      ? await selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${query.after}`, sql`order by m.seq limit ${limit + 1}`)
-      : await selectMessages(sql, sql`m.conversation_id = ${conversationId} ${query.before !== undefined ? sql`and m.seq < ${query.before}` : sql``}`, sql`order by m.seq desc limit ${limit + 1}`);
+      ? await selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${query.after} and ${own}`, sql`order by m.seq limit ${limit + 1}`)
+      : await selectMessages(sql, sql`m.conversation_id = ${conversationId} ${query.before !== undefined ? sql`and m.seq < ${query.before}` : sql``} and ${own}`, sql`order by m.seq desc limit ${limit + 1}`);
+  if (!rows.length) await requireMembership({ userId, conversationIds: [conversationId] });
   const page = rows.slice(0, limit).map(toMessageView);
   if (query.after === undefined) page.reverse();
   return { messages: page, hasMore: rows.length > limit };
@@ -139,13 +149,14 @@ async function listMessages(userId: string, conversationId: string, query: Histo
  */
 export async function readAround({ userId, conversationId, around, limit = HISTORY_PAGE.default }: { userId: string; conversationId: string; around: number; limit?: number }): Promise<{ messages: MessageView[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
   await consume("history", userId);
-  await requireMembership({ userId, conversationIds: [conversationId] });
   const sql = getSql();
+  const own = membersOnly(sql, userId, conversationId);
   const beforeCount = Math.ceil(limit / 2);
   const [older, newer] = await Promise.all([
-    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq <= ${around}`, sql`order by m.seq desc limit ${beforeCount + 1}`),
-    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${around}`, sql`order by m.seq limit ${limit - beforeCount + 1}`),
+    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq <= ${around} and ${own}`, sql`order by m.seq desc limit ${beforeCount + 1}`),
+    selectMessages(sql, sql`m.conversation_id = ${conversationId} and m.seq > ${around} and ${own}`, sql`order by m.seq limit ${limit - beforeCount + 1}`),
   ]);
+  if (!older.length && !newer.length) await requireMembership({ userId, conversationIds: [conversationId] });
   const before = older.slice(0, beforeCount).map(toMessageView).reverse();
   const after = newer.slice(0, limit - beforeCount).map(toMessageView);
   return { messages: [...before, ...after], hasMoreBefore: older.length > beforeCount, hasMoreAfter: newer.length > limit - beforeCount };

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { getSql } from "@/db";
 import { createConversation } from "@/lib/conversations/service";
 import { deleteMessage, editMessage } from "@/lib/messages/edit";
-import { syncMessages } from "@/lib/messages/history";
+import { readAround, readHistory, syncMessages } from "@/lib/messages/history";
 import { markRead } from "@/lib/messages/read";
 import { sendMessage } from "@/lib/messages/send";
 import { newPeople, recordEvents, type Person } from "../support/domain";
@@ -176,5 +176,31 @@ describe("reading", () => {
     expect(await syncMessages({ userId: bob.id, since: { [id]: 3 } })).toEqual({ messages: [edited], hasMore: false });
     expect(await syncMessages({ userId: bob.id, since: { [id]: 4 } })).toEqual({ messages: [], hasMore: false });
     await expect(syncMessages({ userId: stranger.id, since: { [id]: 0 } })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("history pages", () => {
+  // The page's own statement checks membership (lib/messages/history.ts membersOnly); only an empty
+  // page asks again whether it is empty or not the caller's.
+  test("a member gets the page, an empty one included; anyone else gets not_found, in every form of page", async () => {
+    const [ann, bob, stranger] = await newPeople(3);
+    const id = await groupOf([ann, bob]);
+    const quiet = await groupOf([ann, bob]);
+    for (let i = 1; i <= 5; i++) await send(id, ann, `page ${i}`);
+    const seqs = (r: { messages: { seq: number }[] }) => r.messages.map((m) => m.seq);
+    const last = await lastSeq(id);
+    expect(seqs(await readHistory({ userId: bob.id, conversationId: id, query: { limit: 2 } }))).toEqual([last - 1, last]);
+    expect(seqs(await readHistory({ userId: bob.id, conversationId: id, query: { after: last, limit: 2 } }))).toEqual([]);
+    expect(await readHistory({ userId: bob.id, conversationId: quiet, query: { before: 1 } })).toEqual({ messages: [], hasMore: false });
+    expect(seqs(await readAround({ userId: bob.id, conversationId: id, around: last, limit: 2 }))).toEqual([last]);
+    const asks = [
+      () => readHistory({ userId: stranger.id, conversationId: id, query: {} }),
+      () => readHistory({ userId: stranger.id, conversationId: id, query: { before: last + 1 } }),
+      () => readHistory({ userId: stranger.id, conversationId: id, query: { after: 0 } }),
+      () => readHistory({ userId: stranger.id, conversationId: quiet, query: {} }),
+      () => readAround({ userId: stranger.id, conversationId: id, around: 2 }),
+      () => readAround({ userId: stranger.id, conversationId: quiet, around: 2 }),
+    ];
+    for (const ask of asks) await expect(ask()).rejects.toMatchObject({ code: "not_found" });
   });
 });
