@@ -18,9 +18,6 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
     select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq, me.notifications,
       unread.count as unread_count, unread.mentions as unread_mentions,
       (select count(*)::int from messages p where p.conversation_id = c.id and p.pinned_at is not null) as pinned_count,
-      (select json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name,
-                'avatar', u.avatar, 'role', mm.role, 'lastReadSeq', mm.last_read_seq) order by mm.joined_at, u.username)
-        from members mm join users u on u.id = mm.user_id where mm.conversation_id = c.id) as members,
       (c.kind = 'direct' and not exists (
         select 1 from members other where other.conversation_id = c.id and other.user_id <> ${userId})) as peer_deleted,
       lm.id as lm_id
@@ -37,10 +34,11 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
         and m.sender_id is distinct from ${userId} and m.deleted_at is null) unread
     where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
     order by coalesce(lm.created_at, c.created_at) desc, c.id`;
-  const [online, last] = await Promise.all([
-    onlineUsers([...new Set(rows.flatMap((r) => ((r.members ?? []) as { id: string }[]).map((m) => m.id)))]),
+  const [membersOf, last] = await Promise.all([
+    memberRows(rows.map((r) => r.id as string)),
     messageRowsById(sql, rows.flatMap((r) => (r.lm_id ? [r.lm_id as string] : []))),
   ]);
+  const online = await onlineUsers([...new Set([...membersOf.values()].flatMap((list) => list.map((m) => m.id)))]);
   const lastById = new Map(last.map((row) => [row.id as string, toMessageView(row)]));
   return rows.map((r) => ({
     id: r.id,
@@ -52,12 +50,35 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
     lastReadSeq: Number(r.last_read_seq),
     unreadCount: r.unread_count,
     peerDeleted: r.peer_deleted === true,
-    members: ((r.members ?? []) as Omit<MemberView, "online">[]).map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq), online: online.has(m.id) })),
+    members: (membersOf.get(r.id) ?? []).map((m) => ({ ...m, online: online.has(m.id) })),
     lastMessage: (r.lm_id && lastById.get(r.lm_id)) || null,
     unreadMentions: r.unread_mentions,
     notifications: r.notifications,
     pinnedCount: r.pinned_count,
   }));
+}
+
+/**
+ * The members of each of `conversationIds` in joining order (then by username), read in one statement for
+ * the whole list: one aggregate per conversation, each with a sort, was most of the list's time in
+ * PostgreSQL at 10M messages (9.6 of 16 ms for 200 conversations, docs/growth-plans.md).
+ */
+async function memberRows(conversationIds: string[]): Promise<Map<string, Omit<MemberView, "online">[]>> {
+  const byConversation = new Map<string, Omit<MemberView, "online">[]>();
+  if (!conversationIds.length) return byConversation;
+  const sql = getSql();
+  const rows = await sql`
+    select mm.conversation_id, u.id, u.username, u.display_name, u.avatar, mm.role, mm.last_read_seq
+    from members mm join users u on u.id = mm.user_id
+    where mm.conversation_id in ${sql(conversationIds)}
+    order by mm.conversation_id, mm.joined_at, u.username`.values();
+  for (const [conversationId, id, username, displayName, avatar, role, lastReadSeq] of rows) {
+    const member = { id, username, displayName, avatar, role, lastReadSeq: Number(lastReadSeq) } as Omit<MemberView, "online">;
+    const list = byConversation.get(conversationId as string);
+    if (list) list.push(member);
+    else byConversation.set(conversationId as string, [member]);
+  }
+  return byConversation;
 }
 
 /**
