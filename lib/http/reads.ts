@@ -95,10 +95,23 @@ function readFor(req: IncomingMessage): { read: Read; id: string | undefined; se
   if (!pathname.startsWith("/api/")) return null;
   for (const { path, read } of READS) {
     const match = path.exec(pathname);
-    // server.ts has checked the path decodes (isDecodablePath); Next hands route handlers the decoded segment
-    if (match) return { read, id: match[1] === undefined ? undefined : decodeURIComponent(match[1]), search: q < 0 ? "" : url.slice(q) };
+    if (match) return { read, id: match[1], search: q < 0 ? "" : url.slice(q) };
   }
   return null;
+}
+
+/**
+ * A path segment decoded, as Next hands it to a route handler. server.ts refuses a path that does not decode
+ * (isDecodablePath) before this runs; should one get here anyway, it is kept as sent, which no read takes for
+ * an id (404), rather than thrown from the request listener.
+ */
+function pathSegment(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /**
@@ -113,7 +126,7 @@ export function serveRead(req: IncomingMessage, res: ServerResponse): boolean {
     try {
       const live = await authenticateCookies(parseCookies(req.headers.cookie ?? ""));
       if (!live) throw signedOut();
-      send(res, 200, await target.read(live, target.id, queryRecord(new URLSearchParams(target.search))));
+      send(res, 200, await target.read(live, pathSegment(target.id), queryRecord(new URLSearchParams(target.search))));
     } catch (err) {
       const e = toAppError(err);
       send(res, e.status, errorBody(e), e.retryAfter !== undefined ? { "Retry-After": String(e.retryAfter) } : undefined);
