@@ -88,3 +88,35 @@ export async function startAllocationProfile(inspectPort: number, file: string):
     }
   };
 }
+
+/**
+ * Writes a heap snapshot (a .heapsnapshot, for Chrome's DevTools or bench/heap-summary.ts) of the process behind
+ * `inspectPort` to `file`, after a full garbage collection (V8 collects before it snapshots).
+ */
+export async function takeHeapSnapshot(inspectPort: number, file: string): Promise<void> {
+  const target = ((await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[])[0];
+  const ws = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 0 });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  const fs = await import("node:fs");
+  const out = fs.openSync(file, "w");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("inspector: HeapProfiler.takeHeapSnapshot timed out")), 600_000);
+      ws.on("message", (data: WebSocket.RawData) => {
+        const message = JSON.parse(String(data)) as { id?: number; method?: string; params?: { chunk: string } };
+        if (message.method === "HeapProfiler.addHeapSnapshotChunk") fs.writeSync(out, message.params!.chunk);
+        else if (message.id === 1) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
+    });
+  } finally {
+    fs.closeSync(out);
+    ws.close();
+  }
+}

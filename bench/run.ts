@@ -13,7 +13,7 @@ import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/em
 import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
-import { collectGarbage, startAllocationProfile, startCpuProfile } from "./inspector";
+import { collectGarbage, startAllocationProfile, startCpuProfile, takeHeapSnapshot } from "./inspector";
 import { machineInfo } from "./machine";
 import { startLoad, startParley, startRelay, type Child, type LoadProcess, type WriterBatch } from "./processes";
 import type { ConnectResult, LoadEvent, ServerKind, StepResult } from "./protocol";
@@ -47,6 +47,8 @@ const MAIN_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const WINDOW_PROF = process.env.BENCH_WINDOW_PROF ? path.resolve(process.env.BENCH_WINDOW_PROF) : undefined;
 /** BENCH_WINDOW_ALLOC=1 (with BENCH_WINDOW_PROF): a sampling allocation profile (.heapprofile) instead of the CPU profile. */
 const WINDOW_ALLOC = process.env.BENCH_WINDOW_ALLOC === "1";
+/** BENCH_IDLE_SNAPSHOT=<dir>: a heap snapshot of Parley at each idle step (idle-<sockets>.heapsnapshot), for bench/heap-summary.ts. */
+const IDLE_SNAPSHOT = process.env.BENCH_IDLE_SNAPSHOT ? path.resolve(process.env.BENCH_IDLE_SNAPSHOT) : undefined;
 let profiles = 0;
 const RAMP = QUICK ? { warmupMs: 1000, durationMs: 3000, drainMs: 10_000 } : { warmupMs: 1000, durationMs: 5000, drainMs: 10_000 };
 const P99_BOUND_MS = 50;
@@ -280,6 +282,10 @@ async function idleSockets(load: LoadProcess, parley: Child): Promise<IdlePoint[
     const point = { target, connected: connect?.connected ?? 0, failed: connect?.failed ?? 0, connectMs: connect?.ms ?? 0, rssMB: rssBytes(parley.pid) / 2 ** 20, heapUsedMB };
     console.log(`[bench] idle: ${point.connected} sockets, RSS ${point.rssMB.toFixed(1)} MB, heap ${heapUsedMB.toFixed(1)} MB${point.failed ? `, ${point.failed} failed (${connect?.firstError})` : ""}`);
     points.push(point);
+    if (IDLE_SNAPSHOT) {
+      fs.mkdirSync(IDLE_SNAPSHOT, { recursive: true });
+      await takeHeapSnapshot(parley.inspectPort!, path.join(IDLE_SNAPSHOT, `idle-${point.connected}.heapsnapshot`));
+    }
   }
   await load.request({ cmd: "disconnect", kind: "parley" }, 60_000);
   return points;
