@@ -13,6 +13,7 @@ import { listMembershipIds } from "../conversations/store";
 import { getLiveSession } from "../sessions/store";
 import { startDelivery } from "./delivery";
 import { registerHandlers } from "./handlers";
+import { sharedRoomNames, trimConnection } from "./memory";
 import { lastMembershipChange, membershipChangedSince, type RealtimeServer } from "./registry";
 
 /** 1 MiB + 64 KiB: see RealtimeOptions.maxHttpBufferSize. */
@@ -64,7 +65,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       socket.data.sessionExpiresAt = live.session.expiresAt.getTime();
       // Rooms are joined before the connection is announced, so nothing sent later is missed.
       const memberships = await listMembershipIds(live.user.id);
-      socket.join([rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map(rooms.conversation)]);
+      socket.join(sharedRoomNames(socket.nsp.adapter, [rooms.user(live.user.id), rooms.session(live.session.id), ...memberships.map(rooms.conversation)]));
       handshakes.worked();
       next();
     } catch (err) {
@@ -77,9 +78,9 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   io.use(limitHandshakesPerUser());
 
   // What a connected socket keeps is shared by every socket: its listeners are module functions,
-  // not closures of its own (issue 15, item 4: an idle socket's memory).
+  // not closures of its own, and what the handshake left behind is dropped (./memory.ts; issue 15,
+  // item 4: an idle socket's memory).
   io.on("connection", (socket) => {
-    forgetHandshake(socket);
     const { userId } = socket.data;
     void socketConnected(userId).then((first) => {
       const targets = conversationRooms(socket);
@@ -87,9 +88,13 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     });
     socket.on("disconnecting", announceGone);
     registerHandlers(socket);
-    closeAtExpiry(socket);
+    trimConnection(socket);
     reconcile(socket).then(reconciles.worked, reconciles.failed);
   });
+  // A socket lives no longer than its session: one sweep for all of them, not a timer each.
+  const expiry = setInterval(closeExpired, EXPIRY_SWEEP_MS, io);
+  expiry.unref();
+  httpServer.once("close", () => clearInterval(expiry));
 
   // In a cluster worker the primary orders "online" / "offline" (lib/people/presence.ts tallyPresence),
   // and this worker emits those it is given, to the user's conversations.
@@ -139,23 +144,6 @@ function announceGone(this: RealtimeSocket): void {
 }
 
 /**
- * Drops what a connected socket no longer needs of its handshake: the request (an IncomingMessage
- * with raw and parsed headers, the session cookie among them, read only by the middlewares above)
- * and the handshake's copy of the headers, as Socket.IO's "Memory usage" guide advises. engine.io
- * (6.6) still holds the request from a listener on the TCP socket, so its header lists are emptied
- * too. About 2 KB per idle socket (issue 15, item 4).
- */
-function forgetHandshake(socket: RealtimeSocket): void {
-  const request = socket.conn.request as { headers: unknown; rawHeaders: unknown } | null;
-  if (request) {
-    request.headers = {};
-    request.rawHeaders = [];
-  }
-  (socket.conn as unknown as { request: unknown }).request = null;
-  socket.handshake.headers = {};
-}
-
-/**
  * The handshake read the session and the memberships before the socket could be reached by a
  * sign-out (which disconnects the session's room) or a membership change (which moves the user's
  * room): one landing in between would be missed. Once connected the socket can be reached, so both
@@ -174,35 +162,22 @@ async function reconcile(socket: RealtimeSocket): Promise<void> {
   // A membership announced while the read was in flight is newer than the read: leave it as is.
   const settledMeanwhile = (room: string) => membershipChangedSince(socket.data.userId, room.slice("conversation:".length), started);
   for (const room of socket.rooms) if (room.startsWith("conversation:") && !current.has(room) && !settledMeanwhile(room)) socket.leave(room);
-  socket.join([...current].filter((room) => !settledMeanwhile(room)));
+  socket.join(sharedRoomNames(socket.nsp.adapter, [...current].filter((room) => !settledMeanwhile(room))));
 }
 
-/** Longest delay setTimeout takes (about 24.8 days; a session lives 30). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often open sockets are checked against their sessions' expiry (ms): a socket outlives its session by at most this. */
+const EXPIRY_SWEEP_MS = 1000;
 
-/** Each socket's expiry timer (closeAtExpiry), gone with the socket. */
-const expiryTimers = new WeakMap<RealtimeSocket, NodeJS.Timeout>();
-
-/** A socket lives no longer than its session: at the expiry it is told so and disconnected. */
-function closeAtExpiry(socket: RealtimeSocket): void {
-  armExpiry(socket);
-  socket.on("disconnect", clearExpiry);
-}
-
-/** Waits for `socket`'s session expiry (in steps of at most MAX_TIMER_MS), then closes it. */
-function armExpiry(socket: RealtimeSocket): void {
-  const left = socket.data.sessionExpiresAt - Date.now();
-  if (left > 0) {
-    expiryTimers.set(socket, setTimeout(armExpiry, Math.min(left, MAX_TIMER_MS), socket));
-    return;
+/**
+ * Tells every socket whose session has expired so (`session:revoked`, reason "expired") and
+ * disconnects it. One pass over this node's sockets each EXPIRY_SWEEP_MS (about 30 µs for 10,000 records)
+ * instead of a timer per socket, which cost about 250 bytes each (issue 15, item 4).
+ */
+function closeExpired(io: RealtimeServer): void {
+  const now = Date.now();
+  for (const socket of io.of("/").sockets.values()) {
+    if (socket.data.sessionExpiresAt > now) continue;
+    socket.emit("session:revoked", { reason: "expired" });
+    socket.disconnect(true);
   }
-  socket.emit("session:revoked", { reason: "expired" });
-  socket.disconnect(true);
 }
-
-/** A socket's "disconnect" (`this`): its expiry timer goes. */
-function clearExpiry(this: RealtimeSocket): void {
-  clearTimeout(expiryTimers.get(this));
-  expiryTimers.delete(this);
-}
-
