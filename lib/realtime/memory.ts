@@ -20,6 +20,7 @@
  * Everything here touches only what no reader of the socket still needs; each part checks the shape it
  * expects and leaves anything else alone, so a changed dependency costs memory, never behaviour.
  */
+import "server-only";
 import type { Socket } from "socket.io";
 
 /** A shared, frozen stand-in for the handshake's emptied records. */
