@@ -11,7 +11,7 @@
  * long), indented blocks (four spaces or a tab after a blank line or at the start) and inline code
  * spans (a backtick run closed by a run of the same length).
  */
-import { checkTrimmed, markTowerProblem, type TextCheck } from "../platform/field-checks";
+import { checkTrimmed, markTowerProblem, type TextCheck, type TrimmedRule } from "../platform/field-checks";
 import { hasVisibleText } from "../platform/text";
 import { USERNAME } from "../people/rules";
 
@@ -31,15 +31,22 @@ export const EMPTY_MESSAGE = "A message cannot be empty";
  * box run it before sending, for an immediate, precise message.
  */
 export function checkMessageBody(body: string): TextCheck {
-  return checkTrimmed(body, {
-    what: "Message",
-    sentMax: MESSAGE_MAX * 4,
-    required: EMPTY_MESSAGE,
-    max: MESSAGE_MAX,
-    tooLong: `A message may be at most ${MESSAGE_MAX} characters`,
-    // only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble
-    problem: (v) => (hasVisibleText(v) ? markTowerProblem(v, "A message") : "A message needs some visible text"),
-  });
+  return checkTrimmed(body, MESSAGE_BODY);
+}
+
+/** How a message body is checked: one record for every send (not a record and a closure each). */
+const MESSAGE_BODY: TrimmedRule = {
+  what: "Message",
+  sentMax: MESSAGE_MAX * 4,
+  required: EMPTY_MESSAGE,
+  max: MESSAGE_MAX,
+  tooLong: `A message may be at most ${MESSAGE_MAX} characters`,
+  problem: messageBodyProblem,
+};
+
+/** A trimmed body's own refusal: only invisible characters (U+200B, U+3164, U+2800 …) would show as an empty bubble. */
+function messageBodyProblem(value: string): string | null {
+  return hasVisibleText(value) ? markTowerProblem(value, "A message") : "A message needs some visible text";
 }
 
 /**

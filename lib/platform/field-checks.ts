@@ -54,7 +54,6 @@ export interface TrimmedRule {
  * the field's own `problem`. Answers the first refusal in that order, or the value as stored.
  */
 export function checkTrimmed(value: string, rule: TrimmedRule): TextCheck {
-  const refuse = (message: string): TextCheck => ({ success: false, message });
   const base = textProblem(value, rule.what);
   if (base) return refuse(base);
   if (textLength(value) > rule.sentMax) return refuse(rule.tooLong);
@@ -64,6 +63,11 @@ export function checkTrimmed(value: string, rule: TrimmedRule): TextCheck {
   if (textLength(stored) > rule.max) return refuse(rule.tooLong);
   const problem = rule.problem(stored);
   return problem ? refuse(problem) : { success: true, data: stored };
+}
+
+/** A refusal of a checked text field. */
+function refuse(message: string): TextCheck {
+  return { success: false, message };
 }
 
 /**
