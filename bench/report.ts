@@ -365,6 +365,7 @@ npm run bench:search                 # the search step alone, on its own databas
 BENCH_RATE=1000 npm run bench        # the main run at another rate
 BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/
 BENCH_ONLY=main BENCH_ROUNDS=3 npm run bench   # only the main step, relay and Parley taking turns 3 times: CPU per delivery and the ratio, no report
+BENCH_ONLY=idle BENCH_IDLE_SNAPSHOT=snap npm run bench -- --quick   # heap snapshots at each idle step; then npx tsx bench/heap-summary.ts snap/idle-0.heapsnapshot snap/idle-10000.heapsnapshot 10000
 \`\`\`
 `;
   fs.writeFileSync(file, md);
