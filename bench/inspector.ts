@@ -10,22 +10,29 @@ export interface HeapFigures {
 }
 
 interface Inspector {
-  call(method: string, params?: object): Promise<Record<string, unknown>>;
+  call(method: string, params?: object, timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): void;
 }
 
-async function connect(inspectPort: number): Promise<Inspector> {
+/** The inspector of the process behind `inspectPort`; `onEvent` is given every notification (a message without an id). */
+async function connect(inspectPort: number, onEvent?: (method: string, params: Record<string, unknown>) => void): Promise<Inspector> {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);
   });
+  if (onEvent) {
+    ws.on("message", (data: WebSocket.RawData) => {
+      const message = JSON.parse(String(data)) as { id?: number; method?: string; params?: Record<string, unknown> };
+      if (message.id === undefined && message.method) onEvent(message.method, message.params ?? {});
+    });
+  }
   let nextId = 1;
-  const call = (method: string, params?: object) =>
+  const call = (method: string, params?: object, timeoutMs = 30_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`inspector: ${method} timed out`)), timeoutMs);
       const onMessage = (data: WebSocket.RawData) => {
         const reply = JSON.parse(String(data)) as { id?: number; result?: Record<string, unknown> };
         if (reply.id !== id) return;
@@ -94,29 +101,16 @@ export async function startAllocationProfile(inspectPort: number, file: string):
  * `inspectPort` to `file`, after a full garbage collection (V8 collects before it snapshots).
  */
 export async function takeHeapSnapshot(inspectPort: number, file: string): Promise<void> {
-  const target = ((await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[])[0];
-  const ws = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 0 });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
   const fs = await import("node:fs");
-  const out = fs.openSync(file, "w");
+  let out = -1; // opened once connected: the chunks come only after the call below
+  const inspector = await connect(inspectPort, (method, params) => {
+    if (method === "HeapProfiler.addHeapSnapshotChunk") fs.writeSync(out, params.chunk as string);
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("inspector: HeapProfiler.takeHeapSnapshot timed out")), 600_000);
-      ws.on("message", (data: WebSocket.RawData) => {
-        const message = JSON.parse(String(data)) as { id?: number; method?: string; params?: { chunk: string } };
-        if (message.method === "HeapProfiler.addHeapSnapshotChunk") fs.writeSync(out, message.params!.chunk);
-        else if (message.id === 1) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
-    });
+    out = fs.openSync(file, "w");
+    await inspector.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, 600_000);
   } finally {
-    fs.closeSync(out);
-    ws.close();
+    if (out >= 0) fs.closeSync(out);
+    inspector.close();
   }
 }
