@@ -12,6 +12,7 @@ import "../people/events";
 import { subscribe, type DomainEvent } from "../platform/events";
 import "../sessions/events";
 import { rooms } from "./contract";
+import { sharedRoomNames } from "./memory";
 import { noteMembershipChange, type RealtimeServer } from "./registry";
 
 /** Puts every socket of `userIds` in the conversation's room (when joining) and sends each user their view of it. */
@@ -19,7 +20,7 @@ async function sendViews(io: RealtimeServer, conversationId: string, userIds: st
   if (userIds.length === 0) return;
   if (event === "conversation:new") {
     for (const userId of userIds) noteMembershipChange(userId, conversationId);
-    io.in(userIds.map(rooms.user)).socketsJoin(rooms.conversation(conversationId));
+    io.in(userIds.map(rooms.user)).socketsJoin(sharedRoomNames(io.of("/").adapter, [rooms.conversation(conversationId)]));
   }
   await Promise.all(
     userIds.map(async (userId) => {
