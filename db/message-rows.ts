@@ -93,5 +93,5 @@ export const returningMessageColumns = (db: Db) => db.unsafe(MESSAGE_COLUMNS.joi
 /** The rows of the messages with these ids, in no particular order. */
 export async function messageRowsById(db: Db, ids: string[]) {
   if (!ids.length) return [];
-  return selectMessages(db, db`m.id in ${db(ids)}`);
+  return selectMessages(db, db`m.id = any(${ids}::uuid[])`);
 }

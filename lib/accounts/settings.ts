@@ -90,7 +90,7 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
       order by id for no key update`;
     const ids = (await tx`select conversation_id from members where user_id = ${userId} order by conversation_id`).map((m) => m.conversation_id as string);
     const heirs = await promoteHeirs(tx, { ownerId: userId, conversationIds: ids });
-    const groups = new Set(ids.length ? (await tx`select id from conversations where id in ${tx(ids)} and kind = 'group'`).map((c) => c.id as string) : []);
+    const groups = new Set(ids.length ? (await tx`select id from conversations where id = any(${ids}::uuid[]) and kind = 'group'`).map((c) => c.id as string) : []);
     // the account's reactions go as reactions are taken back (new positions, told to every member), not silently by the cascade
     await withdrawReactions(tx, emit, userId);
     // and the pins it made stay, by nobody: a new position each, not a silent `set null`
@@ -101,7 +101,7 @@ export async function deleteAccount({ userId, sessionId, password }: { userId: s
     // A conversation the account was the last member of goes, with its history (as when the last member leaves).
     const emptied = ids.length
       ? await tx`
-          delete from conversations c where c.id in ${tx(ids)}
+          delete from conversations c where c.id = any(${ids}::uuid[])
             and not exists (select 1 from members m where m.conversation_id = c.id)
           returning c.id`
       : [];

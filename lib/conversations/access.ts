@@ -17,7 +17,7 @@ export const noSuchConversation = () => new AppError("not_found", "No such conve
 export async function requireMembership({ userId, conversationIds }: { userId: string; conversationIds: string[] }): Promise<void> {
   if (!conversationIds.length) return;
   const sql = getSql();
-  const rows = await sql`select conversation_id from members where user_id = ${userId} and conversation_id in ${sql(conversationIds)}`;
+  const rows = await sql`select conversation_id from members where user_id = ${userId} and conversation_id = any(${conversationIds}::uuid[])`;
   if (rows.length !== conversationIds.length) throw noSuchConversation();
 }
 

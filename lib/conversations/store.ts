@@ -32,7 +32,7 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
       from messages m
       where m.conversation_id = c.id and m.seq > me.last_read_seq and m.kind = 'text'
         and m.sender_id is distinct from ${userId} and m.deleted_at is null) unread
-    where me.user_id = ${userId} ${ids ? sql`and c.id in ${sql(ids)}` : sql``}
+    where me.user_id = ${userId} ${ids ? sql`and c.id = any(${ids}::uuid[])` : sql``}
     order by coalesce(lm.created_at, c.created_at) desc, c.id`;
   const [membersOf, last] = await Promise.all([
     memberRows(rows.map((r) => r.id as string)),
@@ -70,7 +70,7 @@ async function memberRows(conversationIds: string[]): Promise<Map<string, Omit<M
   const rows = await sql`
     select mm.conversation_id, u.id, u.username, u.display_name, u.avatar, mm.role, mm.last_read_seq
     from members mm join users u on u.id = mm.user_id
-    where mm.conversation_id in ${sql(conversationIds)}
+    where mm.conversation_id = any(${conversationIds}::uuid[])
     order by mm.conversation_id, mm.joined_at, u.username`.values();
   for (const [conversationId, id, username, displayName, avatar, role, lastReadSeq] of rows) {
     const member = { id, username, displayName, avatar, role, lastReadSeq: Number(lastReadSeq) } as Omit<MemberView, "online">;
@@ -118,7 +118,7 @@ export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { owner
       select distinct on (heir.conversation_id) heir.conversation_id, heir.user_id
       from members heir
       join members owner on owner.conversation_id = heir.conversation_id and owner.user_id = ${ownerId} and owner.role = 'owner'
-      where heir.user_id <> ${ownerId} and heir.conversation_id in ${tx(conversationIds)}
+      where heir.user_id <> ${ownerId} and heir.conversation_id = any(${conversationIds}::uuid[])
       order by heir.conversation_id, (heir.role = 'admin') desc, heir.joined_at, heir.user_id
     ) chosen
     where m.conversation_id = chosen.conversation_id and m.user_id = chosen.user_id
@@ -129,7 +129,7 @@ export async function promoteHeirs(tx: Tx, { ownerId, conversationIds }: { owner
 /** The memberships of many users in one query: conversation ids by user id. */
 async function loadMembershipIds(userIds: string[]): Promise<Map<string, string[]>> {
   const sql = getSql();
-  const rows = await sql`select user_id, conversation_id from members where user_id in ${sql(userIds)}`;
+  const rows = await sql`select user_id, conversation_id from members where user_id = any(${userIds}::uuid[])`;
   const byUser = new Map<string, string[]>();
   for (const r of rows) {
     const list = byUser.get(r.user_id as string);

@@ -68,6 +68,6 @@ export async function reviseMessages(tx: Tx, emit: Emit, changed: readonly Recor
     update messages m set rev = v.rev
     from jsonb_to_recordset(${JSON.stringify(revs)}::jsonb) as v(id uuid, rev bigint)
     where m.id = v.id`;
-  const rows = await selectMessages(tx, tx`m.id in ${tx([...byMessage.keys()])}`, tx`order by m.conversation_id, m.rev`);
+  const rows = await selectMessages(tx, tx`m.id = any(${[...byMessage.keys()]}::uuid[])`, tx`order by m.conversation_id, m.rev`);
   for (const row of rows) emit({ type: "message.updated", message: toMessageView(row) });
 }

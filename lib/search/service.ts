@@ -132,7 +132,7 @@ export async function searchMessages(query: SearchQuery): Promise<{ results: Sea
     const page = hits.slice(0, query.limit);
     if (!page.length) return { results: [], nextCursor: null };
     // a message deleted since the first read is left out, not shown with its emptied body
-    const rows = await selectMessages(sql, sql`m.id in ${sql(page.map((h) => h.id))} and m.deleted_at is null`);
+    const rows = await selectMessages(sql, sql`m.id = any(${page.map((h) => h.id)}::uuid[]) and m.deleted_at is null`);
     const byId = new Map(rows.map((r) => [r.id as string, toMessageView(r)]));
     const messages = page.map((h) => byId.get(h.id)).filter((m): m is MessageView => m !== undefined);
     const highlights = await highlightMatches(sql, messages.map((m) => m.body), terms);
