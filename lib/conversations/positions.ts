@@ -13,16 +13,25 @@ import type { Tx } from "../platform/events";
  * returns each conversation's first new position (its last is first + n − 1).
  */
 export async function takePositions(tx: Tx, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await positionsTaken(tx, counts);
+  return new Map(rows.map((r) => [r.id as string, Number(r.first)]));
+}
+
+/**
+ * takePositions' statement, not yet run, for a writer that uses the positions in the statement that
+ * stores the messages (`with positions as (${positionsTaken(tx, counts)}) insert …`, one round trip
+ * instead of two): rows `(id uuid, first bigint)`, each touched conversation's first new position.
+ */
+export function positionsTaken(tx: Tx, counts: ReadonlyMap<string, number>) {
   const sorted = [...counts].sort();
   const ids = sorted.map(([id]) => id);
   // The rows by their ids (`= any`, conversations_pkey): PostgreSQL takes a set-returning function
   // for 100 rows, and joined to that it read every conversation to bump one or two (a sequential
   // scan of 10,000 rows in every group commit, docs/growth-plans.md).
-  const rows = await tx`
+  return tx`
     update conversations c set last_seq = c.last_seq + v.n
     from unnest(${ids}::uuid[], ${sorted.map(([, n]) => n)}::int[]) as v(id, n)
-    where c.id = any(${ids}::uuid[]) and c.id = v.id returning c.id, c.last_seq`;
-  return new Map(rows.map((r) => [r.id as string, Number(r.last_seq) - counts.get(r.id as string)! + 1]));
+    where c.id = any(${ids}::uuid[]) and c.id = v.id returning c.id, c.last_seq - v.n + 1 as first`;
 }
 
 /** Takes the next position of one conversation (an edit or a delete: the message's new rev). */

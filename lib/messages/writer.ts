@@ -8,13 +8,14 @@ import "server-only";
 import { getSql } from "@/db";
 import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";
-import { AppError, toAppError } from "../platform/errors";
+import { AppError, isConnectionError, toAppError } from "../platform/errors";
 import { holdUsers, lockConversations } from "../platform/locks";
+import type { Tx } from "../platform/events";
 import { singleton } from "../platform/singleton";
 import "./events";
 import { resolveMentions } from "./mentioned";
-import { takePositions } from "./positions";
-import { messageRow, replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
+import { positionsTaken } from "./positions";
+import { messageRow, messageRowsById, replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -165,112 +166,158 @@ export class MessageWriter {
     const settled = new Map<Pending, SendResult | AppError>();
 
     const started = performance.now();
-    await getSql().begin(async (tx) => {
-      const senders = await holdUsers(tx, items.map((p) => p.senderId));
-      await lockConversations(tx, items.map((p) => p.conversationId));
-      const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
-      const json = JSON.stringify(indexed);
-      // A direct conversation whose other member deleted the account refuses new sends
-      // (DESIGN.md, Conversations): nobody is left to read them. A retry of a message stored
-      // before the deletion still gets its stored copy (below).
-      const members = await tx`
-        select x.i, (c.kind = 'direct' and not exists (
-          select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted
-        from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid)
-        join members m on m.conversation_id = x.c and m.user_id = x.s
-        join conversations c on c.id = x.c`;
-      const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
-      for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
-      const existing = await selectMessages(
-        tx,
-        tx`(m.sender_id, m.client_id) in (select x.s, x.k from jsonb_to_recordset(${json}::jsonb) as x(s uuid, k uuid))`,
-      );
-      // A retry answers the stored copy only to a sender who is still in its conversation: the copy
-      // carries live data (the reply's preview, reactions, the pin) that a removed member must not read.
-      const inConversation = new Set(members.map((r) => r.i as number));
-      const byClient = new Map(existing.map((row) => [`${row.sender_id}|${row.client_id}`, row]));
-      for (const [i, p] of items.entries()) {
-        const row = byClient.get(`${p.senderId}|${p.clientId}`);
-        if (!row || !inConversation.has(i)) continue;
-        settled.set(p, row.conversation_id === p.conversationId ? { message: toMessageView(row), created: false } : clientIdTaken());
-      }
-      // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
-      // Checked for members only, so a stranger cannot probe which conversation a message is in.
-      // Their previews go out with the new messages (as toMessageView reads them: reply_*).
-      const replying = items.filter((p, i) => p.replyTo && isMember.has(i) && !settled.has(p));
-      const originals = new Map<string, Record<string, unknown>>();
-      if (replying.length) {
-        const found = await tx`
-          select id as reply_id, conversation_id, seq as reply_seq, sender_id as reply_sender_id, body as reply_body, deleted_at as reply_deleted_at,
-            ${replyFiles(tx, "messages.id")} as reply_files
-          from messages where id in ${tx([...new Set(replying.map((p) => p.replyTo!))])}`;
-        for (const r of found) originals.set(r.reply_id as string, r);
-        for (const p of replying) if (originals.get(p.replyTo!)?.conversation_id !== p.conversationId) settled.set(p, badReply());
-      }
-
-      // Files: the sender's own finished uploads that no message carries yet, each claimed once
-      // (DESIGN.md: an unknown or foreign id is 400). Their rows are locked until commit, so two
-      // sends racing for one upload (here or on another node) cannot both take it.
-      const claiming = items.filter((p, i) => p.attachmentIds?.length && isMember.has(i) && !settled.has(p));
-      const files = new Map<string, Record<string, unknown>>();
-      if (claiming.length) {
-        const ids = [...new Set(claiming.flatMap((p) => p.attachmentIds!))];
-        const found = await tx`
-          select id, uploader_id, name, content_type, size, width, height, thumbnail_size from attachments
-          where id in ${tx(ids)} and message_id is null and sha256 <> '' order by id for update`;
-        for (const r of found) files.set(r.id as string, r);
-        const taken = new Set<string>();
-        for (const p of claiming) {
-          if (!p.attachmentIds!.every((id) => files.get(id)?.uploader_id === p.senderId && !taken.has(id))) settled.set(p, badAttachment());
-          else for (const id of p.attachmentIds!) taken.add(id);
-        }
-      }
-
-      const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
-      for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
-      if (!fresh.length) return;
-      // Positions: take each touched conversation's block at once, then hand them out in order.
-      const counts = new Map<string, number>();
-      for (const p of fresh) counts.set(p.conversationId, (counts.get(p.conversationId) ?? 0) + 1);
-      const next = await takePositions(tx, counts);
-      const mentions = await resolveMentions(tx, fresh);
-      const rows = fresh.map((p, i) => {
-        const seq = next.get(p.conversationId)!;
-        next.set(p.conversationId, seq + 1);
-        return { c: p.conversationId, q: seq, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, m: mentions[i] };
-      });
-      // as fixed-shape rows (messageRow), not postgres.js's one-property-at-a-time objects
-      const inserted = (await tx`
-        insert into messages (conversation_id, seq, rev, sender_id, client_id, body, reply_to_id, mentions)
-        select x.c, x.q, x.q, x.s, x.k, x.b, x.r, array(select jsonb_array_elements_text(x.m))
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, q bigint, s uuid, k uuid, b text, r uuid, m jsonb)
-        on conflict do nothing returning ${returningMessageColumns(tx)}`.values()).map(messageRow);
-      // new messages have no reactions yet; a reply carries its original's preview
-      const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r.reply_to_id ? { ...r, ...originals.get(r.reply_to_id as string) } : r]));
-      const claims = fresh.flatMap((p) => {
-        const row = byKey.get(`${p.senderId}|${p.clientId}`);
-        if (!row || !p.attachmentIds?.length) return [];
-        row.attachments_agg = p.attachmentIds.map((id) => {
-          const a = files.get(id)!;
-          return { id, name: a.name, contentType: a.content_type, size: a.size, width: a.width, height: a.height, thumb: a.thumbnail_size !== null };
-        });
-        return p.attachmentIds.map((id, position) => ({ a: id, m: row.id, c: p.conversationId, p: position }));
-      });
-      if (claims.length) {
-        await tx`update attachments set message_id = x.m, conversation_id = x.c, position = x.p
-          from jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) as x(a uuid, m uuid, c uuid, p int) where attachments.id = x.a`;
-      }
-      for (const p of fresh) {
-        const row = byKey.get(`${p.senderId}|${p.clientId}`);
-        if (row) settled.set(p, { message: toMessageView(row), created: true });
-      }
-      // Lost a race with another node storing the same clientId: answer with the stored copy.
-      for (const p of fresh.filter((f) => !settled.has(f))) {
-        const [row] = await selectMessages(tx, tx`m.sender_id = ${p.senderId} and m.client_id = ${p.clientId}`);
-        settled.set(p, { message: toMessageView(row), created: false });
-      }
-    });
-
+    const connection = await getSql().reserve();
+    let reusable = true;
+    try {
+      await this.store(connection as unknown as Tx, items, settled);
+    } catch (err) {
+      // A connection that is gone is not handed back (postgres.js reconnects it on its own); any
+      // other failure rolls back first (after a failed statement, the pipelined COMMIT already did).
+      reusable = !isConnectionError(err) && (await connection`rollback`.then(() => true, () => false));
+      throw err;
+    } finally {
+      if (reusable) connection.release();
+    }
     return { results: items.map((p) => [p, settled.get(p)!] as const), followers, transactionMs: performance.now() - started };
+  }
+
+  /**
+   * The batch's transaction on a reserved connection, `tx`: BEGIN goes out with the locks and reads,
+   * and COMMIT with the INSERT, so a batch waits for PostgreSQL twice rather than six times (each
+   * wait costs a loopback write and a wake-up on both sides: issue 15, CPU per message).
+   * postgres.js pipelines the queries issued before the first answer, and PostgreSQL runs them in
+   * order, each ending in its own Sync: after a failed statement the ones behind it fail, and the
+   * pipelined COMMIT rolls back. Fills `settled`; throws when nothing was committed.
+   */
+  private async store(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
+    const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
+    const json = JSON.stringify(indexed);
+    // A direct conversation whose other member deleted the account refuses new sends
+    // (DESIGN.md, Conversations): nobody is left to read them. A retry of a message stored
+    // before the deletion still gets its stored copy (below). One row per item whose sender is a
+    // member, with the id and conversation of a message this sender already stored under this
+    // clientId (a retry): one probe of the unique index on (sender_id, client_id) per item, however
+    // large `messages` grows, where a lookup through selectMessages' whole view took 3 ms a batch.
+    // The first statements go out together and run in the order they are started (each is sent at
+    // its call: `.execute()`, and the helpers do the same): BEGIN, then the locks in the order of
+    // lib/platform/locks.ts, then the memberships and mentions, read under them.
+    const [, senders, , members, mentions] = await Promise.all([
+      tx`begin`.execute(),
+      holdUsers(tx, items.map((p) => p.senderId)),
+      lockConversations(tx, items.map((p) => p.conversationId)),
+      tx`
+      select x.i, (c.kind = 'direct' and not exists (
+          select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted,
+        stored.id as stored_id, stored.conversation_id as stored_conversation_id
+      from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid, k uuid)
+      join members m on m.conversation_id = x.c and m.user_id = x.s
+      join conversations c on c.id = x.c
+      left join messages stored on stored.sender_id = x.s and stored.client_id = x.k`.execute(),
+      resolveMentions(tx, items),
+    ]);
+    const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
+    for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
+    // A retry answers the stored copy only to a sender who is still in its conversation: the copy
+    // carries live data (the reply's preview, reactions, the pin) that a removed member must not read.
+    const retries = members.filter((r) => r.stored_id !== null);
+    for (const r of retries) if (r.stored_conversation_id !== items[r.i].conversationId) settled.set(items[r.i], clientIdTaken());
+    const stored = retries.filter((r) => r.stored_conversation_id === items[r.i].conversationId);
+    if (stored.length) {
+      const rows = new Map((await messageRowsById(tx, stored.map((r) => r.stored_id as string))).map((row) => [row.id, row]));
+      for (const r of stored) settled.set(items[r.i], { message: toMessageView(rows.get(r.stored_id as string)!), created: false });
+    }
+    // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
+    // Checked for members only, so a stranger cannot probe which conversation a message is in.
+    // Their previews go out with the new messages (as toMessageView reads them: reply_*).
+    const replying = items.filter((p, i) => p.replyTo && isMember.has(i) && !settled.has(p));
+    const originals = new Map<string, Record<string, unknown>>();
+    if (replying.length) {
+      const found = await tx`
+        select id as reply_id, conversation_id, seq as reply_seq, sender_id as reply_sender_id, body as reply_body, deleted_at as reply_deleted_at,
+          ${replyFiles(tx, "messages.id")} as reply_files
+        from messages where id = any(${[...new Set(replying.map((p) => p.replyTo!))]}::uuid[])`;
+      for (const r of found) originals.set(r.reply_id as string, r);
+      for (const p of replying) if (originals.get(p.replyTo!)?.conversation_id !== p.conversationId) settled.set(p, badReply());
+    }
+
+    // Files: the sender's own finished uploads that no message carries yet, each claimed once
+    // (DESIGN.md: an unknown or foreign id is 400). Their rows are locked until commit, so two
+    // sends racing for one upload (here or on another node) cannot both take it.
+    const claiming = items.filter((p, i) => p.attachmentIds?.length && isMember.has(i) && !settled.has(p));
+    const files = new Map<string, Record<string, unknown>>();
+    if (claiming.length) {
+      const ids = [...new Set(claiming.flatMap((p) => p.attachmentIds!))];
+      const found = await tx`
+        select id, uploader_id, name, content_type, size, width, height, thumbnail_size from attachments
+        where id = any(${ids}::uuid[]) and message_id is null and sha256 <> '' order by id for update`;
+      for (const r of found) files.set(r.id as string, r);
+      const taken = new Set<string>();
+      for (const p of claiming) {
+        if (!p.attachmentIds!.every((id) => files.get(id)?.uploader_id === p.senderId && !taken.has(id))) settled.set(p, badAttachment());
+        else for (const id of p.attachmentIds!) taken.add(id);
+      }
+    }
+
+    const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
+    for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
+    if (!fresh.length) {
+      await tx`commit`;
+      return;
+    }
+    // Positions: each touched conversation's block is taken by the statement that stores the
+    // messages; each message's offset in its block (o) follows the batch's order.
+    const counts = new Map<string, number>();
+    const mentionsOf = new Map(items.map((p, i) => [p, mentions[i]]));
+    const rows = fresh.map((p) => {
+      const o = counts.get(p.conversationId) ?? 0;
+      counts.set(p.conversationId, o + 1);
+      return { c: p.conversationId, o, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, m: mentionsOf.get(p) };
+    });
+    // as fixed-shape rows (messageRow), not postgres.js's one-property-at-a-time objects
+    const insert = tx`
+      with positions as (${positionsTaken(tx, counts)})
+      insert into messages (conversation_id, seq, rev, sender_id, client_id, body, reply_to_id, mentions)
+      select x.c, p.first + x.o, p.first + x.o, x.s, x.k, x.b, x.r, array(select jsonb_array_elements_text(x.m))
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, o int, s uuid, k uuid, b text, r uuid, m jsonb)
+      join positions p on p.id = x.c
+      on conflict do nothing returning ${returningMessageColumns(tx)}`
+      .values()
+      .execute();
+    // Claimed files are marked with their message's id, which the INSERT returns: COMMIT waits for that.
+    const carriesFiles = fresh.some((p) => p.attachmentIds?.length);
+    const inserted = (carriesFiles ? await insert : (await Promise.all([insert, tx`commit`.execute()]))[0]).map(messageRow);
+    // new messages have no reactions yet; a reply carries its original's preview
+    const byKey = new Map(inserted.map((r) => [`${r.sender_id}|${r.client_id}`, r.reply_to_id ? { ...r, ...originals.get(r.reply_to_id as string) } : r]));
+    const claims = fresh.flatMap((p) => {
+      const row = byKey.get(`${p.senderId}|${p.clientId}`);
+      if (!row || !p.attachmentIds?.length) return [];
+      row.attachments_agg = p.attachmentIds.map((id) => {
+        const a = files.get(id)!;
+        return { id, name: a.name, contentType: a.content_type, size: a.size, width: a.width, height: a.height, thumb: a.thumbnail_size !== null };
+      });
+      return p.attachmentIds.map((id, position) => ({ a: id, m: row.id, c: p.conversationId, p: position }));
+    });
+    if (claims.length) {
+      await tx`update attachments set message_id = x.m, conversation_id = x.c, position = x.p
+        from jsonb_to_recordset(${JSON.stringify(claims)}::jsonb) as x(a uuid, m uuid, c uuid, p int) where attachments.id = x.a`;
+    }
+    if (carriesFiles) await tx`commit`;
+    for (const p of fresh) {
+      const row = byKey.get(`${p.senderId}|${p.clientId}`);
+      if (row) settled.set(p, { message: toMessageView(row), created: true });
+    }
+    // Lost a race with another node storing the same clientId (ON CONFLICT waited for its commit):
+    // answer with the stored copy, read after this commit, like any retry (a clientId another
+    // conversation holds is refused). Its sender's account may have been deleted since. The batch
+    // is committed: a failure here is that item's answer (a retry finds the copy), never a throw.
+    for (const p of fresh.filter((f) => !settled.has(f))) {
+      try {
+        const [row] = await selectMessages(tx, tx`m.sender_id = ${p.senderId} and m.client_id = ${p.clientId}`);
+        if (!row) settled.set(p, accountGone());
+        else settled.set(p, row.conversation_id === p.conversationId ? { message: toMessageView(row), created: false } : clientIdTaken());
+      } catch (err) {
+        settled.set(p, toAppError(err));
+      }
+    }
   }
 }

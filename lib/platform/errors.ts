@@ -69,7 +69,8 @@ const CONNECTION_ERRORS = new Set([
   "53300",
 ]);
 
-function isConnectionError(err: unknown): boolean {
+/** Whether `err` (or what it wraps) says the database connection failed or is gone (SQLSTATE class 08, or a driver code). */
+export function isConnectionError(err: unknown): boolean {
   // Drizzle wraps driver errors in DrizzleQueryError with the original as `cause`.
   for (let e = err as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
     const code = typeof e.code === "string" ? e.code : "";

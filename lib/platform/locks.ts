@@ -17,10 +17,15 @@ import type { Tx } from "./events";
 /**
  * Holds the rows of `ids` (`for key share`, until commit): an account deletion of any of them waits
  * for this transaction, or has already committed. Returns the ids that exist.
+ *
+ * This and lockConversations send their statement at the call, not when awaited (`.execute()`), so
+ * a caller may pipeline them with what follows (lib/messages/writer.ts): postgres.js sends a
+ * transaction's statements in the order they were started, and PostgreSQL runs them in that order.
+ * Started at the first `await` instead, they could run after a later statement (even before BEGIN).
  */
 export async function holdUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await tx`select id from users where id in ${tx([...new Set(ids)])} order by id for key share`;
+  const rows = await tx`select id from users where id = any(${[...new Set(ids)]}::uuid[]) order by id for key share`.execute();
   return new Set(rows.map((r) => r.id as string));
 }
 
@@ -36,6 +41,6 @@ export async function lockConversation(tx: Tx, conversationId: string): Promise<
 /** Locks several conversations (`for no key update`, in id order, until commit). Returns the ids that exist. */
 export async function lockConversations(tx: Tx, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await tx`select id from conversations where id in ${tx([...new Set(ids)])} order by id for no key update`;
+  const rows = await tx`select id from conversations where id = any(${[...new Set(ids)]}::uuid[]) order by id for no key update`.execute();
   return new Set(rows.map((r) => r.id as string));
 }

@@ -80,6 +80,53 @@ describe("sending", () => {
     expect(recording.events).toEqual([{ type: "message.created", message: both[0].message }]);
   });
 
+  describe("a send that meets another node's copy of its clientId, not yet committed, waits for that commit", () => {
+    /**
+     * Stores `sender`'s message under `clientId` in `conversationId` on a connection of its own (as another
+     * node's writer would) and holds the transaction open while `send` runs, until `send`'s INSERT waits on it.
+     */
+    async function racedByAnotherNode<T>(sender: Person, conversationId: string, clientId: string, send: () => Promise<T>): Promise<PromiseSettledResult<T>> {
+      const other = await getSql().reserve();
+      try {
+        await other`begin`;
+        await other`insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+          values (${conversationId}, 1000, 1000, ${sender.id}, ${clientId}, 'from the other node')`;
+        const sending = send();
+        const settled = Promise.allSettled([sending]).then(([r]) => r);
+        for (let waited = 0; ; waited += 20) {
+          const [{ n }] = await getSql()`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into messages%'`;
+          if (n > 0) break;
+          if (waited > 5000) throw new Error("the send never waited for the other node's transaction");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await other`commit`;
+        return await settled;
+      } finally {
+        other.release();
+      }
+    }
+
+    test("in the same conversation: answered with that copy, created: false, and nothing published", async () => {
+      const [ann, bob] = await newPeople(2);
+      const id = await groupOf([ann, bob]);
+      const clientId = randomUUID();
+      const outcome = await racedByAnotherNode(ann, id, clientId, () => send(id, ann, "here", clientId));
+      expect(outcome).toMatchObject({ status: "fulfilled", value: { created: false, message: { conversationId: id, seq: 1000, body: "from the other node" } } });
+      expect(recording.events).toEqual([]);
+    });
+
+    test("in another conversation: refused bad_request, never answered with the other conversation's message", async () => {
+      const [ann, bob] = await newPeople(2);
+      const here = await groupOf([ann, bob]);
+      const elsewhere = await groupOf([ann, bob]);
+      const clientId = randomUUID();
+      const outcome = await racedByAnotherNode(ann, elsewhere, clientId, () => send(here, ann, "here", clientId));
+      expect(outcome).toMatchObject({ status: "rejected", reason: { code: "bad_request" } });
+      expect(recording.events).toEqual([]);
+    });
+  });
+
   test("someone outside the conversation is refused not_found, takes no position and publishes nothing", async () => {
     const [ann, bob, stranger] = await newPeople(3);
     const id = await groupOf([ann, bob]);

@@ -24,6 +24,30 @@ test("a send takes its position by reading only its own conversation, however ma
   expect(rowsFrom(update, /Scan .*on conversations /)).toBe(1);
 });
 
+test("a send batch reads only the stored messages its items name (a retry's copy), however many are stored", async () => {
+  const [ann, bob] = await newPeople(2);
+  const { conversation } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Busy", memberIds: [bob.id] } });
+  const sql = getSql();
+  await sql`
+    insert into messages (conversation_id, seq, rev, sender_id, client_id, body)
+    select ${conversation.id}, i, i, ${ann.id}, gen_random_uuid(), 'earlier ' || i from generate_series(1, 3000) as i`;
+  await sql`update conversations set last_seq = 3000 where id = ${conversation.id}`;
+  await sql`analyze messages`;
+  const retried = randomUUID();
+  await sendMessage({ conversationId: conversation.id, senderId: bob.id, clientId: retried, body: "first try" });
+  const { result, plans } = await explainRun(() =>
+    Promise.all([
+      ...["a", "b", "c", "d"].map((body) => sendMessage({ conversationId: conversation.id, senderId: bob.id, clientId: randomUUID(), body })),
+      sendMessage({ conversationId: conversation.id, senderId: bob.id, clientId: retried, body: "first try" }),
+    ]),
+  );
+  expect(result.map((r) => r.created)).toEqual([true, true, true, true, false]);
+  expect(result.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual([3001, 3002, 3003, 3004, 3005]);
+  // the retry lookup went through the whole message view: every stored message, in every group commit
+  expect(plans.filter((p) => /Seq Scan on messages/.test(p))).toEqual([]);
+  expect(rowsFrom(plans, /Scan .*on messages /)).toBeLessThanOrEqual(5);
+});
+
 test("a page of messages without reactions or files builds no aggregate for any of them", async () => {
   const [ann, bob] = await newPeople(2);
   const { conversation } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Plain", memberIds: [bob.id] } });
