@@ -256,7 +256,7 @@ async function mainRounds(load: LoadProcess, targets: Target[]): Promise<void> {
       const m = await measure(load, t, MAIN);
       const us = cpuPerDeliveryUs(m);
       perDelivery.set(t.kind, [...(perDelivery.get(t.kind) ?? []), us]);
-      console.log(`[bench]   ${t.kind}: server CPU per delivery ${us.toFixed(1)} µs`);
+      console.log(`[bench]   ${t.kind}: server CPU per delivery ${us.toFixed(1)} µs; e2e p50 ${m.e2e.p50.toFixed(1)} / p99 ${m.e2e.p99.toFixed(1)} ms`);
     }
     const [p, r] = [perDelivery.get("parley")?.at(-1), perDelivery.get("relay")?.at(-1)];
     if (p && r) console.log(`[bench]   round ${round}: parley / relay × ${(p / r).toFixed(2)}`);

@@ -99,6 +99,8 @@ export async function startEmbeddedDatabase(opts: {
   dataDir: string;
   password: string;
   database: string;
+  /** more server settings, each passed as `-c name=value` (benches: `shared_preload_libraries`, …) */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const ids = runAsIds();
   const given = path.resolve(opts.dataDir);
@@ -133,7 +135,7 @@ export async function startEmbeddedDatabase(opts: {
   if (ids.uid !== undefined) fs.chownSync(logFile, ids.uid, ids.gid!);
   const child = spawn(
     bins.postgres,
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`])],
     { ...ids, cwd, stdio: ["ignore", log, log] },
   );
   fs.closeSync(log);
