@@ -7,7 +7,7 @@
  * measurement. The flood is bounded (FLOOD below) so that the test ends on any server; without the
  * limits it stalls the server for seconds (typing alone is 40 frames per toggle).
  *
- * Latency is measured after a warm-up and 300 ms into the flood, from a bystander's emit to the
+ * Latency is measured after a warm-up and 1.5 s into the flood (FLOOD_SETTLE_MS), from a bystander's emit to the
  * arrival of `message:new` at the other member's socket (the two members of a direct conversation
  * take turns). The assertion is on the 95th percentile of 40 sends (the maximum is printed too), and
  * the flood must still be going when the last sample is taken.
@@ -41,6 +41,7 @@ const FLOOD = {
   maxMs: 10_000,
 };
 const SAMPLES = 40;
+const FLOOD_SETTLE_MS = 1500;
 const P95_LIMIT_MS = 100;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1];
@@ -107,7 +108,10 @@ describe("a flood by one user", () => {
     for (let i = 0; i < 5; i++) await sendToDelivery(bob, carol, dm.id); // warm-up
 
     worker.go();
-    await settle(300);
+    // The flood's first second carries one-time costs of a fresh server: Next instantiating a route's module
+    // on its first request (100–250 ms in a CPU profile, for the flood's first rename), the pool opening
+    // connections. Those stall every client once, flood or not; this measures the flood itself.
+    await settle(FLOOD_SETTLE_MS);
     const latencies: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       // the two take turns, each within the send limit (30 per 10 s)
