@@ -183,7 +183,7 @@ export class MessageWriter {
 
   /**
    * The batch's transaction on a reserved connection, `tx`: BEGIN goes out with the locks and reads,
-   * and COMMIT with the INSERT, so a batch waits for PostgreSQL twice rather than six times (each
+   * and COMMIT with the INSERT, so a batch waits for PostgreSQL twice rather than eight times (each
    * wait costs a loopback write and a wake-up on both sides: issue 15, CPU per message).
    * postgres.js pipelines the queries issued before the first answer, and PostgreSQL runs them in
    * order, each ending in its own Sync: after a failed statement the ones behind it fail, and the
