@@ -24,7 +24,7 @@ import { GROWTH_SAMPLES, measurePoint, mintCookies, sendersOf } from "./growth-m
 import { growthPlansFile, growthSection, GROWTH_BOUNDS, type GrowthPoint, type GrowthResults } from "./growth-report";
 import { GROWTH_WORLD, growTo, seedWorld, type World } from "./growth-seed";
 import { startParley, type Child, type WriterBatch } from "./processes";
-import { cpuSeconds, processTree, summarize } from "./stats";
+import { cpuSeconds, postmasterPid, summarize, treeCpuSeconds } from "./stats";
 
 export { growthSection, growthPlansFile, type GrowthResults } from "./growth-report";
 
@@ -150,10 +150,10 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
       });
       batches.splice(0);
       const serverPid = server.pid;
-      const postmaster = db ? Number(fs.readFileSync(path.join(db.dataDir, "postmaster.pid"), "utf8").split("\n")[0]) : undefined;
+      const postmaster = db ? postmasterPid(db.dataDir) : undefined;
       const cpu = () => ({
         server: cpuSeconds(serverPid),
-        postgres: postmaster ? processTree(postmaster).reduce((sum, pid) => sum + cpuSeconds(pid), 0) : NaN,
+        postgres: postmaster ? treeCpuSeconds(postmaster) : NaN,
       });
       const inspectPort = server.inspectPort!;
       const profile = PROFILE_DIR ? (name: string) => startCpuProfile(inspectPort, path.join(PROFILE_DIR, `${name}-${target}.cpuprofile`)) : undefined;

@@ -22,7 +22,7 @@ import { runSearchBench, writeSearchPlans } from "./search";
 import { GROWTH_SIZES, growthPlansFile, runGrowthBench } from "./growth";
 import { runStormBench, stormChart } from "./storm";
 import { seedWorkload, USERS } from "./seed";
-import { cpuSeconds, cpuSplit, machineBusySeconds, processTree, rssBytes, summarize } from "./stats";
+import { cpuSeconds, cpuSplit, machineBusySeconds, postmasterPid, processTree, rssBytes, summarize, treeCpuSeconds } from "./stats";
 
 /**
  * `npm run bench -- --quick` (issue 15 item 8: under 5 minutes in all): shorter windows, three ramp steps (none for
@@ -108,16 +108,11 @@ interface CpuSample {
   machine: number;
 }
 
-function postmasterPid(): number {
-  return Number(fs.readFileSync(path.join(dir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
-}
-
 function sampleCpu(serverPids: number[], loadPid: number): CpuSample {
-  const tree = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
   // each server's tree: with WEB_CONCURRENCY > 1, the cluster's primary and its workers; with nodes, both
-  const server = serverPids.reduce((sum, pid) => sum + tree(pid), 0);
+  const server = serverPids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
   const serverSystem = serverPids.reduce((sum, pid) => sum + processTree(pid).reduce((s, p) => s + cpuSplit(p).system, 0), 0);
-  return { at: Date.now(), server, serverSystem, load: cpuSeconds(loadPid), postgres: tree(postmasterPid()), machine: machineBusySeconds() };
+  return { at: Date.now(), server, serverSystem, load: cpuSeconds(loadPid), postgres: treeCpuSeconds(postmasterPid(db!.dataDir)), machine: machineBusySeconds() };
 }
 
 async function waitForQuiet(): Promise<void> {

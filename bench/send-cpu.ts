@@ -20,7 +20,7 @@ import { removeEmbeddedData } from "../db/embedded-root";
 import { runMigrations } from "../db/migrate";
 import postgres from "postgres";
 import { seedWorkload } from "./seed";
-import { cpuSplit, processTree, summarize } from "./stats";
+import { postmasterPid, summarize, treeCpuSeconds } from "./stats";
 
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const WARMUP_MS = 2000;
@@ -56,9 +56,9 @@ async function main(): Promise<void> {
     const batches: number[] = [];
     const transactions: number[] = [];
     observeBatches(({ size, transactionMs }) => (batches.push(size), transactions.push(transactionMs)));
-    // PostgreSQL's CPU: the postmaster (first line of postmaster.pid) and its backends
-    const postmaster = Number(fs.readFileSync(path.join(dir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
-    const pgCpu = () => processTree(postmaster).reduce((sum, pid) => sum + cpuSplit(pid).user + cpuSplit(pid).system, 0);
+    // PostgreSQL's CPU: the postmaster and its backends
+    const postmaster = postmasterPid(db.dataDir);
+    const pgCpu = () => treeCpuSeconds(postmaster);
     const io = new Server();
     const stop = startDelivery(io as never);
     const send = MESSAGE_HANDLERS["message:send"];

@@ -1,5 +1,6 @@
 /** Small measurement helpers: latency summaries and per-process CPU / memory from /proc. */
 import fs from "node:fs";
+import path from "node:path";
 
 export interface Summary {
   n: number;
@@ -57,6 +58,16 @@ export function processTree(pid: number): number[] {
     }
   }
   return pids;
+}
+
+/** CPU seconds a process and its direct children have used so far (a server and its workers; postgres and its backends). */
+export function treeCpuSeconds(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+}
+
+/** The postmaster's pid of the PostgreSQL whose data directory is `dataDir` (the first line of postmaster.pid). */
+export function postmasterPid(dataDir: string): number {
+  return Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
 /** CPU seconds the whole machine has been busy (all cores, every process, ours or not). */
