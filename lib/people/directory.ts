@@ -17,7 +17,7 @@ import { toPublicUser, type PublicUser } from "./types";
 export async function lookupProfiles(query: { userId: string; ids: string[] }): Promise<PublicUser[]> {
   await consume("profiles", query.userId);
   if (!query.ids.length) return [];
-  const rows = await getDb().select().from(users).where(inArray(users.id, query.ids));
+  const rows = await getDb().select(publicColumns).from(users).where(inArray(users.id, query.ids));
   return rows.map(toPublicUser);
 }
 
@@ -25,7 +25,7 @@ export async function lookupProfiles(query: { userId: string; ids: string[] }): 
 export async function getPublicProfile({ username }: { username: string }): Promise<PublicUser> {
   const normalized = username.toLowerCase();
   if (!isUsername(normalized)) throw new AppError("not_found", "No such user");
-  const [user] = await getDb().select().from(users).where(eq(users.username, normalized)).limit(1);
+  const [user] = await getDb().select(publicColumns).from(users).where(eq(users.username, normalized)).limit(1);
   if (!user) throw new AppError("not_found", "No such user");
   return toPublicUser(user);
 }
@@ -40,6 +40,19 @@ function decodeCursor(cursor: string): string {
   if (!isUsername(username)) throw new AppError("bad_request", "Invalid cursor", { cursor: "Invalid cursor" });
   return username;
 }
+
+/**
+ * The public columns alone (PublicUserRow): the directory and profile reads never fetch a password hash or an
+ * email, so neither can reach a public answer through a later change, and rows are smaller.
+ */
+const publicColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  bio: users.bio,
+  avatar: users.avatar,
+  createdAt: users.createdAt,
+};
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -110,7 +123,7 @@ export async function searchDirectory(query: { userId: string; q: string; cursor
       : undefined;
     if (names && !names.length) return { users: [], nextCursor: null };
     const rows = await getDb()
-      .select()
+      .select(publicColumns)
       .from(users)
       .where(and(names ? inArray(users.username, names) : undefined, after ? gt(users.username, after) : undefined))
       .orderBy(users.username)

@@ -16,8 +16,11 @@ export interface OwnProfile extends PublicUser {
   email: string;
 }
 
-/** The public fields of a users row. */
-export function toPublicUser(u: User): PublicUser {
+/** The columns of a users row that make a PublicUser: what the public reads fetch (lib/people/directory.ts). */
+export type PublicUserRow = Pick<User, "id" | "username" | "displayName" | "bio" | "avatar" | "createdAt">;
+
+/** The public fields of a users row (a whole row, or the public columns alone). */
+export function toPublicUser(u: PublicUserRow): PublicUser {
   return {
     id: u.id,
     username: u.username,
