@@ -217,8 +217,8 @@ export function bestWorkers(r: BenchResults): number {
   if (!w) return 1;
   const one = r.parley;
   const many = w.run;
-  // (with --quick the workers run no ramp: the main run decides)
-  if (many.ramp.length && many.maxSustainable !== one.maxSustainable) return many.maxSustainable > one.maxSustainable ? w.count : 1;
+  // (with --quick the workers run the ramp's first step alone, which says nothing of how far they go: the main run decides)
+  if (!r.quick && many.maxSustainable !== one.maxSustainable) return many.maxSustainable > one.maxSustainable ? w.count : 1;
   return many.main.e2e.p99 < one.main.e2e.p99 ? w.count : 1;
 }
 
@@ -322,7 +322,7 @@ ${writerTable(r)}
 
 ## Workers (WEB_CONCURRENCY)
 
-The same steps against \`npm start\` with several workers (cluster.ts: connections passed to the workers in turn, polling sessions routed by slot, the cluster adapter), started on the
+${r.quick ? "The main step and the ramp's first step (--quick)" : "The same steps"} against \`npm start\` with several workers (cluster.ts: connections passed to the workers in turn, polling sessions routed by slot, the cluster adapter), started on the
 same database once the relay and the one-process server are done, and alone: it is started for its turn and stopped after it.
 
 ${workersSection(r)}
@@ -330,7 +330,7 @@ ${workersSection(r)}
 ## Two nodes (Redis adapter)
 
 Two Parley processes on the same database and one Redis (\`REDIS_URL\`, the Socket.IO Redis adapter), socket i on node
-i % 2, so each group of 10 has members on both; same steps, after the workers, started for their turn alone. docs/scaling.md builds on these figures.
+i % 2, so each group of 10 has members on both; ${r.quick ? "the main step and the ramp's first step" : "same steps"}, after the workers, started for their turn alone. docs/scaling.md builds on these figures.
 
 ${nodesSection(r)}
 
