@@ -38,7 +38,7 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
     memberRows(rows.map((r) => r.id as string)),
     messageRowsById(sql, rows.flatMap((r) => (r.lm_id ? [r.lm_id as string] : []))),
   ]);
-  const online = await onlineUsers([...new Set([...membersOf.values()].flatMap((list) => list.map((m) => m.id)))]);
+  const online = await onlineUsers([...new Set([...membersOf.values()].flatMap((list) => list.map((m) => m[0])))]);
   const lastById = new Map(last.map((row) => [row.id as string, toMessageView(row)]));
   return rows.map((r) => ({
     id: r.id,
@@ -50,7 +50,7 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
     lastReadSeq: Number(r.last_read_seq),
     unreadCount: r.unread_count,
     peerDeleted: r.peer_deleted === true,
-    members: (membersOf.get(r.id) ?? []).map((m) => ({ ...m, online: online.has(m.id) })),
+    members: (membersOf.get(r.id) ?? []).map(([id, username, displayName, avatar, role, lastReadSeq]) => ({ id, username, displayName, avatar, role, lastReadSeq, online: online.has(id) })),
     lastMessage: (r.lm_id && lastById.get(r.lm_id)) || null,
     unreadMentions: r.unread_mentions,
     notifications: r.notifications,
@@ -58,13 +58,18 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
   }));
 }
 
+/** A member as memberRows reads it: the MemberView's fields but `online`, in its order. */
+type MemberRow = [id: string, username: string, displayName: string, avatar: string | null, role: MemberView["role"], lastReadSeq: number];
+
 /**
  * The members of each of `conversationIds` in joining order (then by username), read in one statement for
  * the whole list: one aggregate per conversation, each with a sort, was most of the list's time in
- * PostgreSQL at 10M messages (9.6 of 16 ms for 200 conversations, docs/growth-plans.md).
+ * PostgreSQL at 10M messages (9.6 of 16 ms for 200 conversations, docs/growth-plans.md). They stay tuples
+ * until the caller makes each MemberView once, `online` included: a list of 200 conversations holds about
+ * 1,100 members, and an object made and then copied with a spread per member cost more than the rows' parsing.
  */
-async function memberRows(conversationIds: string[]): Promise<Map<string, Omit<MemberView, "online">[]>> {
-  const byConversation = new Map<string, Omit<MemberView, "online">[]>();
+async function memberRows(conversationIds: string[]): Promise<Map<string, MemberRow[]>> {
+  const byConversation = new Map<string, MemberRow[]>();
   if (!conversationIds.length) return byConversation;
   const sql = getSql();
   const rows = await sql`
@@ -73,7 +78,7 @@ async function memberRows(conversationIds: string[]): Promise<Map<string, Omit<M
     where mm.conversation_id = any(${conversationIds}::uuid[])
     order by mm.conversation_id, mm.joined_at, u.username`.values();
   for (const [conversationId, id, username, displayName, avatar, role, lastReadSeq] of rows) {
-    const member = { id, username, displayName, avatar, role, lastReadSeq: Number(lastReadSeq) } as Omit<MemberView, "online">;
+    const member: MemberRow = [id, username, displayName, avatar, role, Number(lastReadSeq)];
     const list = byConversation.get(conversationId as string);
     if (list) list.push(member);
     else byConversation.set(conversationId as string, [member]);
