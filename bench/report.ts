@@ -360,8 +360,8 @@ ${keptNotes(file)}
 
 \`\`\`sh
 npm install
-npm run bench                        # builds if needed; about 8 minutes; writes this file, the chart and docs/search-plans.md
-npm run bench -- --quick             # under 5 minutes: shorter steps, 3 ramp rates, smaller search, storm and growth steps; writes the same files
+npm run bench                        # builds if needed; ${r.quick ? "about an hour" : `${Math.round(r.totalSeconds / 60)} minutes for this file`}, most of it growing to 10,000,000 messages; writes this file, the charts, docs/search-plans.md, docs/growth.md and docs/growth-plans.md
+npm run bench -- --quick             # under 5 minutes${r.quick ? ` (${Math.round(r.totalSeconds)} s for this file)` : ""}: shorter steps, 3 ramp rates, smaller search, storm and growth steps; writes this file and the charts
 npm run bench:search                 # the search step alone, on its own database; prints its section
 BENCH_RATE=1000 npm run bench        # the main run at another rate
 BENCH_CPU_PROF=prof npm run bench    # also writes a V8 CPU profile of the Parley server into prof/

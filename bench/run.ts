@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Parley against a bare Socket.IO relay on the same workload, then Parley with
- * 10,000 idle sockets, then search on 1,000,000 messages (bench/search.ts); writes docs/benchmarks.md,
- * docs/benchmark-latency.svg and docs/search-plans.md. Everything runs on 127.0.0.1 in a fresh
+ * 10,000 idle sockets, search on 1,000,000 messages (bench/search.ts), the reconnect storm (bench/storm.ts) and
+ * growth to 10,000,000 messages (bench/growth.ts); writes docs/benchmarks.md, its charts, docs/search-plans.md,
+ * docs/growth.md and docs/growth-plans.md (--quick: docs/benchmarks.md and its charts). Everything runs on 127.0.0.1 in a fresh
  * embedded PostgreSQL under .data/bench-<pid>, removed at the end. `--quick`: every step smaller (QUICK below).
  */
 import { randomBytes } from "node:crypto";
