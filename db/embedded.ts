@@ -95,11 +95,30 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   throw new Error("embedded postgres did not accept connections within 60 s");
 }
 
+/** shared_buffers' floor and ceiling, in MB: PostgreSQL's default, and what the embedded database may take beside Parley itself. */
+const SHARED_BUFFERS_MB = { min: 128, max: 1024 };
+
+/**
+ * The embedded database's memory settings for a machine of `totalBytes`: `shared_buffers` a quarter of
+ * the memory, as PostgreSQL's manual advises for a dedicated server ("a reasonable starting value for
+ * shared_buffers is 25% of the memory in your system", runtime-config-resource), kept within
+ * SHARED_BUFFERS_MB because the database shares the machine with Parley's server; and
+ * `effective_cache_size` (the planner's guess of the OS cache, allocating nothing) half the memory.
+ * PostgreSQL's default of 128 MB held under 3 % of `messages` at 10,000,000 rows, so every deep history
+ * page, catch-up and unread count read from the OS cache through a system call per page (docs/growth.md).
+ * Linux maps the buffers lazily: memory is taken as pages are used, not at start.
+ */
+export function memorySettings(totalBytes: number = os.totalmem()): { shared_buffers: string; effective_cache_size: string } {
+  const mb = Math.floor(totalBytes / 2 ** 20);
+  const sharedBuffers = Math.min(SHARED_BUFFERS_MB.max, Math.max(SHARED_BUFFERS_MB.min, Math.floor(mb / 4)));
+  return { shared_buffers: `${sharedBuffers}MB`, effective_cache_size: `${Math.max(sharedBuffers, Math.floor(mb / 2))}MB` };
+}
+
 export async function startEmbeddedDatabase(opts: {
   dataDir: string;
   password: string;
   database: string;
-  /** more server settings, each passed as `-c name=value` (benches: `shared_preload_libraries`, …) */
+  /** more server settings, each passed as `-c name=value` (benches: `shared_preload_libraries`, …); they win over memorySettings() */
   settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const ids = runAsIds();
@@ -135,7 +154,7 @@ export async function startEmbeddedDatabase(opts: {
   if (ids.uid !== undefined) fs.chownSync(logFile, ids.uid, ids.gid!);
   const child = spawn(
     bins.postgres,
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`])],
+    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", ...Object.entries({ ...memorySettings(), ...opts.settings }).flatMap(([name, value]) => ["-c", `${name}=${value}`])],
     { ...ids, cwd, stdio: ["ignore", log, log] },
   );
   fs.closeSync(log);
