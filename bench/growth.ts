@@ -190,6 +190,12 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
   }
 }
 
+/** Writes docs/growth.md (the section) and docs/growth-plans.md from a full run made by `command`. */
+export function writeGrowthDocs(results: GrowthResults, root: string, command: string): void {
+  fs.writeFileSync(path.join(root, "docs", "growth.md"), growthSection(results, "#"));
+  fs.writeFileSync(path.join(root, "docs", "growth-plans.md"), growthPlansFile(results, command));
+}
+
 /** `npm run bench:growth [-- --quick]`. */
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -201,8 +207,7 @@ async function main(): Promise<void> {
   const section = growthSection(results, "#");
   console.log(`\n${section}`);
   if (!quick) {
-    fs.writeFileSync(path.join(root, "docs", "growth.md"), section);
-    fs.writeFileSync(path.join(root, "docs", "growth-plans.md"), growthPlansFile(results, "npm run bench:growth"));
+    writeGrowthDocs(results, root, "npm run bench:growth");
     console.log("[growth] wrote docs/growth.md and docs/growth-plans.md");
   }
   console.log(`[growth] done in ${(results.totalSeconds / 60).toFixed(1)} minutes`);

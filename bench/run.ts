@@ -20,7 +20,7 @@ import { startLoad, startParley, startRelay, type Child, type LoadProcess, type 
 import type { ConnectResult, LoadEvent, ServerKind, StepResult } from "./protocol";
 import { cpuPerDeliveryUs, writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
 import { runSearchBench, writeSearchPlans } from "./search";
-import { GROWTH_SIZES, growthPlansFile, growthSection, runGrowthBench } from "./growth";
+import { GROWTH_SIZES, runGrowthBench, writeGrowthDocs } from "./growth";
 import { runStormBench, stormChart } from "./storm";
 import { seedWorkload, USERS } from "./seed";
 import { cpuSeconds, cpuSplit, machineBusySeconds, postmasterPid, processTree, rssBytes, summarize, treeCpuSeconds } from "./stats";
@@ -368,10 +368,7 @@ async function main(): Promise<void> {
   console.log(`[bench] growth: ${growthSizes.map((n) => n.toLocaleString("en-US")).join(", ")} messages`);
   const growth = await runGrowthBench({ sizes: growthSizes, root, ...(QUICK && { sendMs: 5000, samples: 0.5 }) });
   // a quick run's figures and plans (at 10,000 messages) are not worth keeping over the full run's, at 10,000,000
-  if (!QUICK) {
-    fs.writeFileSync(path.join(root, "docs", "growth.md"), growthSection(growth, "#"));
-    fs.writeFileSync(path.join(root, "docs", "growth-plans.md"), growthPlansFile(growth, "npm run bench"));
-  }
+  if (!QUICK) writeGrowthDocs(growth, root, "npm run bench");
 
   const results: BenchResults = {
     date: new Date().toISOString(),
