@@ -31,6 +31,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import net from "node:net";
 import { AppError, errorBody } from "@/lib/platform/errors";
+import { listen } from "@/lib/http/listen";
 import path from "node:path";
 import { setupPrimary as setupAdapterPrimary } from "@socket.io/cluster-adapter";
 import { RateLimiterClusterMaster } from "rate-limiter-flexible";
@@ -391,10 +392,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
       throw err;
     }
-    await new Promise<void>((resolve, reject) => {
-      listener.once("error", reject);
-      listener.listen(port, host, resolve);
-    });
+    await listen(listener, port, host);
     const actualPort = (listener.address() as net.AddressInfo).port;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
     console.log(`[parley] ready on ${url} (production, ${opts.workers} workers)`);

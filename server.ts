@@ -19,6 +19,7 @@ import { messagesSettled } from "@/lib/messages/send";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { answerMalformedRequests, withBoundedBody } from "@/lib/http/body-limit";
 import { keepDeclaredLength } from "@/lib/http/content-length";
+import { listen } from "@/lib/http/listen";
 import { serveRead } from "@/lib/http/reads";
 import { AppError, errorBody } from "@/lib/platform/errors";
 import { clientAddressOf } from "@/lib/http/client-address";
@@ -217,10 +218,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // "listening", so that is emitted.
       httpServer.emit("listening");
     } else {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(port, host, resolve);
-      });
+      await listen(httpServer, port, host);
     }
     const actualPort = worker ? port : (httpServer.address() as { port: number }).port;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
