@@ -4,7 +4,10 @@
  * after openSocket set it up. socket.io-client's own backoff waits exactly reconnectionDelayMax
  * from the 6th retry on, so a crowd that lost its server together retries in lockstep.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { io, Manager } from "socket.io-client";
+import { WebSocketServer, type WebSocket } from "ws";
 import { openSocket, SOCKET_OPTIONS, type ChatSocket } from "@/components/chat/client/socket";
 
 const BASE = SOCKET_OPTIONS.reconnectionDelay!;
@@ -107,5 +110,70 @@ describe("the page's reconnection delays", () => {
     expect(options).toEqual({ ...SOCKET_OPTIONS, forceNew: true, autoConnect: false });
     expect(connects).toBe(1);
     expect(atCapWhenConnecting).toBeLessThanOrEqual(0.05);
+  });
+});
+
+/**
+ * A server that takes the WebSocket and drops it before Engine.IO's handshake, as a proxy, a captive
+ * portal or a dying server can: each upgrade is counted and closed (`how`).
+ */
+async function droppingServer(how: (ws: WebSocket) => void): Promise<{ url: string; upgrades: () => number; close: () => Promise<void> }> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, path: "/socket.io/" });
+  let upgrades = 0;
+  wss.on("connection", (ws) => {
+    upgrades++;
+    how(ws);
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    upgrades: () => upgrades,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+describe("an attempt whose connection closes before Engine.IO's handshake", () => {
+  const drops: [string, (ws: WebSocket) => void][] = [
+    ["closed with a code", (ws) => ws.close(4000, "network down")],
+    ["cut without a closing handshake", (ws) => ws.terminate()],
+  ];
+
+  it("waits for Engine.IO's handshake as long as socket.io-client's default connect timeout, 20 s", () => {
+    expect(SOCKET_OPTIONS.timeout).toBe(20_000);
+  });
+
+  it.each(drops)("fails at once, not after the connect timeout (%s)", async (_, how) => {
+    const server = await droppingServer(how);
+    const socket = openSocket({ io, url: server.url, options: { forceNew: true, reconnection: false } });
+    try {
+      const started = Date.now();
+      const err = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(err.message).toMatch(/close/);
+      expect(server.upgrades()).toBe(1);
+    } finally {
+      socket.disconnect();
+      await server.close();
+    }
+  });
+
+  it.each(drops)("is retried after the spread delay, again and again (%s)", async (_, how) => {
+    const server = await droppingServer(how);
+    const socket = openSocket({ io, url: server.url, options: { forceNew: true } });
+    try {
+      // the first retries wait 250–500 ms and 250–1,000 ms: three attempts fit in 3 s
+      const deadline = Date.now() + 3_000;
+      while (server.upgrades() < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(server.upgrades()).toBeGreaterThanOrEqual(3);
+      expect(socket.connected).toBe(false);
+    } finally {
+      socket.disconnect();
+      await server.close();
+    }
   });
 });
