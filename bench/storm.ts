@@ -21,6 +21,7 @@ import { runMigrations } from "../db/migrate";
 import { ensureBuild } from "../scripts/build";
 import { curveChart, type Series } from "./chart";
 import { machineInfo, type Machine } from "./machine";
+import { startCpuProfile } from "./inspector";
 import { startLoad, startParley, type Child, type LoadProcess, type WriterBatch } from "./processes";
 import { seedWorkload } from "./seed";
 import { cpuSeconds, machineBusySeconds, processTree, runQueueSeconds, summarize, type Summary } from "./stats";
@@ -30,6 +31,13 @@ import type { CheckResult, ClientTimes, DrainResult, ReportResult, StoredMessage
 export const STORM_BOUND_MS = 15_000;
 /** BENCH_STORM_TRACE=1: the restarted server logs its handshakes each second (bench/storm-trace.ts), and PostgreSQL's sessions are logged too */
 const TRACE = process.env.BENCH_STORM_TRACE === "1";
+/**
+ * BENCH_STORM_PROF=<file>.cpuprofile: a CPU profile of the restarted server from accept for
+ * BENCH_STORM_PROF_MS (default 6000) ms, through its inspector (the whole run's --cpu-prof is lost
+ * when shutting 10,000 sockets down outlasts the stop's grace); read it with bench/profile-summary.ts.
+ */
+const PROFILE_FILE = process.env.BENCH_STORM_PROF;
+const PROFILE_MS = Number(process.env.BENCH_STORM_PROF_MS) || 6000;
 /** Sockets one load process holds at most. */
 const CLIENTS_PER_LOAD = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -341,9 +349,10 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     console.log("[storm] SIGKILL to the server");
     const killedAt = now();
     await crash(server);
+    const restartInspectPort = await freePort();
     const restarting = startParley({
       port,
-      inspectPort: await freePort(),
+      inspectPort: restartInspectPort,
       batches,
       env,
       nodeArgs: opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.cpuProfileDir)}`] : [],
@@ -356,6 +365,10 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     restarting.catch(() => {}); // a failed start is thrown by the await below, after the wait for accept
     const acceptedAt = await Promise.race([waitForAccept(port, Date.now() + 120_000), restarting.then(() => new Promise<never>(() => {}))]);
     sample();
+    if (PROFILE_FILE) {
+      const stopProfile = await startCpuProfile(restartInspectPort, PROFILE_FILE);
+      setTimeout(() => void stopProfile().then(() => console.log(`[storm] wrote ${PROFILE_FILE}: the first ${PROFILE_MS} ms after accept`)), PROFILE_MS);
+    }
     const sampler = setInterval(sample, 250);
     const pgTrace = TRACE ? setInterval(() => void tracePostgres(sql, acceptedAt), 1000) : undefined;
     console.log(`[storm] the new server accepts connections ${((acceptedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
