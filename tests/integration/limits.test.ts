@@ -3,7 +3,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { freePort } from "@/db/embedded";
 import { LIMITS, type LimitName } from "@/lib/platform/rate-limit";
-import { closeTestSql, createAccount, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
+import { closeTestSql, createAccount, exhaustedLoopbackAddress, ownLoopbackAddress, request, requestFrom, signIn, testSql, uniqueName, type TestAccount } from "../support/api";
 import { callAction } from "../support/authz";
 import { multipart, pngOf } from "../support/files";
 import { startServerProcess } from "../support/server-process";
@@ -23,7 +23,7 @@ function register(from: string) {
 
 describe("rate limits", () => {
   it("refuses a 21st registration within the hour from one address, with Retry-After (X-Forwarded-For is not believed)", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     for (let i = 0; i < 20; i++) expect((await register(from)).status).toBe(201);
     const res = await register(from);
     expect(res.status).toBe(429);

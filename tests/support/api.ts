@@ -80,9 +80,18 @@ export async function csrf(cookie = ""): Promise<{ token: string; cookie: string
   return { token: csrfToken, cookie: mergeCookies(cookie, res) };
 }
 
-/** A loopback address of its own (127.0.0.2–127.0.0.254), so a test's client address is not shared. */
+/** A loopback address of its own (127.0.0–254.2–254), so a test's client address is not shared. */
 export function ownLoopbackAddress(): string {
   return `127.0.${randomInt(0, 255)}.${randomInt(2, 255)}`;
+}
+
+/**
+ * A loopback address for a test that uses up a per-address limit (127.1.0–254.2–254): outside
+ * ownLoopbackAddress's range, so no later test of the run draws an address already refused (the
+ * registration limit's test once left one that the account of a race test drew: 429).
+ */
+export function exhaustedLoopbackAddress(): string {
+  return `127.1.${randomInt(0, 255)}.${randomInt(2, 255)}`;
 }
 
 /** A minimal HTTP request from a chosen local address (fetch cannot choose one). */
