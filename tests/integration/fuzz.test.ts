@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { BODY_DEADLINE_MS, MAX_AUTH_BODY_BYTES, MAX_FORM_BODY_BYTES, MAX_JSON_BYTES } from "@/lib/http/body-limit";
-import { baseUrl, closeTestSql, createAccount, csrf, ownLoopbackAddress, request, signIn, testSql } from "../support/api";
+import { baseUrl, closeTestSql, createAccount, csrf, exhaustedLoopbackAddress, ownLoopbackAddress, request, signIn, testSql } from "../support/api";
 import { openDescriptors, openServerConnections, rawRequest, type RawAnswer } from "../support/raw-http";
 import { SOCKET_BUDGET } from "@/lib/platform/rate-limit";
 import { closeAllSockets, connected, connectSocket } from "../support/sockets";
@@ -253,7 +253,7 @@ describe("fuzzing next-auth's endpoints", () => {
   it("answers hostile queries, form fields and cookies on every action and method with a 4xx in the error shape, a same-origin redirect or a success, within 5 s", async () => {
     const acct = await createAccount();
     const session = await signIn(acct.username, acct.password);
-    const from = ownLoopbackAddress(); // failed sign-ins are throttled per address: keep them off others' address
+    const from = exhaustedLoopbackAddress(); // failed sign-ins are throttled per address: keep them off others' address
     const actions = fc.constantFrom("csrf", "session", "providers", "signin", "signout", "callback/credentials", "error", "_log", "verify-request", "callback", "callback/github", "signin/credentials", "webauthn-options", "session/extra", "nope");
     const text = fc.oneof(
       fc.constantFrom("\r\n", "a\r\nSet-Cookie: x=1", "\u0000", "\u2028", "é", "💥", "\ud800", "javascript:alert(1)", "//evil.example", "http://evil.example/", "/\\evil", "/people", `${baseUrl()}/c/1`, "%0d%0a", "", "A".repeat(3000), "undefined", "Configuration", "null", "true", "abc.def.ghi"),

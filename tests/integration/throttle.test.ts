@@ -1,4 +1,4 @@
-import { closeTestSql, createAccount, csrf, ownLoopbackAddress, postSignIn, request, requestFrom, testSql } from "../support/api";
+import { closeTestSql, createAccount, csrf, exhaustedLoopbackAddress, ownLoopbackAddress, postSignIn, request, requestFrom, testSql } from "../support/api";
 import { LOGIN_LIMITS } from "@/lib/accounts/login-throttle";
 
 afterAll(closeTestSql);
@@ -6,7 +6,7 @@ afterAll(closeTestSql);
 // Each test signs in from a loopback address of its own, so no other test's failures count here.
 describe("login throttling", () => {
   it("slows repeated failures for an account, then refuses with 429 even the right password", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const acct = await createAccount();
     const durations: number[] = [];
     for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
@@ -31,7 +31,7 @@ describe("login throttling", () => {
   }, 60_000);
 
   it("throttles unknown usernames exactly like real ones", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const ghost = `ghost_${Date.now()}`;
     for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
       expect((await postSignIn(ghost, "whatever-pass", { from })).res.status).toBe(401);
@@ -40,7 +40,7 @@ describe("login throttling", () => {
   }, 60_000);
 
   it("refuses an address that fails across many accounts, and only that address", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const acct = await createAccount();
     for (let i = 0; i < LOGIN_LIMITS.perAddress; i++) {
       expect((await postSignIn(`spray_${i}_${Date.now()}`, "password1", { from })).res.status).toBe(401);
@@ -50,7 +50,7 @@ describe("login throttling", () => {
   }, 120_000);
 
   it("counts the username and the email of one account as one, in any letter case", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const acct = await createAccount();
     const logins = [acct.username, acct.email.toUpperCase(), acct.username.toUpperCase(), acct.email];
     for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) {
@@ -60,7 +60,7 @@ describe("login throttling", () => {
   }, 60_000);
 
   it("evaluates at most 10 of 40 parallel wrong attempts, and refuses the rest at once", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const acct = await createAccount();
     const tokens = await Promise.all(Array.from({ length: 40 }, () => csrf()));
     const results = await Promise.all(
@@ -83,7 +83,7 @@ describe("login throttling", () => {
   }, 60_000);
 
   it("does not spend the address's budget on successful sign-ins", async () => {
-    const from = ownLoopbackAddress();
+    const from = exhaustedLoopbackAddress();
     const acct = await createAccount();
     for (let i = 0; i < LOGIN_LIMITS.perAddress + 5; i += 5) {
       const statuses = await Promise.all(Array.from({ length: 5 }, async () => (await postSignIn(acct.username, acct.password, { from })).res.status));
