@@ -28,6 +28,9 @@ export const users = pgTable(
     // …and reads the directory in username order from this index alone (index-only scans: both
     // searched columns are in it), where matches are dense: lib/people/directory.ts.
     index("users_directory").on(t.username, t.displayName),
+    // …and, for a query without a trigram (one or two characters, or no three letters or digits in a row),
+    // this index of every one- and two-character piece of both names (the function is migration 0011's).
+    index("users_name_grams").using("gin", sql`parley_name_grams(${t.username}, ${t.displayName})`),
   ],
 );
 export type User = InferSelectModel<typeof users>;

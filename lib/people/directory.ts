@@ -62,9 +62,9 @@ export interface DirectoryPage {
 }
 
 /**
- * Rows the directory reads in username order (from the users_directory index alone) before a search
- * with a trigram turns to the trigram indexes: a page of DIRECTORY_PAGE.max is found among them
- * where at least 1 in 100 rows match.
+ * Rows the directory reads in username order (from the users_directory index alone) before it turns to
+ * the indexes that find every match: a page of DIRECTORY_PAGE.max is found among them where at least 1
+ * in 100 rows match.
  */
 export const DIRECTORY_SCAN = 5000;
 
@@ -72,54 +72,66 @@ export const DIRECTORY_SCAN = 5000;
 const TRIGRAM = /[a-z0-9]{3}/;
 
 /**
- * The usernames after `after` (in username order) whose username or lowercased display name is
- * like `pattern`, at most `want` of them. Two ways, because neither is cheap for every query: in
- * username order, a scan stops as soon as it has `want` matches (cheap where matches are dense,
- * which short and common queries are); the trigram indexes find every match first, to be sorted
- * (cheap where matches are few). But matches may be few near the start and many later: usernames
- * are made from names, so "oliv" matches nobody until the usernames that start with "o", and an
- * ordered scan for it read 75,000 of 100,000 rows (docs/growth-plans.md). So the scan reads at most
- * DIRECTORY_SCAN rows; if that finds too few, the trigram indexes find the rest after them (a query
- * without three letters or digits in a row has no trigram: the scan goes on, still from the index alone).
+ * The pieces of a (lowercased) query that users_name_grams indexes (migration 0011, `parley_name_grams`):
+ * every two characters in a row, or the one character of a one-character query. Characters are code
+ * points, as PostgreSQL's substr counts them. A name holding the query holds every one of them.
  */
-async function matchingUsernames(pattern: string, trigrams: boolean, after: string | undefined, want: number): Promise<string[]> {
+export function queryGrams(q: string): string[] {
+  const chars = Array.from(q);
+  if (chars.length < 2) return chars;
+  return [...new Set(chars.slice(1).map((c, i) => chars[i] + c))];
+}
+
+/**
+ * The usernames after `after` (in username order) whose username or lowercased display name holds
+ * `q` (lowercased), at most `want` of them. Two ways, because neither is cheap for every query: in
+ * username order, a scan stops as soon as it has `want` matches (cheap where matches are dense,
+ * which short and common queries are); an index finds every match first, to be sorted (cheap where
+ * matches are few). But matches may be few near the start and many later: usernames are made from
+ * names, so "oliv" matches nobody until the usernames that start with "o", and an ordered scan for it
+ * read 75,000 of 100,000 rows; a rare pair of letters such as "kh" was read to the end, 33-40 ms
+ * (docs/growth-plans.md). So the scan reads at most DIRECTORY_SCAN rows; if that finds too few, an
+ * index finds every match after `after`: pg_trgm's (users_username_trgm, users_display_name_trgm) for a
+ * query with a trigram, else users_name_grams, whose candidates LIKE then decides.
+ */
+async function matchingUsernames(q: string, after: string | undefined, want: number): Promise<string[]> {
   const sql = getSql();
+  const pattern = `%${escapeLike(q)}%`;
   const matches = sql`(username like ${pattern} or lower(display_name) like ${pattern})`;
   const from = after ?? "";
-  if (!trigrams) {
-    const rows = await sql`select username from users where username > ${from} and ${matches} order by username limit ${want}`;
-    return rows.map((r) => r.username as string);
-  }
-  // the matches among the next DIRECTORY_SCAN usernames, and (when it read that many) the last one it read
-  const head = await sql`
-    with head as (select username, display_name from users where username > ${from} order by username limit ${DIRECTORY_SCAN})
-    (select username, true as hit from head where ${matches} order by username limit ${want})
-    union all
-    (select max(username), false from head having count(*) = ${DIRECTORY_SCAN})`;
-  const found = head.filter((r) => r.hit).map((r) => r.username as string);
-  const readTo = head.find((r) => !r.hit)?.username as string | undefined;
-  if (found.length >= want || readTo === undefined) return found;
-  // every match, from the trigram indexes (materialized, and without the bound on username that a
-  // scan in username order would take instead), then those after the rows read
-  const rest = await sql`
-    with m as materialized (select username from users where ${matches})
-    select username from m where username > ${readTo} order by username limit ${want - found.length}`;
-  return [...found, ...rest.map((r) => r.username as string)];
+  // the matches among the next DIRECTORY_SCAN usernames; the scan stops at the `want`th
+  const scanned = await sql`
+    select username from (select username, display_name from users where username > ${from} order by username limit ${DIRECTORY_SCAN}) head
+    where ${matches} order by username limit ${want}`;
+  if (scanned.length >= want) return scanned.map((r) => r.username as string);
+  // Too few: every match after `from`, from an index (materialized, without the bound on username that
+  // a scan in username order would take instead), those of the scan again among them. LIKE decides
+  // users_name_grams' candidates after the CTE: inside it, a generic plan (prepared, PostgreSQL's
+  // choice after five runs) ANDed the grams with pg_trgm's indexes, which read a pattern without a
+  // trigram whole (150 ms at 100,000 people).
+  const rows = TRIGRAM.test(q)
+    ? await sql`
+        with m as materialized (select username from users where ${matches})
+        select username from m where username > ${from} order by username limit ${want}`
+    : await sql`
+        with m as materialized (select username, display_name from users where parley_name_grams(username, display_name) @> ${queryGrams(q)}::text[])
+        select username from m where username > ${from} and ${matches} order by username limit ${want}`;
+  return rows.map((r) => r.username as string);
 }
 
 /**
  * Users whose username or display name contains `q` (any case), in username order, one page at a
  * time (keyset on the unique username). Found by `matchingUsernames`: the users_directory index in
- * username order, and the pg_trgm GIN indexes users_username_trgm and users_display_name_trgm (on
- * lower(display_name)) for three characters or more. `userId` is the searcher. Throws
- * `rate_limited` past LIMITS.search, `bad_request` (cursor).
+ * username order, then the pg_trgm GIN indexes users_username_trgm and users_display_name_trgm (on
+ * lower(display_name)) for a query with three letters or digits in a row, users_name_grams for any
+ * other. `userId` is the searcher. Throws `rate_limited` past LIMITS.search, `bad_request` (cursor).
  */
 export async function searchDirectory(query: { userId: string; q: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
   return limited("search", query.userId, async () => {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const want = query.limit + 1;
     const names = query.q
-      ? await matchingUsernames(`%${escapeLike(query.q.toLowerCase())}%`, TRIGRAM.test(query.q.toLowerCase()), after, want)
+      ? await matchingUsernames(query.q.toLowerCase(), after, want)
       : undefined;
     if (names && !names.length) return { users: [], nextCursor: null };
     const rows = await getDb()

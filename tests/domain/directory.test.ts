@@ -80,3 +80,29 @@ test("a search whose matches come late in username order reads no more than DIRE
   // scan cheaper: it is not one in username order).
   expect(mostRowsFiltered(plans, /Index (Only )?Scan/)).toBeLessThanOrEqual(DIRECTORY_SCAN);
 });
+
+test.each([
+  ["two characters", "_q"],
+  ["no three letters or digits in a row", "_q0"],
+  ["one character", "ŭ"],
+])("a query with %s whose matches come late reads no more than DIRECTORY_SCAN rows it then drops", async (_, q) => {
+  // "_q" and "_q0" are in the usernames of Quixotic people (three early, the rest late) and of nobody
+  // among the fillers; "ŭ" is in no username (ASCII only), and only the late people below have it in
+  // their display names. Before users_name_grams, such a query read the directory in username order
+  // until it had a page of matches, or (PostgreSQL's choice for a rare letter) all of it in a
+  // sequential scan: here every filler and every other test's people.
+  const late = Array.from({ length: 25 }, (_, i) => `zz${run}_u${String(i).padStart(2, "0")}`);
+  if (q === "ŭ") {
+    await getSql()`insert into users ${getSql()(late.map((u) => ({ username: u, email: `${u}@example.test`, display_name: `Zaŭlo ${run}`, password_hash: "not-a-hash" })))} on conflict do nothing`;
+    await getSql()`analyze users`;
+  }
+  const userId = await searcher();
+  const { result, plans } = await explainRun(() => searchDirectory({ userId, q, limit: 20 }));
+  const names = result.users.map((u) => u.username);
+  expect(names.length).toBeGreaterThan(0);
+  expect(names).toEqual([...names].sort());
+  expect(result.users.every((u) => u.username.includes(q) || u.displayName.toLowerCase().includes(q))).toBe(true);
+  if (q === "ŭ") expect(names).toEqual(late.slice(0, 20));
+  else expect(names).toEqual(quixotic.filter((u) => u.includes(q)).slice(0, 20));
+  expect(mostRowsFiltered(plans)).toBeLessThanOrEqual(DIRECTORY_SCAN);
+});
