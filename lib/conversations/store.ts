@@ -1,7 +1,8 @@
 /** Conversation rows and the views members get of them. */
 import "server-only";
+import type { PendingQuery, Row } from "postgres";
 import { getSql } from "@/db";
-import { messageRowsById } from "@/db/message-rows";
+import { messageRowsById, selectMessages } from "@/db/message-rows";
 import { toMessageView } from "../messages/types";
 import { onlineUsers } from "../people/presence";
 import { batchedLookup } from "../platform/batch";
@@ -11,10 +12,21 @@ import type { Tx } from "../platform/events";
 import { noSuchConversation } from "./access";
 import type { ConversationView, MemberView } from "./types";
 
-/** The conversations of `userId` as they see them, newest activity first (optionally only `ids`). */
+/**
+ * The conversations of `userId` as they see them, newest activity first (optionally only `ids`).
+ * Three statements at once, on three of the pool's connections: the conversations with their counts,
+ * their members (memberRows) and their newest messages. Each finds the caller's memberships itself
+ * (`mine`), so none waits for another's answer: at 200 conversations the list, then its members and
+ * last messages one after the other, was about 9 ms of PostgreSQL's time in a row (docs/growth-plans.md).
+ * The first statement decides which message is the last (it was read with the unread counts and the
+ * order); one sent between the statements is therefore not shown yet, and a last message the third
+ * statement did not see is read by id.
+ */
 export async function listConversationViews({ userId, ids }: { userId: string; ids?: string[] }): Promise<ConversationView[]> {
   const sql = getSql();
-  const rows = await sql`
+  const mine = sql`me.user_id = ${userId} ${ids ? sql`and me.conversation_id = any(${ids}::uuid[])` : sql``}`;
+  const [rows, membersOf, newest] = await Promise.all([
+    sql`
     select c.id, c.kind, c.title, c.created_at, c.last_seq, me.role, me.last_read_seq, me.notifications,
       unread.count as unread_count, unread.mentions as unread_mentions,
       (select count(*)::int from messages p where p.conversation_id = c.id and p.pinned_at is not null) as pinned_count,
@@ -32,50 +44,60 @@ export async function listConversationViews({ userId, ids }: { userId: string; i
       from messages m
       where m.conversation_id = c.id and m.seq > me.last_read_seq and m.kind = 'text'
         and m.sender_id is distinct from ${userId} and m.deleted_at is null) unread
-    where me.user_id = ${userId} ${ids ? sql`and c.id = any(${ids}::uuid[])` : sql``}
-    order by coalesce(lm.created_at, c.created_at) desc, c.id`;
-  const [membersOf, last] = await Promise.all([
-    memberRows(rows.map((r) => r.id as string)),
-    messageRowsById(sql, rows.flatMap((r) => (r.lm_id ? [r.lm_id as string] : []))),
+    where ${mine}
+    order by coalesce(lm.created_at, c.created_at) desc, c.id`,
+    memberRows(mine),
+    // the ids first (an InitPlan), so that the rows are read by primary key
+    selectMessages(sql, sql`m.id = any(array(
+      select lm.id from members me
+      cross join lateral (select n.id from messages n where n.conversation_id = me.conversation_id order by n.seq desc limit 1) lm
+      where ${mine}))`),
   ]);
+  const lastRows = new Map(newest.map((row) => [row.id, row]));
+  const unseen = rows.flatMap((r) => (r.lm_id && !lastRows.has(r.lm_id as string) ? [r.lm_id as string] : []));
+  if (unseen.length) for (const row of await messageRowsById(sql, unseen)) lastRows.set(row.id, row);
   const online = await onlineUsers([...new Set([...membersOf.values()].flatMap((list) => list.map((m) => m[0])))]);
-  const lastById = new Map(last.map((row) => [row.id as string, toMessageView(row)]));
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    createdAt: new Date(r.created_at).toISOString(),
-    lastSeq: Number(r.last_seq),
-    role: r.role,
-    lastReadSeq: Number(r.last_read_seq),
-    unreadCount: r.unread_count,
-    peerDeleted: r.peer_deleted === true,
-    members: (membersOf.get(r.id) ?? []).map(([id, username, displayName, avatar, role, lastReadSeq]) => ({ id, username, displayName, avatar, role, lastReadSeq, online: online.has(id) })),
-    lastMessage: (r.lm_id && lastById.get(r.lm_id)) || null,
-    unreadMentions: r.unread_mentions,
-    notifications: r.notifications,
-    pinnedCount: r.pinned_count,
-  }));
+  return rows.map((r) => {
+    const last = r.lm_id ? lastRows.get(r.lm_id as string) : undefined;
+    return {
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      createdAt: new Date(r.created_at).toISOString(),
+      lastSeq: Number(r.last_seq),
+      role: r.role,
+      lastReadSeq: Number(r.last_read_seq),
+      unreadCount: r.unread_count,
+      peerDeleted: r.peer_deleted === true,
+      members: (membersOf.get(r.id) ?? []).map(([id, username, displayName, avatar, role, lastReadSeq]) => ({ id, username, displayName, avatar, role, lastReadSeq, online: online.has(id) })),
+      lastMessage: last ? toMessageView(last) : null,
+      unreadMentions: r.unread_mentions,
+      notifications: r.notifications,
+      pinnedCount: r.pinned_count,
+    };
+  });
 }
 
 /** A member as memberRows reads it: the MemberView's fields but `online`, in its order. */
 type MemberRow = [id: string, username: string, displayName: string, avatar: string | null, role: MemberView["role"], lastReadSeq: number];
 
 /**
- * The members of each of `conversationIds` in joining order (then by username), read in one statement for
- * the whole list: one aggregate per conversation, each with a sort, was most of the list's time in
- * PostgreSQL at 10M messages (9.6 of 16 ms for 200 conversations, docs/growth-plans.md). They stay tuples
- * until the caller makes each MemberView once, `online` included: a list of 200 conversations holds about
- * 1,100 members, and an object made and then copied with a spread per member cost more than the rows' parsing.
+ * The members of each conversation of the memberships `mine` selects (a condition on `members me`), in
+ * joining order (then by username), read in one statement for the whole list: one aggregate per
+ * conversation, each with a sort, was most of the list's time in PostgreSQL at 10M messages (9.6 of
+ * 16 ms for 200 conversations, docs/growth-plans.md). The conversation ids are an InitPlan's array, so
+ * their members are read through the primary key (as a join, PostgreSQL hashed all of members). They stay
+ * tuples until the caller makes each MemberView once, `online` included: a list of 200 conversations
+ * holds about 1,100 members, and an object made and then copied with a spread per member cost more than
+ * the rows' parsing.
  */
-async function memberRows(conversationIds: string[]): Promise<Map<string, MemberRow[]>> {
+async function memberRows(mine: PendingQuery<Row[]>): Promise<Map<string, MemberRow[]>> {
   const byConversation = new Map<string, MemberRow[]>();
-  if (!conversationIds.length) return byConversation;
   const sql = getSql();
   const rows = await sql`
     select mm.conversation_id, u.id, u.username, u.display_name, u.avatar, mm.role, mm.last_read_seq
     from members mm join users u on u.id = mm.user_id
-    where mm.conversation_id = any(${conversationIds}::uuid[])
+    where mm.conversation_id = any(array(select me.conversation_id from members me where ${mine}))
     order by mm.conversation_id, mm.joined_at, u.username`.values();
   for (const [conversationId, id, username, displayName, avatar, role, lastReadSeq] of rows) {
     const member: MemberRow = [id, username, displayName, avatar, role, Number(lastReadSeq)];
