@@ -7,7 +7,7 @@
  * Every node runs one loop; `for update skip locked` keeps them from taking the same messages.
  */
 import "server-only";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
@@ -68,8 +68,9 @@ const PRIORITY_CHECK_EVERY_MS = 60_000;
 export const INDEXER_NICENESS = 10;
 
 /**
- * Puts the database server process behind `sql` (a one-connection pool) at INDEXER_NICENESS, so
- * that on a busy machine making search documents yields the CPU to sends (bench:search measured
+ * Puts the database server process behind `sql` (a one-connection pool) at INDEXER_NICENESS, its own
+ * niceness and its autogroup's (lowerAutogroup), so that on a busy machine making search documents
+ * yields the CPU to sends (bench:search measured
  * the indexer's CPU, not its locks, as what it cost a send's p99). Only when that process is
  * provably this connection's on this machine: the backend's pid, and its command line (PostgreSQL
  * titles a backend "postgres: user db host(port) …") showing this connection's own client port
@@ -85,10 +86,30 @@ export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
     const title = readFileSync(`/proc/${row.pid}/cmdline`, "utf8").replace(/\0/g, " ");
     if (!/^postgres: /.test(title) || !title.includes(`(${row.port})`)) return false;
     setPriority(row.pid, INDEXER_NICENESS);
+    lowerAutogroup(row.pid);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Gives the autogroup of database process `pid` the niceness INDEXER_NICENESS, when the kernel has
+ * autogroups and the process leads its own session. With autogroup scheduling (sched(7), "The autogroup
+ * feature"; on by default in Debian's kernels, and on these machines), a nice value counts only against
+ * processes of the same session, and the groups share the CPU as equals: PostgreSQL puts every backend in
+ * a session of its own (`setsid` in InitPostmasterChild), so setPriority alone left the indexer's backend
+ * an equal of each send's. On a saturated machine (a bench's two nodes, each with an indexer draining a
+ * backlog) the indexers then took about half of the CPU. Throws when the process may not be changed.
+ */
+function lowerAutogroup(pid: number): void {
+  const file = `/proc/${pid}/autogroup`;
+  if (!existsSync(file)) return; // a kernel without autogroups: the process's own niceness is what counts
+  // the 6th field of /proc/<pid>/stat (after the command in parentheses) is the session id
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const session = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
+  if (session !== pid) return; // its group holds other processes: theirs would be lowered too
+  writeFileSync(file, String(INDEXER_NICENESS));
 }
 
 /**

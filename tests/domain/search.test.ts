@@ -295,12 +295,22 @@ describe("the search indexer", () => {
       const stat = (await import("node:fs")).readFileSync(`/proc/${pid}/stat`, "utf8");
       return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
     };
+    // With autogroups (sched(7); on here and on CI) a niceness counts only inside the process's session, and
+    // each backend leads a session of its own: its autogroup's niceness is what it yields by, beside other sessions.
+    const groupNiceness = async (sql: typeof own) => {
+      const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const line = (await import("node:fs")).readFileSync(`/proc/${pid}/autogroup`, "utf8");
+      return Number(/ nice (-?\d+)/.exec(line)![1]);
+    };
     try {
       expect(await niceness(own)).toBe(0);
+      expect(await groupNiceness(own)).toBe(0);
       await expect(lowerIndexerPriority(own)).resolves.toBe(true);
       expect(await niceness(own)).toBe(INDEXER_NICENESS);
+      expect(await groupNiceness(own)).toBe(INDEXER_NICENESS);
       // the pool's other processes (the sends') keep theirs
       expect(await niceness(getSql())).toBe(0);
+      expect(await groupNiceness(getSql())).toBe(0);
     } finally {
       await own.end();
     }
