@@ -181,13 +181,15 @@ async function measure(load: LoadProcess, { kind, servers }: Target, step: { rat
   return measured;
 }
 
-/** Dead row versions PostgreSQL is carrying, logged after each of Parley's steps (the hot `last_seq` rows). */
+/** Dead row versions PostgreSQL is carrying (the hot `last_seq` rows) and the search queue, logged after each of Parley's steps. */
 async function logTableStats(): Promise<void> {
   const sql = postgres(db!.url, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql`select relname, n_live_tup, n_dead_tup, n_tup_hot_upd, n_tup_upd, autovacuum_count
       from pg_stat_user_tables where relname in ('conversations', 'messages') order by relname`;
-    console.log(`[bench]   tables: ${rows.map((r) => `${r.relname} live ${r.n_live_tup} dead ${r.n_dead_tup} hot ${r.n_tup_hot_upd}/${r.n_tup_upd} autovacuums ${r.autovacuum_count}`).join("; ")}`);
+    // the search indexers' backlog: each node drains it beside the next steps' sends (lib/search/indexer.ts)
+    const [{ queued }] = await sql`select count(*)::int as queued from message_search_queue`;
+    console.log(`[bench]   tables: ${rows.map((r) => `${r.relname} live ${r.n_live_tup} dead ${r.n_dead_tup} hot ${r.n_tup_hot_upd}/${r.n_tup_upd} autovacuums ${r.autovacuum_count}`).join("; ")}; search queue ${queued}`);
   } finally {
     await sql.end();
   }
