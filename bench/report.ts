@@ -302,6 +302,9 @@ Everything above "Where the time goes" is generated; rerun the bench to refresh 
   meet the same neighbours. Main run: ${int(w.main.rate)} msgs/s, ${w.main.warmupMs / 1000} s warm-up, then ${w.main.durationMs / 1000} s measured. Ramp: ${w.ramp.rates.map(int).join(", ")} msgs/s,
   ${w.ramp.warmupMs / 1000} s warm-up + ${w.ramp.durationMs / 1000} s measured per step, stopping after the first step that breaks p99 e2e ≤ ${w.p99BoundMs} ms
   (or loses, doubles or leaves unacked anything). ${r.quick ? "With --quick every step is tried once" : "A step (the main run too) that breaks the bound is run once more and\n  the better try counts (marked ²)"}: other tenants' work shares these cores (the "others' CPU" column, from /proc/stat).
+  Before each step the bench waits (up to ${r.quick ? "15 s" : "a minute"}) for the servers' search indexers to empty their queue: they index
+  earlier steps' messages at a lower priority, and a backlog left by an overloaded step would otherwise be indexed during
+  the next steps and counted in their CPU.
 - Ack latency: send → acknowledgement (Parley: after commit). End-to-end: send → \`message:new\` at another member, both
   on the load process's clock. Percentiles are over messages sent in the measured window. Lost = expected deliveries
   − received after a drain of up to 10 s; duplicates = the same message id twice at one socket. CPU from

@@ -137,6 +137,34 @@ async function waitForQuiet(): Promise<void> {
   }
 }
 
+/** How long a step waits at most for the search indexers' backlog (waitForSearchIndexed). */
+const SEARCH_DRAIN_MS = QUICK ? 15_000 : 60_000;
+
+/**
+ * Waits (≤ SEARCH_DRAIN_MS) until the servers' search indexers have emptied their queue. They index
+ * the earlier steps' messages beside the sends at a lower CPU priority (lib/search/indexer.ts): after
+ * the two workers' main run at 2,000 msgs/s 7,170 messages were still queued, and the machine stayed
+ * 137-201 % busy between their next steps, so a step measured the previous ones' indexing as well as
+ * its own.
+ */
+async function waitForSearchIndexed(): Promise<void> {
+  const sql = postgres(db!.url, { max: 1, onnotice: () => {} });
+  const started = Date.now();
+  try {
+    for (;;) {
+      const [{ queued }] = await sql`select count(*)::int as queued from message_search_queue`;
+      const waited = Date.now() - started;
+      if (queued === 0 || waited >= SEARCH_DRAIN_MS) {
+        if (waited > 1000) console.log(`[bench]   waited ${(waited / 1000).toFixed(0)} s for the search indexers (${queued} still queued)`);
+        return;
+      }
+      await sleep(250);
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
 /** The writer's group commits during a measured window (their trace lines arrive up to a second late). */
 function writerStats(from: number, to: number, seconds: number, kind: ServerKind): Measured["writer"] {
   const batches = (kind === "parley-workers" ? workerBatches : kind === "parley-nodes" ? nodeBatches : writerBatches).filter((b) => b.at > from && b.at <= to + 1000);
@@ -150,6 +178,7 @@ function writerStats(from: number, to: number, seconds: number, kind: ServerKind
 
 /** One load step, with the CPU each process used during its measured window (% of one core). */
 async function measure(load: LoadProcess, { kind, servers }: Target, step: { rate: number; warmupMs: number; durationMs: number; drainMs: number }): Promise<Measured> {
+  await waitForSearchIndexed();
   await waitForQuiet();
   const samples: CpuSample[] = [];
   const profiled = WINDOW_PROF && servers.length === 1 ? servers[0].inspectPort : undefined;
