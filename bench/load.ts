@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/contract";
 import type { MessageView } from "@/lib/messages/types";
-import type { BenchUser, Command, ConnectResult, LoadEvent, Reply, ServerKind, StepResult, Workload } from "./protocol";
+import { LATE_WAIT_MS, type BenchUser, type Command, type ConnectResult, type LoadEvent, type Reply, type ServerKind, type StepResult, type Workload } from "./protocol";
 import { summarize } from "./stats";
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -174,9 +174,16 @@ async function runStep(kind: ServerKind, rate: number, warmupMs: number, duratio
   const drainUntil = Date.now() + drainMs;
   while (Date.now() < drainUntil && !settled()) await sleep(50);
   await sleep(200); // late duplicates would show up here
+  const all = [...s.sent.values()];
+  const missing = () => all.reduce((sum, m) => sum + Math.max(0, m.expected - m.received), 0);
+  const lost = missing();
+  // the figures are those of the drain; what is still missing may yet come (late) or never
+  const ack = summarize(s.ackLatency);
+  const e2e = summarize(s.e2eLatency);
+  const lateUntil = Date.now() + LATE_WAIT_MS;
+  while (lost > 0 && Date.now() < lateUntil && missing() > 0) await sleep(100);
   step = undefined;
 
-  const all = [...s.sent.values()];
   const seconds = durationMs / 1000;
   return {
     rate,
@@ -184,10 +191,11 @@ async function runStep(kind: ServerKind, rate: number, warmupMs: number, duratio
     sent: all.length,
     ackedPerS: s.acksInWindow / seconds,
     deliveriesPerS: s.deliveriesInWindow / seconds,
-    ack: summarize(s.ackLatency),
-    e2e: summarize(s.e2eLatency),
+    ack,
+    e2e,
     expected: all.reduce((sum, m) => sum + m.expected, 0),
-    lost: all.reduce((sum, m) => sum + Math.max(0, m.expected - m.received), 0),
+    lost,
+    neverArrived: missing(),
     duplicates: s.duplicates,
     unacked: all.filter((m) => !m.acked).length,
     ackErrors: s.ackErrors,

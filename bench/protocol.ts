@@ -10,6 +10,9 @@ export interface BenchUser {
   cookie: string;
 }
 
+/** How long a step with deliveries missing after its drain goes on waiting for them, to tell late from never (ms). */
+export const LATE_WAIT_MS = 30_000;
+
 export interface Workload {
   users: BenchUser[];
 }
@@ -46,6 +49,11 @@ export interface StepResult {
   e2e: Summary;
   expected: number;
   lost: number;
+  /**
+   * Of `lost`, the deliveries still missing LATE_WAIT_MS after the drain: never delivered to a socket that
+   * stayed connected, where the rest of `lost` came late (an overloaded server's deliveries do).
+   */
+  neverArrived: number;
   duplicates: number;
   unacked: number;
   ackErrors: number;

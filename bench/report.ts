@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { latencyChart } from "./chart";
 import type { Machine } from "./machine";
-import type { ConnectResult, ServerKind, StepResult } from "./protocol";
+import { LATE_WAIT_MS, type ConnectResult, type ServerKind, type StepResult } from "./protocol";
 import { searchSection, type SearchBenchResults } from "./search-report";
 import { growthSection, type GrowthResults } from "./growth-report";
 import { stormSection, type StormResults } from "./storm";
@@ -21,7 +21,7 @@ export interface Measured extends StepResult {
   /** 2 when the step broke the bound and was run once more (the better try is kept) */
   attempts: number;
   /** the other try's lost and doubled deliveries, when there were two: they count in the totals too */
-  otherTry?: { lost: number; duplicates: number };
+  otherTry?: { lost: number; neverArrived: number; duplicates: number };
 }
 
 export interface ServerRun {
@@ -259,11 +259,13 @@ function nodesSection(r: BenchResults): string {
   if (!r.nodes) return "_Not measured in this run: no Redis answered at REDIS_URL._";
   const steps = [r.nodes.main, ...r.nodes.ramp];
   const lost = steps.reduce((sum, m) => sum + m.lost + (m.otherTry?.lost ?? 0), 0);
+  // results of runs before neverArrived was measured lack it
+  const never = steps.reduce((sum, m) => sum + (m.neverArrived ?? NaN) + (m.otherTry ? (m.otherTry.neverArrived ?? NaN) : 0), 0);
   const dup = steps.reduce((sum, m) => sum + m.duplicates + (m.otherTry?.duplicates ?? 0), 0);
   return `${sideBySide(r, "2 nodes", r.nodes)}
 Over every step of the two nodes, both tries of a repeated step counted: **${int(lost)} lost, ${int(dup)} doubled** (lost: an
 acknowledged message some member's socket had not received when the step's 10 s drain ended, which an overloaded server's late
-deliveries also are). Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
+deliveries also are)${Number.isNaN(never) ? "" : `; of those, **${int(never)} never arrived** in a further ${LATE_WAIT_MS / 1000} s (the rest came late)`}. Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
 }
 
 function keptNotes(file: string): string {
@@ -307,7 +309,8 @@ Everything above "Where the time goes" is generated; rerun the bench to refresh 
   the next steps and counted in their CPU.
 - Ack latency: send → acknowledgement (Parley: after commit). End-to-end: send → \`message:new\` at another member, both
   on the load process's clock. Percentiles are over messages sent in the measured window. Lost = expected deliveries
-  − received after a drain of up to 10 s; duplicates = the same message id twice at one socket. CPU from
+  − received after a drain of up to 10 s (a step with some missing then waits up to ${LATE_WAIT_MS / 1000} s more: those
+  still missing never arrived, the rest came late); duplicates = the same message id twice at one socket. CPU from
   /proc/<pid>/stat over the measured window (100 % = one core); RSS from /proc/<pid>/status.
 
 ## Results at ${int(w.main.rate)} msgs/s

@@ -17,7 +17,7 @@ import { ensureBuild } from "../scripts/build";
 import { collectGarbage, startAllocationProfile, startCpuProfile, takeHeapSnapshot } from "./inspector";
 import { machineInfo } from "./machine";
 import { startLoad, startParley, startRelay, type Child, type LoadProcess, type WriterBatch } from "./processes";
-import type { ConnectResult, LoadEvent, ServerKind, StepResult } from "./protocol";
+import { LATE_WAIT_MS, type ConnectResult, type LoadEvent, type ServerKind, type StepResult } from "./protocol";
 import { cpuPerDeliveryUs, writeReport, type BenchResults, type IdlePoint, type Measured, type ServerRun } from "./report";
 import { runSearchBench, writeSearchPlans } from "./search";
 import { GROWTH_SIZES, runGrowthBench, writeGrowthDocs } from "./growth";
@@ -194,7 +194,7 @@ async function measure(load: LoadProcess, { kind, servers }: Target, step: { rat
     else profileWritten = profile?.then((stop) => stop());
   };
   load.onEvent(listener);
-  const result = await load.request<StepResult>({ cmd: "step", kind, ...step }, step.warmupMs + step.durationMs + step.drainMs + 30_000);
+  const result = await load.request<StepResult>({ cmd: "step", kind, ...step }, step.warmupMs + step.durationMs + step.drainMs + LATE_WAIT_MS + 30_000);
   load.offEvent(listener);
   await profileWritten;
   const [a, b] = samples;
@@ -204,7 +204,7 @@ async function measure(load: LoadProcess, { kind, servers }: Target, step: { rat
   if (a && b) measured.writer = writerStats(a.at, b.at, result.durationS, kind);
   console.log(
     `[bench]   ${kind} ${step.rate} msgs/s: acked ${result.ackedPerS.toFixed(0)}/s, e2e p50 ${result.e2e.p50.toFixed(1)} p99 ${result.e2e.p99.toFixed(1)} ms,` +
-      ` lost ${result.lost}, dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} % (system ${pct("serverSystem").toFixed(0)} %), load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
+      ` lost ${result.lost} (never arrived ${result.neverArrived}), dup ${result.duplicates}, unacked ${result.unacked}, server CPU ${measured.cpu.server.toFixed(0)} % (system ${pct("serverSystem").toFixed(0)} %), load CPU ${measured.cpu.load.toFixed(0)} %, load loop p99 ${result.loadLoopDelayP99.toFixed(0)} ms, machine ${measured.cpu.machine.toFixed(0)} %` +
       (measured.writer ? `, batches ${measured.writer.batchesPerS.toFixed(0)}/s of ${measured.writer.meanSize.toFixed(1)}, batch p50 ${measured.writer.commit.p50} p99 ${measured.writer.commit.p99} ms, transaction p50 ${measured.writer.transaction.p50} ms` : ""),
   );
   return measured;
@@ -238,7 +238,7 @@ async function measureBest(load: LoadProcess, target: Target, step: { rate: numb
   console.log(`[bench]   ${step.rate} msgs/s broke the bound: once more`);
   const again = await measure(load, target, step);
   const [kept, other] = again.e2e.p99 < first.e2e.p99 ? [again, first] : [first, again];
-  return { ...kept, attempts: 2, otherTry: { lost: other.lost, duplicates: other.duplicates } };
+  return { ...kept, attempts: 2, otherTry: { lost: other.lost, neverArrived: other.neverArrived, duplicates: other.duplicates } };
 }
 
 /**
