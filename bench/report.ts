@@ -265,7 +265,7 @@ function nodesSection(r: BenchResults): string {
   return `${sideBySide(r, "2 nodes", r.nodes)}
 Over every step of the two nodes, both tries of a repeated step counted: **${int(lost)} lost, ${int(dup)} doubled** (lost: an
 acknowledged message some member's socket had not received when the step's 10 s drain ended, which an overloaded server's late
-deliveries also are)${Number.isNaN(never) ? "" : `; of those, **${int(never)} never arrived** in a further ${LATE_WAIT_MS / 1000} s (the rest came late)`}. Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
+deliveries also are)${Number.isNaN(never) || lost === 0 ? "" : `; of those, **${int(never)} never arrived** in a further ${LATE_WAIT_MS / 1000} s (the rest came late)`}. Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
 }
 
 function keptNotes(file: string): string {
