@@ -259,13 +259,12 @@ function nodesSection(r: BenchResults): string {
   if (!r.nodes) return "_Not measured in this run: no Redis answered at REDIS_URL._";
   const steps = [r.nodes.main, ...r.nodes.ramp];
   const lost = steps.reduce((sum, m) => sum + m.lost + (m.otherTry?.lost ?? 0), 0);
-  // results of runs before neverArrived was measured lack it
-  const never = steps.reduce((sum, m) => sum + (m.neverArrived ?? NaN) + (m.otherTry ? (m.otherTry.neverArrived ?? NaN) : 0), 0);
+  const never = steps.reduce((sum, m) => sum + m.neverArrived + (m.otherTry?.neverArrived ?? 0), 0);
   const dup = steps.reduce((sum, m) => sum + m.duplicates + (m.otherTry?.duplicates ?? 0), 0);
   return `${sideBySide(r, "2 nodes", r.nodes)}
 Over every step of the two nodes, both tries of a repeated step counted: **${int(lost)} lost, ${int(dup)} doubled** (lost: an
 acknowledged message some member's socket had not received when the step's 10 s drain ended, which an overloaded server's late
-deliveries also are)${Number.isNaN(never) || lost === 0 ? "" : `; of those, **${int(never)} never arrived** in a further ${LATE_WAIT_MS / 1000} s (the rest came late)`}. Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
+deliveries also are)${lost === 0 ? "" : `; of those, **${int(never)} never arrived** in a further ${LATE_WAIT_MS / 1000} s (the rest came late)`}. Half of each group's members are on the other node, so about half of the deliveries cross nodes through Redis.`;
 }
 
 function keptNotes(file: string): string {
