@@ -17,7 +17,7 @@ import type { ConversationView, MemberView } from "./types";
  * Two reads at once, on two of the pool's connections: the conversations with their counts and then
  * their last messages (by the ids the first statement read, with its position and unread counts), and
  * beside them the members (memberRows), which finds the caller's memberships itself (`mine`) instead of
- * waiting for the list's ids: at 200 conversations and 1,100 members it is the longest of the three.
+ * waiting for the list's ids: at 200 conversations and 1,100 members it is the longest of the three statements.
  */
 export async function listConversationViews({ userId, ids }: { userId: string; ids?: string[] }): Promise<ConversationView[]> {
   const sql = getSql();

@@ -70,8 +70,8 @@ export const INDEXER_NICENESS = 10;
 /**
  * Puts the database server process behind `sql` (a one-connection pool) at INDEXER_NICENESS, its own
  * niceness and its autogroup's (lowerAutogroup), so that on a busy machine making search documents
- * yields the CPU to sends (bench:search measured
- * the indexer's CPU, not its locks, as what it cost a send's p99). Only when that process is
+ * yields the CPU to sends (bench:search measured the indexer's CPU, not its locks, as what it cost a
+ * send's p99). Only when that process is
  * provably this connection's on this machine: the backend's pid, and its command line (PostgreSQL
  * titles a backend "postgres: user db host(port) …") showing this connection's own client port
  * on a loopback address. A remote or proxied database, or a process we may not renice, is left
@@ -99,8 +99,8 @@ export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
  * feature"; on by default in Debian's kernels, and on these machines), a nice value counts only against
  * processes of the same session, and the groups share the CPU as equals: PostgreSQL puts every backend in
  * a session of its own (`setsid` in InitPostmasterChild), so setPriority alone left the indexer's backend
- * an equal of each send's. On a saturated machine (a bench's two nodes, each with an indexer draining a
- * backlog) the indexers then took about half of the CPU. Throws when the process may not be changed.
+ * an equal of each send's: three backends spinning on 2 cores got 63-69 % of a core each, the "lowered"
+ * one too; with its autogroup lowered, 11 % against 91-94 %. Throws when the process may not be changed.
  */
 function lowerAutogroup(pid: number): void {
   const file = `/proc/${pid}/autogroup`;
