@@ -8,7 +8,7 @@
  */
 import "server-only";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import postgres, { type Sql } from "postgres";
 import { getSql } from "@/db";
 import { env } from "../platform/env";
@@ -71,21 +71,26 @@ export const INDEXER_NICENESS = 10;
  * Puts the database server process behind `sql` (a one-connection pool) at INDEXER_NICENESS, its own
  * niceness and its autogroup's (lowerAutogroup), so that on a busy machine making search documents
  * yields the CPU to sends (bench:search measured the indexer's CPU, not its locks, as what it cost a
- * send's p99). Only when that process is
- * provably this connection's on this machine: the backend's pid, and its command line (PostgreSQL
+ * send's p99). Only when that process is provably this connection's on this machine: the backend's
+ * pid, and its command line (PostgreSQL
  * titles a backend "postgres: user db host(port) …") showing this connection's own client port
- * on a loopback address. A remote or proxied database, or a process we may not renice, is left
- * alone. Answers whether the priority was lowered. The connection must stay the same one, so the
+ * on a loopback address, and the server's own port being the one dialled. A remote or proxied
+ * database, or a process we may not renice, is left alone; a process already at a lower priority
+ * keeps it. Answers whether the priority was lowered. The connection must stay the same one, so the
  * pool must be `max: 1` without `idle_timeout`/`max_lifetime`.
  */
 export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
   try {
-    const [row] = await sql<{ pid: number; port: number | null; addr: string | null }[]>`
-      select pg_backend_pid() as pid, inet_client_port() as port, host(inet_client_addr()) as addr`;
+    const [row] = await sql<{ pid: number; port: number | null; addr: string | null; server_port: number | null }[]>`
+      select pg_backend_pid() as pid, inet_client_port() as port, host(inet_client_addr()) as addr, inet_server_port() as server_port`;
     if (!row.port || !row.addr || !/^(127\.|::1$|::ffff:127\.)/.test(row.addr)) return false;
+    // The server must be the one we dialled: a proxy in front of it (pgbouncer, a TCP forwarder) listens on a
+    // port of its own, and the backend behind it may serve the sends of other clients after ours.
+    if (sql.options.port.length !== 1 || row.server_port !== sql.options.port[0]) return false;
     const title = readFileSync(`/proc/${row.pid}/cmdline`, "utf8").replace(/\0/g, " ");
     if (!/^postgres: /.test(title) || !title.includes(`(${row.port})`)) return false;
-    setPriority(row.pid, INDEXER_NICENESS);
+    // lowered, never raised: a database started at a lower priority than ours keeps it
+    setPriority(row.pid, Math.max(getPriority(row.pid), INDEXER_NICENESS));
     lowerAutogroup(row.pid);
     return true;
   } catch {
@@ -100,7 +105,9 @@ export async function lowerIndexerPriority(sql: Sql): Promise<boolean> {
  * processes of the same session, and the groups share the CPU as equals: PostgreSQL puts every backend in
  * a session of its own (`setsid` in InitPostmasterChild), so setPriority alone left the indexer's backend
  * an equal of each send's: three backends spinning on 2 cores got 63-69 % of a core each, the "lowered"
- * one too; with its autogroup lowered, 11 % against 91-94 %. Throws when the process may not be changed.
+ * one too; with its autogroup lowered, 11 % against 91-94 %. (The kernel uses autogroups only for tasks in
+ * the root cpu cgroup; in a cgroup of its own the process's niceness counts and this write is harmless.)
+ * Throws when the process may not be changed.
  */
 function lowerAutogroup(pid: number): void {
   const file = `/proc/${pid}/autogroup`;
@@ -109,7 +116,9 @@ function lowerAutogroup(pid: number): void {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const session = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
   if (session !== pid) return; // its group holds other processes: theirs would be lowered too
-  writeFileSync(file, String(INDEXER_NICENESS));
+  // "/autogroup-123 nice 0"; lowered, never raised
+  const current = Number(/ nice (-?\d+)/.exec(readFileSync(file, "utf8"))?.[1] ?? 0);
+  if (current < INDEXER_NICENESS) writeFileSync(file, String(INDEXER_NICENESS));
 }
 
 /**

@@ -4,6 +4,9 @@
  * messages never and edits by their new text, the filters, paging without skips, highlights.
  */
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { setPriority } from "node:os";
 import { getSql } from "@/db";
 import { createConversation, removeMember } from "@/lib/conversations/service";
 import { deleteMessage, editMessage } from "@/lib/messages/edit";
@@ -228,6 +231,23 @@ describe("messages with files", () => {
   });
 });
 
+type Pool = ReturnType<typeof getSql>;
+const backendPid = async (sql: Pool) => (await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0].pid;
+/** The niceness of `sql`'s database process: /proc/<pid>/stat's 19th field (after the command in parentheses). */
+async function niceness(sql: Pool): Promise<number> {
+  const stat = readFileSync(`/proc/${await backendPid(sql)}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+// With autogroups (sched(7); on here and on CI) a niceness counts only inside the process's session, and
+// each backend leads a session of its own: its autogroup's niceness is what it yields by, beside other
+// sessions. A kernel without them has no /proc/<pid>/autogroup (null), and the process's niceness counts.
+const grouped = existsSync("/proc/self/autogroup");
+async function groupNiceness(sql: Pool): Promise<number | null> {
+  const file = `/proc/${await backendPid(sql)}/autogroup`;
+  if (!existsSync(file)) return null;
+  return Number(/ nice (-?\d+)/.exec(readFileSync(file, "utf8"))![1]);
+}
+
 describe("the search indexer", () => {
   test("a send queues its message; the indexer makes its document; an edit drops it and queues it again; a deletion drops it", async () => {
     const { indexAll } = await import("@/lib/search/indexer");
@@ -289,22 +309,6 @@ describe("the search indexer", () => {
     const { lowerIndexerPriority, INDEXER_NICENESS } = await import("@/lib/search/indexer");
     const { default: postgres } = await import("postgres");
     const own = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    const niceness = async (sql: typeof own) => {
-      const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      // /proc/<pid>/stat: the 19th field is the niceness (after the command in parentheses)
-      const stat = (await import("node:fs")).readFileSync(`/proc/${pid}/stat`, "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-    };
-    // With autogroups (sched(7); on here and on CI) a niceness counts only inside the process's session, and
-    // each backend leads a session of its own: its autogroup's niceness is what it yields by, beside other
-    // sessions. A kernel without them has no /proc/<pid>/autogroup (null), and the process's niceness counts.
-    const { existsSync, readFileSync } = await import("node:fs");
-    const groupNiceness = async (sql: typeof own) => {
-      const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      if (!existsSync(`/proc/${pid}/autogroup`)) return null;
-      return Number(/ nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, "utf8"))![1]);
-    };
-    const grouped = existsSync("/proc/self/autogroup");
     try {
       expect(await niceness(own)).toBe(0);
       expect(await groupNiceness(own)).toBe(grouped ? 0 : null);
@@ -316,6 +320,51 @@ describe("the search indexer", () => {
       expect(await groupNiceness(getSql())).toBe(grouped ? 0 : null);
     } finally {
       await own.end();
+    }
+  });
+
+  test("the indexer never raises a database process that already works at a lower priority", async () => {
+    const { lowerIndexerPriority, INDEXER_NICENESS } = await import("@/lib/search/indexer");
+    const { default: postgres } = await import("postgres");
+    const own = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    try {
+      const pid = await backendPid(own);
+      setPriority(pid, INDEXER_NICENESS + 5);
+      if (grouped) writeFileSync(`/proc/${pid}/autogroup`, String(INDEXER_NICENESS + 5));
+      await expect(lowerIndexerPriority(own)).resolves.toBe(true);
+      expect(await niceness(own)).toBe(INDEXER_NICENESS + 5);
+      expect(await groupNiceness(own)).toBe(grouped ? INDEXER_NICENESS + 5 : null);
+    } finally {
+      await own.end();
+    }
+  });
+
+  test("a database reached through a proxy on this machine is left alone: its backend may serve others after us", async () => {
+    const { lowerIndexerPriority } = await import("@/lib/search/indexer");
+    const { default: postgres } = await import("postgres");
+    const target = new URL(process.env.DATABASE_URL!);
+    // a plain TCP forwarder on loopback, as pgbouncer or an SSH tunnel would be
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      client.pipe(upstream).pipe(client);
+      const close = () => (client.destroy(), upstream.destroy());
+      client.on("error", close).on("close", close);
+      upstream.on("error", close).on("close", close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxied = new URL(target);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String((proxy.address() as net.AddressInfo).port);
+    const own = postgres(proxied.toString(), { max: 1, onnotice: () => {} });
+    try {
+      const before = await niceness(own);
+      const groupBefore = await groupNiceness(own);
+      await expect(lowerIndexerPriority(own)).resolves.toBe(false);
+      expect(await niceness(own)).toBe(before);
+      expect(await groupNiceness(own)).toBe(groupBefore);
+    } finally {
+      await own.end();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 
