@@ -84,3 +84,24 @@ export function runQueueSeconds(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * The kernel's count of connection attempts dropped since boot because a listening socket's accept
+ * queue was full (`TcpExt: ListenOverflows` of /proc/net/netstat, what `nstat TcpExtListenOverflows`
+ * shows), machine-wide; null where the kernel does not report it. The client of a dropped attempt
+ * hears nothing and sends again only after TCP's retransmission delays (1 s, 3 s, 7 s, 15 s…).
+ */
+export function listenOverflows(): number | null {
+  try {
+    const lines = fs.readFileSync("/proc/net/netstat", "utf8").split("\n");
+    for (let i = 0; i + 1 < lines.length; i++) {
+      if (!lines[i].startsWith("TcpExt:") || !lines[i + 1].startsWith("TcpExt:")) continue;
+      const at = lines[i].trim().split(/\s+/).indexOf("ListenOverflows");
+      const value = Number(lines[i + 1].trim().split(/\s+/)[at]);
+      return at > 0 && Number.isFinite(value) ? value : null;
+    }
+  } catch {
+    // no /proc/net/netstat: not Linux, or not mounted
+  }
+  return null;
+}

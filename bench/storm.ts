@@ -24,7 +24,7 @@ import { machineInfo, type Machine } from "./machine";
 import { startCpuProfile } from "./inspector";
 import { startLoad, startParley, type Child, type LoadProcess, type WriterBatch } from "./processes";
 import { seedWorkload } from "./seed";
-import { cpuSeconds, machineBusySeconds, processTree, runQueueSeconds, summarize, type Summary } from "./stats";
+import { cpuSeconds, listenOverflows, machineBusySeconds, processTree, runQueueSeconds, summarize, type Summary } from "./stats";
 import type { CheckResult, ClientTimes, DrainResult, ReportResult, StoredMessage, StormCommand, StormConnectResult, StormProgress } from "./storm-protocol";
 
 /** Issue 15, item 5: every client back and caught up within this long of the server accepting again. */
@@ -119,6 +119,11 @@ export interface StormResults {
   serverCpuMsPerClient: number;
   /** server and PostgreSQL CPU in 500 ms steps from accept (% of one core) */
   cpuTimeline: { atMs: number; server: number; serverWaiting: number; postgres: number; machine: number; others: number }[];
+  /**
+   * connection attempts the kernel dropped because the server's accept queue was full (machine-wide
+   * TcpExt ListenOverflows, bench/stats.ts), accept → last client caught up; null where not reported
+   */
+  listenOverflows: number | null;
   /** socket.io-client reconnect attempts per client (p50 / p99 / max), connect errors, failed syncs, disconnects after coming back */
   retries: { attempts: Summary; connectErrors: number; syncFailures: number; flaps: number; connectErrorKinds: Record<string, number> };
   sends: {
@@ -374,6 +379,8 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     console.log(`[storm] the new server accepts connections ${((acceptedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
     server = await restarting;
 
+    const overflowsAtAccept = listenOverflows();
+    let overflowsLogged = overflowsAtAccept;
     const deadline = acceptedAt + giveUpMs;
     const allSynced = () => [...progress.values()].reduce((sum, p) => sum + p.synced, 0) >= clients;
     let lastLog = 0;
@@ -383,7 +390,10 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
         lastLog = now();
         const sum = (key: "connected" | "reconnected" | "synced") => [...progress.values()].reduce((s, p) => s + p[key], 0);
         const last = cpuBetween(samples, now() - 1000, now());
-        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced; last second: server CPU ${pct(last.server)}, waiting for a CPU ${pct(last.serverWaiting)}, PostgreSQL ${pct(last.postgres)}, others ${pct(last.others)}`);
+        const overflows = listenOverflows();
+        const dropped = overflows !== null && overflowsLogged !== null ? `, ${overflows - overflowsLogged} attempts dropped by a full accept queue` : "";
+        overflowsLogged = overflows;
+        console.log(`[storm]   +${((now() - acceptedAt) / 1000).toFixed(1)} s: ${sum("reconnected")} reconnected, ${sum("synced")} synced; last second: server CPU ${pct(last.server)}, waiting for a CPU ${pct(last.serverWaiting)}, PostgreSQL ${pct(last.postgres)}, others ${pct(last.others)}${dropped}`);
       }
     }
     const reports = await Promise.all(loads.map((load) => load.request<ReportResult>({ cmd: "report" }, 30_000)));
@@ -393,6 +403,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     const syncedMs = times.map((t) => since(t.syncedAt)).filter((t): t is number => t !== null).sort((a, b) => a - b);
     const stormEnd = syncedMs.length === clients ? acceptedAt + syncedMs[syncedMs.length - 1] : deadline;
     await sleep(Math.max(0, stormEnd + 600 - now())); // one more sample past the end
+    const overflowsAtEnd = listenOverflows();
     clearInterval(sampler);
     clearInterval(pgTrace);
     sample();
@@ -445,6 +456,7 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
       steadyServerCpu: steadyCpu,
       serverCpuMsPerClient: (((cpuBetween(samples, acceptedAt, stormEnd).server - steadyCpu) / 100) * (stormEnd - acceptedAt)) / clients,
       cpuTimeline,
+      listenOverflows: overflowsAtAccept !== null && overflowsAtEnd !== null ? overflowsAtEnd - overflowsAtAccept : null,
       retries: {
         attempts,
         connectErrors: times.reduce((sum, t) => sum + t.connectErrors, 0),
@@ -561,6 +573,7 @@ export function stormSection(r: StormResults): string {
     `| reconnect attempts per client p50 / p99 / max | ${r.retries.attempts.p50} / ${r.retries.attempts.p99} / ${r.retries.attempts.max} |`,
     `| connect errors / failed syncs / disconnects after coming back | ${int(r.retries.connectErrors)} / ${r.retries.syncFailures} / ${r.retries.flaps} |`,
     `| connect errors by kind (refused while down: "websocket error") | ${Object.entries(r.retries.connectErrorKinds).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${int(n)}`).join(", ") || "–"} |`,
+    `| connection attempts the kernel dropped, the server's accept queue full (\`TcpExtListenOverflows\`, machine-wide), accept → last client caught up | ${r.listenOverflows === null ? "– (not reported here)" : int(r.listenOverflows)} |`,
     `| server CPU, accept → last client caught up (% of one core) | ${pct(r.cpu.server)} |`,
     `| PostgreSQL / load processes / whole machine CPU, same window | ${pct(r.cpu.postgres)} / ${pct(r.cpu.load)} / ${pct(r.cpu.machine)} |`,
     `| other tenants' CPU (machine less server, PostgreSQL, load and bench), same window | ${pct(r.cpu.others)} |`,
@@ -568,6 +581,12 @@ export function stormSection(r: StormResults): string {
     `| server CPU per reconnect: that window's CPU time less the trickle's (${pct(r.steadyServerCpu)} before the kill), per client (ms) | ${r.serverCpuMsPerClient > 0 ? r.serverCpuMsPerClient.toFixed(2) : "– (starved: less than the trickle's)"} |`,
     `| group commits in that window: batches, mean size, p99 (ms) | ${r.writer.batches} / ${r.writer.meanSize.toFixed(1)} / ${r.writer.commit.p99.toFixed(0)} |`,
     `| load processes' event-loop delay p99 (ms) | ${r.loadLoopDelayP99.toFixed(0)} |`,
+    "",
+    "Dropped attempts: Node's libuv accepts one connection each time the event loop polls (libuv pull request 3696 removed",
+    "its accept loop), so while the server works through the crowd it accepts only as many connections a second as its loop",
+    "turns, and the kernel's accept queue (the listen backlog, capped by `net.core.somaxconn`) fills. An attempt dropped then",
+    "is sent again only after TCP's retransmission delays, and one still unanswered after the connect timeout is abandoned",
+    "and retried after a backoff: the runs with dropped attempts and connect timeouts are the slow ones (docs/scaling.md, \"Reconnect storms\").",
     "",
     "![Clients reconnected and caught up over time after the restart](benchmark-storm.svg)",
     "",
