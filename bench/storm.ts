@@ -370,6 +370,8 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     restarting.catch(() => {}); // a failed start is thrown by the await below, after the wait for accept
     const acceptedAt = await Promise.race([waitForAccept(port, Date.now() + 120_000), restarting.then(() => new Promise<never>(() => {}))]);
     sample();
+    // from accept, not from the health check's answer below: the crowd's first attempts are the ones the queue drops
+    const overflowsAtAccept = listenOverflows();
     if (PROFILE_FILE) {
       const stopProfile = await startCpuProfile(restartInspectPort, PROFILE_FILE);
       setTimeout(() => void stopProfile().then(() => console.log(`[storm] wrote ${PROFILE_FILE}: the first ${PROFILE_MS} ms after accept`)), PROFILE_MS);
@@ -379,7 +381,6 @@ export async function runStormBench(opts: StormOptions): Promise<StormResults> {
     console.log(`[storm] the new server accepts connections ${((acceptedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
     server = await restarting;
 
-    const overflowsAtAccept = listenOverflows();
     let overflowsLogged = overflowsAtAccept;
     const deadline = acceptedAt + giveUpMs;
     const allSynced = () => [...progress.values()].reduce((sum, p) => sum + p.synced, 0) >= clients;
