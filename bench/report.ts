@@ -324,9 +324,10 @@ Max sustainable send rate with p99 end-to-end ≤ ${w.p99BoundMs} ms: Parley ${l
 
 ![p50 and p99 end-to-end latency against send rate](benchmark-latency.svg)
 
-Parley's group commits, timed in the server by bench/writer-trace.ts. The transaction is two round trips to
-PostgreSQL: BEGIN, the senders held, the conversations locked and the memberships and stored clientIds read, sent
-together; then one INSERT that takes the positions from the touched conversations, sent with COMMIT. The whole batch
+Parley's group commits, timed in the server by bench/writer-trace.ts. A batch of text messages is one round trip to
+PostgreSQL: BEGIN, the senders held, the conversations locked, one statement that checks the items (memberships, stored
+clientIds), takes the positions from the touched conversations and stores the messages, and COMMIT, sent together (a
+batch with replies or files waits two or more times). The whole batch
 adds emitting every message to its room and answering every sender, and the writer starts the next batch only after that:
 
 ${writerTable(r)}

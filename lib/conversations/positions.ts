@@ -28,9 +28,18 @@ export function positionsTaken(tx: Tx, counts: ReadonlyMap<string, number>) {
   // The rows by their ids (`= any`, conversations_pkey): PostgreSQL takes a set-returning function
   // for 100 rows, and joined to that it read every conversation to bump one or two (a sequential
   // scan of 10,000 rows in every group commit, docs/growth-plans.md).
+  return positionsTakenFrom(tx, tx`unnest(${ids}::uuid[], ${sorted.map(([, n]) => n)}::int[]) as v(id, n)`, ids);
+}
+
+/**
+ * positionsTaken with the counts read by the statement itself: `counts` is a from-item `v(id, n)` (such
+ * as a CTE's rows, grouped), its conversations among `ids` (the writer stores only the items its own
+ * checks allow, so only the statement knows how many positions each conversation gives).
+ */
+export function positionsTakenFrom(tx: Tx, counts: ReturnType<Tx>, ids: string[]) {
   return tx`
     update conversations c set last_seq = c.last_seq + v.n
-    from unnest(${ids}::uuid[], ${sorted.map(([, n]) => n)}::int[]) as v(id, n)
+    from ${counts}
     where c.id = any(${ids}::uuid[]) and c.id = v.id returning c.id, c.last_seq - v.n + 1 as first`;
 }
 

@@ -4,29 +4,40 @@ import type { Tx } from "../platform/events";
 import { MENTION_ALL, mentionNames } from "./rules";
 
 /**
- * For each `{ conversationId, body }`, the user ids of the conversation's members it names (in order
- * of first mention), then "all" when it names everyone. One query for all of them; run inside the
- * transaction that stores the bodies, so membership is as of that commit. Its statement is sent at
- * the call (a caller may pipeline it behind the locks it must follow).
+ * The SQL expression of a message's `mentions` (text[]), as stored: the user ids of the members of
+ * conversation `conversation` named in `names` (an SQL expression of a jsonb array of mentionNames'
+ * names, in order of first mention), then "all" when it holds "all". Both are SQL expressions over
+ * the statement's own rows (such as `x.n`, `x.c`), so a writer resolves mentions in the statement that
+ * stores the messages, and membership is as of that statement, under the conversation's lock.
+ */
+export function storedMentions(tx: Tx, names: string, conversation: string) {
+  return tx.unsafe(`array(
+      select u.id::text from jsonb_array_elements_text(${names}) with ordinality as named(name, position)
+      join users u on u.username = named.name
+      join members mb on mb.conversation_id = ${conversation} and mb.user_id = u.id
+      where named.name <> '${MENTION_ALL}' order by named.position)
+    || case when ${names} ? '${MENTION_ALL}' then array['${MENTION_ALL}'] else array[]::text[] end`);
+}
+
+/**
+ * For each `{ conversationId, body }`, what storedMentions makes of it: the user ids of the
+ * conversation's members it names (in order of first mention), then "all" when it names everyone.
+ * One query for all of them; run inside the transaction that stores the bodies, so membership is as
+ * of that commit. Its statement is sent at the call (a caller may pipeline it behind its locks).
  */
 export function resolveMentions(tx: Tx, items: { conversationId: string; body: string }[]): Promise<string[][]> {
-  const names = items.map((it) => mentionNames(it.body));
-  const pairs = names.flatMap((list, i) => list.filter((n) => n !== MENTION_ALL).map((n) => ({ i, c: items[i].conversationId, n })));
+  const rows = items.map((it, i) => ({ i, c: it.conversationId, n: mentionNames(it.body) }));
+  if (!rows.some((r) => r.n.length)) return Promise.resolve(items.map(() => []));
+  const named = rows.filter((r) => r.n.length);
   // sent at the call, not when awaited, so it runs after the statements started before it (the locks)
-  const lookup = pairs.length
-    ? tx`
-      select x.i, x.n, u.id from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(i int, c uuid, n text)
-      join users u on u.username = x.n
-      join members mb on mb.conversation_id = x.c and mb.user_id = u.id`.execute()
-    : Promise.resolve([]);
-  return lookup.then((rows) => {
-    const found = new Map<string, string>(); // `${i}|${name}` → user id
-    for (const r of rows) found.set(`${r.i}|${r.n}`, r.id as string);
-    return names.map((list, i) => {
-      const ids = list.filter((n) => n !== MENTION_ALL).flatMap((n) => found.get(`${i}|${n}`) ?? []);
-      return list.includes(MENTION_ALL) ? [...ids, MENTION_ALL] : ids;
+  return tx`
+    select x.i, ${storedMentions(tx, "x.n", "x.c")} as mentions
+    from jsonb_to_recordset(${JSON.stringify(named)}::jsonb) as x(i int, c uuid, n jsonb)`
+    .execute()
+    .then((found) => {
+      const byIndex = new Map(found.map((r) => [r.i as number, r.mentions as string[]]));
+      return items.map((_, i) => byIndex.get(i) ?? []);
     });
-  });
 }
 
 /** resolveMentions for one body. */

@@ -5,4 +5,4 @@
  * for the messages domain's writers.
  */
 import "server-only";
-export { positionsTaken, takePosition, takePositions } from "../conversations/positions";
+export { positionsTaken, positionsTakenFrom, takePosition, takePositions } from "../conversations/positions";

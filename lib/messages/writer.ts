@@ -5,6 +5,7 @@
  * published (`message.created`, in seq order) before the senders are answered.
  */
 import "server-only";
+import type { Row } from "postgres";
 import { getSql } from "@/db";
 import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";
@@ -13,9 +14,10 @@ import { holdUsers, lockConversations } from "../platform/locks";
 import type { Tx } from "../platform/events";
 import { singleton } from "../platform/singleton";
 import "./events";
-import { resolveMentions } from "./mentioned";
-import { positionsTaken } from "./positions";
-import { messageRow, messageRowsById, replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
+import { storedMentions } from "./mentioned";
+import { mentionNames } from "./rules";
+import { positionsTaken, positionsTakenFrom } from "./positions";
+import { MESSAGE_COLUMNS, messageRow, messageRowsById, replyFiles, returningMessageColumns, selectMessages } from "@/db/message-rows";
 import { toMessageView } from "./types";
 import type { MessageView } from "./types";
 
@@ -182,49 +184,143 @@ export class MessageWriter {
   }
 
   /**
-   * The batch's transaction on a reserved connection, `tx`: BEGIN goes out with the locks and reads,
-   * and COMMIT with the INSERT, so a batch waits for PostgreSQL twice rather than eight times (each
-   * wait costs a loopback write and a wake-up on both sides: issue 15, CPU per message).
-   * postgres.js pipelines the queries issued before the first answer, and PostgreSQL runs them in
-   * order, each ending in its own Sync: after a failed statement the ones behind it fail, and the
-   * pipelined COMMIT rolls back. Fills `settled`; throws when nothing was committed.
+   * The batch's transaction on a reserved connection, `tx`. postgres.js pipelines the queries issued
+   * before the first answer, and PostgreSQL runs them in order, each ending in its own Sync: after a
+   * failed statement the ones behind it fail, and a pipelined COMMIT rolls back. Each wait for
+   * PostgreSQL costs a loopback write and a wake-up on both sides (issue 15, CPU per message), so a
+   * batch of plain text messages (storeText) waits once, and one with replies or files twice or
+   * more (storeRich). Fills `settled`; throws when nothing was committed.
    */
   private async store(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
-    const indexed = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
-    const json = JSON.stringify(indexed);
-    // A direct conversation whose other member deleted the account refuses new sends
-    // (DESIGN.md, Conversations): nobody is left to read them. A retry of a message stored
-    // before the deletion still gets its stored copy (below). One row per item whose sender is a
-    // member, with the id and conversation of a message this sender already stored under this
-    // clientId (a retry): one probe of the unique index on (sender_id, client_id) per item, however
-    // large `messages` grows, where a lookup through selectMessages' whole view took 3 ms a batch.
-    // The first statements go out together and run in the order they are started (each is sent at
-    // its call: `.execute()`, and the helpers do the same): BEGIN, then the locks in the order of
-    // lib/platform/locks.ts, then the memberships and mentions, read under them.
-    const [, senders, , members, mentions] = await Promise.all([
+    if (items.every((p) => !p.replyTo && !p.attachmentIds?.length)) await this.storeText(tx, items, settled);
+    else await this.storeRich(tx, items, settled);
+    await this.settleLeftovers(tx, items, settled);
+  }
+
+  /**
+   * BEGIN and the locks in the order of lib/platform/locks.ts: the senders held (for key share), then
+   * the conversations in id order. Each statement is sent at its call (the helpers use `.execute()`),
+   * so these and the statements started right after them go out in one write and run in this order.
+   * Resolves to the senders whose accounts still exist.
+   */
+  private lock(tx: Tx, items: Pending[]): Promise<Set<string>> {
+    return Promise.all([
       tx`begin`.execute(),
       holdUsers(tx, items.map((p) => p.senderId)),
       lockConversations(tx, items.map((p) => p.conversationId)),
-      tx`
-      select x.i, (c.kind = 'direct' and not exists (
+    ]).then(([, senders]) => senders);
+  }
+
+  /**
+   * `checked as (…)`, a CTE of the batch's items (`rows`, each at least `i`, `c`, `s`, `k`: its index,
+   * conversation, sender and clientId) with what the send's rules need, read under the locks: whether
+   * the sender is a member; whether it is a direct conversation whose other member deleted the account
+   * (DESIGN.md, Conversations: nobody is left to read, so new sends are refused); and the id and
+   * conversation of a message this sender already stored under this clientId (a retry): one probe of
+   * the unique index on (sender_id, client_id) per item, however large `messages` grows, where a
+   * lookup through selectMessages' whole view took 3 ms a batch. Each is a lateral subquery per item,
+   * its `limit 1` keeping it from being made a join: PostgreSQL guesses 100 items, and as joins (or as
+   * `exists`, which it may hash) it read all of `messages` and `members` for them
+   * (tests/domain/query-plans.test.ts). `columns` declares the JSON's keys.
+   */
+  private checked(tx: Tx, rows: object[], columns: string) {
+    return tx`checked as (
+      select x.*, m.found is not null as member,
+        ((select kind from conversations where id = x.c) = 'direct' and not exists (
           select 1 from members other where other.conversation_id = x.c and other.user_id <> x.s)) as peer_deleted,
         stored.id as stored_id, stored.conversation_id as stored_conversation_id
-      from jsonb_to_recordset(${json}::jsonb) as x(i int, c uuid, s uuid, k uuid)
-      join members m on m.conversation_id = x.c and m.user_id = x.s
-      join conversations c on c.id = x.c
-      left join messages stored on stored.sender_id = x.s and stored.client_id = x.k`.execute(),
-      resolveMentions(tx, items),
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${tx.unsafe(columns)})
+      left join lateral (select true as found from members where conversation_id = x.c and user_id = x.s limit 1) m on true
+      left join lateral (
+        select id, conversation_id from messages where sender_id = x.s and client_id = x.k limit 1) stored on true)`;
+  }
+
+  /**
+   * What `checked`'s rows (i, member, peer_deleted, stored_id, stored_conversation_id) refuse, into
+   * `settled`, in this order: a sender who is not a member (its account gone, if it is no longer held),
+   * a clientId stored in another conversation, a direct conversation whose peer is gone. Returns the indexes of
+   * the items that may be stored, and the stored copies (by item index) a retry in the same
+   * conversation is answered with.
+   */
+  private refusals(items: Pending[], senders: Set<string>, checked: Row[], settled: Map<Pending, SendResult | AppError>): { fresh: Set<number>; copies: Map<number, string> } {
+    const fresh = new Set<number>();
+    const copies = new Map<number, string>();
+    for (const r of checked) {
+      const i = r.i as number;
+      const p = items[i];
+      if (!r.member) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
+      else if (r.stored_id !== null && r.stored_conversation_id !== p.conversationId) settled.set(p, clientIdTaken());
+      // a retry of a message stored before the peer's deletion still gets its stored copy
+      else if (r.stored_id !== null) copies.set(i, r.stored_id as string);
+      else if (r.peer_deleted) settled.set(p, peerDeleted());
+      else fresh.add(i);
+    }
+    return { fresh, copies };
+  }
+
+  /**
+   * Plain text messages in one wait: BEGIN and the locks, then one statement, then COMMIT, all in one
+   * write. The statement checks the items (`checked`), stores those the rules allow, taking their
+   * positions (a CTE bumping each touched conversation's counter by what it stores, so no position is
+   * skipped) and resolving their mentions (storedMentions), and returns each item's checks with its
+   * stored message, if any. A retry's stored copy is read after the commit, and only for a sender still
+   * in its conversation (the copy carries live data: reactions, the pin).
+   */
+  private async storeText(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
+    const locked = this.lock(tx, items);
+    const rows = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId, b: p.body, n: mentionNames(p.body) }));
+    const conversationIds = [...new Set(items.map((p) => p.conversationId))].sort();
+    const stored = tx`
+      with ${this.checked(tx, rows, "i int, c uuid, s uuid, k uuid, b text, n jsonb")},
+      fresh as (
+        select checked.*, (row_number() over (partition by checked.c order by checked.i) - 1)::int as o
+        from checked where member and not peer_deleted and stored_id is null),
+      positions as (${positionsTakenFrom(tx, tx`(select fresh.c as id, count(*)::int as n from fresh group by fresh.c) v`, conversationIds)}),
+      inserted as (
+        insert into messages (conversation_id, seq, rev, sender_id, client_id, body, mentions)
+        select f.c, p.first + f.o, p.first + f.o, f.s, f.k, f.b, ${rows.some((r) => r.n.length) ? storedMentions(tx, "f.n", "f.c") : tx`array[]::text[]`}
+        from fresh f join positions p on p.id = f.c
+        on conflict do nothing returning ${returningMessageColumns(tx)})
+      select ${tx.unsafe(MESSAGE_COLUMNS.map((c) => `inserted.${c}`).join(", "))},
+        checked.i, checked.member, checked.peer_deleted, checked.stored_id, checked.stored_conversation_id
+      from checked left join inserted on inserted.sender_id = checked.s and inserted.client_id = checked.k`
+      .values()
+      .execute();
+    const [senders, values] = await Promise.all([locked, stored, tx`commit`.execute()]);
+    // each row: the message's columns (null when not stored here), then the item's checks
+    const n = MESSAGE_COLUMNS.length;
+    const checks = values.map((v) => ({ i: v[n], member: v[n + 1], peer_deleted: v[n + 2], stored_id: v[n + 3], stored_conversation_id: v[n + 4] }) as Row);
+    const { copies } = this.refusals(items, senders, checks, settled);
+    for (const v of values) {
+      if (v[0] !== null) settled.set(items[v[n] as number], { message: toMessageView(messageRow(v.slice(0, n))), created: true });
+    }
+    if (copies.size) {
+      const found = await selectMessages(tx, tx`m.id = any(${[...copies.values()]}::uuid[])
+        and exists (select 1 from members mb where mb.conversation_id = m.conversation_id and mb.user_id = m.sender_id)`);
+      const rowsById = new Map(found.map((row) => [row.id, row]));
+      for (const [i, id] of copies) {
+        const row = rowsById.get(id);
+        settled.set(items[i], row ? { message: toMessageView(row), created: false } : noSuchConversation());
+      }
+    }
+  }
+
+  /**
+   * A batch with replies or files: BEGIN, the locks and the items' checks in one wait; the replied-to originals and the files
+   * are read under the locks (each in its own wait, only when the batch has them); the INSERT, which
+   * takes the positions in a CTE, goes out with COMMIT, or before the files are claimed and then
+   * COMMIT.
+   */
+  private async storeRich(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
+    const keys = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
+    const [senders, checks] = await Promise.all([
+      this.lock(tx, items),
+      tx`with ${this.checked(tx, keys, "i int, c uuid, s uuid, k uuid")} select i, member, peer_deleted, stored_id, stored_conversation_id from checked`.execute(),
     ]);
-    const isMember = new Set(members.filter((r) => !r.peer_deleted).map((r) => r.i as number));
-    for (const r of members) if (r.peer_deleted) settled.set(items[r.i], peerDeleted());
-    // A retry answers the stored copy only to a sender who is still in its conversation: the copy
-    // carries live data (the reply's preview, reactions, the pin) that a removed member must not read.
-    const retries = members.filter((r) => r.stored_id !== null);
-    for (const r of retries) if (r.stored_conversation_id !== items[r.i].conversationId) settled.set(items[r.i], clientIdTaken());
-    const stored = retries.filter((r) => r.stored_conversation_id === items[r.i].conversationId);
-    if (stored.length) {
-      const rows = new Map((await messageRowsById(tx, stored.map((r) => r.stored_id as string))).map((row) => [row.id, row]));
-      for (const r of stored) settled.set(items[r.i], { message: toMessageView(rows.get(r.stored_id as string)!), created: false });
+    const { fresh: isMember, copies } = this.refusals(items, senders, checks, settled);
+    if (copies.size) {
+      const rows = new Map((await messageRowsById(tx, [...copies.values()])).map((row) => [row.id, row]));
+      for (const [i, id] of copies) settled.set(items[i], { message: toMessageView(rows.get(id)!), created: false });
     }
     // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
     // Checked for members only, so a stranger cannot probe which conversation a message is in.
@@ -259,7 +355,6 @@ export class MessageWriter {
     }
 
     const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
-    for (const [i, p] of items.entries()) if (!isMember.has(i) && !settled.has(p)) settled.set(p, senders.has(p.senderId) ? noSuchConversation() : accountGone());
     if (!fresh.length) {
       await tx`commit`;
       return;
@@ -267,18 +362,17 @@ export class MessageWriter {
     // Positions: each touched conversation's block is taken by the statement that stores the
     // messages; each message's offset in its block (o) follows the batch's order.
     const counts = new Map<string, number>();
-    const mentionsOf = new Map(items.map((p, i) => [p, mentions[i]]));
     const rows = fresh.map((p) => {
       const o = counts.get(p.conversationId) ?? 0;
       counts.set(p.conversationId, o + 1);
-      return { c: p.conversationId, o, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, m: mentionsOf.get(p) };
+      return { c: p.conversationId, o, s: p.senderId, k: p.clientId, b: p.body, r: p.replyTo ?? null, n: mentionNames(p.body) };
     });
     // as fixed-shape rows (messageRow), not postgres.js's one-property-at-a-time objects
     const insert = tx`
       with positions as (${positionsTaken(tx, counts)})
       insert into messages (conversation_id, seq, rev, sender_id, client_id, body, reply_to_id, mentions)
-      select x.c, p.first + x.o, p.first + x.o, x.s, x.k, x.b, x.r, array(select jsonb_array_elements_text(x.m))
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, o int, s uuid, k uuid, b text, r uuid, m jsonb)
+      select x.c, p.first + x.o, p.first + x.o, x.s, x.k, x.b, x.r, ${storedMentions(tx, "x.n", "x.c")}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, o int, s uuid, k uuid, b text, r uuid, n jsonb)
       join positions p on p.id = x.c
       on conflict do nothing returning ${returningMessageColumns(tx)}`
       .values()
@@ -306,11 +400,17 @@ export class MessageWriter {
       const row = byKey.get(`${p.senderId}|${p.clientId}`);
       if (row) settled.set(p, { message: toMessageView(row), created: true });
     }
-    // Lost a race with another node storing the same clientId (ON CONFLICT waited for its commit):
-    // answer with the stored copy, read after this commit, like any retry (a clientId another
-    // conversation holds is refused). Its sender's account may have been deleted since. The batch
-    // is committed: a failure here is that item's answer (a retry finds the copy), never a throw.
-    for (const p of fresh.filter((f) => !settled.has(f))) {
+  }
+
+  /**
+   * After the commit, the items neither stored nor refused lost a race with another node storing the
+   * same clientId (ON CONFLICT waited for its commit, or the INSERT saw it first): answered with the
+   * stored copy, like any retry (a clientId another conversation holds is refused). Its sender's
+   * account may have been deleted since. The batch is committed: a failure here is that item's answer
+   * (a retry finds the copy), never a throw.
+   */
+  private async settleLeftovers(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
+    for (const p of items.filter((f) => !settled.has(f))) {
       try {
         const [row] = await selectMessages(tx, tx`m.sender_id = ${p.senderId} and m.client_id = ${p.clientId}`);
         if (!row) settled.set(p, accountGone());

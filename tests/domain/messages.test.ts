@@ -83,7 +83,8 @@ describe("sending", () => {
   describe("a send that meets another node's copy of its clientId, not yet committed, waits for that commit", () => {
     /**
      * Stores `sender`'s message under `clientId` in `conversationId` on a connection of its own (as another
-     * node's writer would) and holds the transaction open while `send` runs, until `send`'s INSERT waits on it.
+     * node's writer would) and holds the transaction open while `send` runs, until `send`'s INSERT waits on it
+     * (for the other transaction's end: `transactionid`; the statement's text may be cut short in pg_stat_activity).
      */
     async function racedByAnotherNode<T>(sender: Person, conversationId: string, clientId: string, send: () => Promise<T>): Promise<PromiseSettledResult<T>> {
       const other = await getSql().reserve();
@@ -95,7 +96,7 @@ describe("sending", () => {
         const settled = Promise.allSettled([sending]).then(([r]) => r);
         for (let waited = 0; ; waited += 20) {
           const [{ n }] = await getSql()`select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into messages%'`;
+            where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'transactionid'`;
           if (n > 0) break;
           if (waited > 5000) throw new Error("the send never waited for the other node's transaction");
           await new Promise((r) => setTimeout(r, 20));
