@@ -294,7 +294,10 @@ export class MessageWriter {
     for (const v of values) {
       if (v[0] !== null) settled.set(items[v[n] as number], { message: toMessageView(messageRow(v.slice(0, n))), created: true });
     }
-    if (copies.size) {
+    if (!copies.size) return;
+    // The batch is committed: from here a failure is these items' answer (a retry finds the copy), never
+    // a throw, which would have the writer take the batch for uncommitted and its messages unpublished.
+    try {
       const found = await selectMessages(tx, tx`m.id = any(${[...copies.values()]}::uuid[])
         and exists (select 1 from members mb where mb.conversation_id = m.conversation_id and mb.user_id = m.sender_id)`);
       const rowsById = new Map(found.map((row) => [row.id, row]));
@@ -302,6 +305,8 @@ export class MessageWriter {
         const row = rowsById.get(id);
         settled.set(items[i], row ? { message: toMessageView(row), created: false } : noSuchConversation());
       }
+    } catch (err) {
+      for (const i of copies.keys()) settled.set(items[i], toAppError(err));
     }
   }
 
