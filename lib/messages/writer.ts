@@ -270,6 +270,8 @@ export class MessageWriter {
     const locked = this.lock(tx, items);
     const rows = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId, b: p.body, n: mentionNames(p.body) }));
     const conversationIds = [...new Set(items.map((p) => p.conversationId))].sort();
+    // storedMentions only when some body names someone: otherwise no subquery per message (a second prepared statement)
+    const mentions = rows.some((r) => r.n.length) ? storedMentions(tx, "f.n", "f.c") : tx`array[]::text[]`;
     const stored = tx`
       with ${this.checked(tx, rows, "i int, c uuid, s uuid, k uuid, b text, n jsonb")},
       fresh as (
@@ -278,7 +280,7 @@ export class MessageWriter {
       positions as (${positionsTakenFrom(tx, tx`(select fresh.c as id, count(*)::int as n from fresh group by fresh.c) v`, conversationIds)}),
       inserted as (
         insert into messages (conversation_id, seq, rev, sender_id, client_id, body, mentions)
-        select f.c, p.first + f.o, p.first + f.o, f.s, f.k, f.b, ${rows.some((r) => r.n.length) ? storedMentions(tx, "f.n", "f.c") : tx`array[]::text[]`}
+        select f.c, p.first + f.o, p.first + f.o, f.s, f.k, f.b, ${mentions}
         from fresh f join positions p on p.id = f.c
         on conflict do nothing returning ${returningMessageColumns(tx)})
       select ${tx.unsafe(MESSAGE_COLUMNS.map((c) => `inserted.${c}`).join(", "))},
