@@ -10,7 +10,7 @@ import { getSql } from "@/db";
 import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";
 import { AppError, isConnectionError, toAppError } from "../platform/errors";
-import { holdUsers, lockConversations } from "../platform/locks";
+import { holdUsers, lockClientIds, lockConversations } from "../platform/locks";
 import type { Tx } from "../platform/events";
 import { singleton } from "../platform/singleton";
 import "./events";
@@ -56,6 +56,8 @@ interface Pending extends SendInput {
 interface Outcome {
   results: (readonly [Pending, SendResult | AppError])[];
   followers: Map<Pending, Pending[]>;
+  /** items left for the next batch (a clientId this batch also stores in another conversation) */
+  deferred: Pending[];
   transactionMs: number;
 }
 
@@ -127,7 +129,8 @@ export class MessageWriter {
         continue;
       }
       await this.answer(outcome);
-      const timing = { size: batch.length, transactionMs: outcome.transactionMs, batchMs: performance.now() - started };
+      this.queue.unshift(...outcome.deferred);
+      const timing = { size: batch.length - outcome.deferred.length, transactionMs: outcome.transactionMs, batchMs: performance.now() - started };
       for (const observe of observers()) observe(timing);
     }
     this.draining = false;
@@ -155,14 +158,19 @@ export class MessageWriter {
    * committed before it (the sender is refused) or waits for it (the message is stored first).
    */
   private async commit(batch: Pending[]): Promise<Outcome> {
-    // A clientId sent twice within one batch is stored once; the later copies follow the first.
+    // A clientId sent twice within one batch to one conversation is stored once; the later copies
+    // follow the first. A copy naming another conversation waits for the next batch, where it meets
+    // the first's stored message (bad_request, like any clientId used elsewhere: never answered with
+    // a message of another conversation) or, if the first was refused, is stored itself.
     const primary = new Map<string, Pending>();
     const followers = new Map<Pending, Pending[]>();
+    const deferred: Pending[] = [];
     for (const p of batch) {
       const key = `${p.senderId}|${p.clientId}`;
       const first = primary.get(key);
-      if (first) followers.set(first, [...(followers.get(first) ?? []), p]);
-      else primary.set(key, p);
+      if (!first) primary.set(key, p);
+      else if (first.conversationId === p.conversationId) followers.set(first, [...(followers.get(first) ?? []), p]);
+      else deferred.push(p);
     }
     const items = [...primary.values()];
     const settled = new Map<Pending, SendResult | AppError>();
@@ -180,7 +188,7 @@ export class MessageWriter {
     } finally {
       if (reusable) connection.release();
     }
-    return { results: items.map((p) => [p, settled.get(p)!] as const), followers, transactionMs: performance.now() - started };
+    return { results: items.map((p) => [p, settled.get(p)!] as const), followers, deferred, transactionMs: performance.now() - started };
   }
 
   /**
@@ -198,8 +206,9 @@ export class MessageWriter {
   }
 
   /**
-   * BEGIN and the locks in the order of lib/platform/locks.ts: the senders held (for key share), then
-   * the conversations in id order. Each statement is sent at its call (the helpers use `.execute()`),
+   * BEGIN and the locks in the order of lib/platform/locks.ts: the senders held (for key share), the
+   * conversations in id order, then the items' clientIds (so two nodes storing one clientId into two
+   * conversations take turns, and the second sees the first's copy before it takes a position). Each statement is sent at its call (the helpers use `.execute()`),
    * so these and the statements started right after them go out in one write and run in this order.
    * Resolves to the senders whose accounts still exist.
    */
@@ -208,6 +217,7 @@ export class MessageWriter {
       tx`begin`.execute(),
       holdUsers(tx, items.map((p) => p.senderId)),
       lockConversations(tx, items.map((p) => p.conversationId)),
+      lockClientIds(tx, items.map((p) => [p.senderId, p.clientId])),
     ]).then(([, senders]) => senders);
   }
 

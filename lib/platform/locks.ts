@@ -7,7 +7,9 @@
  *   2. conversations rows: `for no key update`, in id order: every change of members, roles or title,
  *      every send batch, and the account deletion for each conversation of the account;
  *   3. members rows: read and written only while 2 is held, so a membership or role seen under the lock
- *      stays true until commit.
+ *      stays true until commit;
+ *   4. a send batch's clientIds (transaction-level advisory locks, one per sender and clientId, in key
+ *      order), taken only by send batches, after 1 and 2.
  * `for no key update` does not block the `for key share` a foreign key takes, so inserting members or
  * messages that reference a locked conversation never waits on the lock's holder.
  */
@@ -43,4 +45,22 @@ export async function lockConversations(tx: Tx, ids: string[]): Promise<Set<stri
   if (!ids.length) return new Set();
   const rows = await tx`select id from conversations where id = any(${[...new Set(ids)]}::uuid[]) order by id for no key update`.execute();
   return new Set(rows.map((r) => r.id as string));
+}
+
+/**
+ * Locks each sender's clientId of a send batch (`pairs`: [senderId, clientId]) until commit, with one
+ * transaction-level advisory lock per pair (keys hashed from the pair, taken in key order, so two
+ * batches never wait on each other in a circle; a hash collision only makes one wait). Two nodes'
+ * batches storing one clientId into two different conversations lock different conversations, so
+ * without this each read "not stored yet", took positions for it, and the loser's INSERT then stored
+ * nothing (ON CONFLICT): a gap in its conversation. With it the second batch reads under the lock,
+ * after the first committed, sees the stored copy, and takes no position. Sent at the call, like the
+ * others.
+ */
+export async function lockClientIds(tx: Tx, pairs: [senderId: string, clientId: string][]): Promise<void> {
+  if (!pairs.length) return;
+  await tx`
+    select pg_advisory_xact_lock(ordered.key) from (
+      select distinct hashtextextended('messages.client_id:' || x.s || ':' || x.k, 0) as key
+      from unnest(${pairs.map(([s]) => s)}::text[], ${pairs.map(([, k]) => k)}::text[]) as x(s, k) order by key) ordered`.execute();
 }
