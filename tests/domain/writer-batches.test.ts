@@ -7,16 +7,11 @@ import { getSql } from "@/db";
 import { createConversation, removeMember } from "@/lib/conversations/service";
 import { editMessage } from "@/lib/messages/edit";
 import { MessageWriter, observeBatches, type SendInput, type SendResult } from "@/lib/messages/writer";
-import { newPeople, recordEvents, type Person } from "../support/domain";
+import { groupOf, newPeople, recordEvents, type Person } from "../support/domain";
 
 const recording = recordEvents();
 afterAll(() => recording.stop());
 
-async function groupOf(people: Person[]): Promise<string> {
-  const [owner, ...others] = people;
-  const { conversation } = await createConversation({ userId: owner.id, input: { kind: "group", title: "Chat", memberIds: others.map((o) => o.id) } });
-  return conversation.id;
-}
 async function directOf(a: Person, b: Person): Promise<string> {
   const { conversation } = await createConversation({ userId: a.id, input: { kind: "direct", userId: b.id } });
   return conversation.id;

@@ -8,6 +8,7 @@ import type { Session } from "@/db/schema";
 import { hashPassword } from "@/lib/accounts/passwords";
 import "@/lib/conversations/events";
 import type { Role } from "@/lib/conversations/rules";
+import { createConversation } from "@/lib/conversations/service";
 import "@/lib/messages/events";
 import "@/lib/people/events";
 import { subscribe, type DomainEvent } from "@/lib/platform/events";
@@ -95,4 +96,11 @@ export async function arrangeMembers(conversationId: string, standing: { id: str
 export async function conversationExists(conversationId: string): Promise<boolean> {
   const [row] = await getSql()`select 1 from conversations where id = ${conversationId}`;
   return Boolean(row);
+}
+
+/** A group of `people` created by the first of them (its owner), titled `title`; returns its id. */
+export async function groupOf(people: Person[], title = "Chat"): Promise<string> {
+  const [owner, ...others] = people;
+  const { conversation } = await createConversation({ userId: owner.id, input: { kind: "group", title, memberIds: others.map((o) => o.id) } });
+  return conversation.id;
 }
