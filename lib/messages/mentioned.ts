@@ -26,9 +26,8 @@ export function storedMentions(tx: Tx, names: string, conversation: string) {
  * of that commit. Its statement is sent at the call (a caller may pipeline it behind its locks).
  */
 export function resolveMentions(tx: Tx, items: { conversationId: string; body: string }[]): Promise<string[][]> {
-  const rows = items.map((it, i) => ({ i, c: it.conversationId, n: mentionNames(it.body) }));
-  if (!rows.some((r) => r.n.length)) return Promise.resolve(items.map(() => []));
-  const named = rows.filter((r) => r.n.length);
+  const named = items.map((it, i) => ({ i, c: it.conversationId, n: mentionNames(it.body) })).filter((r) => r.n.length);
+  if (!named.length) return Promise.resolve(items.map(() => []));
   // sent at the call, not when awaited, so it runs after the statements started before it (the locks)
   return tx`
     select x.i, ${storedMentions(tx, "x.n", "x.c")} as mentions

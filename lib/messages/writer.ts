@@ -208,9 +208,10 @@ export class MessageWriter {
   /**
    * BEGIN and the locks in the order of lib/platform/locks.ts: the senders held (for key share), the
    * conversations in id order, then the items' clientIds (so two nodes storing one clientId into two
-   * conversations take turns, and the second sees the first's copy before it takes a position). Each statement is sent at its call (the helpers use `.execute()`),
-   * so these and the statements started right after them go out in one write and run in this order.
-   * Resolves to the senders whose accounts still exist.
+   * conversations take turns, and the second sees the first's copy before it takes a position). Each
+   * statement is sent at its call (the helpers use `.execute()`), so these and the statements started
+   * right after them go out in one write and run in this order. Resolves to the senders whose accounts
+   * still exist.
    */
   private lock(tx: Tx, items: Pending[]): Promise<Set<string>> {
     return Promise.all([
@@ -248,8 +249,8 @@ export class MessageWriter {
   /**
    * What `checked`'s rows (i, member, peer_deleted, stored_id, stored_conversation_id) refuse, into
    * `settled`, in this order: a sender who is not a member (its account gone, if it is no longer held),
-   * a clientId stored in another conversation, a direct conversation whose peer is gone. Returns the indexes of
-   * the items that may be stored, and the stored copies (by item index) a retry in the same
+   * a clientId stored in another conversation, a direct conversation whose peer is gone. Returns the
+   * indexes of the items that may be stored, and the stored copies (by item index) a retry in the same
    * conversation is answered with.
    */
   private refusals(items: Pending[], senders: Set<string>, checked: Row[], settled: Map<Pending, SendResult | AppError>): { fresh: Set<number>; copies: Map<number, string> } {
@@ -323,10 +324,10 @@ export class MessageWriter {
   }
 
   /**
-   * A batch with replies or files: BEGIN, the locks and the items' checks in one wait; the replied-to originals and the files
-   * are read under the locks (each in its own wait, only when the batch has them); the INSERT, which
-   * takes the positions in a CTE, goes out with COMMIT, or before the files are claimed and then
-   * COMMIT.
+   * A batch with replies or files: BEGIN, the locks and the items' checks in one wait; the replied-to
+   * originals and the files are read under the locks (each in its own wait, only when the batch has
+   * them); the INSERT, which takes the positions in a CTE, goes out with COMMIT, or before the files
+   * are claimed and then COMMIT.
    */
   private async storeRich(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
     const keys = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
@@ -334,7 +335,7 @@ export class MessageWriter {
       this.lock(tx, items),
       tx`with ${this.checked(tx, keys, "i int, c uuid, s uuid, k uuid")} select i, member, peer_deleted, stored_id, stored_conversation_id from checked`.execute(),
     ]);
-    const { fresh: isMember, copies } = this.refusals(items, senders, checks, settled);
+    const { fresh: allowed, copies } = this.refusals(items, senders, checks, settled);
     if (copies.size) {
       const rows = new Map((await messageRowsById(tx, [...copies.values()])).map((row) => [row.id, row]));
       for (const [i, id] of copies) settled.set(items[i], { message: toMessageView(rows.get(id)!), created: false });
@@ -342,7 +343,7 @@ export class MessageWriter {
     // A reply names a message of the same conversation (DESIGN.md); a system message counts too.
     // Checked for members only, so a stranger cannot probe which conversation a message is in.
     // Their previews go out with the new messages (as toMessageView reads them: reply_*).
-    const replying = items.filter((p, i) => p.replyTo && isMember.has(i) && !settled.has(p));
+    const replying = items.filter((p, i) => p.replyTo && allowed.has(i) && !settled.has(p));
     const originals = new Map<string, Record<string, unknown>>();
     if (replying.length) {
       const found = await tx`
@@ -356,7 +357,7 @@ export class MessageWriter {
     // Files: the sender's own finished uploads that no message carries yet, each claimed once
     // (DESIGN.md: an unknown or foreign id is 400). Their rows are locked until commit, so two
     // sends racing for one upload (here or on another node) cannot both take it.
-    const claiming = items.filter((p, i) => p.attachmentIds?.length && isMember.has(i) && !settled.has(p));
+    const claiming = items.filter((p, i) => p.attachmentIds?.length && allowed.has(i) && !settled.has(p));
     const files = new Map<string, Record<string, unknown>>();
     if (claiming.length) {
       const ids = [...new Set(claiming.flatMap((p) => p.attachmentIds!))];
@@ -371,7 +372,7 @@ export class MessageWriter {
       }
     }
 
-    const fresh = items.filter((p, i) => isMember.has(i) && !settled.has(p));
+    const fresh = items.filter((p, i) => allowed.has(i) && !settled.has(p));
     if (!fresh.length) {
       await tx`commit`;
       return;
