@@ -1,18 +1,86 @@
 /**
  * One transaction whose domain events are published only after it commits (lib/platform/events.ts):
- * the way domains write when what they change must reach clients.
+ * the way domains write when what they change must reach clients. Also what a transaction whose
+ * connection broke became (transactionOutcome), for it and the group-commit writer.
  */
 import "server-only";
+import { isConnectionError } from "@/lib/platform/errors";
 import { publish, type DomainEvent, type Emit, type Tx } from "@/lib/platform/events";
 import { getSql } from "./index";
 
 /**
+ * Which server transaction some work ran as: its id (`pg_current_xact_id()`, an xid8 as text) and its
+ * backend's pid, filled in when the statement `identify` sends answers.
+ */
+export interface TransactionIdentity {
+  xid?: string;
+  pid?: number;
+}
+
+/**
+ * Sends, inside `tx`, the statement that fills `identity` in, without waiting for it: issued before the
+ * transaction's next statement, it goes out in the same write (postgres.js pipelines), so it costs no
+ * wait of its own. Never rejects (a failure leaves `identity` empty).
+ */
+export function identify(tx: Tx, identity: TransactionIdentity): Promise<void> {
+  return tx`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid`.execute().then(
+    ([row]) => void Object.assign(identity, row),
+    () => {},
+  );
+}
+
+/** How long transactionOutcome keeps asking, before it says "unknown". */
+const OUTCOME_WAIT_MS = 10_000;
+
+/**
+ * What became of a transaction whose connection broke (or that threw) once its COMMIT may have gone
+ * out, asked of PostgreSQL on another connection: `pg_xact_status`, which PostgreSQL's manual gives for
+ * exactly this (learning whether a transaction committed when the connection broke while COMMIT was in
+ * progress). One still in progress (its backend has not yet noticed the broken connection) is ended
+ * first (`pg_terminate_backend`), so it cannot commit after the caller answered. "unknown": no id came
+ * back, or PostgreSQL could not be asked within OUTCOME_WAIT_MS. Never throws.
+ */
+export async function transactionOutcome({ xid, pid }: TransactionIdentity): Promise<"committed" | "aborted" | "unknown"> {
+  if (xid === undefined) return "unknown";
+  const sql = getSql();
+  const deadline = performance.now() + OUTCOME_WAIT_MS;
+  try {
+    for (let terminated = false; ; ) {
+      const [{ status }] = await sql`select pg_xact_status(${xid}::xid8) as status`;
+      if (status === "committed" || status === "aborted") return status;
+      if (status !== "in progress" || performance.now() > deadline) return "unknown";
+      // 'in progress' means its backend is alive, so `pid` is still that backend's
+      if (!terminated && pid !== undefined) terminated = (await sql`select pg_terminate_backend(${pid}) as done`)[0].done === true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
  * Runs `fn` in one transaction and publishes the events it collected only once that transaction has
  * committed; a rollback (a throw) drops them. `fn` gets the transaction and `emit`, which queues an event.
+ * When the connection breaks after `fn` finished (COMMIT sent, its answer lost), PostgreSQL is asked
+ * what became of it (transactionOutcome): committed, the events are published and `fn`'s result
+ * returned, as after any commit; otherwise the connection's error is thrown (`unavailable`).
  */
 export async function transaction<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
   const queued: DomainEvent[] = [];
-  const result = await getSql().begin((tx) => fn(tx, (event) => void queued.push(event)));
+  const identity: TransactionIdentity = {};
+  let finished: { value: T } | undefined;
+  let result: T;
+  try {
+    result = (await getSql().begin(async (tx) => {
+      void identify(tx, identity);
+      const value = await fn(tx, (event) => void queued.push(event));
+      finished = { value };
+      return value;
+    })) as T;
+  } catch (err) {
+    if (!finished || !isConnectionError(err) || (await transactionOutcome(identity)) !== "committed") throw err;
+    result = finished.value;
+  }
   await publish(...queued);
-  return result as T;
+  return result;
 }

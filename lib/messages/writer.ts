@@ -7,6 +7,7 @@
 import "server-only";
 import type { Row } from "postgres";
 import { getSql } from "@/db";
+import { identify, transactionOutcome, type TransactionIdentity } from "@/db/transaction";
 import { noSuchConversation } from "../conversations/access";
 import { publish } from "../platform/events";
 import { AppError, isConnectionError, toAppError } from "../platform/errors";
@@ -125,6 +126,7 @@ export class MessageWriter {
             continue;
           }
           await this.answer(outcome);
+          this.queue.unshift(...outcome.deferred);
         }
         continue;
       }
@@ -152,10 +154,12 @@ export class MessageWriter {
   }
 
   /**
-   * Commits one batch in one transaction and says what each item got; answers nobody (a throw means
-   * nothing was committed). Locks in the order of lib/platform/locks.ts: the senders' rows (`for key share`),
-   * then the conversations in id order, so a deletion, leave or removal racing the batch either
-   * committed before it (the sender is refused) or waits for it (the message is stored first).
+   * Commits one batch in one transaction and says what each item got; answers nobody. Throws only when
+   * nothing was committed, as far as PostgreSQL can tell (recoverCommitted): a batch that committed
+   * although its statements threw (the connection broke after COMMIT went out) is returned as committed.
+   * Locks in the order of lib/platform/locks.ts: the senders' rows (`for key share`), then the
+   * conversations in id order, so a deletion, leave or removal racing the batch either committed before
+   * it (the sender is refused) or waits for it (the message is stored first).
    */
   private async commit(batch: Pending[]): Promise<Outcome> {
     // A clientId sent twice within one batch to one conversation is stored once; the later copies
@@ -177,18 +181,60 @@ export class MessageWriter {
 
     const started = performance.now();
     const connection = await getSql().reserve();
+    const transaction: TransactionIdentity = {};
+    let failed: { err: unknown } | undefined;
     let reusable = true;
     try {
-      await this.store(connection as unknown as Tx, items, settled);
+      await this.store(connection as unknown as Tx, items, settled, transaction);
     } catch (err) {
+      failed = { err };
       // A connection that is gone is not handed back (postgres.js reconnects it on its own); any
       // other failure rolls back first (after a failed statement, the pipelined COMMIT already did).
       reusable = !isConnectionError(err) && (await connection`rollback`.then(() => true, () => false));
-      throw err;
     } finally {
       if (reusable) connection.release();
     }
+    if (failed) {
+      // A throw does not prove that nothing was committed: the connection may have broken after
+      // COMMIT went out, its answer lost. PostgreSQL knows.
+      const recovered = await this.recoverCommitted(transaction, items, deferred);
+      if (!recovered) throw failed.err;
+      return { results: recovered.results, followers, deferred: recovered.deferred, transactionMs: performance.now() - started };
+    }
     return { results: items.map((p) => [p, settled.get(p)!] as const), followers, deferred, transactionMs: performance.now() - started };
+  }
+
+  /**
+   * After a batch threw: whether its transaction committed after all (transactionOutcome, with the id
+   * the batch's first statements returned). Aborted or unknown: null, and the caller goes on as for any
+   * failed batch (nothing of it is stored, as far as PostgreSQL can tell). Committed: the messages this
+   * transaction inserted (a stored row's `xmin` is its id) are this batch's new messages, answered
+   * `created: true` and published as after any commit; every other item (refused, a retry, a race lost)
+   * goes back to the queue with `deferred`, where the next batch gives it the answer a client's retry
+   * would get. Never throws.
+   */
+  private async recoverCommitted(transaction: TransactionIdentity, items: Pending[], deferred: Pending[]): Promise<{ results: (readonly [Pending, SendResult])[]; deferred: Pending[] } | null> {
+    if ((await transactionOutcome(transaction)) !== "committed") return null;
+    const sql = getSql();
+    try {
+      // xmin holds the 32-bit transaction id, the xid8's low half
+      const xmin = String(BigInt(transaction.xid!) & 0xffffffffn);
+      const rows = await selectMessages(sql, sql`(m.sender_id, m.client_id) in (
+          select * from unnest(${items.map((p) => p.senderId)}::uuid[], ${items.map((p) => p.clientId)}::uuid[]))
+        and m.xmin::text = ${xmin}`);
+      const ours = new Map(rows.map((row) => [`${row.sender_id}|${row.client_id}`, row]));
+      const results: (readonly [Pending, SendResult])[] = [];
+      const again: Pending[] = [];
+      for (const p of items) {
+        const row = ours.get(`${p.senderId}|${p.clientId}`);
+        if (row && row.conversation_id === p.conversationId) results.push([p, { message: toMessageView(row), created: true }]);
+        else again.push(p);
+      }
+      return { results, deferred: [...again, ...deferred] };
+    } catch {
+      // committed, but its messages could not be read: their senders' retries find them (created: false)
+      return null;
+    }
   }
 
   /**
@@ -197,11 +243,12 @@ export class MessageWriter {
    * failed statement the ones behind it fail, and a pipelined COMMIT rolls back. Each wait for
    * PostgreSQL costs a loopback write and a wake-up on both sides (issue 15, CPU per message), so a
    * batch of plain text messages (storeText) waits once, and one with replies or files twice or
-   * more (storeRich). Fills `settled`; throws when nothing was committed.
+   * more (storeRich). Fills `settled`, and `transaction` once the first answers arrive. Throws when
+   * something failed before the commit, and not after it (but see recoverCommitted).
    */
-  private async store(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
-    if (items.every((p) => !p.replyTo && !p.attachmentIds?.length)) await this.storeText(tx, items, settled);
-    else await this.storeRich(tx, items, settled);
+  private async store(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>, transaction: TransactionIdentity): Promise<void> {
+    if (items.every((p) => !p.replyTo && !p.attachmentIds?.length)) await this.storeText(tx, items, settled, transaction);
+    else await this.storeRich(tx, items, settled, transaction);
     await this.settleLeftovers(tx, items, settled);
   }
 
@@ -213,13 +260,14 @@ export class MessageWriter {
    * right after them go out in one write and run in this order. Resolves to the senders whose accounts
    * still exist.
    */
-  private lock(tx: Tx, items: Pending[]): Promise<Set<string>> {
+  private lock(tx: Tx, items: Pending[], transaction: TransactionIdentity): Promise<Set<string>> {
     return Promise.all([
       tx`begin`.execute(),
+      identify(tx, transaction),
       holdUsers(tx, items.map((p) => p.senderId)),
       lockConversations(tx, items.map((p) => p.conversationId)),
       lockClientIds(tx, items.map((p) => [p.senderId, p.clientId])),
-    ]).then(([, senders]) => senders);
+    ]).then(([, , senders]) => senders);
   }
 
   /**
@@ -277,8 +325,8 @@ export class MessageWriter {
    * stored message, if any. A retry's stored copy is read after the commit, and only for a sender still
    * in its conversation (the copy carries live data: reactions, the pin).
    */
-  private async storeText(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
-    const locked = this.lock(tx, items);
+  private async storeText(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>, transaction: TransactionIdentity): Promise<void> {
+    const locked = this.lock(tx, items, transaction);
     const rows = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId, b: p.body, n: mentionNames(p.body) }));
     const conversationIds = [...new Set(items.map((p) => p.conversationId))].sort();
     // storedMentions only when some body names someone: otherwise no subquery per message (a second prepared statement)
@@ -309,7 +357,8 @@ export class MessageWriter {
     }
     if (!copies.size) return;
     // The batch is committed: from here a failure is these items' answer (a retry finds the copy), never
-    // a throw, which would have the writer take the batch for uncommitted and its messages unpublished.
+    // a throw, which would send the batch through recoverCommitted (one more wait; these items answered
+    // by the next batch).
     try {
       const found = await selectMessages(tx, tx`m.id = any(${[...copies.values()]}::uuid[])
         and exists (select 1 from members mb where mb.conversation_id = m.conversation_id and mb.user_id = m.sender_id)`);
@@ -329,10 +378,10 @@ export class MessageWriter {
    * them); the INSERT, which takes the positions in a CTE, goes out with COMMIT, or before the files
    * are claimed and then COMMIT.
    */
-  private async storeRich(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
+  private async storeRich(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>, transaction: TransactionIdentity): Promise<void> {
     const keys = items.map((p, i) => ({ i, c: p.conversationId, s: p.senderId, k: p.clientId }));
     const [senders, checks] = await Promise.all([
-      this.lock(tx, items),
+      this.lock(tx, items, transaction),
       tx`with ${this.checked(tx, keys, "i int, c uuid, s uuid, k uuid")} select i, member, peer_deleted, stored_id, stored_conversation_id from checked`.execute(),
     ]);
     const { fresh: allowed, copies } = this.refusals(items, senders, checks, settled);

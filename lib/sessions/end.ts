@@ -9,10 +9,17 @@ import { revokeSession, revokeUserSessions } from "./store";
 
 type Reason = DomainEvents["sessions.ended"]["reason"];
 
-/** Sign-out: the row is revoked first, then that session's sockets are told and disconnected. */
+/**
+ * Sign-out: the row is revoked first, then that session's sockets are told and disconnected. They are
+ * told even when the revocation throws: its answer may have been lost after it committed (a broken
+ * connection), and closing the sockets of a session that is still live costs only their reconnect.
+ */
 export async function endSession({ sessionId }: { sessionId: string }): Promise<void> {
-  await revokeSession(sessionId);
-  await publish({ type: "sessions.ended", sessionIds: [sessionId], reason: "signed_out" });
+  try {
+    await revokeSession(sessionId);
+  } finally {
+    await publish({ type: "sessions.ended", sessionIds: [sessionId], reason: "signed_out" });
+  }
 }
 
 /**

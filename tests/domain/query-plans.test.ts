@@ -63,10 +63,12 @@ test("a batch of plain text messages is checked and stored by one statement afte
   expect(result.map((r) => r.created)).toEqual([true, true]);
   expect(result.map((r) => r.message.mentions)).toEqual([[cat.id, "all"], []]);
   // the writer's own statements (not the foreign keys' checks or the search queue's trigger; BEGIN and
-  // COMMIT are not planned): the senders held, the conversation locked, the clientIds locked, then the one
-  // statement. It was a separate read of the memberships, whose answer the INSERT waited for: two waits a batch.
+  // COMMIT are not planned): the transaction's id (for a broken connection's recovery), the senders held,
+  // the conversation locked, the clientIds locked, then the one statement, all in one write. It was a
+  // separate read of the memberships, whose answer the INSERT waited for: two waits a batch.
   const own = plans.filter((p) => !/Query Text: SELECT 1 FROM ONLY|message_search_queue/.test(p));
-  expect(own.map((p) => /Query Text:\s*(\w+)/.exec(p)?.[1])).toEqual(["select", "select", "select", "with"]);
+  expect(own.map((p) => /Query Text:\s*(\w+)/.exec(p)?.[1])).toEqual(["select", "select", "select", "select", "with"]);
+  expect(own[0]).toMatch(/pg_current_xact_id/);
   expect(own.filter((p) => /insert into messages/.test(p))).toHaveLength(1);
 });
 
