@@ -6,7 +6,8 @@
 import "server-only";
 import { isConnectionError } from "@/lib/platform/errors";
 import { publish, type DomainEvent, type Emit, type Tx } from "@/lib/platform/events";
-import { getSql } from "./index";
+import { sql as drizzleSql } from "drizzle-orm";
+import { getDb, getSql, type Database } from "./index";
 
 /**
  * Which server transaction some work ran as: its id (`pg_current_xact_id()`, an xid8 as text) and its
@@ -59,6 +60,14 @@ export async function transactionOutcome({ xid, pid }: TransactionIdentity): Pro
 }
 
 /**
+ * Whether a transaction that threw `err` after its work was done (so COMMIT may have gone out, its answer
+ * lost) committed all the same: only a connection error is asked about (transactionOutcome).
+ */
+async function committedDespite(err: unknown, identity: TransactionIdentity): Promise<boolean> {
+  return isConnectionError(err) && (await transactionOutcome(identity)) === "committed";
+}
+
+/**
  * Runs `fn` in one transaction and publishes the events it collected only once that transaction has
  * committed; a rollback (a throw) drops them. `fn` gets the transaction and `emit`, which queues an event.
  * When the connection breaks after `fn` finished (COMMIT sent, its answer lost), PostgreSQL is asked
@@ -78,9 +87,37 @@ export async function transaction<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Pr
       return value;
     })) as T;
   } catch (err) {
-    if (!finished || !isConnectionError(err) || (await transactionOutcome(identity)) !== "committed") throw err;
+    if (!finished || !(await committedDespite(err, identity))) throw err;
     result = finished.value;
   }
   await publish(...queued);
   return result;
+}
+
+/** A Drizzle transaction, as getDb().transaction hands it to its callback. */
+export type DrizzleTx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * getDb().transaction(fn), for the writes that use Drizzle's query builder, with transaction()'s care:
+ * when the connection breaks after `fn` finished and PostgreSQL committed it, `fn`'s result is returned
+ * instead of the connection's error, so the caller announces what was stored.
+ */
+export async function drizzleTransaction<T>(fn: (tx: DrizzleTx) => Promise<T>): Promise<T> {
+  const identity: TransactionIdentity = {};
+  let finished: { value: T } | undefined;
+  try {
+    return await getDb().transaction(async (tx) => {
+      // started, not awaited: it goes out with fn's first statement (postgres.js pipelines)
+      void tx.execute<{ xid: string; pid: number }>(drizzleSql`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid`).then(
+        ([row]) => void Object.assign(identity, row),
+        () => {},
+      );
+      const value = await fn(tx);
+      finished = { value };
+      return value;
+    });
+  } catch (err) {
+    if (!finished || !(await committedDespite(err, identity))) throw err;
+    return finished.value;
+  }
 }

@@ -1,7 +1,7 @@
 /** One's own profile: display name, bio, avatar. */
 import "server-only";
 import { eq } from "drizzle-orm";
-import { getDb } from "@/db";
+import { drizzleTransaction, type DrizzleTx } from "@/db/transaction";
 import { avatars, users, type User } from "@/db/schema";
 import { toPublicUser } from "./types";
 import { AppError } from "../platform/errors";
@@ -10,7 +10,7 @@ import { publish } from "../platform/events";
 import "./events";
 import type { ProfileUpdate } from "./schemas";
 
-type ProfileTx = Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0];
+type ProfileTx = DrizzleTx;
 
 /** The public fields a change is judged by: when none of them changed, nobody is told. */
 const shown = (u: User) => [u.displayName, u.bio, u.avatar].join("\u0000");
@@ -30,7 +30,8 @@ export async function writeProfile({
   changes: Partial<Pick<User, "displayName" | "bio" | "avatar">>;
   alongside?: (tx: ProfileTx) => Promise<void>;
 }): Promise<User> {
-  const { before, user } = await getDb().transaction(async (tx) => {
+  // drizzleTransaction: a commit whose answer was lost is still announced
+  const { before, user } = await drizzleTransaction(async (tx) => {
     const [before] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
     // the account was deleted after this request's session was checked: signed out, as the session is gone
     if (!before) throw new AppError("unauthorized", "This account was deleted");

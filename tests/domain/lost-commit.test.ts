@@ -12,6 +12,8 @@ import { closeDb, getSql } from "@/db";
 import { removeMember } from "@/lib/conversations/service";
 import { addReaction } from "@/lib/messages/reactions";
 import { MessageWriter, type SendInput, type SendResult } from "@/lib/messages/writer";
+import { markRead } from "@/lib/messages/read";
+import { updateProfile } from "@/lib/people/profile";
 import { endSession } from "@/lib/sessions/end";
 import { loadEnv } from "@/lib/platform/env";
 import { groupOf, newPeople, newSession, recordEvents } from "../support/domain";
@@ -163,6 +165,16 @@ describe("a transaction whose COMMIT answer is lost (db/transaction.ts)", () => 
     expect(recording.of("conversation.left")).toEqual([expect.objectContaining({ conversationId: group, userId: carl.id, reason: "removed" })]);
   });
 
+  test("a profile change (a Drizzle transaction): the call answers the new profile, and user.updated is published once", async () => {
+    const [ann] = await newPeople(1);
+    recording.clear();
+    const cut = cutter.cutWhen((m) => commandTag(m) === "COMMIT");
+    const user = await updateProfile({ userId: ann.id, changes: { displayName: "Ann Renamed" } });
+    await cut;
+    expect(user.displayName).toBe("Ann Renamed");
+    expect(recording.of("user.updated").map((e) => e.user.displayName)).toEqual(["Ann Renamed"]);
+  });
+
   test("a transaction that did not commit (broken before COMMIT) still throws and publishes nothing", async () => {
     const [ann, bob, carl] = await newPeople(3);
     const group = await groupOf([ann, bob, carl]);
@@ -178,6 +190,18 @@ describe("a transaction whose COMMIT answer is lost (db/transaction.ts)", () => 
     expect(members).toHaveLength(3);
     expect(recording.of("conversation.left")).toEqual([]);
   });
+});
+
+test("a read position whose move's answer is lost (one statement, no transaction): the position is answered and message.read published", async () => {
+  const [ann, bob] = await newPeople(2);
+  const group = await groupOf([ann, bob]);
+  const sent = await batch(new MessageWriter(), [1, 2, 3].map((n) => ({ conversationId: group, senderId: ann.id, clientId: randomUUID(), body: `m${n}` })));
+  const last = Math.max(...sent.map((r) => (r.ok ? r.value.message.seq : 0)));
+  recording.clear();
+  const cut = cutter.cutWhen((m) => commandTag(m) === "UPDATE 1");
+  await expect(markRead({ userId: bob.id, conversationId: group, seq: last })).resolves.toBe(last);
+  await cut;
+  expect(recording.of("message.read")).toEqual([{ type: "message.read", conversationId: group, userId: bob.id, seq: last }]);
 });
 
 test("sign-out whose revocation's answer is lost still tells the session's sockets (sessions.ended)", async () => {
