@@ -43,6 +43,15 @@ function frontendCounter(onStatement: () => void): (chunk: Buffer) => void {
   };
 }
 
+/** Starts `proxy` on a free loopback port; returns `databaseUrl` with that host and port instead. */
+export async function listenInFrontOf(proxy: net.Server, databaseUrl: string): Promise<string> {
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const url = new URL(databaseUrl);
+  url.hostname = "127.0.0.1";
+  url.port = String((proxy.address() as net.AddressInfo).port);
+  return url.toString();
+}
+
 /** Starts the proxy in front of the database at `databaseUrl`. */
 export async function startPgCounter(databaseUrl: string): Promise<PgCounter> {
   const target = new URL(databaseUrl);
@@ -66,13 +75,8 @@ export async function startPgCounter(databaseUrl: string): Promise<PgCounter> {
     });
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const url = new URL(databaseUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String(port);
   return {
-    url: url.toString(),
+    url: await listenInFrontOf(server, databaseUrl),
     statements: () => count,
     close() {
       for (const socket of open) socket.destroy();

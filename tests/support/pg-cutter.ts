@@ -6,6 +6,7 @@
  * PostgreSQL committed but before the client learned it. One cut per arming.
  */
 import net from "node:net";
+import { listenInFrontOf } from "./pg-counter";
 
 /** A server message as the proxy reads it: its type ("C" CommandComplete, "D" DataRow, …) and body. */
 export interface BackendMessage {
@@ -86,13 +87,8 @@ export async function startPgCutter(databaseUrl: string): Promise<PgCutter> {
       buffered = buffered.subarray(passed);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const url = new URL(databaseUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String(port);
   return {
-    url: url.toString(),
+    url: await listenInFrontOf(server, databaseUrl),
     cutWhen: (rule) => new Promise<void>((done) => void (armed = { rule, done })),
     close() {
       armed = undefined;
