@@ -17,7 +17,7 @@ import { sessionCookie } from "@/lib/sessions/cookies";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/sessions/store";
 import type { DirectoryLengthPoint, MeasuredPoint } from "./growth-report";
 import { random, setProbeReadPositions, type World } from "./growth-seed";
-import { machineBusySeconds, summarize } from "./stats";
+import { machineBusySeconds, summarize, type Summary } from "./stats";
 
 type Sql = postgres.Sql;
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,6 +34,8 @@ export const GROWTH_SAMPLES = {
   missed: 1000,
 };
 
+/** "; bare HTTP p50 1.2 p99 7.6 ms" (the floor beside a block) for the progress lines. */
+const floorText = (f?: Summary) => (f ? `; bare HTTP p50 ${f.p50.toFixed(1)} p99 ${f.p99.toFixed(1)} ms` : "");
 /** "CPU 12.3 + 4.5 ms" (server + PostgreSQL per request) for the progress lines. */
 const cpuText = (c: { server: number; postgres: number }) => `CPU ${c.server.toFixed(1)} + ${c.postgres.toFixed(1)} ms`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,9 +123,10 @@ function perRequest(meter: CpuMeter, n: number): () => { server: number; postgre
 }
 
 /** Times `n` calls of `call` one after another (after `warmup` untimed ones): the latencies in ms, the machine's CPU and the CPU per call. */
-async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: number) => Promise<void>, profile?: () => Promise<() => Promise<void>>): Promise<{ ms: number[]; machineCpu: number; cpuPerRequest: { server: number; postgres: number } }> {
+async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: number) => Promise<void>, profile?: () => Promise<() => Promise<void>>, floor?: () => Promise<void>): Promise<{ ms: number[]; machineCpu: number; cpuPerRequest: { server: number; postgres: number }; floor?: Summary }> {
   for (let i = 0; i < warmup; i++) await call(-1 - i);
   const ms: number[] = [];
+  const floorMs: number[] = [];
   const stopProfile = await profile?.();
   const cpu = machineCpu();
   const used = perRequest(meter, n);
@@ -131,8 +134,13 @@ async function timed(n: number, warmup: number, meter: CpuMeter, call: (i: numbe
     const t0 = performance.now();
     await call(i);
     ms.push(performance.now() - t0);
+    if (floor) {
+      const t1 = performance.now();
+      await floor();
+      floorMs.push(performance.now() - t1);
+    }
   }
-  const result = { ms, machineCpu: cpu(), cpuPerRequest: used() };
+  const result = { ms, machineCpu: cpu(), cpuPerRequest: used(), ...(floor && { floor: summarize(floorMs) }) };
   await stopProfile?.();
   return result;
 }
@@ -197,12 +205,19 @@ async function probeHistories(sql: Sql, world: World): Promise<{ id: string; las
  * One size's measurements. `profile(name)`, when given, starts a CPU profile of the server for the measured
  * requests of block `name` ("list", "directory", "history", "sync") and returns what stops and writes it.
  */
-export async function measurePoint(opts: { url: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; cpu: CpuMeter; log: (line: string) => void; profile?: (name: string) => Promise<() => Promise<void>>; sendMs?: number; samples?: number }): Promise<MeasuredPoint> {
+export async function measurePoint(opts: { url: string; floorUrl?: string; sql: Sql; world: World; cookies: Map<number, string>; seed: number; cpu: CpuMeter; log: (line: string) => void; profile?: (name: string) => Promise<() => Promise<void>>; sendMs?: number; samples?: number }): Promise<MeasuredPoint> {
   const { url, sql, world, cookies, log, cpu: meter } = opts;
   // `samples` < 1 (npm run bench -- --quick) takes that share of each block's requests
   const scale = opts.samples ?? 1;
   const S = { ...GROWTH_SAMPLES, list: Math.round(GROWTH_SAMPLES.list * scale), directory: Math.round(GROWTH_SAMPLES.directory * scale), history: Math.round(GROWTH_SAMPLES.history * scale), sync: Math.round(GROWTH_SAMPLES.sync * scale) };
   const rand = random(opts.seed);
+  // the floor: one request to the bare HTTP server after each HTTP read (timed() times it apart)
+  const floor = opts.floorUrl
+    ? async () => {
+        const res = await fetch(opts.floorUrl!);
+        await res.arrayBuffer();
+      }
+    : undefined;
   const probeCookie = cookies.get(world.probe)!;
   const probe = await connect(url, probeCookie);
   const senderUsers = sendersOf(world);
@@ -219,8 +234,8 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
     const list = await timed(S.list, S.warmup, meter, async () => {
       const res = await getJson<{ conversations: ConversationView[] }>(`${url}/api/conversations`, probeCookie);
       conversations = res.conversations.length;
-    }, opts.profile && (() => opts.profile!("list")));
-    log(`  list: p50 ${summarize(list.ms).p50.toFixed(1)} p99 ${summarize(list.ms).p99.toFixed(1)} ms (${conversations} conversations, ${cpuText(list.cpuPerRequest)})`);
+    }, opts.profile && (() => opts.profile!("list")), floor);
+    log(`  list: p50 ${summarize(list.ms).p50.toFixed(1)} p99 ${summarize(list.ms).p99.toFixed(1)} ms (${conversations} conversations, ${cpuText(list.cpuPerRequest)}${floorText(list.floor)})`);
 
     await waitForQuiet(log);
     const queries = directoryQueries(world, S.directory + S.warmup, opts.seed + 1);
@@ -229,9 +244,9 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
       const q = queries[i < 0 ? S.directory - 1 - i : i];
       const res = await getJson<{ users: unknown[] }>(`${url}/api/users?${new URLSearchParams({ q, limit: String(DIRECTORY_PAGE.default) })}`, probeCookie);
       if (i >= 0) results += res.users.length;
-    }, opts.profile && (() => opts.profile!("directory")));
+    }, opts.profile && (() => opts.profile!("directory")), floor);
     const byLength: DirectoryLengthPoint[] = [1, 2, 3, 4].map((length) => ({ length, latency: summarize(directory.ms.filter((_, i) => queries[i].length === length)) }));
-    log(`  directory: p50 ${summarize(directory.ms).p50.toFixed(1)} p99 ${summarize(directory.ms).p99.toFixed(1)} ms (${byLength.map((b) => `${b.length} letters p99 ${b.latency.p99.toFixed(1)}`).join(", ")}; ${cpuText(directory.cpuPerRequest)})`);
+    log(`  directory: p50 ${summarize(directory.ms).p50.toFixed(1)} p99 ${summarize(directory.ms).p99.toFixed(1)} ms (${byLength.map((b) => `${b.length} letters p99 ${b.latency.p99.toFixed(1)}`).join(", ")}; ${cpuText(directory.cpuPerRequest)}${floorText(directory.floor)})`);
 
     await waitForQuiet(log);
     const histories = await probeHistories(sql, world);
@@ -244,9 +259,9 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
       const res = await getJson<{ messages: MessageView[] }>(`${url}/api/conversations/${h.id}/messages?${q}`, probeCookie);
       if (i >= 0) depth.push(before / h.lastSeq);
       if (before > 1 && res.messages.length === 0) throw new Error(`history before ${before} of ${h.id} was empty`);
-    }, opts.profile && (() => opts.profile!("history")));
+    }, opts.profile && (() => opts.profile!("history")), floor);
     const oldest = history.ms.filter((_, i) => depth[i] < 0.1);
-    log(`  history: p50 ${summarize(history.ms).p50.toFixed(1)} p99 ${summarize(history.ms).p99.toFixed(1)} ms (oldest tenth: n ${oldest.length}, p99 ${summarize(oldest).p99.toFixed(1)}; ${cpuText(history.cpuPerRequest)})`);
+    log(`  history: p50 ${summarize(history.ms).p50.toFixed(1)} p99 ${summarize(history.ms).p99.toFixed(1)} ms (oldest tenth: n ${oldest.length}, p99 ${summarize(oldest).p99.toFixed(1)}; ${cpuText(history.cpuPerRequest)}${floorText(history.floor)})`);
 
     await waitForQuiet(log);
     const rounds: number[] = [];
@@ -276,9 +291,9 @@ export async function measurePoint(opts: { url: string; sql: Sql; world: World; 
 
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
-      list: { latency: summarize(list.ms), machineCpu: list.machineCpu, cpuPerRequest: list.cpuPerRequest, conversations },
-      directory: { latency: summarize(directory.ms), machineCpu: directory.machineCpu, cpuPerRequest: directory.cpuPerRequest, byLength, meanResults: results / S.directory },
-      history: { latency: summarize(history.ms), machineCpu: history.machineCpu, cpuPerRequest: history.cpuPerRequest, oldestTenth: summarize(oldest), pageSize: HISTORY_PAGE.default },
+      list: { latency: summarize(list.ms), machineCpu: list.machineCpu, cpuPerRequest: list.cpuPerRequest, floor: list.floor, conversations },
+      directory: { latency: summarize(directory.ms), machineCpu: directory.machineCpu, cpuPerRequest: directory.cpuPerRequest, floor: directory.floor, byLength, meanResults: results / S.directory },
+      history: { latency: summarize(history.ms), machineCpu: history.machineCpu, cpuPerRequest: history.cpuPerRequest, floor: history.floor, oldestTenth: summarize(oldest), pageSize: HISTORY_PAGE.default },
       sync: { latency: summarize(sync.ms), machineCpu: sync.machineCpu, cpuPerRequest: sync.cpuPerRequest, missed: S.missed, meanRequests: mean(rounds), meanMessages: mean(received) },
       send,
     };

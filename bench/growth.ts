@@ -23,7 +23,7 @@ import { startCpuProfile } from "./inspector";
 import { GROWTH_SAMPLES, measurePoint, mintCookies, sendersOf } from "./growth-measure";
 import { growthPlansFile, growthSection, GROWTH_BOUNDS, type GrowthPoint, type GrowthResults } from "./growth-report";
 import { GROWTH_WORLD, growTo, seedWorld, type World } from "./growth-seed";
-import { startParley, type Child, type WriterBatch } from "./processes";
+import { startBareHttp, startParley, type Child, type WriterBatch } from "./processes";
 import { cpuSeconds, postmasterPid, summarize, treeCpuSeconds } from "./stats";
 
 export { growthSection, growthPlansFile, type GrowthResults } from "./growth-report";
@@ -107,9 +107,11 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
   const dir = path.join(root, ".data", `bench-growth-${process.pid}`);
   let db: EmbeddedDatabase | undefined;
   let server: Child | undefined;
+  let bare: Child | undefined;
   let sql: postgres.Sql | undefined;
   const cleanup = async () => {
     await server?.stop().catch(() => {});
+    await bare?.stop().catch(() => {});
     await sql?.end().catch(() => {});
     if (db) {
       await db.stop().catch(() => {});
@@ -135,6 +137,7 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
     const [machine] = await sql`select current_setting('shared_buffers') as sb, current_setting('server_version') as v`;
 
     if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
+    bare = await startBareHttp(await freePort());
     const points: GrowthPoint[] = [];
     const batches: WriterBatch[] = [];
     for (const target of sizes) {
@@ -157,7 +160,7 @@ export async function runGrowthBench(opts: GrowthOptions): Promise<GrowthResults
       });
       const inspectPort = server.inspectPort!;
       const profile = PROFILE_DIR ? (name: string) => startCpuProfile(inspectPort, path.join(PROFILE_DIR, `${name}-${target}.cpuprofile`)) : undefined;
-      const measured = await measurePoint({ url: server.url, sql, world, cookies, seed: target % 1000, cpu, log, profile, sendMs: opts.sendMs, samples: opts.samples });
+      const measured = await measurePoint({ url: server.url, floorUrl: bare.url, sql, world, cookies, seed: target % 1000, cpu, log, profile, sendMs: opts.sendMs, samples: opts.samples });
       await sleep(1500); // the writer trace's last line (once a second)
       const writer = { batches: batches.length, meanSize: batches.reduce((n, b) => n + b.size, 0) / batches.length, transaction: summarize(batches.map((b) => b.transactionMs)) };
       await server.stop();

@@ -75,6 +75,20 @@ export async function startParley(opts: {
   return { proc, pid: proc.pid!, url, inspectPort: opts.inspectPort, stop: stopper(proc) };
 }
 
+/**
+ * The floor of an HTTP read on this machine: a plain `node:http` server in its own process that answers
+ * every request with a small JSON body (`{"ok":true}`, the API's headers left out), no session, no
+ * database. The growth bench times one request to it after each read it measures, so every read's
+ * latency stands beside what any HTTP answer costs at the same moment on the same client.
+ */
+export async function startBareHttp(port: number): Promise<Child> {
+  const script = `require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "application/json" }); res.end('{"ok":true}'); }).listen(${port}, "127.0.0.1")`;
+  const proc = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "ignore", "inherit"] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(url)).ok, proc, "bare HTTP server", 10_000);
+  return { proc, pid: proc.pid!, url, stop: stopper(proc) };
+}
+
 /** The bare relay (bench/relay.ts); with `inspectPort`, under the V8 inspector as Parley is (for window profiles). */
 export async function startRelay(port: number, inspectPort?: number): Promise<Child> {
   const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
