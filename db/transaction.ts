@@ -10,12 +10,14 @@ import { sql as drizzleSql } from "drizzle-orm";
 import { getDb, getSql, type Database } from "./index";
 
 /**
- * Which server transaction some work ran as: its id (`pg_current_xact_id()`, an xid8 as text) and its
- * backend's pid, filled in when the statement `identify` sends answers.
+ * Which server transaction some work ran as: its id (`pg_current_xact_id()`, an xid8 as text), its
+ * backend's pid and its start (`now()` as text, to the microsecond: what a `defaultNow()` column of a
+ * row it inserted holds), filled in when the statement `identify` sends answers.
  */
 export interface TransactionIdentity {
   xid?: string;
   pid?: number;
+  started?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface TransactionIdentity {
  * wait of its own. Never rejects (a failure leaves `identity` empty).
  */
 export function identify(tx: Tx, identity: TransactionIdentity): Promise<void> {
-  return tx`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid`.execute().then(
+  return tx`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid, now()::text as started`.execute().then(
     ([row]) => void Object.assign(identity, row),
     () => {},
   );
@@ -56,6 +58,30 @@ export async function transactionOutcome({ xid, pid }: TransactionIdentity): Pro
     }
   } catch {
     return "unknown";
+  }
+}
+
+/**
+ * After a statement outside a transaction failed with its connection (`pid`: the backend that ran it,
+ * postgres.js's `query.state.pid`): ends that backend if it is still there (`pg_terminate_backend`) and
+ * waits until it is gone, so the statement can no longer commit after the caller reads what is stored.
+ * True once it is gone (or was never started: no pid); false if PostgreSQL could not be asked, or the
+ * backend outlived OUTCOME_WAIT_MS. Never throws.
+ */
+export async function endBackend(pid: number | null | undefined): Promise<boolean> {
+  if (!pid) return true;
+  const sql = getSql();
+  const deadline = performance.now() + OUTCOME_WAIT_MS;
+  try {
+    for (let terminated = false; ; ) {
+      const [alive] = await sql`select 1 from pg_stat_activity where pid = ${pid}`;
+      if (!alive) return true;
+      if (performance.now() > deadline) return false;
+      if (!terminated) terminated = (await sql`select pg_terminate_backend(${pid}) as done`)[0].done === true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch {
+    return false;
   }
 }
 
@@ -108,7 +134,7 @@ export async function drizzleTransaction<T>(fn: (tx: DrizzleTx) => Promise<T>): 
   try {
     return await getDb().transaction(async (tx) => {
       // started, not awaited: it goes out with fn's first statement (postgres.js pipelines)
-      void tx.execute<{ xid: string; pid: number }>(drizzleSql`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid`).then(
+      void tx.execute<{ xid: string; pid: number; started: string }>(drizzleSql`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid, now()::text as started`).then(
         ([row]) => void Object.assign(identity, row),
         () => {},
       );

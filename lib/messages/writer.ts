@@ -197,7 +197,7 @@ export class MessageWriter {
     if (failed) {
       // A throw does not prove that nothing was committed: the connection may have broken after
       // COMMIT went out, its answer lost. PostgreSQL knows.
-      const recovered = await this.recoverCommitted(transaction, items, deferred);
+      const recovered = await this.recoverCommitted(transaction, items, followers, deferred);
       if (!recovered) throw failed.err;
       return { results: recovered.results, followers, deferred: recovered.deferred, transactionMs: performance.now() - started };
     }
@@ -208,12 +208,20 @@ export class MessageWriter {
    * After a batch threw: whether its transaction committed after all (transactionOutcome, with the id
    * the batch's first statements returned). Aborted or unknown: null, and the caller goes on as for any
    * failed batch (nothing of it is stored, as far as PostgreSQL can tell). Committed: the messages this
-   * transaction inserted (a stored row's `xmin` is its id) are this batch's new messages, answered
-   * `created: true` and published as after any commit; every other item (refused, a retry, a race lost)
-   * goes back to the queue with `deferred`, where the next batch gives it the answer a client's retry
-   * would get. Never throws.
+   * transaction inserted are this batch's new messages, answered `created: true` (with their copies,
+   * `followers`) and published as after any commit; every other item (refused, a retry, a race lost)
+   * goes back to the queue with its copies and `deferred`, where the next batch gives it the answer a
+   * client's retry would get. A row this transaction inserted has its id as `xmin` until the row is
+   * next updated (a reaction, an edit, a pin in the meantime) and its start as `created_at` for good;
+   * either marks it (a retry's row was inserted by an earlier transaction, which started earlier).
+   * Never throws.
    */
-  private async recoverCommitted(transaction: TransactionIdentity, items: Pending[], deferred: Pending[]): Promise<{ results: (readonly [Pending, SendResult])[]; deferred: Pending[] } | null> {
+  private async recoverCommitted(
+    transaction: TransactionIdentity,
+    items: Pending[],
+    followers: Map<Pending, Pending[]>,
+    deferred: Pending[],
+  ): Promise<{ results: (readonly [Pending, SendResult])[]; deferred: Pending[] } | null> {
     if ((await transactionOutcome(transaction)) !== "committed") return null;
     const sql = getSql();
     try {
@@ -221,14 +229,14 @@ export class MessageWriter {
       const xmin = String(BigInt(transaction.xid!) & 0xffffffffn);
       const rows = await selectMessages(sql, sql`(m.sender_id, m.client_id) in (
           select * from unnest(${items.map((p) => p.senderId)}::uuid[], ${items.map((p) => p.clientId)}::uuid[]))
-        and m.xmin::text = ${xmin}`);
+        and (m.xmin::text = ${xmin} or m.created_at = ${transaction.started ?? null}::timestamptz)`);
       const ours = new Map(rows.map((row) => [`${row.sender_id}|${row.client_id}`, row]));
       const results: (readonly [Pending, SendResult])[] = [];
       const again: Pending[] = [];
       for (const p of items) {
         const row = ours.get(`${p.senderId}|${p.clientId}`);
         if (row && row.conversation_id === p.conversationId) results.push([p, { message: toMessageView(row), created: true }]);
-        else again.push(p);
+        else again.push(p, ...(followers.get(p) ?? []));
       }
       return { results, deferred: [...again, ...deferred] };
     } catch {
@@ -356,9 +364,10 @@ export class MessageWriter {
       if (v[0] !== null) settled.set(items[v[n] as number], { message: toMessageView(messageRow(v.slice(0, n))), created: true });
     }
     if (!copies.size) return;
-    // The batch is committed: from here a failure is these items' answer (a retry finds the copy), never
+    // The batch is committed: from here a failure is these items' answer (a retry finds the copy), not
     // a throw, which would send the batch through recoverCommitted (one more wait; these items answered
-    // by the next batch).
+    // by the next batch). But a broken connection is thrown: it must not go back to the pool, and
+    // recoverCommitted answers the batch.
     try {
       const found = await selectMessages(tx, tx`m.id = any(${[...copies.values()]}::uuid[])
         and exists (select 1 from members mb where mb.conversation_id = m.conversation_id and mb.user_id = m.sender_id)`);
@@ -368,6 +377,7 @@ export class MessageWriter {
         settled.set(items[i], row ? { message: toMessageView(row), created: false } : noSuchConversation());
       }
     } catch (err) {
+      if (isConnectionError(err)) throw err;
       for (const i of copies.keys()) settled.set(items[i], toAppError(err));
     }
   }
@@ -474,7 +484,7 @@ export class MessageWriter {
    * same clientId (ON CONFLICT waited for its commit, or the INSERT saw it first): answered with the
    * stored copy, like any retry (a clientId another conversation holds is refused). Its sender's
    * account may have been deleted since. The batch is committed: a failure here is that item's answer
-   * (a retry finds the copy), never a throw.
+   * (a retry finds the copy), never a throw, but for a broken connection (see storeText).
    */
   private async settleLeftovers(tx: Tx, items: Pending[], settled: Map<Pending, SendResult | AppError>): Promise<void> {
     for (const p of items.filter((f) => !settled.has(f))) {
@@ -483,6 +493,7 @@ export class MessageWriter {
         if (!row) settled.set(p, accountGone());
         else settled.set(p, row.conversation_id === p.conversationId ? { message: toMessageView(row), created: false } : clientIdTaken());
       } catch (err) {
+        if (isConnectionError(err)) throw err; // as in storeText: not back to the pool; recoverCommitted answers
         settled.set(p, toAppError(err));
       }
     }

@@ -17,7 +17,7 @@ import { updateProfile } from "@/lib/people/profile";
 import { endSession } from "@/lib/sessions/end";
 import { loadEnv } from "@/lib/platform/env";
 import { groupOf, newPeople, newSession, recordEvents } from "../support/domain";
-import { commandTag, startPgCutter, type PgCutter } from "../support/pg-cutter";
+import { commandTag, startPgCutter, type BackendMessage, type PgCutter } from "../support/pg-cutter";
 
 let cutter: PgCutter;
 beforeAll(async () => {
@@ -34,10 +34,21 @@ const recording = recordEvents();
 afterAll(() => recording.stop());
 
 type Settled = { ok: true; value: SendResult } | { ok: false; code: string };
+/** A send's answer as a value. */
+function settle(send: Promise<SendResult>): Promise<Settled> {
+  return send.then(
+    (value) => ({ ok: true as const, value }),
+    (e) => ({ ok: false as const, code: (e as { code?: string }).code ?? String(e) }),
+  );
+}
 /** Queues every input on `writer` in the same tick (one batch) and settles them. */
-async function batch(writer: MessageWriter, inputs: SendInput[]): Promise<Settled[]> {
-  const out = await Promise.allSettled(inputs.map((i) => writer.send(i)));
-  return out.map((o) => (o.status === "fulfilled" ? { ok: true as const, value: o.value } : { ok: false as const, code: (o.reason as { code?: string }).code ?? String(o.reason) }));
+function batch(writer: MessageWriter, inputs: SendInput[]): Promise<Settled[]> {
+  return Promise.all(inputs.map((i) => settle(writer.send(i))));
+}
+/** As `batch`, but an item not answered within `ms` is `{ pending: true }` (a send that never settles). */
+function batchWithin(writer: MessageWriter, inputs: SendInput[], ms = 4000): Promise<(Settled | { pending: true })[]> {
+  const late = new Promise<{ pending: true }>((r) => setTimeout(() => r({ pending: true }), ms));
+  return Promise.all(inputs.map((i) => Promise.race([settle(writer.send(i)), late])));
 }
 
 async function seqs(conversationId: string): Promise<{ seqs: number[]; last: number }> {
@@ -138,6 +149,86 @@ test("a batch's connection broken at each of its answers after the transaction's
   expect(committed).toBeGreaterThanOrEqual(5);
 });
 
+describe("the writer's recovery under attack (found by a helper attacking it)", () => {
+  /** A rule breaking the connection at the first answer after COMMIT's (the stored copy of a retry being read). */
+  function afterCommit() {
+    let committed = false;
+    return (m: BackendMessage) => {
+      if (commandTag(m) === "COMMIT") {
+        committed = true;
+        return false;
+      }
+      return committed && (m.type === "D" || m.type === "C");
+    };
+  }
+
+  test("a retry and a refusal sent twice each in a batch whose COMMIT answer is lost: every copy is answered (the copies of a re-queued item went with it)", async () => {
+    const [ann, bob, stranger] = await newPeople(3);
+    const group = await groupOf([ann, bob]);
+    const writer = new MessageWriter();
+    const [earlier] = await batch(writer, [{ conversationId: group, senderId: ann.id, clientId: randomUUID(), body: "earlier" }]);
+    if (!earlier.ok) throw new Error("setup");
+    const retry = { conversationId: group, senderId: ann.id, clientId: earlier.value.message.clientId, body: "earlier" };
+    const refused = { conversationId: group, senderId: stranger.id, clientId: randomUUID(), body: "not a member" };
+    const cut = cutter.cutWhen((m) => commandTag(m) === "COMMIT");
+    const results = await batchWithin(writer, [{ conversationId: group, senderId: bob.id, clientId: randomUUID(), body: "new" }, retry, { ...retry }, refused, { ...refused }]);
+    await cut;
+    const [fresh, first, second, no1, no2] = results;
+    expect(fresh).toMatchObject({ ok: true, value: { created: true } });
+    for (const copy of [first, second]) expect(copy).toMatchObject({ ok: true, value: { created: false, message: { id: earlier.value.message.id } } });
+    expect([no1, no2]).toEqual([{ ok: false, code: "not_found" }, { ok: false, code: "not_found" }]);
+  });
+
+  test("a new message reacted to between its batch's lost COMMIT answer and the recovery (its xmin moved on): still answered created and published once", async () => {
+    const [ann, bob] = await newPeople(2);
+    const group = await groupOf([ann, bob]);
+    const writer = new MessageWriter();
+    const clientId = randomUUID();
+    recording.clear();
+    let reacted: Promise<unknown> = Promise.resolve();
+    const cut = cutter.cutWhen((m) => {
+      if (commandTag(m) !== "COMMIT") return false;
+      // committed; someone who saw it (a catch-up, another node's history page) reacts before the writer
+      // notices its connection is gone
+      reacted = (async () => {
+        const [row] = await getSql()`select id from messages where client_id = ${clientId}`;
+        await addReaction({ userId: ann.id, messageId: row.id as string, emoji: "👍" });
+      })();
+      return true;
+    });
+    const [sent] = await batch(writer, [{ conversationId: group, senderId: bob.id, clientId, body: "react to me" }]);
+    await cut;
+    await reacted;
+    const [row] = await getSql()`select id from messages where client_id = ${clientId}`;
+    expect(sent).toMatchObject({ ok: true, value: { created: true, message: { id: row.id } } });
+    expect(published(row.id as string)).toBe(1);
+  });
+
+  test("a connection that breaks after COMMIT while a retry's copy is read is not handed back to the pool: twelve such breaks (more than the pool holds), then sends and queries still work", async () => {
+    const [ann, bob] = await newPeople(2);
+    const group = await groupOf([ann, bob]);
+    const writer = new MessageWriter();
+    const [earlier] = await batch(writer, [{ conversationId: group, senderId: ann.id, clientId: randomUUID(), body: "earlier" }]);
+    if (!earlier.ok) throw new Error("setup");
+    for (let round = 0; round < 12; round++) {
+      const cut = cutter.cutWhen(afterCommit());
+      const [fresh] = await batchWithin(writer, [
+        { conversationId: group, senderId: bob.id, clientId: randomUUID(), body: `r${round}` },
+        { conversationId: group, senderId: ann.id, clientId: earlier.value.message.clientId, body: "earlier" },
+      ]);
+      await cut;
+      expect(fresh).toMatchObject({ ok: true, value: { created: true } });
+    }
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [next] = await batchWithin(writer, [{ conversationId: group, senderId: bob.id, clientId: randomUUID(), body: `after ${i}` }]);
+      outcomes.push("pending" in next ? "send pending" : next.ok ? "send ok" : `send ${next.code}`);
+      outcomes.push(await getSql()`select 1 as one`.then(() => "select ok", (e) => `select ${e.code}`));
+    }
+    expect(outcomes).toEqual(["send ok", "select ok", "send ok", "select ok", "send ok", "select ok"]);
+  }, 60_000);
+});
+
 describe("a transaction whose COMMIT answer is lost (db/transaction.ts)", () => {
   test("a reaction: the call answers the message with it, and message.updated is published once", async () => {
     const [ann, bob] = await newPeople(2);
@@ -202,6 +293,32 @@ test("a read position whose move's answer is lost (one statement, no transaction
   await expect(markRead({ userId: bob.id, conversationId: group, seq: last })).resolves.toBe(last);
   await cut;
   expect(recording.of("message.read")).toEqual([{ type: "message.read", conversationId: group, userId: bob.id, seq: last }]);
+});
+
+test("a read position whose connection breaks while its move waits for the row (another transaction holds it): what ends up stored is what is answered and announced", async () => {
+  const [ann, bob] = await newPeople(2);
+  const group = await groupOf([ann, bob]);
+  const sent = await batch(new MessageWriter(), [1, 2, 3].map((n) => ({ conversationId: group, senderId: ann.id, clientId: randomUUID(), body: `m${n}` })));
+  const last = Math.max(...sent.map((r) => (r.ok ? r.value.message.seq : 0)));
+  recording.clear();
+  // another transaction holds bob's members row (another device's read, a removal racing it)
+  const holder = await getSql().reserve();
+  await holder`begin`;
+  await holder`select 1 from members where conversation_id = ${group} and user_id = ${bob.id} for update`;
+  // postgres.js first sends a new statement's Parse to learn its parameters (no Execute), then the Execute:
+  // the break comes with the Execute of the move
+  let parsed = false;
+  const cut = cutter.cutAfterSent((m) => (parsed ||= m.type === "P" && m.body.toString("utf8").includes("update members m set last_read_seq")) && m.type === "E");
+  const answer = markRead({ userId: bob.id, conversationId: group, seq: last });
+  await cut;
+  // the holder lets go only after markRead has answered (its backend still waiting for the row until then)
+  const answered = await answer;
+  await holder`commit`;
+  holder.release();
+  await new Promise((r) => setTimeout(r, 300)); // time for a move that was not stopped to commit
+  const [{ stored }] = await getSql()`select last_read_seq::int as stored from members where conversation_id = ${group} and user_id = ${bob.id}`;
+  // before: the old position was answered and announced, and the move committed afterwards, unannounced
+  expect({ answered, announced: recording.of("message.read").map((e) => e.seq) }).toEqual({ answered: stored, announced: [stored] });
 });
 
 test("sign-out whose revocation's answer is lost still tells the session's sockets (sessions.ended)", async () => {

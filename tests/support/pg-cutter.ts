@@ -8,7 +8,7 @@
 import net from "node:net";
 import { listenInFrontOf } from "./pg-counter";
 
-/** A server message as the proxy reads it: its type ("C" CommandComplete, "D" DataRow, …) and body. */
+/** A protocol message as the proxy reads it: its type (the server's "C" CommandComplete, "D" DataRow, …; the client's "P" Parse, …) and body. */
 export interface BackendMessage {
   type: string;
   body: Buffer;
@@ -23,6 +23,12 @@ export interface PgCutter {
    * Resolves once it has cut.
    */
   cutWhen(rule: (message: BackendMessage) => boolean): Promise<void>;
+  /**
+   * The next piece the client sends that holds a message `rule` picks (its messages as the server reads
+   * them: "P" Parse with the statement's text, "E" Execute, …) is passed on whole, and its connection is
+   * dropped 20 ms later, before the client hears any answer: the server may still be running it.
+   */
+  cutAfterSent(rule: (message: BackendMessage) => boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,7 @@ const SSL_REQUEST = 80877103;
 export async function startPgCutter(databaseUrl: string): Promise<PgCutter> {
   const target = new URL(databaseUrl);
   let armed: { rule: (message: BackendMessage) => boolean; done: () => void } | undefined;
+  let armedSent: { rule: (message: BackendMessage) => boolean; done: () => void } | undefined;
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
@@ -54,10 +61,39 @@ export async function startPgCutter(databaseUrl: string): Promise<PgCutter> {
     // An SSLRequest is answered with one byte, not a message (the tests' URLs do not ask for SSL).
     let sslByte = false;
     let first = true;
+    // the client's messages, read only to find what `cutAfterSent` waits for: the startup message
+    // (length first, no type byte), then typed messages like the server's
+    let sent = Buffer.alloc(0);
+    let startup = true;
     client.on("data", (chunk: Buffer) => {
       if (first && chunk.length >= 8 && chunk.readInt32BE(4) === SSL_REQUEST) sslByte = true;
       first = false;
-      upstream.write(chunk);
+      sent = Buffer.concat([sent, chunk]);
+      let picked = false;
+      for (;;) {
+        if (startup) {
+          if (sent.length < 8) break;
+          const length = sent.readInt32BE(0);
+          if (sent.length < length) break;
+          if (sent.readInt32BE(4) !== SSL_REQUEST) startup = false;
+          sent = sent.subarray(length);
+          continue;
+        }
+        if (sent.length < 5) break;
+        const length = sent.readInt32BE(1);
+        if (sent.length < 1 + length) break;
+        if (armedSent?.rule({ type: String.fromCharCode(sent[0]), body: sent.subarray(5, 1 + length) })) picked = true;
+        sent = sent.subarray(1 + length);
+      }
+      if (!picked) {
+        upstream.write(chunk);
+        return;
+      }
+      // the server gets all of it; the connection breaks just after, before any answer comes back
+      const { done } = armedSent!;
+      armedSent = undefined;
+      cut = true;
+      upstream.write(chunk, () => setTimeout(() => (drop(), done()), 20));
     });
     let buffered = Buffer.alloc(0);
     upstream.on("data", (chunk: Buffer) => {
@@ -90,8 +126,9 @@ export async function startPgCutter(databaseUrl: string): Promise<PgCutter> {
   return {
     url: await listenInFrontOf(server, databaseUrl),
     cutWhen: (rule) => new Promise<void>((done) => void (armed = { rule, done })),
+    cutAfterSent: (rule) => new Promise<void>((done) => void (armedSent = { rule, done })),
     close() {
-      armed = undefined;
+      armed = armedSent = undefined;
       for (const socket of open) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
