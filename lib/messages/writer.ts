@@ -5,6 +5,7 @@
  * published (`message.created`, in seq order) before the senders are answered.
  */
 import "server-only";
+import type postgres from "postgres";
 import type { Row } from "postgres";
 import { getSql } from "@/db";
 import { identify, transactionOutcome, type TransactionIdentity } from "@/db/transaction";
@@ -63,6 +64,31 @@ interface Outcome {
 }
 
 const MAX_BATCH = 500;
+/** How long a batch waits for a connection of its own before its sends are answered `unavailable`. */
+export const RESERVE_WAIT_MS = 10_000;
+
+/**
+ * getSql().reserve(), but after `ms` without a connection it throws `unavailable` (and releases the
+ * connection should it come later). The writer is one per process and every send waits for it, so a
+ * wait that never ends would hang every send of the node: a pool exhausted for good, or postgres.js
+ * 3.4.9 losing a waiting reservation when another of its connections closes, which a helper attacking
+ * the writer saw in 3 of 5 runs of two writers whose connections broke at random (not pinned down).
+ */
+async function reserveWithin(ms: number): Promise<postgres.ReservedSql> {
+  const reserving = getSql().reserve();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("unavailable", "The service is temporarily unavailable. Try again shortly.")), ms);
+  });
+  try {
+    return await Promise.race([reserving, late]);
+  } catch (err) {
+    reserving.then((connection) => connection.release(), () => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 /** The other member of a direct conversation deleted the account: nobody is left to read (DESIGN.md). */
 const peerDeleted = () => new AppError("forbidden", "This account was deleted");
 /** The sender's account was deleted while the send was on its way (its sessions went with it). */
@@ -180,7 +206,7 @@ export class MessageWriter {
     const settled = new Map<Pending, SendResult | AppError>();
 
     const started = performance.now();
-    const connection = await getSql().reserve();
+    const connection = await reserveWithin(RESERVE_WAIT_MS);
     const transaction: TransactionIdentity = {};
     let failed: { err: unknown } | undefined;
     let reusable = true;

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { closeDb, getSql } from "@/db";
 import { removeMember } from "@/lib/conversations/service";
 import { addReaction } from "@/lib/messages/reactions";
-import { MessageWriter, type SendInput, type SendResult } from "@/lib/messages/writer";
+import { MessageWriter, RESERVE_WAIT_MS, type SendInput, type SendResult } from "@/lib/messages/writer";
 import { markRead } from "@/lib/messages/read";
 import { updateProfile } from "@/lib/people/profile";
 import { endSession } from "@/lib/sessions/end";
@@ -228,6 +228,27 @@ describe("the writer's recovery under attack (found by a helper attacking it)", 
     expect(outcomes).toEqual(["send ok", "select ok", "send ok", "select ok", "send ok", "select ok"]);
   }, 60_000);
 });
+
+test("a batch that cannot get a connection within RESERVE_WAIT_MS is answered unavailable, and the writer goes on once one is free (it is one per process: a wait without end would hang every send)", async () => {
+  const [ann, bob] = await newPeople(2);
+  const group = await groupOf([ann, bob]);
+  const writer = new MessageWriter();
+  loadEnv({ ...process.env, DATABASE_URL: cutter.url, DATABASE_POOL_SIZE: "1" });
+  await closeDb();
+  try {
+    const holder = await getSql().reserve(); // the pool's only connection
+    const started = performance.now();
+    const [waited] = await batchWithin(writer, [{ conversationId: group, senderId: bob.id, clientId: randomUUID(), body: "no connection" }], RESERVE_WAIT_MS + 5000);
+    expect(waited).toEqual({ ok: false, code: "unavailable" });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(RESERVE_WAIT_MS - 50);
+    holder.release();
+    const [next] = await batchWithin(writer, [{ conversationId: group, senderId: bob.id, clientId: randomUUID(), body: "free again" }]);
+    expect(next).toMatchObject({ ok: true, value: { created: true } });
+  } finally {
+    loadEnv({ ...process.env, DATABASE_URL: cutter.url });
+    await closeDb();
+  }
+}, RESERVE_WAIT_MS + 20_000);
 
 describe("a transaction whose COMMIT answer is lost (db/transaction.ts)", () => {
   test("a reaction: the call answers the message with it, and message.updated is published once", async () => {
