@@ -20,13 +20,21 @@ export interface TransactionIdentity {
   started?: string;
 }
 
+/** The statement that identifies a transaction (TransactionIdentity), one text for postgres.js and Drizzle. */
+const IDENTIFY = "select pg_current_xact_id()::text as xid, pg_backend_pid() as pid, now()::text as started";
+
 /**
  * Sends, inside `tx`, the statement that fills `identity` in, without waiting for it: issued before the
  * transaction's next statement, it goes out in the same write (postgres.js pipelines), so it costs no
  * wait of its own. Never rejects (a failure leaves `identity` empty).
  */
 export function identify(tx: Tx, identity: TransactionIdentity): Promise<void> {
-  return tx`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid, now()::text as started`.execute().then(
+  return filledFrom(tx.unsafe(IDENTIFY, [], { prepare: true }).execute(), identity);
+}
+
+/** Copies the identify statement's row, once it answers, into `identity`; never rejects. */
+function filledFrom(rows: PromiseLike<readonly unknown[]>, identity: TransactionIdentity): Promise<void> {
+  return Promise.resolve(rows).then(
     ([row]) => void Object.assign(identity, row),
     () => {},
   );
@@ -46,19 +54,12 @@ const OUTCOME_WAIT_MS = 10_000;
 export async function transactionOutcome({ xid, pid }: TransactionIdentity): Promise<"committed" | "aborted" | "unknown"> {
   if (xid === undefined) return "unknown";
   const sql = getSql();
-  const deadline = performance.now() + OUTCOME_WAIT_MS;
-  try {
-    for (let terminated = false; ; ) {
-      const [{ status }] = await sql`select pg_xact_status(${xid}::xid8) as status`;
-      if (status === "committed" || status === "aborted") return status;
-      if (status !== "in progress" || performance.now() > deadline) return "unknown";
-      // 'in progress' means its backend is alive, so `pid` is still that backend's
-      if (!terminated && pid !== undefined) terminated = (await sql`select pg_terminate_backend(${pid}) as done`)[0].done === true;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } catch {
-    return "unknown";
-  }
+  const outcome = await untilSettled(pid, async () => {
+    const [{ status }] = await sql`select pg_xact_status(${xid}::xid8) as status`;
+    // 'in progress' means its backend is alive, so `pid` is still that backend's: keep asking
+    return status === "in progress" ? undefined : status === "committed" || status === "aborted" ? status : "unknown";
+  });
+  return outcome ?? "unknown";
 }
 
 /**
@@ -71,17 +72,27 @@ export async function transactionOutcome({ xid, pid }: TransactionIdentity): Pro
 export async function endBackend(pid: number | null | undefined): Promise<boolean> {
   if (!pid) return true;
   const sql = getSql();
+  const gone = await untilSettled(pid, async () => ((await sql`select 1 from pg_stat_activity where pid = ${pid}`).length === 0 ? true : undefined));
+  return gone ?? false;
+}
+
+/**
+ * Asks `settled` every 20 ms until it answers something other than undefined, and returns that; after
+ * its first undefined, ends backend `pid` (`pg_terminate_backend`, once it succeeds) so that what is
+ * waited for comes about. Undefined when OUTCOME_WAIT_MS passed or a query failed. Never throws.
+ */
+async function untilSettled<T>(pid: number | undefined, settled: () => Promise<T | undefined>): Promise<T | undefined> {
+  const sql = getSql();
   const deadline = performance.now() + OUTCOME_WAIT_MS;
   try {
     for (let terminated = false; ; ) {
-      const [alive] = await sql`select 1 from pg_stat_activity where pid = ${pid}`;
-      if (!alive) return true;
-      if (performance.now() > deadline) return false;
-      if (!terminated) terminated = (await sql`select pg_terminate_backend(${pid}) as done`)[0].done === true;
+      const answer = await settled();
+      if (answer !== undefined || performance.now() > deadline) return answer;
+      if (!terminated && pid !== undefined) terminated = (await sql`select pg_terminate_backend(${pid}) as done`)[0].done === true;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -134,10 +145,7 @@ export async function drizzleTransaction<T>(fn: (tx: DrizzleTx) => Promise<T>): 
   try {
     return await getDb().transaction(async (tx) => {
       // started, not awaited: it goes out with fn's first statement (postgres.js pipelines)
-      void tx.execute<{ xid: string; pid: number; started: string }>(drizzleSql`select pg_current_xact_id()::text as xid, pg_backend_pid() as pid, now()::text as started`).then(
-        ([row]) => void Object.assign(identity, row),
-        () => {},
-      );
+      void filledFrom(tx.execute(drizzleSql.raw(IDENTIFY)), identity);
       const value = await fn(tx);
       finished = { value };
       return value;
