@@ -62,7 +62,10 @@ export const conversations = pgTable("conversations", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   // The conversation's position counter: every new message, edit and delete takes the next one.
   lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
-});
+  // Groups: the creator's idempotency key (POST /api/conversations `clientId`), so a retried
+  // creation answers the group it made instead of making a second one.
+  clientId: uuid("client_id"),
+}, (t) => [unique("conversations_created_by_client_id").on(t.createdBy, t.clientId)]);
 export type Conversation = InferSelectModel<typeof conversations>;
 
 export const members = pgTable(

@@ -17,7 +17,8 @@ export const createConversationSchema = z.discriminatedUnion(
   "kind",
   [
     z.strictObject({ kind: z.literal("direct"), userId: uuidSchema("userId") }),
-    z.strictObject({ kind: z.literal("group"), title: groupTitleSchema, memberIds: userIdList }),
+    // clientId: the creator's idempotency key (optional): a retry with it answers the group it made
+    z.strictObject({ kind: z.literal("group"), title: groupTitleSchema, memberIds: userIdList, clientId: uuidSchema("clientId").optional() }),
   ],
   { error: 'kind must be "direct" or "group"' },
 );

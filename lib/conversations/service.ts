@@ -7,6 +7,7 @@ import "server-only";
 import { AppError, signedOut } from "../platform/errors";
 import { transaction } from "@/db/transaction";
 import { holdUsers } from "../platform/locks";
+import type { Tx } from "../platform/events";
 import { limited } from "../platform/rate-limit";
 import { requireRole } from "./access";
 import "./events";
@@ -27,6 +28,10 @@ const noSuchPeople = () => new AppError("bad_request", "Some of those people do 
  * The people named are held (lib/platform/locks.ts) until the conversation is committed, so a deletion
  * racing it either comes first (refused as above, nothing created) or takes them out after. Two
  * people starting their direct conversation at once get the same one (direct_key is unique).
+ * A group's optional `clientId` is the creator's idempotency key, as a message's is: the same caller
+ * sending it again (a retry after an answer that never came) gets the group it created, whatever the
+ * title and members, with `created: false` and no second `conversation.joined`; `forbidden` once they
+ * left it. Without one, each call makes a new group.
  */
 export async function createConversation({ userId, input }: { userId: string; input: CreateConversationInput }): Promise<{ conversation: ConversationView; created: boolean }> {
   return limited("createConversation", userId, async () => {
@@ -56,18 +61,37 @@ export async function createConversation({ userId, input }: { userId: string; in
     }
 
     const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
-    const id = await transaction(async (tx, emit) => {
+    const clientId = input.clientId ?? null;
+    const { id, created } = await transaction(async (tx, emit) => {
       const found = await holdUsers(tx, [userId, ...others]);
       if (!found.has(userId)) throw signedOut();
+      // A retry of a creation that was stored (its answer lost): the unique (created_by, client_id)
+      // makes a racing twin wait for this one's commit and then store nothing.
+      const [row] = await tx`
+        insert into conversations (kind, title, created_by, client_id) values ('group', ${input.title}, ${userId}, ${clientId})
+        on conflict (created_by, client_id) do nothing returning id`;
+      if (!row) return { id: await groupCreatedBefore(tx, userId, clientId!), created: false };
+      // checked after the retry's answer: someone named then may have deleted their account since
       if (others.some((o) => !found.has(o))) throw noSuchPeople();
-      const [row] = await tx`insert into conversations (kind, title, created_by) values ('group', ${input.title}, ${userId}) returning id`;
       const rows = [{ conversation_id: row.id, user_id: userId, role: "owner" }, ...others.map((o) => ({ conversation_id: row.id, user_id: o, role: "member" }))];
       await tx`insert into members ${tx(rows, "conversation_id", "user_id", "role")}`;
       emit({ type: "conversation.joined", conversationId: row.id, userIds: [userId, ...others] });
-      return row.id as string;
+      return { id: row.id as string, created: true };
     });
-    return { conversation: await getConversationView({ userId, conversationId: id }), created: true };
+    return { conversation: await getConversationView({ userId, conversationId: id }), created };
   });
+}
+
+/**
+ * The group `userId` created with `clientId` (a creation retried): its id while they are still in it;
+ * `forbidden` once they have left it (it stays theirs to have made, not to read).
+ */
+async function groupCreatedBefore(tx: Tx, userId: string, clientId: string): Promise<string> {
+  const [existing] = await tx`
+    select c.id, m.user_id as member from conversations c left join members m on m.conversation_id = c.id and m.user_id = ${userId}
+    where c.created_by = ${userId} and c.client_id = ${clientId}`;
+  if (!existing?.member) throw new AppError("forbidden", "You have left the group this request created");
+  return existing.id as string;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Conversations against PostgreSQL alone: what each change stores and exactly which domain events it
  * publishes (lib/conversations/events.ts), and that a refused change publishes nothing.
  */
+import { randomUUID } from "node:crypto";
 import { getSql } from "@/db";
 import { addMembers, createConversation, removeMember, renameGroup } from "@/lib/conversations/service";
 import { removalRefusal, type Role } from "@/lib/conversations/rules";
@@ -174,6 +175,69 @@ describe("a group", () => {
     const id = await group(ann, [bob]);
     await expect(removeMember({ userId: stranger.id, conversationId: id, targetId: bob.id })).rejects.toMatchObject({ code: "not_found" });
     expect(recording.events).toEqual([]);
+  });
+});
+
+describe("a group created with a clientId (the creator's idempotency key)", () => {
+  const groupsBy = async (creator: Person) => Number((await getSql()`select count(*) from conversations where created_by = ${creator.id}`)[0].count);
+
+  test("a retry with the same clientId answers the group it made, created: false, whatever its title and members, and tells nobody again", async () => {
+    const [ann, bob, cat] = await newPeople(3);
+    const clientId = randomUUID();
+    const first = await createConversation({ userId: ann.id, input: { kind: "group", title: "Trip", memberIds: [bob.id], clientId } });
+    expect(first.created).toBe(true);
+    recording.clear();
+    const again = await createConversation({ userId: ann.id, input: { kind: "group", title: "Trip, renamed in the dialog", memberIds: [bob.id, cat.id], clientId } });
+    expect(again).toEqual({ conversation: first.conversation, created: false });
+    expect(recording.events).toEqual([]);
+    expect(await rolesIn(first.conversation.id)).toEqual({ [ann.id]: "owner", [bob.id]: "member" });
+    expect(await groupsBy(ann)).toBe(1);
+  });
+
+  test("the key is the creator's own: another person's same clientId makes their own group; without one, each call makes a new group", async () => {
+    const [ann, bob] = await newPeople(2);
+    const clientId = randomUUID();
+    const annGroup = await createConversation({ userId: ann.id, input: { kind: "group", title: "Mine", memberIds: [bob.id], clientId } });
+    const bobGroup = await createConversation({ userId: bob.id, input: { kind: "group", title: "Mine", memberIds: [ann.id], clientId } });
+    expect(bobGroup.created).toBe(true);
+    expect(bobGroup.conversation.id).not.toBe(annGroup.conversation.id);
+    await createConversation({ userId: ann.id, input: { kind: "group", title: "Mine", memberIds: [bob.id] } });
+    await createConversation({ userId: ann.id, input: { kind: "group", title: "Mine", memberIds: [bob.id] } });
+    expect(await groupsBy(ann)).toBe(3);
+  });
+
+  test("retries racing the first creation make one group, announced once (8 at once, 15 rounds)", async () => {
+    for (let round = 0; round < 15; round++) {
+      const [ann, bob] = await newPeople(2);
+      const clientId = randomUUID();
+      recording.clear();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => createConversation({ userId: ann.id, input: { kind: "group", title: `Round ${round}`, memberIds: [bob.id], clientId } })),
+      );
+      const ids = new Set(answers.map((a) => a.conversation.id));
+      expect(ids.size).toBe(1);
+      expect(answers.filter((a) => a.created)).toHaveLength(1);
+      expect(await groupsBy(ann)).toBe(1);
+      expect(recording.of("conversation.joined")).toEqual([{ type: "conversation.joined", conversationId: [...ids][0], userIds: [ann.id, bob.id] }]);
+    }
+  });
+
+  test("a retry after the creator left the group is refused forbidden and makes no second group; one after a named member deleted their account still answers the group", async () => {
+    const [ann, bob, cat] = await newPeople(3);
+    const left = randomUUID();
+    const { conversation } = await createConversation({ userId: ann.id, input: { kind: "group", title: "Left", memberIds: [bob.id], clientId: left } });
+    await removeMember({ userId: ann.id, conversationId: conversation.id, targetId: ann.id });
+    recording.clear();
+    await expect(createConversation({ userId: ann.id, input: { kind: "group", title: "Left", memberIds: [bob.id], clientId: left } })).rejects.toMatchObject({ code: "forbidden" });
+    expect(recording.events).toEqual([]);
+    expect(await groupsBy(ann)).toBe(1);
+
+    const kept = randomUUID();
+    const made = await createConversation({ userId: ann.id, input: { kind: "group", title: "Kept", memberIds: [bob.id, cat.id], clientId: kept } });
+    await getSql()`delete from users where id = ${cat.id}`;
+    const again = await createConversation({ userId: ann.id, input: { kind: "group", title: "Kept", memberIds: [bob.id, cat.id], clientId: kept } });
+    expect(again.created).toBe(false);
+    expect(again.conversation.id).toBe(made.conversation.id);
   });
 });
 

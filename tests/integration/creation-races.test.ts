@@ -5,6 +5,7 @@
  * foreign-key violation surfaced as `internal`); a refusal is a clear 4xx and leaves nothing
  * half-created; the deleted account is in no conversation afterwards.
  */
+import { randomUUID } from "node:crypto";
 import { closeTestSql, testSql } from "../support/api";
 import { addToGroup, call, DeletionClock, httpUsers, membersOf, sleep, spread, type Answer, type HttpUser } from "../support/races";
 
@@ -115,5 +116,39 @@ describe("conversations made while an account is deleted", () => {
     }
     console.log(`direct conversations started with a deleting account: ${JSON.stringify(Object.fromEntries(outcomes))}`);
     expect(problems).toEqual([]);
+  });
+});
+
+describe("a group creation retried with its clientId (the creator's idempotency key)", () => {
+  it(`answers 201 once and 200 with the same group to every retry, racing or later, making one group (${ROUNDS / 5} rounds of 4 at once)`, async () => {
+    // a creator per round: five creations each stay inside LIMITS.createConversation
+    const [bob, ...creators] = await httpUsers(ROUNDS / 5 + 1);
+    const problems: string[] = [];
+    for (let round = 0; round < ROUNDS / 5; round++) {
+      const ann = creators[round];
+      const clientId = randomUUID();
+      const create = () => call("/api/conversations", { method: "POST", cookie: ann.cookie, json: { kind: "group", title: `Retried ${round}`, memberIds: [bob.id], clientId } });
+      const racing = await Promise.all([create(), create(), create(), create()]);
+      const later = await create();
+      const answers = [...racing, later];
+      const statuses = answers.map((a) => a.status).sort();
+      const ids = new Set(answers.map(idOf));
+      const [{ n }] = await testSql()`select count(*)::int as n from conversations where created_by = ${ann.id} and title = ${`Retried ${round}`}`;
+      if (JSON.stringify(statuses) !== JSON.stringify([200, 200, 200, 200, 201]) || ids.size !== 1 || n !== 1) {
+        problems.push(`round ${round}: answered ${JSON.stringify(statuses)}, ${ids.size} ids, ${n} groups`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a clientId that is not a uuid with a 400 naming it, making nothing", async () => {
+    const [ann, bob] = await httpUsers(2);
+    for (const clientId of ["not-a-uuid", 42, "", null]) {
+      const a = await call("/api/conversations", { method: "POST", cookie: ann.cookie, json: { kind: "group", title: "Bad key", memberIds: [bob.id], clientId } });
+      expect(a.status).toBe(400);
+      expect((a.body as { error: { code: string; fields?: Record<string, string> } }).error).toMatchObject({ code: "bad_request", fields: { clientId: expect.any(String) } });
+    }
+    const [{ n }] = await testSql()`select count(*)::int as n from conversations where created_by = ${ann.id}`;
+    expect(n).toBe(0);
   });
 });
