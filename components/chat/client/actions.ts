@@ -28,7 +28,8 @@ export interface ChatActions {
   /** Tells the others one is typing (at most every few seconds) or stopped. */
   typing(conversationId: string, typing: boolean): void;
   startDirect(userId: string): Promise<ConversationView>;
-  createGroup(title: string, memberIds: string[]): Promise<ConversationView>;
+  /** `clientId`: one per dialog, sent again with a retry, so a creation whose answer was lost is not made twice */
+  createGroup(title: string, memberIds: string[], clientId: string): Promise<ConversationView>;
   rename(conversationId: string, title: string): Promise<void>;
   addMembers(conversationId: string, userIds: string[]): Promise<void>;
   removeMember(conversationId: string, userId: string): Promise<void>;

@@ -41,8 +41,8 @@ export const chatApi = {
   listConversations: () => call<{ conversations: ConversationView[] }>("/api/conversations"),
   getConversation: (id: string) => call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}`),
   startDirect: (userId: string) => call<{ conversation: ConversationView }>("/api/conversations", { method: "POST", json: { kind: "direct", userId } }),
-  createGroup: (title: string, memberIds: string[]) =>
-    call<{ conversation: ConversationView }>("/api/conversations", { method: "POST", json: { kind: "group", title, memberIds } }),
+  createGroup: (title: string, memberIds: string[], clientId: string) =>
+    call<{ conversation: ConversationView }>("/api/conversations", { method: "POST", json: { kind: "group", title, memberIds, clientId } }),
   rename: (id: string, title: string) => call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}`, { method: "PATCH", json: { title } }),
   addMembers: (id: string, userIds: string[]) =>
     call<{ conversation: ConversationView }>(`/api/conversations/${encodeURIComponent(id)}/members`, { method: "POST", json: { userIds } }),

@@ -31,9 +31,9 @@ export function conversationActions({ store, api, navigation }: Pick<ChatCore, "
       upsert(conversation, asked);
       return conversation;
     },
-    async createGroup(title, memberIds) {
+    async createGroup(title, memberIds, clientId) {
       const asked = since();
-      const { conversation } = await api.createGroup(title, memberIds);
+      const { conversation } = await api.createGroup(title, memberIds, clientId);
       upsert(conversation, asked);
       return conversation;
     },

@@ -9,6 +9,7 @@ import { useChatActions } from "../hooks/useChat";
 import { useMeId } from "../hooks/useChatState";
 import { Dialog } from "../Dialog";
 import { PersonPicker } from "./PersonPicker";
+import { newClientId } from "../client/outbox";
 import { requestComposerFocus } from "../conversation/composer-focus";
 import styles from "../Dialog.module.scss";
 
@@ -64,6 +65,9 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
   const actions = useChatActions();
   const [title, setTitle] = useState("");
   const [members, setMembers] = useState<PublicUser[]>([]);
+  // one creation per dialog: a second try after an error (the group may have been made, its answer
+  // lost) sends the same key and gets that group instead of a second one
+  const [clientId] = useState(newClientId);
   const { busy, error, setError, startAndOpen } = useStartAndOpen(onClose);
 
   function toggle(u: PublicUser) {
@@ -76,7 +80,7 @@ export function NewGroupDialog({ onClose }: { onClose(): void }) {
     const parsed = checkGroupTitle(title);
     if (!parsed.success) return setError(parsed.message);
     if (members.length === 0) return setError("Add at least one person");
-    await startAndOpen(() => actions.createGroup(parsed.data, members.map((m) => m.id)));
+    await startAndOpen(() => actions.createGroup(parsed.data, members.map((m) => m.id), clientId));
   }
 
   return (
